@@ -1,0 +1,112 @@
+import type { FileModel, NetworkPolicy, Service } from '../model/manifest';
+import { parseManifests } from '../model/parse';
+import { checkPolicy } from './checkPolicy';
+import { checkService } from './checkService';
+import { compareFindings, type Finding, type Severity } from './findings';
+import { namespaceKey, WorkspaceIndex } from './workspaceIndex';
+import type { RuleCode } from './rules';
+
+export type SeverityOverride = Severity | 'off';
+export type SeverityOverrides = Partial<Record<RuleCode, SeverityOverride>>;
+
+/**
+ * The analysis of a whole workspace: files in, findings out. Each change re-reads one file and
+ * re-checks only the policies and Services it can affect; it answers which files' findings changed.
+ */
+export class PortLens {
+  readonly index = new WorkspaceIndex();
+  private readonly objectFindings = new Map<NetworkPolicy | Service, Finding[]>();
+  private readonly fileErrors = new Map<string, Finding[]>();
+
+  /** Parses `text` as the new content of `uri`. */
+  setFile(uri: string, text: string): Set<string> {
+    return this.setModel(parseManifests(uri, text));
+  }
+
+  setModel(model: FileModel): Set<string> {
+    const previous = this.index.setFile(model);
+    this.fileErrors.set(model.uri, model.errors.map(errorFinding(model.uri)));
+    return this.recheck(model.uri, previous, model);
+  }
+
+  removeFile(uri: string): Set<string> {
+    const previous = this.index.removeFile(uri);
+    this.fileErrors.delete(uri);
+    return previous ? this.recheck(uri, previous, undefined) : new Set();
+  }
+
+  findings(uri: string): Finding[] {
+    const model = this.index.file(uri);
+    if (!model) return [];
+    const result = [...(this.fileErrors.get(uri) ?? [])];
+    for (const object of [...model.policies, ...model.services]) result.push(...(this.objectFindings.get(object) ?? []));
+    return result.sort(compareFindings);
+  }
+
+  allFindings(): Finding[] {
+    return [...this.index.uris()].flatMap((uri) => this.findings(uri));
+  }
+
+  /**
+   * What a changed file can affect: its own objects, every policy and Service in the namespaces
+   * whose pods or Services it touched, and policies whose egress peers pick namespaces by label.
+   */
+  private recheck(uri: string, previous: FileModel | undefined, next: FileModel | undefined): Set<string> {
+    const changed = new Set<string>([uri]);
+    for (const object of [...(previous?.policies ?? []), ...(previous?.services ?? [])]) this.objectFindings.delete(object);
+
+    const namespaces = new Set<string>();
+    let namespacesChanged = false;
+    for (const model of [previous, next]) {
+      if (!model) continue;
+      for (const o of [...model.pods, ...model.services]) namespaces.add(namespaceKey(o.ref.namespace));
+      if (model.namespaces.length > 0) namespacesChanged = true;
+    }
+    const toCheck = new Set<NetworkPolicy | Service>([...(next?.policies ?? []), ...(next?.services ?? [])]);
+    for (const ns of namespaces) {
+      const name = ns === '' ? undefined : ns;
+      this.index.policies(name).forEach((p) => toCheck.add(p));
+      this.index.services(name).forEach((s) => toCheck.add(s));
+    }
+    if (namespaces.size > 0 || namespacesChanged) {
+      for (const policy of this.index.allPolicies()) {
+        if (policy.egress.some((rule) => rule.peers?.some((peer) => peer.namespaceSelector))) toCheck.add(policy);
+      }
+    }
+    for (const object of toCheck) {
+      const findings = 'podSelector' in object ? checkPolicy(this.index, object) : checkService(this.index, object);
+      const before = this.objectFindings.get(object);
+      this.objectFindings.set(object, findings);
+      if (!before || JSON.stringify(before) !== JSON.stringify(findings)) changed.add(object.ref.uri);
+    }
+    return changed;
+  }
+}
+
+function errorFinding(uri: string) {
+  return (error: FileModel['errors'][number]): Finding => ({
+    uri,
+    range: error.range,
+    severity: 'error',
+    code: error.kind === 'syntax' ? 'yaml-syntax' : 'manifest-invalid',
+    message: error.message,
+    related: [],
+    fixes: [],
+  });
+}
+
+/** Applies per-rule severity settings: a level replaces the rule's warning/error level; `off` hides it. */
+export function applySeverity(findings: Finding[], overrides: SeverityOverrides): Finding[] {
+  const result: Finding[] = [];
+  for (const finding of findings) {
+    const override = overrides[finding.code];
+    if (override === 'off') continue;
+    if (!override || finding.severity === 'information') {
+      result.push(finding);
+      continue;
+    }
+    const fixes = override === 'information' ? finding.fixes.map((f) => ({ ...f, isPreferred: false })) : finding.fixes;
+    result.push({ ...finding, severity: override, fixes });
+  }
+  return result;
+}

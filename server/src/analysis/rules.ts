@@ -1,0 +1,59 @@
+import type { Severity } from './findings';
+
+export interface RuleInfo {
+  /** The highest severity the rule reports; its information tier stays information. */
+  severity: Severity;
+  title: string;
+  description: string;
+}
+
+/** Every rule the analysis reports. The codes are part of the product's interface. */
+export const RULES = {
+  'netpol-port-unmatched': {
+    severity: 'warning',
+    title: 'NetworkPolicy ingress port matches no pod port',
+    description:
+      'An ingress port entry matches no container port of the pods the policy selects — most often the port of a Service written where the pod port it forwards to belongs.',
+  },
+  'netpol-egress-port-unmatched': {
+    severity: 'warning',
+    title: 'NetworkPolicy egress port matches no destination pod port',
+    description:
+      'An egress port entry matches no container port of the destination pods its peers select — most often the port of the destination Service instead of its target port.',
+  },
+  'netpol-protocol-mismatch': {
+    severity: 'warning',
+    title: 'NetworkPolicy port has the wrong protocol',
+    description: 'The port matches a container port of the selected pods only under another protocol (TCP is implied when none is written).',
+  },
+  'service-target-port-unmatched': {
+    severity: 'warning',
+    title: 'Service targetPort matches no pod port',
+    description: 'A Service targetPort names a port no selected pod declares, or is a number none of them declares.',
+  },
+  'netpol-selects-nothing': {
+    severity: 'information',
+    title: 'NetworkPolicy selects no pod in the workspace',
+    description: 'The podSelector matches no pod template in the workspace (the pods may come from an operator or be disabled).',
+  },
+  'manifest-invalid': {
+    severity: 'error',
+    title: 'Value of the wrong type',
+    description: 'A field the analysis reads has a value of the wrong type; Kubernetes rejects the object.',
+  },
+  'yaml-syntax': {
+    severity: 'error',
+    title: 'Broken YAML in a manifest',
+    description: 'A document of a manifest file is not valid YAML; nothing in it can be checked.',
+  },
+} as const satisfies Record<string, RuleInfo>;
+
+export type RuleCode = keyof typeof RULES;
+
+export const RULE_CODES = Object.keys(RULES) as RuleCode[];
+
+export const DOCS_URL = 'https://github.com/k8s-port-lens/k8s-port-lens/blob/main/docs/rules.md';
+
+export function ruleDocsUrl(code: RuleCode): string {
+  return `${DOCS_URL}#${code}`;
+}

@@ -1,0 +1,320 @@
+import { isMap, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
+import { YamlReader } from './yamlReader';
+import { SourceText, type Position, type Span } from './source';
+import {
+  DEFAULT_PROTOCOL,
+  type ContainerPort,
+  type FileModel,
+  type LabelRequirement,
+  type LabelSelector,
+  type NetworkPolicy,
+  type ObjectRef,
+  type PolicyPeer,
+  type PolicyPort,
+  type PolicyRule,
+  type Protocol,
+  type ServicePort,
+  type WorkloadKind,
+} from './manifest';
+
+/** Where each workload kind keeps its pod template (the path to the object holding `metadata` and `spec`). */
+const POD_TEMPLATE_PATH: Record<WorkloadKind, string[]> = {
+  Pod: [],
+  Deployment: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  ReplicationController: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+};
+
+const PROTOCOLS: readonly string[] = ['TCP', 'UDP', 'SCTP'];
+const HELM_SOURCE = /^\s*Source:\s*(\S.*?)\s*$/m;
+const LOOKS_LIKE_MANIFEST = /^\s*apiVersion\s*:[\s\S]*^\s*kind\s*:|^\s*kind\s*:[\s\S]*^\s*apiVersion\s*:/m;
+
+/** Parses every YAML document of a file into the objects the analysis needs. Never throws. */
+export function parseManifests(uri: string, text: string): FileModel {
+  const model: FileModel = { uri, pods: [], services: [], policies: [], namespaces: [], errors: [] };
+  const source = new SourceText(uri, text);
+  let docs: Document.Parsed[];
+  try {
+    const parsed = parseAllDocuments(text, { prettyErrors: false });
+    docs = Array.isArray(parsed) ? parsed : [];
+  } catch (error) {
+    model.errors.push({ message: `YAML could not be read: ${(error as Error).message}`, range: source.range({ start: 0, end: 0 }), kind: 'syntax' });
+    return model;
+  }
+  for (const doc of docs) {
+    if (doc.errors.length > 0) {
+      const docText = text.slice(doc.range[0], doc.range[2]);
+      if (LOOKS_LIKE_MANIFEST.test(docText)) {
+        for (const error of doc.errors) {
+          model.errors.push({ message: error.message.split('\n')[0], range: source.range({ start: error.pos[0], end: error.pos[1] }), kind: 'syntax' });
+        }
+      }
+      continue;
+    }
+    const reader = new YamlReader(source, doc, model.errors);
+    try {
+      const contents = doc.contents as Node | null;
+      if (!isMap(contents)) continue;
+      const helmSource = HELM_SOURCE.exec(doc.commentBefore ?? contents.commentBefore ?? '')?.[1];
+      readObject(reader, contents, model, helmSource);
+    } catch (error) {
+      // The reader records type errors itself; this only guards against the unforeseen.
+      model.errors.push({ message: `Document could not be read: ${(error as Error).message}`, range: reader.range(doc.contents as Node), kind: 'type' });
+    }
+  }
+  return model;
+}
+
+function readObject(r: YamlReader, object: YAMLMap, model: FileModel, helmSource: string | undefined): void {
+  const kind = r.get(object, 'kind');
+  const apiVersion = r.get(object, 'apiVersion');
+  if (kind === undefined || apiVersion === undefined) return; // not a manifest
+  const kindName = r.string(kind, 'kind')?.value;
+  if (!kindName) return;
+  if (kindName === 'List' || kindName.endsWith('List')) {
+    for (const item of r.items(r.seq(r.get(object, 'items'), 'items'))) {
+      const itemMap = r.map(item, 'a List item');
+      if (itemMap) readObject(r, itemMap, model, helmSource);
+    }
+    return;
+  }
+  const ref = objectRef(r, object, kindName, helmSource);
+  if (kindName in POD_TEMPLATE_PATH) {
+    const template = path(r, object, POD_TEMPLATE_PATH[kindName as WorkloadKind]);
+    if (template) readPodTemplate(r, template, ref, model);
+  } else if (kindName === 'Service') {
+    readService(r, object, ref, model);
+  } else if (kindName === 'NetworkPolicy') {
+    readPolicy(r, object, ref, model);
+  } else if (kindName === 'Namespace') {
+    const metadata = r.map(r.get(object, 'metadata'), 'metadata');
+    model.namespaces.push({ ref: { ...ref, namespace: ref.name }, labels: r.stringMap(r.get(metadata, 'labels'), 'metadata.labels') });
+  }
+}
+
+function path(r: YamlReader, object: YAMLMap, keys: string[]): YAMLMap | undefined {
+  let current: YAMLMap | undefined = object;
+  for (const key of keys) current = r.map(r.get(current, key), key);
+  return current;
+}
+
+function objectRef(r: YamlReader, object: YAMLMap, kind: string, helmSource: string | undefined): ObjectRef {
+  const metadata = r.map(r.get(object, 'metadata'), 'metadata');
+  const nameNode = r.get(metadata, 'name');
+  const name = r.string(nameNode, 'metadata.name')?.value ?? '';
+  const namespace = r.string(r.get(metadata, 'namespace'), 'metadata.namespace')?.value || undefined;
+  const ref: ObjectRef = {
+    kind,
+    name,
+    namespace,
+    uri: r.source.uri,
+    nameRange: r.range(nameNode ?? object),
+    range: r.range(object),
+  };
+  if (helmSource) ref.helmSource = helmSource;
+  return ref;
+}
+
+function protocolOf(r: YamlReader, node: Node | undefined): { protocol: Protocol; value?: ReturnType<YamlReader['string']> } {
+  const value = r.string(node, 'protocol');
+  if (!value) return { protocol: DEFAULT_PROTOCOL };
+  const protocol = PROTOCOLS.includes(value.value) ? (value.value as Protocol) : DEFAULT_PROTOCOL;
+  return { protocol, value };
+}
+
+function readPodTemplate(r: YamlReader, template: YAMLMap, ref: ObjectRef, model: FileModel): void {
+  const metadata = r.map(r.get(template, 'metadata'), 'metadata');
+  const spec = r.map(r.get(template, 'spec'), 'spec');
+  const ports: ContainerPort[] = [];
+  const containers = r.items(r.seq(r.get(spec, 'containers'), 'spec.containers'));
+  // Init containers serve ports only as sidecars (restartPolicy: Always), which run for the pod's life.
+  const sidecars = r
+    .items(r.seq(r.get(spec, 'initContainers'), 'spec.initContainers'))
+    .filter((c) => r.string(r.get(r.map(c, 'initContainer'), 'restartPolicy'), 'restartPolicy')?.value === 'Always');
+  for (const containerNode of [...containers, ...sidecars]) {
+    const container = r.map(containerNode, 'container');
+    const containerName = r.string(r.get(container, 'name'), 'container name')?.value ?? '';
+    for (const portNode of r.items(r.seq(r.get(container, 'ports'), 'container ports'))) {
+      const entry = r.map(portNode, 'container port');
+      const containerPort = r.integer(r.get(entry, 'containerPort'), 'containerPort');
+      if (!entry || !containerPort) continue;
+      const port: ContainerPort = {
+        container: containerName,
+        containerPort,
+        protocol: protocolOf(r, r.get(entry, 'protocol')).protocol,
+        range: r.range(entry),
+      };
+      const name = r.string(r.get(entry, 'name'), 'port name');
+      if (name) port.name = name;
+      ports.push(port);
+    }
+  }
+  model.pods.push({
+    ref,
+    labels: r.stringMap(r.get(metadata, 'labels'), 'metadata.labels'),
+    ports,
+    hostNetwork: r.boolean(r.get(spec, 'hostNetwork'), 'hostNetwork'),
+  });
+}
+
+function readService(r: YamlReader, object: YAMLMap, ref: ObjectRef, model: FileModel): void {
+  const spec = r.map(r.get(object, 'spec'), 'spec');
+  const type = r.string(r.get(spec, 'type'), 'spec.type')?.value ?? 'ClusterIP';
+  const selectorNode = r.get(spec, 'selector');
+  const selectorMap = r.stringMap(selectorNode, 'spec.selector');
+  const ports: ServicePort[] = [];
+  for (const portNode of r.items(r.seq(r.get(spec, 'ports'), 'spec.ports'))) {
+    const entry = r.map(portNode, 'Service port');
+    const port = r.integer(r.get(entry, 'port'), 'port');
+    if (!entry || !port) continue;
+    const servicePort: ServicePort = { port, protocol: protocolOf(r, r.get(entry, 'protocol')).protocol, range: r.range(entry) };
+    const name = r.string(r.get(entry, 'name'), 'port name');
+    const targetPort = r.portRef(r.get(entry, 'targetPort'), 'targetPort');
+    const nodePort = r.integer(r.get(entry, 'nodePort'), 'nodePort');
+    if (name) servicePort.name = name;
+    if (targetPort) servicePort.targetPort = targetPort;
+    if (nodePort) servicePort.nodePort = nodePort;
+    ports.push(servicePort);
+  }
+  // An empty selector, like none, leaves the endpoints to someone else; ExternalName has none at all.
+  const judged = selectorMap.size > 0 && type !== 'ExternalName';
+  const selector = judged
+    ? { value: selectorMap, range: r.range(selectorNode), valueRange: r.range(selectorNode), quoted: false }
+    : undefined;
+  model.services.push({ ref, type, selector, ports });
+}
+
+function readSelector(r: YamlReader, node: Node | undefined, what: string, fallback: Node): LabelSelector {
+  const map = r.map(node, what);
+  const matchExpressions: LabelRequirement[] = [];
+  for (const exprNode of r.items(r.seq(r.get(map, 'matchExpressions'), `${what}.matchExpressions`))) {
+    const expr = r.map(exprNode, 'a label selector requirement');
+    const key = r.string(r.get(expr, 'key'), 'key')?.value;
+    const operator = r.string(r.get(expr, 'operator'), 'operator');
+    if (key === undefined || !operator) continue;
+    if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(operator.value)) {
+      r.errors.push({ message: `Unknown selector operator "${operator.value}" (In, NotIn, Exists or DoesNotExist)`, range: operator.range, kind: 'type' });
+      continue;
+    }
+    const values = r
+      .items(r.seq(r.get(expr, 'values'), 'values'))
+      .map((v) => r.string(v, 'a selector value')?.value)
+      .filter((v): v is string => v !== undefined);
+    matchExpressions.push({ key, operator: operator.value as LabelRequirement['operator'], values });
+  }
+  return {
+    matchLabels: r.stringMap(r.get(map, 'matchLabels'), `${what}.matchLabels`),
+    matchExpressions,
+    range: r.range(node ?? fallback),
+  };
+}
+
+function readPolicy(r: YamlReader, object: YAMLMap, ref: ObjectRef, model: FileModel): void {
+  const spec = r.map(r.get(object, 'spec'), 'spec');
+  if (!spec) return;
+  const podSelectorNode = r.get(spec, 'podSelector');
+  const policy: NetworkPolicy = {
+    ref,
+    podSelector: readSelector(r, podSelectorNode, 'spec.podSelector', r.keyNode(spec, 'podSelector') ?? object),
+    policyTypes: [],
+    ingress: readRules(r, spec, 'ingress'),
+    egress: readRules(r, spec, 'egress'),
+  };
+  const typesNode = r.get(spec, 'policyTypes');
+  if (typesNode !== undefined && !r.isNull(typesNode)) {
+    for (const t of r.items(r.seq(typesNode, 'spec.policyTypes'))) {
+      const type = r.string(t, 'a policy type');
+      if (type?.value === 'Ingress' || type?.value === 'Egress') policy.policyTypes.push(type.value);
+    }
+  } else {
+    // Implied: every policy isolates ingress; it isolates egress when it has an egress section.
+    policy.policyTypes.push('Ingress');
+    if (r.get(spec, 'egress') !== undefined) policy.policyTypes.push('Egress');
+  }
+  model.policies.push(policy);
+}
+
+function readRules(r: YamlReader, spec: YAMLMap, direction: 'ingress' | 'egress'): PolicyRule[] {
+  const peersKey = direction === 'ingress' ? 'from' : 'to';
+  const rules: PolicyRule[] = [];
+  for (const ruleNode of r.items(r.seq(r.get(spec, direction), `spec.${direction}`))) {
+    const rule = r.map(ruleNode, `a ${direction} rule`);
+    if (!rule) continue;
+    const peerNodes = r.items(r.seq(r.get(rule, peersKey), peersKey));
+    const portNodes = r.items(r.seq(r.get(rule, 'ports'), 'ports'));
+    rules.push({
+      direction,
+      peers: peerNodes.length > 0 ? peerNodes.map((p) => readPeer(r, p)).filter((p): p is PolicyPeer => p !== undefined) : undefined,
+      ports: portNodes.length > 0 ? portNodes.map((p) => readPolicyPort(r, p)).filter((p): p is PolicyPort => p !== undefined) : undefined,
+      range: r.range(ruleNode),
+    });
+  }
+  return rules;
+}
+
+function readPeer(r: YamlReader, node: Node): PolicyPeer | undefined {
+  const peer = r.map(node, 'a NetworkPolicy peer');
+  if (!peer) return undefined;
+  const result: PolicyPeer = { range: r.range(node) };
+  const podSelector = r.get(peer, 'podSelector');
+  const namespaceSelector = r.get(peer, 'namespaceSelector');
+  if (podSelector !== undefined) result.podSelector = readSelector(r, podSelector, 'podSelector', node);
+  if (namespaceSelector !== undefined) result.namespaceSelector = readSelector(r, namespaceSelector, 'namespaceSelector', node);
+  const ipBlock = r.map(r.get(peer, 'ipBlock'), 'ipBlock');
+  if (ipBlock) {
+    result.ipBlock = {
+      cidr: r.string(r.get(ipBlock, 'cidr'), 'cidr')?.value ?? '',
+      except: r.items(r.seq(r.get(ipBlock, 'except'), 'except')).map((e) => r.string(e, 'except')?.value ?? ''),
+    };
+  }
+  return result;
+}
+
+function readPolicyPort(r: YamlReader, node: Node): PolicyPort | undefined {
+  const entry = r.map(node, 'a NetworkPolicy port');
+  if (!entry) return undefined;
+  const protocol = protocolOf(r, r.get(entry, 'protocol'));
+  const result: PolicyPort = { protocol: protocol.protocol, range: r.range(node) };
+  const removal = removalSpan(r.source.text, r.span(node));
+  if (removal) result.removal = r.source.range(removal);
+  const portNode = r.get(entry, 'port');
+  if (portNode) result.keyInsertion = keyInsertion(r, entry, r.keyNode(entry, 'port')!, portNode);
+  const port = r.portRef(portNode, 'port');
+  const endPort = r.integer(r.get(entry, 'endPort'), 'endPort');
+  if (port) result.port = port;
+  if (endPort) result.endPort = endPort;
+  if (protocol.value) result.protocolValue = protocol.value;
+  return result;
+}
+
+/** The text to delete to remove a list item: its whole lines in a block list, item and comma in a flow list. */
+function removalSpan(text: string, item: Span): Span | undefined {
+  const lineStart = text.lastIndexOf('\n', item.start - 1) + 1;
+  const before = text.slice(lineStart, item.start);
+  if (/^\s*-\s*$/.test(before)) {
+    const newline = text.indexOf('\n', item.end > item.start ? item.end - 1 : item.end);
+    return { start: lineStart, end: newline === -1 ? text.length : newline + 1 };
+  }
+  const after = /^\s*,[ \t]*/.exec(text.slice(item.end));
+  if (after) return { start: item.start, end: item.end + after[0].length };
+  const comma = /,\s*$/.exec(text.slice(0, item.start));
+  if (comma) return { start: comma.index, end: item.end };
+  return undefined;
+}
+
+function keyInsertion(r: YamlReader, entry: YAMLMap, key: Node, value: Node): { at: Position; prefix: string } {
+  const text = r.source.text;
+  const at = r.span(value).end;
+  if (entry.flow) return { at: r.source.position(at), prefix: ', ' };
+  const keyStart = r.span(key).start;
+  const indent = keyStart - (text.lastIndexOf('\n', keyStart - 1) + 1);
+  // After the value's line, so that a trailing comment stays with the value.
+  const eol = text.indexOf('\n', at);
+  const crlf = eol > 0 && text[eol - 1] === '\r';
+  const lineEnd = eol === -1 ? text.length : crlf ? eol - 1 : eol;
+  return { at: r.source.position(lineEnd), prefix: (crlf ? '\r\n' : '\n') + ' '.repeat(indent) };
+}

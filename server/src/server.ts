@@ -1,0 +1,1 @@
+process.stderr.write("server: not yet\n");
