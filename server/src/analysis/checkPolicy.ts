@@ -1,4 +1,4 @@
-import type { Located, NetworkPolicy, PodTemplate, PolicyPort, PolicyRule, PortRef, Protocol, Service, ServicePort } from '../model/manifest';
+import type { Located, NetworkPolicy, PodTemplate, PolicyPeer, PolicyPort, PolicyRule, PortRef, Protocol, Service, ServicePort } from '../model/manifest';
 import { joinAnd, objectName, podNames, qualifiedName, servedPorts } from './describe';
 import { changeValue, removeEntry, setProtocol, nearNames } from './fixes';
 import type { Finding, Fix, RelatedLocation } from './findings';
@@ -47,14 +47,18 @@ export function destinationPods(index: WorkspaceIndex, policy: NetworkPolicy, ru
   if (!rule.peers || rule.peers.length === 0) return undefined;
   const pods = new Set<PodTemplate>();
   for (const peer of rule.peers) {
-    if (peer.ipBlock || !peer.podSelector) return undefined;
-    const namespaces = peer.namespaceSelector ? index.namespacesSelectedBy(peer.namespaceSelector) : [policy.ref.namespace];
-    if (!namespaces) return undefined;
-    const peerPods = namespaces.flatMap((ns) => index.podsSelectedBy(peer.podSelector!, ns));
-    if (peerPods.length === 0) return undefined;
+    const peerPods = podsOfPeer(index, policy, peer);
+    if (!peerPods || peerPods.length === 0) return undefined;
     peerPods.forEach((pod) => pods.add(pod));
   }
   return [...pods];
+}
+
+/** The pods a peer selects, or undefined when it reaches beyond what the workspace can resolve. */
+export function podsOfPeer(index: WorkspaceIndex, policy: NetworkPolicy, peer: PolicyPeer): PodTemplate[] | undefined {
+  if (peer.ipBlock || !peer.podSelector) return undefined;
+  const namespaces = peer.namespaceSelector ? index.namespacesSelectedBy(peer.namespaceSelector) : [policy.ref.namespace];
+  return namespaces?.flatMap((ns) => index.podsSelectedBy(peer.podSelector!, ns));
 }
 
 function checkRule(index: WorkspaceIndex, policy: NetworkPolicy, rule: PolicyRule, pods: PodPorts[], findings: Finding[]): void {

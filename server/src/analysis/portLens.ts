@@ -2,6 +2,9 @@ import type { FileModel, NetworkPolicy, Service } from '../model/manifest';
 import { parseManifests } from '../model/parse';
 import { checkPolicy } from './checkPolicy';
 import { checkService } from './checkService';
+import { definition, type Location } from './definition';
+import { hover, type HoverResult } from './hover';
+import type { Position } from '../model/source';
 import { compareFindings, type Finding, type Severity } from './findings';
 import { namespaceKey, WorkspaceIndex } from './workspaceIndex';
 import type { RuleCode } from './rules';
@@ -45,6 +48,14 @@ export class PortLens {
 
   allFindings(): Finding[] {
     return [...this.index.uris()].flatMap((uri) => this.findings(uri));
+  }
+
+  hover(uri: string, position: Position): HoverResult | undefined {
+    return hover(this.index, this.findings(uri), uri, position);
+  }
+
+  definition(uri: string, position: Position): Location[] {
+    return definition(this.index, uri, position);
   }
 
   /**

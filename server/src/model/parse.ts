@@ -48,10 +48,10 @@ export function parseManifests(uri: string, text: string): FileModel {
   for (const doc of docs) {
     if (doc.errors.length > 0) {
       const docText = text.slice(doc.range[0], doc.range[2]);
+      // The first error says where the document breaks; the rest mostly follow from it.
+      const [error] = doc.errors;
       if (LOOKS_LIKE_MANIFEST.test(docText)) {
-        for (const error of doc.errors) {
-          model.errors.push({ message: error.message.split('\n')[0], range: source.range({ start: error.pos[0], end: error.pos[1] }), kind: 'syntax' });
-        }
+        model.errors.push({ message: `Broken YAML: ${error.message.split('\n')[0]}`, range: source.range({ start: error.pos[0], end: error.pos[1] }), kind: 'syntax' });
       }
       continue;
     }

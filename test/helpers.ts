@@ -1,0 +1,60 @@
+import { PortLens } from '../server/src/analysis/portLens';
+import type { Finding } from '../server/src/analysis/findings';
+
+export const uriOf = (name: string) => `file:///ws/${name}`;
+
+/** A workspace of in-memory files. */
+export function lensOf(files: Record<string, string>): PortLens {
+  const lens = new PortLens();
+  for (const [name, text] of Object.entries(files)) lens.setFile(uriOf(name), text);
+  return lens;
+}
+
+export function findingsOf(files: Record<string, string>): Finding[] {
+  return lensOf(files).allFindings();
+}
+
+/** The text a finding's range covers. */
+export function textAt(text: string, finding: { range: Finding['range'] }): string {
+  const lines = text.split('\n');
+  const { start, end } = finding.range;
+  if (start.line === end.line) return lines[start.line].slice(start.character, end.character);
+  return [lines[start.line].slice(start.character), ...lines.slice(start.line + 1, end.line), lines[end.line].slice(0, end.character)].join('\n');
+}
+
+export const deployment = (name: string, labels: string, ports: string, ns = 'app') => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  namespace: ${ns}
+spec:
+  template:
+    metadata:
+      labels: ${labels}
+    spec:
+      containers:
+        - name: main
+          image: example
+          ports: ${ports}
+`;
+
+export const service = (name: string, selector: string, ports: string, ns = 'app', type = 'ClusterIP') => `apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+  namespace: ${ns}
+spec:
+  type: ${type}
+  selector: ${selector}
+  ports: ${ports}
+`;
+
+export const policy = (name: string, podSelector: string, ingress: string, ns = 'app') => `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: ${name}
+  namespace: ${ns}
+spec:
+  podSelector: ${podSelector}
+  ingress: ${ingress}
+`;

@@ -1,0 +1,113 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+const CLI = path.join(ROOT, 'dist/cli.js');
+
+function run(args: string[], cwd = ROOT) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function copyExample(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-'));
+  cpSync(path.join(ROOT, 'examples/gitlab'), path.join(dir, 'gitlab'), { recursive: true });
+  return dir;
+}
+
+test('check examples/gitlab --format json: one warning on 10022 with one preferred fix to 22, exit 1', () => {
+  const { code, stdout } = run(['check', 'examples/gitlab', '--format', 'json']);
+  assert.equal(code, 1);
+  const findings = JSON.parse(stdout);
+  assert.equal(findings.length, 1);
+  const [f] = findings;
+  assert.equal(f.file, 'examples/gitlab/networkpolicies.yaml');
+  assert.equal(f.code, 'netpol-port-unmatched');
+  assert.equal(f.severity, 'warning');
+  assert.match(f.message, /Service gitlab\/gitlab-ssh/);
+  const line = readFileSync(path.join(ROOT, f.file), 'utf8').split('\n')[f.range.start.line];
+  assert.equal(line.slice(f.range.start.character, f.range.end.character), '10022');
+  const preferred = f.fixes.filter((x: { isPreferred: boolean }) => x.isPreferred);
+  assert.equal(preferred.length, 1);
+  assert.deepEqual(preferred[0].edits.map((e: { newText: string; file: string }) => [e.file, e.newText]), [[f.file, '22']]);
+});
+
+test('--fix rewrites only that scalar, and a second check is clean', () => {
+  const dir = copyExample();
+  const file = path.join(dir, 'gitlab/networkpolicies.yaml');
+  const before = readFileSync(file, 'utf8');
+  const fixed = run(['check', 'gitlab', '--fix'], dir);
+  assert.equal(fixed.code, 0, fixed.stdout + fixed.stderr);
+  assert.equal(readFileSync(file, 'utf8'), before.replace('      port: 10022', '      port: 22'));
+  const again = run(['check', 'gitlab', '--format', 'json'], dir);
+  assert.equal(again.code, 0);
+  assert.deepEqual(JSON.parse(again.stdout), []);
+});
+
+test('--fix keeps CRLF line ends, a BOM and comments', () => {
+  const dir = copyExample();
+  const file = path.join(dir, 'gitlab/networkpolicies.yaml');
+  const crlf = '\ufeff' + readFileSync(file, 'utf8').replace('port: 10022', 'port: 10022 # ssh').replace(/\n/g, '\r\n');
+  writeFileSync(file, crlf);
+  assert.equal(run(['check', 'gitlab', '--fix'], dir).code, 0);
+  assert.equal(readFileSync(file, 'utf8'), crlf.replace('port: 10022 # ssh', 'port: 22 # ssh'));
+});
+
+test('text output is file:line:col: severity code: message with 1-based positions', () => {
+  const { code, stdout } = run(['check', 'examples/gitlab']);
+  assert.equal(code, 1);
+  assert.match(stdout, /^examples\/gitlab\/networkpolicies\.yaml:55:13: warning netpol-port-unmatched: Port 10022\/TCP is the port of Service gitlab\/gitlab-ssh/m);
+});
+
+test('SARIF 2.1.0 with rule metadata, fingerprints and fixes', () => {
+  const { code, stdout } = run(['check', 'examples/gitlab', '--format', 'sarif']);
+  assert.equal(code, 1);
+  const sarif = JSON.parse(stdout);
+  assert.equal(sarif.version, '2.1.0');
+  const [runLog] = sarif.runs;
+  const rules = runLog.tool.driver.rules.map((r: { id: string }) => r.id);
+  assert.ok(rules.includes('netpol-port-unmatched'));
+  const [result] = runLog.results;
+  assert.equal(result.ruleId, 'netpol-port-unmatched');
+  assert.equal(rules[result.ruleIndex], result.ruleId);
+  assert.equal(result.level, 'warning');
+  assert.deepEqual(result.locations[0].physicalLocation.region, { startLine: 55, startColumn: 13, endLine: 55, endColumn: 18 });
+  assert.equal(result.locations[0].physicalLocation.artifactLocation.uri, 'examples/gitlab/networkpolicies.yaml');
+  assert.match(Object.values(result.partialFingerprints)[0] as string, /^[0-9a-f]{32}$/);
+  assert.equal(result.fixes[0].artifactChanges[0].replacements[0].insertedContent.text, '22');
+});
+
+test('exit 0 when only information remains, 2 for a missing path or a bad option', () => {
+  assert.equal(run(['check', '../shared/corpus/real/bitnami-prometheus.yaml', '--no-helm']).code, 0);
+  const missing = run(['check', 'no/such/dir']);
+  assert.equal(missing.code, 2);
+  assert.equal(missing.stderr.trim(), 'port-lens: no/such/dir: no such file or directory');
+  assert.equal(run(['check', '--format', 'xml']).code, 2);
+  assert.equal(run(['check', '--bogus']).code, 2);
+  assert.equal(run(['frobnicate']).code, 2);
+});
+
+test('every corpus file through the CLI from ../shared/corpus: warnings only where SOURCES.md lists them', () => {
+  const corpus = path.resolve(ROOT, '../shared/corpus');
+  const expected: Record<string, number> = {
+    'real/bitnami-appsmith-egress.yaml': 5,
+    'real/bitnami-airflow-egress.yaml': 5,
+    'real/bitnami-rabbitmq-lbport.yaml': 1,
+    'real/grafana-loki-distributed.yaml': 1,
+    'real/bitnami-dremio.yaml': 5,
+    'real/bitnami-zookeeper.yaml': 2,
+  };
+  const files = spawnSync('ls', ['real'], { cwd: corpus, encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  for (const name of files) {
+    const file = `real/${name}`;
+    const { code, stdout } = run(['check', file, '--format', 'json', '--no-helm'], corpus);
+    const problems = JSON.parse(stdout).filter((f: { severity: string }) => f.severity !== 'information');
+    assert.equal(problems.length, expected[file] ?? 0, file);
+    assert.equal(code, problems.length > 0 ? 1 : 0, file);
+    for (const p of problems) assert.equal(p.file, file);
+  }
+});
