@@ -1,14 +1,16 @@
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { minimatch } from 'minimatch';
 
 export interface ScanOptions {
-  /** Folder names never entered. */
-  excludeDirs: ReadonlySet<string>;
+  include: readonly string[];
+  exclude: readonly string[];
   maxFileSize: number;
 }
 
 export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
-  excludeDirs: new Set(['node_modules', '.git']),
+  include: ['**/*.yaml', '**/*.yml'],
+  exclude: ['**/node_modules/**', '**/.git/**'],
   maxFileSize: 2 * 1024 * 1024,
 };
 
@@ -17,29 +19,49 @@ export interface ScanResult {
   skipped: Array<{ path: string; reason: string }>;
 }
 
-export const isYamlFile = (name: string): boolean => /\.ya?ml$/i.test(name);
+/** Glob tests on paths relative to the scanned root, `/`-separated. */
+export class FileFilter {
+  constructor(private readonly options: ScanOptions) {}
+
+  includes(relative: string): boolean {
+    const p = toPosix(relative);
+    return this.options.include.some((g) => minimatch(p, g, { dot: true })) && !this.options.exclude.some((g) => minimatch(p, g, { dot: true }));
+  }
+
+  /** A folder is pruned when everything below it is excluded (`**\/node_modules/**`). */
+  prunes(relativeDir: string): boolean {
+    const probe = `${toPosix(relativeDir)}/\0probe`;
+    return this.options.exclude.some((g) => minimatch(probe, g, { dot: true }));
+  }
+}
+
+const toPosix = (p: string) => p.split(path.sep).join('/');
+
+/** A file inside the templates/ folder of a Helm chart: Go templates, read through rendering instead. */
+export function isChartTemplate(file: string): boolean {
+  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (path.basename(dir) === 'templates' && existsSync(path.join(path.dirname(dir), 'Chart.yaml'))) return true;
+  }
+  return false;
+}
 
 /**
- * The manifest files under the given paths: every *.yaml / *.yml, except excluded folders, files
- * over the size limit and the templates/ of Helm charts (read through rendering instead).
- * Folders reached twice through links are read once.
+ * The manifest files under the given paths: the included globs, except excluded ones, files over
+ * the size limit and the templates/ of Helm charts. Folders reached twice through links are read
+ * once; unreadable ones are reported as skipped.
  */
 export async function scanPaths(paths: string[], options: ScanOptions = DEFAULT_SCAN_OPTIONS): Promise<ScanResult> {
   const result: ScanResult = { files: [], skipped: [] };
   const seenDirs = new Set<string>();
+  const filter = new FileFilter(options);
 
-  const visitDir = async (dir: string): Promise<void> => {
+  const visitDir = async (root: string, dir: string): Promise<void> => {
     let real: string;
-    try {
-      real = await fs.realpath(dir);
-    } catch (error) {
-      result.skipped.push({ path: dir, reason: (error as Error).message });
-      return;
-    }
-    if (seenDirs.has(real)) return;
-    seenDirs.add(real);
     let entries;
     try {
+      real = await fs.realpath(dir);
+      if (seenDirs.has(real)) return;
+      seenDirs.add(real);
       entries = await fs.readdir(dir, { withFileTypes: true });
     } catch (error) {
       result.skipped.push({ path: dir, reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message });
@@ -48,6 +70,7 @@ export async function scanPaths(paths: string[], options: ScanOptions = DEFAULT_
     const isChart = entries.some((e) => e.name === 'Chart.yaml' && !e.isDirectory());
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, entry.name);
+      const relative = path.relative(root, full);
       let stat;
       try {
         stat = entry.isSymbolicLink() ? await fs.stat(full) : entry;
@@ -55,9 +78,9 @@ export async function scanPaths(paths: string[], options: ScanOptions = DEFAULT_
         continue; // a dangling link
       }
       if (stat.isDirectory()) {
-        if (options.excludeDirs.has(entry.name) || (isChart && entry.name === 'templates')) continue;
-        await visitDir(full);
-      } else if (stat.isFile() && isYamlFile(entry.name)) {
+        if (filter.prunes(relative) || (isChart && entry.name === 'templates')) continue;
+        await visitDir(root, full);
+      } else if (stat.isFile() && filter.includes(relative)) {
         await addFile(full);
       }
     }
@@ -66,11 +89,8 @@ export async function scanPaths(paths: string[], options: ScanOptions = DEFAULT_
   const addFile = async (file: string): Promise<void> => {
     try {
       const { size } = await fs.stat(file);
-      if (size > options.maxFileSize) {
-        result.skipped.push({ path: file, reason: `larger than ${options.maxFileSize} bytes` });
-        return;
-      }
-      result.files.push(file);
+      if (size > options.maxFileSize) result.skipped.push({ path: file, reason: `larger than ${options.maxFileSize} bytes` });
+      else result.files.push(file);
     } catch (error) {
       result.skipped.push({ path: file, reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message });
     }
@@ -78,7 +98,7 @@ export async function scanPaths(paths: string[], options: ScanOptions = DEFAULT_
 
   for (const p of paths) {
     const stat = await fs.stat(p); // a missing path is the caller's error to report
-    if (stat.isDirectory()) await visitDir(p);
+    if (stat.isDirectory()) await visitDir(p, p);
     else await addFile(p);
   }
   return result;

@@ -52,8 +52,3 @@ export function containsPosition(range: Range, position: Position): boolean {
   if (position.line === range.end.line && position.character > range.end.character) return false;
   return true;
 }
-
-/** Removes a leading byte order mark: editors never show it and LSP positions do not count it. */
-export function stripBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}

@@ -1,0 +1,276 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type CodeAction,
+  type CodeActionParams,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+  type WorkspaceFolder,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import { preferredEdits } from '../analysis/applyFixes';
+import { PortLens, applySeverity } from '../analysis/portLens';
+import { FileFilter, isChartTemplate, readManifestText, scanPaths } from '../files';
+import { FIX_ALL_KIND, SOURCE, toCodeAction, toDiagnostic, toWorkspaceEdit, type DiagnosticData, type VersionOf } from './convert';
+import { DEFAULT_SETTINGS, toSettings, type Settings } from './settings';
+
+const LANGUAGES = new Set(['yaml', 'helm']);
+const DEBOUNCE_MS = 150;
+const CONFIGURATION_TIMEOUT_MS = 3000;
+
+/** Server → client: indexing progress and totals, for the status bar. */
+export const STATUS_NOTIFICATION = 'portLens/status';
+
+/**
+ * The protocol layer: keeps the analysis fed with the workspace's files and open documents and
+ * answers LSP requests from it. All judgement lives in the analysis core.
+ */
+export class PortLensServer {
+  private readonly documents = new TextDocuments(TextDocument);
+  private lens = new PortLens();
+  private settings: Settings = DEFAULT_SETTINGS;
+  private folders: WorkspaceFolder[] = [];
+  private readonly published = new Map<string, string>();
+  private readonly pending = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private capabilities = { configuration: false, watchedFiles: false, configurationChange: false, progress: false, versionedEdits: false, folderChanges: false };
+  private indexing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly connection: Connection) {}
+
+  listen(): void {
+    const c = this.connection;
+    c.onInitialize((params) => this.initialize(params));
+    c.onInitialized(() => void this.guard('initialization', () => this.initialized()));
+    c.onDidChangeConfiguration(() => void this.guard('configuration', () => this.reconfigure()));
+    c.onDidChangeWatchedFiles((params) => void this.guard('watched files', () => this.watchedFilesChanged(params.changes)));
+    c.onHover((params) => this.guard('hover', () => {
+      this.flush();
+      const result = this.lens.hover(params.textDocument.uri, params.position);
+      return result ? { contents: { kind: 'markdown', value: result.markdown }, range: result.range } : null;
+    }));
+    c.onDefinition((params) => this.guard('definition', () => {
+      this.flush();
+      return this.lens.definition(params.textDocument.uri, params.position);
+    }));
+    c.onCodeAction((params) => this.guard('code actions', () => this.codeActions(params)));
+    this.documents.onDidChangeContent((e) => this.schedule(e.document.uri));
+    this.documents.onDidClose((e) => void this.guard('close', () => this.reloadFromDisk(e.document.uri)));
+    this.documents.listen(c);
+    c.listen();
+  }
+
+  private initialize(params: InitializeParams): InitializeResult {
+    const caps = params.capabilities;
+    this.capabilities = {
+      configuration: caps.workspace?.configuration === true,
+      watchedFiles: caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
+      configurationChange: caps.workspace?.didChangeConfiguration?.dynamicRegistration === true,
+      progress: caps.window?.workDoneProgress === true,
+      versionedEdits: caps.workspace?.workspaceEdit?.documentChanges === true,
+      folderChanges: caps.workspace?.workspaceFolders === true,
+    };
+    this.folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(URI.parse(params.rootUri).fsPath) }] : []);
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        definitionProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'k8s-port-lens' },
+    };
+  }
+
+  private async initialized(): Promise<void> {
+    if (this.capabilities.watchedFiles) {
+      await this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] });
+    }
+    if (this.capabilities.configurationChange) {
+      await this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'portLens' });
+    }
+    if (this.capabilities.folderChanges) {
+      this.connection.workspace.onDidChangeWorkspaceFolders((e) => {
+        this.folders = [...this.folders.filter((f) => !e.removed.some((r) => r.uri === f.uri)), ...e.added];
+        void this.reindex();
+      });
+    }
+    this.settings = await this.fetchSettings();
+    await this.reindex();
+  }
+
+  /** Settings from the client; defaults when it cannot or does not answer. */
+  private async fetchSettings(): Promise<Settings> {
+    if (!this.capabilities.configuration) return DEFAULT_SETTINGS;
+    const request = this.connection.workspace.getConfiguration({ section: 'portLens' }).then(toSettings, () => DEFAULT_SETTINGS);
+    const timeout = new Promise<Settings>((resolve) => setTimeout(() => resolve(DEFAULT_SETTINGS), CONFIGURATION_TIMEOUT_MS).unref());
+    return Promise.race([request, timeout]);
+  }
+
+  private async reconfigure(): Promise<void> {
+    const before = JSON.stringify(this.settings.files);
+    this.settings = await this.fetchSettings();
+    if (JSON.stringify(this.settings.files) !== before) await this.reindex();
+    else this.publish(this.lens.index.uris());
+  }
+
+  /** Reads every workspace folder afresh, open documents taking the place of their files. */
+  private reindex(): Promise<void> {
+    this.indexing = this.indexing.then(() => this.scan()).catch((error) => this.log(`indexing failed: ${(error as Error).stack}`));
+    return this.indexing;
+  }
+
+  private async scan(): Promise<void> {
+    const started = Date.now();
+    const progress = this.capabilities.progress ? await this.connection.window.createWorkDoneProgress() : undefined;
+    progress?.begin('Kubernetes Port Lens: indexing manifests', 0, undefined, false);
+    const roots = this.folders.map((f) => URI.parse(f.uri).fsPath).filter((p) => existsSync(p));
+    const scan = await scanPaths(roots, this.settings.files);
+    for (const skipped of scan.skipped) this.log(`skipped ${skipped.path}: ${skipped.reason}`);
+    const lens = new PortLens();
+    const total = scan.files.length;
+    let done = 0;
+    for (const file of scan.files) {
+      const uri = URI.file(file).toString();
+      const open = this.documents.get(uri);
+      if (open) lens.setFile(uri, open.getText());
+      else {
+        const read = await readManifestText(file).catch((error: Error) => ({ error: error.message }));
+        if ('error' in read) this.log(`skipped ${file}: ${read.error}`);
+        else lens.setFile(uri, read.text);
+      }
+      done++;
+      if (done % 50 === 0 || done === total) {
+        progress?.report(Math.round((done / total) * 100), `${done}/${total} files`);
+        this.status('indexing', done, total);
+      }
+    }
+    for (const doc of this.documents.all()) if (this.accepts(doc.uri, doc.languageId)) lens.setFile(doc.uri, doc.getText());
+    const stale = [...this.lens.index.uris()].filter((uri) => !lens.index.file(uri));
+    this.lens = lens;
+    this.pending.clear();
+    this.publish([...lens.index.uris(), ...stale]);
+    progress?.done();
+    this.log(`indexed ${lens.index.fileCount} files in ${Date.now() - started} ms`);
+  }
+
+  /** Does this document belong to the analysis? Plain YAML in the workspace, not a chart template. */
+  private accepts(uri: string, languageId?: string): boolean {
+    if (languageId !== undefined && !LANGUAGES.has(languageId)) return false;
+    const parsed = URI.parse(uri);
+    if (parsed.scheme !== 'file') return parsed.scheme === 'untitled' && languageId === 'yaml';
+    const file = parsed.fsPath;
+    if (isChartTemplate(file)) return false;
+    const folder = this.folders.map((f) => URI.parse(f.uri).fsPath).find((root) => !path.relative(root, file).startsWith('..'));
+    return folder === undefined ? languageId !== undefined : new FileFilter(this.settings.files).includes(path.relative(folder, file));
+  }
+
+  private schedule(uri: string): void {
+    this.pending.add(uri);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.guard('analysis', () => this.flush()), DEBOUNCE_MS);
+  }
+
+  /** Analyses every document edited since the last flush; requests call it so they see the latest text. */
+  private flush(): void {
+    clearTimeout(this.timer);
+    if (this.pending.size === 0) return;
+    const changed = new Set<string>();
+    for (const uri of this.pending) {
+      const doc = this.documents.get(uri);
+      if (!doc) continue;
+      const affected = this.accepts(uri, doc.languageId) ? this.lens.setFile(uri, doc.getText()) : this.lens.removeFile(uri);
+      affected.forEach((u) => changed.add(u));
+    }
+    this.pending.clear();
+    this.publish(changed);
+  }
+
+  private async reloadFromDisk(uri: string): Promise<void> {
+    this.pending.delete(uri);
+    const file = URI.parse(uri);
+    let changed: Set<string>;
+    const read = file.scheme === 'file' && this.accepts(uri) ? await readManifestText(file.fsPath).catch(() => undefined) : undefined;
+    if (read && !('error' in read)) changed = this.lens.setFile(uri, read.text);
+    else changed = this.lens.removeFile(uri);
+    this.publish([...changed, uri]);
+  }
+
+  private async watchedFilesChanged(changes: Array<{ uri: string; type: FileChangeType }>): Promise<void> {
+    await this.indexing;
+    for (const change of changes) {
+      if (this.documents.get(change.uri)) continue; // the editor's text wins over the disk
+      if (change.type === FileChangeType.Deleted) this.publish([...this.lens.removeFile(change.uri), change.uri]);
+      else await this.reloadFromDisk(change.uri);
+    }
+  }
+
+  private publish(uris: Iterable<string>): void {
+    for (const uri of new Set(uris)) {
+      const findings = this.settings.enable ? applySeverity(this.lens.findings(uri), this.settings.severity) : [];
+      const diagnostics = findings.map(toDiagnostic);
+      const key = JSON.stringify(diagnostics);
+      if (this.published.get(uri) === key) continue;
+      if (diagnostics.length === 0 && !this.published.has(uri)) continue;
+      this.published.set(uri, key);
+      void this.connection.sendDiagnostics({ uri, version: this.documents.get(uri)?.version, diagnostics });
+    }
+    this.status('ready');
+  }
+
+  private status(state: 'indexing' | 'ready', done = 0, total = 0): void {
+    const findings = state === 'ready' ? [...this.published.values()].reduce((n, key) => n + (JSON.parse(key) as unknown[]).length, 0) : 0;
+    void this.connection.sendNotification(STATUS_NOTIFICATION, { state, done, total, files: this.lens.index.fileCount, findings });
+  }
+
+  private codeActions(params: CodeActionParams): CodeAction[] {
+    this.flush();
+    const uri = params.textDocument.uri;
+    const versionOf: VersionOf | undefined = this.capabilities.versionedEdits ? (u) => this.documents.get(u)?.version ?? null : undefined;
+    const only = params.context.only;
+    const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
+    const actions: CodeAction[] = [];
+    if (wants(CodeActionKind.QuickFix)) {
+      for (const diagnostic of params.context.diagnostics) {
+        if (diagnostic.source !== SOURCE) continue;
+        const data = diagnostic.data as DiagnosticData | undefined;
+        for (const fix of data?.fixes ?? []) actions.push(toCodeAction(fix, diagnostic, versionOf));
+      }
+    }
+    if (wants(FIX_ALL_KIND)) {
+      const findings = this.settings.enable ? applySeverity(this.lens.findings(uri), this.settings.severity) : [];
+      const edits = preferredEdits(findings).get(uri) ?? [];
+      if (edits.length > 0) actions.push({ title: 'Fix all Kubernetes port problems', kind: FIX_ALL_KIND, edit: toWorkspaceEdit(edits, versionOf) });
+    }
+    return actions;
+  }
+
+  /** Runs a handler so that an error in one file or request is logged and answered, never fatal. */
+  private guard<T>(what: string, run: () => T): T | null {
+    try {
+      const result = run();
+      if (result instanceof Promise) return result.catch((error) => this.fail(what, error)) as T;
+      return result;
+    } catch (error) {
+      return this.fail(what, error);
+    }
+  }
+
+  private fail(what: string, error: unknown): null {
+    this.log(`${what} failed: ${(error as Error)?.stack ?? error}`);
+    return null;
+  }
+
+  private log(message: string): void {
+    this.connection.console.log(message);
+  }
+}

@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import {
+  createProtocolConnection,
+  InitializeRequest,
+  InitializedNotification,
+  PublishDiagnosticsNotification,
+  type ClientCapabilities,
+  type Diagnostic,
+  type ProtocolConnection,
+} from 'vscode-languageserver-protocol';
+
+const SERVER = path.resolve(__dirname, '../../dist/server.js');
+
+/** A real JSON-RPC client talking to `node dist/server.js --stdio`. */
+export class TestClient {
+  readonly connection: ProtocolConnection;
+  readonly diagnostics = new Map<string, Diagnostic[]>();
+  readonly status: Array<{ state: string; files: number; findings: number }> = [];
+  readonly logs: string[] = [];
+  private readonly child: ChildProcess;
+  private waiters: Array<() => void> = [];
+  settings: unknown = {};
+
+  constructor() {
+    this.child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.connection = createProtocolConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
+    this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+      this.diagnostics.set(p.uri, p.diagnostics);
+      this.wake();
+    });
+    this.connection.onNotification('portLens/status', (p) => {
+      this.status.push(p);
+      this.wake();
+    });
+    this.connection.onNotification('window/logMessage', (p: { message: string }) => {
+      this.logs.push(p.message);
+    });
+    this.connection.onRequest('workspace/configuration', () => [this.settings]);
+    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('window/workDoneProgress/create', () => null);
+    this.connection.listen();
+  }
+
+  async initialize(rootPath: string, capabilities: ClientCapabilities = FULL_CAPABILITIES): Promise<void> {
+    const uri = `file://${rootPath}`;
+    await this.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: uri, workspaceFolders: [{ uri, name: 'ws' }], capabilities });
+    await this.connection.sendNotification(InitializedNotification.type, {});
+    await this.until(() => this.status.some((s) => s.state === 'ready'));
+  }
+
+  /** Waits until `check` holds, re-testing on every notification; fails after a generous limit. */
+  until(check: () => boolean, what = 'condition'): Promise<void> {
+    if (check()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; logs:\n${this.logs.join('\n')}`)), 20000);
+      const test = () => {
+        if (check()) {
+          clearTimeout(timer);
+          resolve();
+        } else this.waiters.push(test);
+      };
+      this.waiters.push(test);
+    });
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    waiters.forEach((w) => w());
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await this.connection.sendRequest('shutdown');
+      await this.connection.sendNotification('exit');
+    } catch {
+      // already gone
+    }
+    this.connection.dispose();
+    this.child.kill();
+  }
+}
+
+export const FULL_CAPABILITIES: ClientCapabilities = {
+  workspace: {
+    workspaceFolders: true,
+    configuration: true,
+    didChangeWatchedFiles: { dynamicRegistration: true },
+    didChangeConfiguration: { dynamicRegistration: true },
+    workspaceEdit: { documentChanges: true },
+  },
+  window: { workDoneProgress: true },
+  textDocument: { publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true, dataSupport: true } },
+};
