@@ -1,0 +1,203 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  NotificationType,
+  ResponseError,
+  RevealOutputChannelOn,
+  State,
+  TransportKind,
+  type ErrorHandler,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import { STATUS_NOTIFICATION, type StatusParams } from './protocol';
+
+const NAME = 'Kubernetes Port Lens';
+const MAX_CRASHES = 5;
+const CRASH_WINDOW_MS = 3 * 60 * 1000;
+const statusNotification = new NotificationType<StatusParams>(STATUS_NOTIFICATION);
+
+/**
+ * The library pops up its own notifications, some of them forced, on every start and connection
+ * failure. This client keeps those in the output channel and reports each failure once, itself.
+ */
+class PortLensClient extends LanguageClient {
+  override error(message: string, data?: unknown): void {
+    super.error(message, data, false);
+  }
+}
+
+let output: vscode.LogOutputChannel;
+let status: vscode.StatusBarItem;
+let client: PortLensClient | undefined;
+let lifecycle: Promise<void> = Promise.resolve();
+
+export function activate(context: vscode.ExtensionContext): void {
+  output = vscode.window.createOutputChannel(NAME, { log: true });
+  status = vscode.window.createStatusBarItem('portLens.status', vscode.StatusBarAlignment.Right, 100);
+  status.name = NAME;
+  status.command = 'portLens.showOutput';
+  context.subscriptions.push(
+    output,
+    status,
+    vscode.commands.registerCommand('portLens.restartServer', () => restart(context)),
+    vscode.commands.registerCommand('portLens.showOutput', () => output.show(true)),
+    // The server reads trust once, from its initialization options.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => restart(context)),
+  );
+  void restart(context);
+}
+
+export function deactivate(): Promise<void> {
+  return enqueue(stop);
+}
+
+function restart(context: vscode.ExtensionContext): Promise<void> {
+  return enqueue(async () => {
+    await stop();
+    await start(context);
+  });
+}
+
+/** Runs start/stop steps one after another, so a restart never overlaps another. */
+function enqueue(step: () => Promise<void>): Promise<void> {
+  lifecycle = lifecycle.then(step);
+  return lifecycle;
+}
+
+async function start(context: vscode.ExtensionContext): Promise<void> {
+  const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+  showStarting();
+  if (!fs.existsSync(module)) {
+    reportFailure(`the language server could not start: ${module} is missing (the extension is not built).`);
+    return;
+  }
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+
+  let failed = false;
+  let reason = '';
+  const fail = (message: string) => {
+    if (failed || client !== next) return;
+    failed = true;
+    reportFailure(message);
+  };
+  const crashes: number[] = [];
+  const errorHandler: ErrorHandler = {
+    error: (_error, _message, count) => {
+      if (count !== undefined && count <= 3) return { action: ErrorAction.Continue, handled: true };
+      fail('the connection to the language server kept failing, so the server was stopped.');
+      return { action: ErrorAction.Shutdown, handled: true };
+    },
+    closed: () => {
+      // Only a server that was running is restarted; one that failed to start would fail again.
+      if (next.state !== State.Running) return { action: CloseAction.DoNotRestart, handled: true };
+      const now = Date.now();
+      crashes.push(now);
+      while (now - crashes[0] > CRASH_WINDOW_MS) crashes.shift();
+      if (crashes.length < MAX_CRASHES) return { action: CloseAction.Restart, handled: true };
+      fail(`the language server crashed ${MAX_CRASHES} times in 3 minutes and will not be restarted.`);
+      return { action: CloseAction.DoNotRestart, handled: true };
+    },
+  };
+
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'yaml' },
+      { scheme: 'file', language: 'helm' },
+      { scheme: 'untitled', language: 'yaml' },
+    ],
+    synchronize: { configurationSection: 'portLens' },
+    outputChannel: output,
+    traceOutputChannel: output,
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
+    initializationOptions: () => ({ trusted: vscode.workspace.isTrusted }),
+    initializationFailedHandler: (error) => {
+      // Codes -32099..-32000 are the connection's own (e.g. a server that died); others come from the server.
+      if (error instanceof ResponseError && (error.code < -32099 || error.code > -32000)) reason = `: ${error.message}`;
+      return false;
+    },
+    errorHandler,
+  };
+  const next = new PortLensClient('portLens', NAME, serverOptions, clientOptions);
+  client = next;
+  next.onNotification(statusNotification, (params) => {
+    if (client === next) showStatus(params);
+  });
+  next.onDidChangeState(({ newState }) => {
+    if (client !== next) return;
+    if (newState === State.Starting) showStarting();
+    else if (newState === State.Running) showRunning();
+    else if (newState === State.StartFailed) fail(`the language server could not start${reason}.`);
+  });
+  try {
+    await next.start();
+  } catch {
+    // Logged to the output channel by the client and reported through StartFailed.
+  }
+}
+
+async function stop(): Promise<void> {
+  const old = client;
+  client = undefined;
+  if (!old) return;
+  try {
+    await old.dispose();
+  } catch {
+    // A client that never got running has nothing to shut down.
+  }
+  if (old.isInDebugMode) await new Promise((resolve) => setTimeout(resolve, 1000)); // frees the inspector port
+}
+
+function reportFailure(message: string): void {
+  output.error(message);
+  status.text = '$(error) Port Lens: stopped';
+  status.tooltip = `The ${NAME} server is not running. Click to show the output; run "${NAME}: Restart Server" to try again.`;
+  status.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+  status.show();
+  void vscode.window
+    .showErrorMessage(`${NAME}: ${message} Port checks, hovers and quick-fixes are unavailable until the server runs again.`, 'Show Output')
+    .then((choice) => choice && output.show());
+}
+
+function showStarting(): void {
+  setStatus('$(sync~spin) Port Lens: starting', `The ${NAME} server is starting.`);
+}
+
+function showRunning(): void {
+  setStatus('$(shield) Port Lens', `The ${NAME} server is running.`);
+}
+
+function showStatus(params: StatusParams): void {
+  if (params.state === 'indexing') {
+    setStatus(
+      `$(sync~spin) Port Lens: ${params.done}/${params.total} files`,
+      `${NAME} is reading the workspace's manifests: ${params.done} of ${params.total} files.`,
+    );
+    return;
+  }
+  const files = plural(params.files, 'file');
+  const findings = plural(params.findings, 'finding');
+  if (params.findings === 0) {
+    setStatus(`$(check) Port Lens: ${files}, no findings`, `${NAME} checked ${files} and found nothing to report.`);
+  } else {
+    setStatus(`$(shield) Port Lens: ${files}, ${findings}`, `${NAME} checked ${files} and reports ${findings}; the Problems panel lists them.`);
+  }
+}
+
+function setStatus(text: string, tooltip: string): void {
+  status.text = text;
+  status.tooltip = `${tooltip}\nClick to show the output.`;
+  status.backgroundColor = undefined;
+  status.show();
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
