@@ -43,6 +43,7 @@ export class PortLensServer {
   private timer: NodeJS.Timeout | undefined;
   private capabilities = { configuration: false, watchedFiles: false, configurationChange: false, progress: false, versionedEdits: false, folderChanges: false };
   private indexing: Promise<void> = Promise.resolve();
+  private scanning = false;
 
   constructor(private readonly connection: Connection) {}
 
@@ -130,6 +131,16 @@ export class PortLensServer {
   }
 
   private async scan(): Promise<void> {
+    this.scanning = true;
+    try {
+      await this.scanFolders();
+    } finally {
+      this.scanning = false;
+    }
+    this.status('ready');
+  }
+
+  private async scanFolders(): Promise<void> {
     const started = Date.now();
     const progress = this.capabilities.progress ? await this.connection.window.createWorkDoneProgress() : undefined;
     progress?.begin('Kubernetes Port Lens: indexing manifests', 0, undefined, false);
@@ -224,7 +235,7 @@ export class PortLensServer {
       this.published.set(uri, key);
       void this.connection.sendDiagnostics({ uri, version: this.documents.get(uri)?.version, diagnostics });
     }
-    this.status('ready');
+    if (!this.scanning) this.status('ready');
   }
 
   private status(state: 'indexing' | 'ready', done = 0, total = 0): void {
