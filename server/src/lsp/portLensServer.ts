@@ -38,7 +38,7 @@ export class PortLensServer {
   private lens = new PortLens();
   private settings: Settings = DEFAULT_SETTINGS;
   private folders: WorkspaceFolder[] = [];
-  private readonly published = new Map<string, string>();
+  private readonly published = new Map<string, { key: string; count: number }>();
   private readonly pending = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private capabilities = { configuration: false, watchedFiles: false, configurationChange: false, progress: false, versionedEdits: false, folderChanges: false };
@@ -230,16 +230,16 @@ export class PortLensServer {
       const findings = this.settings.enable ? applySeverity(this.lens.findings(uri), this.settings.severity) : [];
       const diagnostics = findings.map(toDiagnostic);
       const key = JSON.stringify(diagnostics);
-      if (this.published.get(uri) === key) continue;
+      if (this.published.get(uri)?.key === key) continue;
       if (diagnostics.length === 0 && !this.published.has(uri)) continue;
-      this.published.set(uri, key);
+      this.published.set(uri, { key, count: diagnostics.length });
       void this.connection.sendDiagnostics({ uri, version: this.documents.get(uri)?.version, diagnostics });
     }
     if (!this.scanning) this.status('ready');
   }
 
   private status(state: 'indexing' | 'ready', done = 0, total = 0): void {
-    const findings = state === 'ready' ? [...this.published.values()].reduce((n, key) => n + (JSON.parse(key) as unknown[]).length, 0) : 0;
+    const findings = state === 'ready' ? [...this.published.values()].reduce((n, p) => n + p.count, 0) : 0;
     void this.connection.sendNotification(STATUS_NOTIFICATION, { state, done, total, files: this.lens.index.fileCount, findings });
   }
 
