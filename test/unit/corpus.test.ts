@@ -16,6 +16,9 @@ const KNOWN: Record<string, Array<[string, string, string, string | null, string
   'bitnami-appsmith-egress.yaml': [
     ...Array(3).fill(['NetworkPolicy rel-appsmith', '80', 'netpol-egress-port-unmatched', '8083', []]),
     ...Array(2).fill(['NetworkPolicy rel-appsmith-rts', '80', 'netpol-egress-port-unmatched', null, ['8083', '8080']]),
+    // Known structure findings: a `to:` indented under a port entry, twice; the fix moves it up
+    ['NetworkPolicy rel-appsmith-backend', 'to', 'netpol-misplaced-field', '', []],
+    ['NetworkPolicy rel-appsmith-backend', 'to', 'netpol-misplaced-field', '', []],
   ],
   'bitnami-airflow-egress.yaml': ['scheduler', 'dag-processor', 'web', 'worker', 'triggerer'].map((c) => [`NetworkPolicy rel-airflow-${c}`, '9125', 'netpol-protocol-mismatch', '\n          protocol: UDP', []]),
   'bitnami-rabbitmq-lbport.yaml': [['NetworkPolicy rel-rabbitmq', '10022', 'netpol-egress-port-unmatched', '5672', []]],

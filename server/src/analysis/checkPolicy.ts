@@ -2,7 +2,7 @@ import type { Located, NetworkPolicy, PodTemplate, PolicyPeer, PolicyPort, Polic
 import { joinAnd, objectName, podNames, qualifiedName, servedPorts } from './describe';
 import { changeValue, removeEntry, setProtocol, nearNames } from './fixes';
 import type { Finding, Fix, RelatedLocation } from './findings';
-import { entryAdmits, podPorts, servicesSelecting, targetOf, type KnownPort, type PodPorts } from './podPorts';
+import { entryAdmits, isValidPortName, podPorts, servicesSelecting, targetOf, type KnownPort, type PodPorts } from './podPorts';
 import type { WorkspaceIndex } from './workspaceIndex';
 
 /** A Service port that receives the number written in a policy and forwards it elsewhere. */
@@ -84,7 +84,7 @@ function judgeEntry(index: WorkspaceIndex, policy: NetworkPolicy, rule: PolicyRu
   const otherProtocol = pods.flatMap((pod) => pod.ports.filter((p) => p.protocol !== entry.protocol && entryAdmits({ ...wanted, protocol: p.protocol }, p)));
   if (otherProtocol.length > 0) return ctx.protocolMismatch(otherProtocol);
   // Names exist only where declared, so a name is judged even against pods that declare nothing.
-  if (value.kind === 'name') return ctx.unknownName(value.name);
+  if (value.kind === 'name') return isValidPortName(value.name) ? ctx.unknownName(value.name) : undefined; // invalid: port-value-invalid says so
   if (pods.some((pod) => pod.unknown)) return undefined;
 
   if (entry.endPort === undefined) {

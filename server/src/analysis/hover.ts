@@ -1,5 +1,5 @@
 import type { ObjectRef, PodTemplate, PortRef, Service } from '../model/manifest';
-import type { Position, Range } from '../model/source';
+import { containsPosition, type Position, type Range } from '../model/source';
 import { admittingRules, chainsOf, podsOfRule, podsOfSelector, type Chain } from './chains';
 import { objectName, qualifiedName } from './describe';
 import type { Finding } from './findings';
@@ -90,7 +90,7 @@ function render(index: WorkspaceIndex, findings: Finding[], target: Target): str
       const pods = podsOfRule(index, policy, rule);
       const written = entry.port ? `${entry.port.value.kind === 'number' ? entry.port.value.number : entry.port.value.name}${entry.endPort ? `-${entry.endPort.value}` : ''}/${entry.protocol}` : `every ${entry.protocol} port`;
       const header = `**NetworkPolicy ${qualifiedName(policy.ref)}** · ${rule.direction} port \`${written}\``;
-      const here = findings.filter((f) => f.uri === policy.ref.uri && [entry.port?.range, entry.protocolValue?.range].some((r) => r && sameRange(r, f.range)));
+      const here = findings.filter((f) => f.uri === policy.ref.uri && containsPosition(entry.range, f.range.start));
       let verdict: string;
       if (here.length > 0) verdict = here.map((f) => `${f.severity === 'information' ? 'ℹ️' : '⚠️'} ${f.message}`).join('\n\n');
       else if (pods.length === 0) verdict = rule.direction === 'ingress' ? 'The policy selects no pod in the workspace.' : 'The destination pods are outside what the workspace knows; not judged.';
@@ -132,8 +132,4 @@ function render(index: WorkspaceIndex, findings: Finding[], target: Target): str
 
 function tip(show: boolean): string {
   return show ? '\n\n_A named port (`ssh`) in the policy avoids this mistake; some network plugins (AWS VPC CNI) also recommend keeping Service port and container port equal._' : '';
-}
-
-function sameRange(a: Range, b: Range): boolean {
-  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }

@@ -75,3 +75,8 @@ export function formatPortRef(ref: PortRef): string {
 export function formatKnownPort(port: KnownPort): string {
   return `${port.number}/${port.protocol}${port.name ? ` "${port.name}"` : ''}`;
 }
+
+/** An IANA service name, as Kubernetes requires of port names: 1–15 of a-z0-9-, a letter, no edge or double "-". */
+export function isValidPortName(name: string): boolean {
+  return /^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/.test(name) && /[a-z]/.test(name) && !name.includes('--');
+}

@@ -2,6 +2,7 @@ import type { FileModel, NetworkPolicy, Service } from '../model/manifest';
 import { parseManifests } from '../model/parse';
 import { checkPolicy } from './checkPolicy';
 import { checkService } from './checkService';
+import { checkStructure } from './checkStructure';
 import { definition, type Location } from './definition';
 import { hover, type HoverResult } from './hover';
 import type { Position } from '../model/source';
@@ -28,7 +29,7 @@ export class PortLens {
 
   setModel(model: FileModel): Set<string> {
     const previous = this.index.setFile(model);
-    this.fileErrors.set(model.uri, model.errors.map(errorFinding(model.uri)));
+    this.fileErrors.set(model.uri, [...model.errors.map(errorFinding(model.uri)), ...checkStructure(model)]);
     return this.recheck(model.uri, previous, model);
   }
 

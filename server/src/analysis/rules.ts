@@ -36,6 +36,22 @@ export const RULES = {
     title: 'NetworkPolicy selects no pod in the workspace',
     description: 'The podSelector matches no pod template in the workspace (the pods may come from an operator or be disabled).',
   },
+  'port-value-invalid': {
+    severity: 'error',
+    title: 'Invalid port, port name or protocol',
+    description:
+      'A quoted number (a name to Kubernetes, and an invalid one), a name that is not a valid IANA service name, a number outside 1–65535, an endPort with a named port or below port, or a protocol other than TCP, UDP and SCTP: the API server rejects the object.',
+  },
+  'netpol-misplaced-field': {
+    severity: 'warning',
+    title: 'NetworkPolicy field at the wrong level',
+    description: 'A key that belongs elsewhere in a NetworkPolicy (a `to:` inside a port entry, …): Kubernetes drops it, so the rule silently admits more than written.',
+  },
+  'netpol-ports-empty': {
+    severity: 'information',
+    title: 'NetworkPolicy rule with empty ports',
+    description: '`ports:` is present but null or empty: the rule admits every port (often a template branch that rendered nothing).',
+  },
   'manifest-invalid': {
     severity: 'error',
     title: 'Value of the wrong type',

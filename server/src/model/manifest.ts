@@ -110,8 +110,21 @@ export interface PolicyPeer {
   range: Range;
 }
 
+/** A key Kubernetes drops because it belongs at another level of the policy. */
+export interface MisplacedField {
+  key: string;
+  keyRange: Range;
+  /** Where it was written. */
+  within: 'port entry' | 'peer' | 'rule';
+  /** Line starts to un-indent by `width` to move the key (and its value) up to the rule, when that is unambiguous. */
+  dedent?: { lines: Position[]; width: number };
+}
+
 export interface PolicyRule {
   direction: 'ingress' | 'egress';
+  /** The `ports` key when it is present but null or empty: the rule then admits every port. */
+  portsEmpty?: Range;
+  misplaced: MisplacedField[];
   /** Undefined: `from`/`to` absent, every peer is admitted. */
   peers: PolicyPeer[] | undefined;
   /** Undefined: `ports` absent, every port is admitted. */

@@ -1,4 +1,4 @@
-import { isMap, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
+import { isMap, isScalar, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
 import { YamlReader } from './yamlReader';
 import { SourceText, type Position, type Span } from './source';
 import {
@@ -7,6 +7,7 @@ import {
   type FileModel,
   type LabelRequirement,
   type LabelSelector,
+  type MisplacedField,
   type NetworkPolicy,
   type ObjectRef,
   type PolicyPeer,
@@ -238,6 +239,10 @@ function readPolicy(r: YamlReader, object: YAMLMap, ref: ObjectRef, model: FileM
   model.policies.push(policy);
 }
 
+/** Keys of a NetworkPolicy rule's parts; one written at the wrong level is silently dropped by Kubernetes. */
+const POLICY_KEYS = ['from', 'to', 'ports', 'port', 'endPort', 'protocol', 'podSelector', 'namespaceSelector', 'ipBlock'];
+const FIELDS = { 'port entry': ['port', 'endPort', 'protocol'], peer: ['podSelector', 'namespaceSelector', 'ipBlock'] };
+
 function readRules(r: YamlReader, spec: YAMLMap, direction: 'ingress' | 'egress'): PolicyRule[] {
   const peersKey = direction === 'ingress' ? 'from' : 'to';
   const rules: PolicyRule[] = [];
@@ -245,15 +250,64 @@ function readRules(r: YamlReader, spec: YAMLMap, direction: 'ingress' | 'egress'
     const rule = r.map(ruleNode, `a ${direction} rule`);
     if (!rule) continue;
     const peerNodes = r.items(r.seq(r.get(rule, peersKey), peersKey));
-    const portNodes = r.items(r.seq(r.get(rule, 'ports'), 'ports'));
-    rules.push({
+    const portsSeq = r.seq(r.get(rule, 'ports'), 'ports');
+    const portNodes = r.items(portsSeq);
+    const result: PolicyRule = {
       direction,
       peers: peerNodes.length > 0 ? peerNodes.map((p) => readPeer(r, p)).filter((p): p is PolicyPeer => p !== undefined) : undefined,
       ports: portNodes.length > 0 ? portNodes.map((p) => readPolicyPort(r, p)).filter((p): p is PolicyPort => p !== undefined) : undefined,
       range: r.range(ruleNode),
+      misplaced: [],
+    };
+    const portsKey = r.keyNode(rule, 'ports');
+    if (portsKey && portNodes.length === 0) result.portsEmpty = r.range(portsKey);
+    misplacedIn(r, rule, [peersKey, 'ports'], 'rule', result.misplaced);
+    for (const peer of peerNodes) misplacedIn(r, r.map(peer, 'peer'), FIELDS.peer, 'peer', result.misplaced);
+    portNodes.forEach((entryNode, i) => {
+      const entry = r.map(entryNode, 'port entry');
+      const found = misplacedIn(r, entry, FIELDS['port entry'], 'port entry', result.misplaced);
+      // Moving the peers key up to the rule is unambiguous when it closes the last entry and the rule has none.
+      const last = found.at(-1);
+      if (last?.key === peersKey && entry && portsKey && !r.get(rule, peersKey) && i === portNodes.length - 1 && entry.items.at(-1)?.key === last.node) {
+        last.field.dedent = dedentOf(r, last.node, entry.items.at(-1)!.value as Node, portsKey as Node);
+      }
     });
+    rules.push(result);
   }
   return rules;
+}
+
+function misplacedIn(r: YamlReader, map: YAMLMap | undefined, allowed: string[], within: MisplacedField['within'], out: MisplacedField[]) {
+  const found: Array<{ key: string; node: Node; field: MisplacedField }> = [];
+  for (const pair of map?.items ?? []) {
+    const key = r.resolve(pair.key);
+    const name = isScalar(key) ? String(key.value) : '';
+    if (!POLICY_KEYS.includes(name) || allowed.includes(name)) continue;
+    const field: MisplacedField = { key: name, keyRange: r.range(pair.key as Node), within };
+    out.push(field);
+    found.push({ key: name, node: pair.key as Node, field });
+  }
+  return found;
+}
+
+/** Un-indents a key and its block value to the column of `target`, if every line allows it. */
+function dedentOf(r: YamlReader, key: Node, value: Node, target: Node): MisplacedField['dedent'] {
+  const text = r.source.text;
+  const keyStart = r.span(key).start;
+  const width = r.source.position(keyStart).character - r.source.position(r.span(target).start).character;
+  if (width <= 0) return undefined;
+  const first = r.source.position(keyStart).line;
+  const last = r.source.position(Math.max(keyStart, r.span(value).end - 1)).line;
+  const lines: Position[] = [];
+  for (let line = first; line <= last; line++) {
+    const start = r.source.offset({ line, character: 0 });
+    const indent = /^[ ]*/.exec(text.slice(start, start + width))![0].length;
+    const blank = /^\s*$/.test(text.slice(start, r.source.offset({ line: line + 1, character: 0 })));
+    if (blank) continue;
+    if (indent < width) return undefined;
+    lines.push({ line, character: 0 });
+  }
+  return { lines, width };
 }
 
 function readPeer(r: YamlReader, node: Node): PolicyPeer | undefined {

@@ -84,6 +84,10 @@ export class YamlReader {
     if (isScalar(n) && typeof n.value === 'number' && Number.isInteger(n.value)) {
       return this.located(node as Node, n, n.value);
     }
+    // A quoted number is kept, marked quoted: the rules report it with a fix that unquotes it.
+    if (isScalar(n) && typeof n.value === 'string' && /^\d+$/.test(n.value) && n.type !== 'PLAIN') {
+      return this.located(node as Node, n, Number(n.value));
+    }
     this.typeError(node, `${what} must be an integer`);
     return undefined;
   }
