@@ -154,3 +154,25 @@ test('a client that supports nothing optional still gets diagnostics and plain e
   const preferred = actions.find((a) => a.isPreferred)!;
   assert.deepEqual(preferred.edit!.changes![np].map((e) => e.newText), ['22']);
 });
+
+test('structure slips through the server: diagnostic, hover with the effective meaning, the fix', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-lsp-'));
+  const client = new TestClient();
+  t.after(async () => {
+    await client.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await client.initialize(dir);
+  const uri = `file://${dir}/backend.yaml`;
+  const text = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: backend}\nspec:\n  podSelector: {}\n  egress:\n    - ports:\n        - port: 6379\n          to:\n            - podSelector: {matchLabels: {app: redis}}\n';
+  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+  await client.until(() => (client.diagnostics.get(uri) ?? []).some((d) => d.code === 'netpol-misplaced-field'), 'the misplaced-field warning');
+  const diagnostic = client.diagnostics.get(uri)!.find((d) => d.code === 'netpol-misplaced-field')!;
+  assert.equal(diagnostic.range.start.line, 8);
+  const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: diagnostic.range.start });
+  assert.match((hover!.contents as { value: string }).value, /admits 6379\/TCP to every destination/);
+  const actions = (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } })) as CodeAction[];
+  const [change] = actions.find((a) => a.isPreferred)!.edit!.documentChanges as TextDocumentEdit[];
+  assert.equal(change.edits.length, 2);
+  assert.ok(change.edits.every((e) => (e as TextEdit).newText === '' && e.range.start.character === 0 && e.range.end.character === 4));
+});
