@@ -1,6 +1,6 @@
 import type { NetworkPolicy, PodTemplate, PolicyPeer, PolicyRule, Service, ServicePort } from '../model/manifest';
 import { destinationPods, podsOfPeer } from './checkPolicy';
-import { entryAdmits, podPorts, targetOf, type KnownPort } from './podPorts';
+import { entryAdmits, matcherOf, podPorts, targetOf, type KnownPort } from './podPorts';
 import { selectorMatches } from './selectors';
 import type { WorkspaceIndex } from './workspaceIndex';
 
@@ -32,7 +32,7 @@ export function admittingRules(index: WorkspaceIndex, pod: PodTemplate, port: Kn
     isolated = true;
     policy.ingress.forEach((rule, i) => {
       const ports = rule.ports;
-      if (!ports || ports.some((entry) => entryAdmits({ port: entry.port?.value, endPort: entry.endPort?.value, protocol: entry.protocol }, port))) {
+      if (!ports || ports.some((entry) => entryAdmits(matcherOf(entry), port))) {
         admitted.push({ policy, rule: i + 1 });
       }
     });

@@ -1,7 +1,7 @@
 import type { Position, Range } from '../model/source';
 import { chainsOf, podsOfRule, podsOfSelector } from './chains';
 import { locate } from './locate';
-import { entryAdmits, podPorts } from './podPorts';
+import { entryAdmits, matcherOf, podPorts } from './podPorts';
 import type { WorkspaceIndex } from './workspaceIndex';
 
 export interface Location {
@@ -20,7 +20,7 @@ export function definition(index: WorkspaceIndex, uri: string, position: Positio
   switch (target.kind) {
     case 'policyPort': {
       const { policy, rule, entry } = target;
-      const wanted = { port: entry.port?.value, endPort: entry.endPort?.value, protocol: entry.protocol };
+      const wanted = matcherOf(entry);
       return podsOfRule(index, policy, rule).flatMap((pod) =>
         podPorts(index, pod).ports.filter((p) => p.declared && entryAdmits(wanted, p)).map((p) => ({ uri: pod.ref.uri, range: p.declared!.range })),
       );

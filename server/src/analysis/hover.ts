@@ -4,7 +4,7 @@ import { admittingRules, chainsOf, podsOfRule, podsOfSelector, type Chain } from
 import { objectName, qualifiedName } from './describe';
 import type { Finding } from './findings';
 import { locate, type Target } from './locate';
-import { entryAdmits, formatKnownPort, podPorts, servicesSelecting, type KnownPort } from './podPorts';
+import { entryAdmits, matcherOf, formatKnownPort, podPorts, servicesSelecting, type KnownPort } from './podPorts';
 import { describeSelector } from './selectors';
 import type { WorkspaceIndex } from './workspaceIndex';
 
@@ -95,7 +95,7 @@ function render(index: WorkspaceIndex, findings: Finding[], target: Target): str
       if (here.length > 0) verdict = here.map((f) => `${f.severity === 'information' ? 'ℹ️' : '⚠️'} ${f.message}`).join('\n\n');
       else if (pods.length === 0) verdict = rule.direction === 'ingress' ? 'The policy selects no pod in the workspace.' : 'The destination pods are outside what the workspace knows; not judged.';
       else {
-        const matched = pods.flatMap((pod) => podPorts(index, pod).ports.filter((p) => entryAdmits({ port: entry.port?.value, endPort: entry.endPort?.value, protocol: entry.protocol }, p)).map((p) => `${formatKnownPort(p)} on ${objectName(pod.ref)}`));
+        const matched = pods.flatMap((pod) => podPorts(index, pod).ports.filter((p) => entryAdmits(matcherOf(entry), p)).map((p) => `${formatKnownPort(p)} on ${objectName(pod.ref)}`));
         verdict = matched.length > 0 ? `✓ Admits ${[...new Set(matched)].join(', ')}.` : 'Not judged: the pods declare no ports the analysis could check.';
       }
       return header + '\n\n' + verdict + section(rule.direction === 'ingress' ? 'Pods this policy selects' : 'Pods this rule sends to', pods.map((p) => podLine(index, p))) + section('Services forwarding to them', forwardingLines(index, pods)) + tip(findings.length > 0 && here.some((f) => f.fixes.length > 0));

@@ -1,4 +1,4 @@
-import type { ContainerPort, PodTemplate, PortRef, Protocol, Service, ServicePort } from '../model/manifest';
+import type { ContainerPort, PodTemplate, PolicyPort, PortRef, Protocol, Service, ServicePort } from '../model/manifest';
 import type { WorkspaceIndex } from './workspaceIndex';
 
 /** A port a pod is known to serve: declared by a container, or shown by a Service's numeric targetPort. */
@@ -50,11 +50,19 @@ export function resolveInPod(ref: PortRef, protocol: Protocol, pod: PodPorts): K
   return pod.ports.filter((p) => p.declared && p.name === ref.name && p.protocol === protocol);
 }
 
+/** A NetworkPolicy port entry as matching sees it: a number, a range or a name, and a protocol. */
+export interface PortMatcher {
+  port?: PortRef;
+  endPort?: number;
+  protocol: Protocol;
+}
+
+export function matcherOf(entry: PolicyPort): PortMatcher {
+  return { port: entry.port?.value, endPort: entry.endPort?.value, protocol: entry.protocol };
+}
+
 /** Does a NetworkPolicy port entry (number, range or name) admit this pod port? */
-export function entryAdmits(
-  entry: { port?: PortRef; endPort?: number; protocol: Protocol },
-  port: KnownPort,
-): boolean {
+export function entryAdmits(entry: PortMatcher, port: KnownPort): boolean {
   if (entry.protocol !== port.protocol) return false;
   const ref = entry.port;
   if (!ref) return true;
