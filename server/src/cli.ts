@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { URI } from 'vscode-uri';
@@ -8,6 +8,7 @@ import { PortLens } from './analysis/portLens';
 import { formatJson, formatText } from './cli/report';
 import { formatSarif } from './cli/sarif';
 import { readManifestText, scanPaths } from './files';
+import { ChartRenderer, DEFAULT_HELM_OPTIONS, type HelmOptions } from './helm/chartRenderer';
 
 declare const PACKAGE_VERSION: string | undefined;
 const VERSION = typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : '0.0.0-dev';
@@ -15,11 +16,18 @@ const VERSION = typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : '0.0.0-d
 const USAGE = `Usage: port-lens check [PATH…] [--format text|json|sarif] [--fix] [--no-helm]
 
 Checks the Kubernetes manifests under each PATH (default: .) for NetworkPolicy and Service
-ports that match no pod port. Exit 0: no warning or error; 1: at least one; 2: usage or I/O error.
+ports that match no pod port. Helm charts (folders with a Chart.yaml) are rendered with
+\`helm template\` and reported on their template lines. Exit 0: no warning or error; 1: at
+least one; 2: usage or I/O error.
 
   --format text|json|sarif   output format (default: text)
   --fix                      apply every preferred fix in place, then report what is left
   --no-helm                  do not render Helm charts
+  --helm PATH                the helm executable (default: helm on the PATH)
+  --values FILE              a values file for every chart, after its values.yaml (repeatable)
+  --release NAME             the release name (default: release)
+  --namespace NS             the release namespace (default: default)
+  --helm-timeout SECONDS     stop a chart's rendering after this long (default: 10)
   -h, --help                 show this help
   --version                  print the version`;
 
@@ -29,6 +37,8 @@ interface CheckOptions {
   paths: string[];
   format: 'text' | 'json' | 'sarif';
   fix: boolean;
+  /** Undefined: charts are not rendered. */
+  helm: HelmOptions | undefined;
 }
 
 function parseCheckArgs(args: string[]): CheckOptions {
@@ -39,21 +49,51 @@ function parseCheckArgs(args: string[]): CheckOptions {
       format: { type: 'string', default: 'text' },
       fix: { type: 'boolean', default: false },
       'no-helm': { type: 'boolean', default: false },
+      helm: { type: 'string' },
+      values: { type: 'string', multiple: true, default: [] },
+      release: { type: 'string' },
+      namespace: { type: 'string' },
+      'helm-timeout': { type: 'string' },
     },
   });
   const format = values.format as string;
   if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`unknown format "${format}" (text, json or sarif)`);
-  return { paths: positionals.length > 0 ? positionals : ['.'], format, fix: values.fix as boolean };
+  const timeout = values['helm-timeout'] === undefined ? DEFAULT_HELM_OPTIONS.timeoutSeconds : Number(values['helm-timeout']);
+  if (!(timeout > 0)) throw new UsageError(`--helm-timeout must be a number of seconds above 0`);
+  for (const file of values.values as string[]) if (!existsSync(file)) throw new IoError(`${file}: no such values file`);
+  const helm: HelmOptions = {
+    path: (values.helm as string | undefined) ?? DEFAULT_HELM_OPTIONS.path,
+    releaseName: (values.release as string | undefined) ?? DEFAULT_HELM_OPTIONS.releaseName,
+    namespace: (values.namespace as string | undefined) ?? DEFAULT_HELM_OPTIONS.namespace,
+    valuesFiles: (values.values as string[]).map((f) => path.resolve(f)),
+    timeoutSeconds: timeout,
+  };
+  return { paths: positionals.length > 0 ? positionals : ['.'], format, fix: values.fix as boolean, helm: values['no-helm'] ? undefined : helm };
 }
 
-interface LoadedFile {
-  path: string;
-  uri: string;
-  text: string;
-  bom: boolean;
+interface Loaded {
+  lens: PortLens;
+  findings: Finding[];
+  /** Every root the checked files and charts lie under: edits never leave them. */
+  roots: string[];
+  notes: string[];
 }
 
-async function load(paths: string[], lens: PortLens): Promise<{ files: Map<string, LoadedFile>; notes: string[] }> {
+/** Reads the manifests and renders the charts under `paths`, and analyses them. */
+async function analyse(options: CheckOptions): Promise<Loaded> {
+  const lens = new PortLens();
+  const { charts, notes } = await load(options.paths, lens);
+  const renderer = new ChartRenderer(() => lens, (message) => notes.push(message));
+  if (options.helm) {
+    for (const chart of charts) await renderer.render(path.resolve(chart), options.helm, new Set());
+  } else if (charts.length > 0) {
+    notes.push(`${charts.length} Helm chart${charts.length === 1 ? '' : 's'} not rendered (--no-helm)`);
+  }
+  const findings = renderer.rendered.adjust(lens.allFindings(), lens.index);
+  return { lens, findings, roots: options.paths.map((p) => path.resolve(p)), notes };
+}
+
+async function load(paths: string[], lens: PortLens): Promise<{ charts: string[]; notes: string[] }> {
   for (const p of paths) {
     try {
       await fs.stat(p);
@@ -62,7 +102,6 @@ async function load(paths: string[], lens: PortLens): Promise<{ files: Map<strin
     }
   }
   const scan = await scanPaths(paths);
-  const files = new Map<string, LoadedFile>();
   const notes = scan.skipped.map((s) => `skipped ${s.path}: ${s.reason}`);
   for (const file of scan.files) {
     const absolute = path.resolve(file);
@@ -78,38 +117,45 @@ async function load(paths: string[], lens: PortLens): Promise<{ files: Map<strin
       notes.push(`skipped ${file}: ${read.error}`);
       continue;
     }
-    files.set(uri, { path: absolute, uri, text: read.text, bom: read.bom });
     lens.setFile(uri, read.text);
   }
-  return { files, notes };
+  return { charts: scan.charts, notes };
 }
 
 class IoError extends Error {}
 
 async function check(options: CheckOptions): Promise<number> {
-  let lens = new PortLens();
-  let { files, notes } = await load(options.paths, lens);
-  if (options.fix) {
-    let fixed = 0;
-    for (const [uri, edits] of preferredEdits(lens.allFindings())) {
-      const file = files.get(uri);
-      if (!file) continue;
-      const text = applyEdits(file.text, edits);
-      if (text === file.text) continue;
-      await fs.writeFile(file.path, (file.bom ? '\ufeff' : '') + text);
-      fixed++;
-    }
-    if (fixed > 0) {
-      lens = new PortLens();
-      ({ files, notes } = await load(options.paths, lens));
-    }
-  }
-  const findings: Finding[] = lens.allFindings();
+  let { findings, roots, notes } = await analyse(options);
+  if (options.fix && (await applyFixes(findings, roots, notes)) > 0) ({ findings, notes } = await analyse(options));
   const cwd = process.cwd();
   for (const note of notes) process.stderr.write(`port-lens: ${note}\n`);
   const output = options.format === 'json' ? formatJson(findings, cwd) : options.format === 'sarif' ? formatSarif(findings, cwd, VERSION) : formatText(findings, cwd);
   process.stdout.write(output + '\n');
   return findings.some(isProblem) ? 1 : 0;
+}
+
+/** Writes every preferred fix into its file (templates and values files too); returns how many files changed. */
+async function applyFixes(findings: Finding[], roots: string[], notes: string[]): Promise<number> {
+  let fixed = 0;
+  for (const [uri, edits] of preferredEdits(findings)) {
+    const file = URI.parse(uri).fsPath;
+    if (!roots.some((root) => isInside(root, file))) {
+      notes.push(`not fixed: ${file} lies outside the checked paths`);
+      continue;
+    }
+    const read = await readManifestText(file).catch(() => undefined);
+    if (!read || 'error' in read) continue;
+    const text = applyEdits(read.text, edits);
+    if (text === read.text) continue;
+    await fs.writeFile(file, (read.bom ? '\ufeff' : '') + text);
+    fixed++;
+  }
+  return fixed;
+}
+
+function isInside(root: string, file: string): boolean {
+  const relative = path.relative(root, file);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
 export async function main(argv: string[]): Promise<number> {

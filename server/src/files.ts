@@ -16,6 +16,8 @@ export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
 
 export interface ScanResult {
   files: string[];
+  /** Folders holding a Chart.yaml: read by rendering them, not file by file. */
+  charts: string[];
   skipped: Array<{ path: string; reason: string }>;
 }
 
@@ -37,21 +39,21 @@ export class FileFilter {
 
 const toPosix = (p: string) => p.split(path.sep).join('/');
 
-/** A file inside the templates/ folder of a Helm chart: Go templates, read through rendering instead. */
-export function isChartTemplate(file: string): boolean {
+/** A file of a Helm chart (a template, values, a subchart): read through rendering instead. */
+export function isInChart(file: string): boolean {
   for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    if (path.basename(dir) === 'templates' && existsSync(path.join(path.dirname(dir), 'Chart.yaml'))) return true;
+    if (existsSync(path.join(dir, 'Chart.yaml'))) return true;
   }
   return false;
 }
 
 /**
- * The manifest files under the given paths: the included globs, except excluded ones, files over
- * the size limit and the templates/ of Helm charts. Folders reached twice through links are read
- * once; unreadable ones are reported as skipped.
+ * The manifest files under the given paths: the included globs, except excluded ones and files
+ * over the size limit; and the Helm charts, whose files are not read one by one. Folders reached
+ * twice through links are read once; unreadable ones are reported as skipped.
  */
 export async function scanPaths(paths: string[], options: ScanOptions = DEFAULT_SCAN_OPTIONS): Promise<ScanResult> {
-  const result: ScanResult = { files: [], skipped: [] };
+  const result: ScanResult = { files: [], charts: [], skipped: [] };
   const seenDirs = new Set<string>();
   const filter = new FileFilter(options);
 
@@ -67,7 +69,10 @@ export async function scanPaths(paths: string[], options: ScanOptions = DEFAULT_
       result.skipped.push({ path: dir, reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message });
       return;
     }
-    const isChart = entries.some((e) => e.name === 'Chart.yaml' && !e.isDirectory());
+    if (entries.some((e) => e.name === 'Chart.yaml' && !e.isDirectory())) {
+      result.charts.push(dir);
+      return;
+    }
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, entry.name);
       const relative = path.relative(root, full);
@@ -78,7 +83,7 @@ export async function scanPaths(paths: string[], options: ScanOptions = DEFAULT_
         continue; // a dangling link
       }
       if (stat.isDirectory()) {
-        if (filter.prunes(relative) || (isChart && entry.name === 'templates')) continue;
+        if (filter.prunes(relative)) continue;
         await visitDir(root, full);
       } else if (stat.isFile() && filter.includes(relative)) {
         await addFile(full);
@@ -99,6 +104,7 @@ export async function scanPaths(paths: string[], options: ScanOptions = DEFAULT_
   for (const p of paths) {
     const stat = await fs.stat(p); // a missing path is the caller's error to report
     if (stat.isDirectory()) await visitDir(p, p);
+    else if (path.basename(p) === 'Chart.yaml') result.charts.push(path.dirname(p));
     else await addFile(p);
   }
   return result;

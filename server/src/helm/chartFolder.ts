@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { existsSync, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { minimatch } from 'minimatch';
+import { parseDocument } from 'yaml';
+
+/** The folder of the chart a file belongs to: the nearest folder above it with a Chart.yaml. */
+export function chartDirOf(file: string): string | undefined {
+  let top: string | undefined;
+  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'Chart.yaml'))) top = dir;
+  }
+  return top;
+}
+
+/** `name` from Chart.yaml, which helm writes at the head of every `# Source:` path. */
+export function chartName(chartYaml: string): string | undefined {
+  try {
+    const name = parseDocument(chartYaml, { prettyErrors: false }).get('name');
+    return typeof name === 'string' && name.trim() !== '' ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const MAX_CHART_FILES = 5000;
+
+/** Every file of the chart, subcharts included, relative to its folder with `/` separators. */
+export async function chartFiles(dir: string): Promise<string[]> {
+  const files: string[] = [];
+  const visit = async (relative: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await fs.readdir(path.join(dir, relative), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (files.length >= MAX_CHART_FILES) return;
+      const child = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.isDirectory() && entry.name !== '.git' && entry.name !== 'node_modules') await visit(child);
+      else if (entry.isFile()) files.push(child);
+    }
+  };
+  await visit('');
+  return files;
+}
+
+/** The templates a chart (and its unpacked subcharts) renders from. */
+export const isTemplatePath = (relative: string) => /(^|\/)templates\/[^]*$/.test(relative);
+
+/**
+ * The values files to pass with `-f`, in the order given: absolute paths as they are, relative
+ * ones and globs matched against the chart's own files; ones the chart does not have are left out.
+ */
+export function valuesFilesFor(dir: string, files: string[], patterns: readonly string[]): string[] {
+  const result: string[] = [];
+  for (const pattern of patterns) {
+    if (path.isAbsolute(pattern)) {
+      if (existsSync(pattern)) result.push(pattern);
+      continue;
+    }
+    for (const file of files) {
+      if (!isTemplatePath(file) && minimatch(file, pattern, { dot: true }) && !result.includes(path.join(dir, file))) result.push(path.join(dir, file));
+    }
+  }
+  return result;
+}
+
+/** Identifies what a render depends on: every file's path and content, open documents laid over them. */
+export async function contentKey(dir: string, files: string[], overlays: ReadonlyMap<string, string>, extra: unknown): Promise<string> {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify(extra));
+  for (const file of files) {
+    const absolute = path.join(dir, file);
+    hash.update(`\0${file}\0`);
+    const open = overlays.get(absolute);
+    if (open !== undefined) hash.update(open);
+    else hash.update(await fs.readFile(absolute).catch(() => Buffer.alloc(0)));
+  }
+  return hash.digest('hex');
+}
+
+/** A temporary copy of the chart with the unsaved documents written over their files. */
+export async function overlayCopy(dir: string, overlays: ReadonlyMap<string, string>, into: string): Promise<string> {
+  const copy = path.join(into, path.basename(dir));
+  await fs.cp(dir, copy, { recursive: true, filter: (source) => !/[\\/](?:\.git|node_modules)$/.test(source) });
+  for (const [file, text] of overlays) {
+    const relative = path.relative(dir, file);
+    if (relative.startsWith('..') || path.isAbsolute(relative)) continue;
+    await fs.writeFile(path.join(copy, relative), text);
+  }
+  return copy;
+}

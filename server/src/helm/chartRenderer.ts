@@ -1,0 +1,123 @@
+import { promises as fs } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { URI } from 'vscode-uri';
+import type { PortLens } from '../analysis/portLens';
+import type { FileModel } from '../model/manifest';
+import { chartFileUri, projectRender, type Chart } from './chartModels';
+import { chartFiles, chartName, contentKey, isTemplatePath, overlayCopy, valuesFilesFor } from './chartFolder';
+import { RenderedCharts } from './renderedCharts';
+import { runHelm } from './runHelm';
+
+export interface HelmOptions {
+  /** The helm executable. */
+  path: string;
+  releaseName: string;
+  namespace: string;
+  /** Extra values files: absolute, or relative to the chart folder (globs allowed). */
+  valuesFiles: readonly string[];
+  timeoutSeconds: number;
+}
+
+export const DEFAULT_HELM_OPTIONS: HelmOptions = { path: 'helm', releaseName: 'release', namespace: 'default', valuesFiles: [], timeoutSeconds: 10 };
+
+const MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
+
+export type RenderOutcome = 'rendered' | 'unchanged' | 'failed' | 'cancelled';
+
+/**
+ * Renders charts with helm and keeps their output in the analysis: one model per template, the
+ * rest and any failure on Chart.yaml. A chart that fails is skipped with one finding saying why.
+ */
+export class ChartRenderer {
+  readonly rendered = new RenderedCharts();
+  /** Chart folder → the URIs its last render put into the analysis, and what that render read. */
+  private readonly state = new Map<string, { uris: Set<string>; key: string }>();
+
+  constructor(
+    private readonly lens: () => PortLens,
+    private readonly log: (message: string) => void = () => undefined,
+  ) {}
+
+  /** The chart folders with state in the analysis. */
+  charts(): string[] {
+    return [...this.state.keys()];
+  }
+
+  /**
+   * Renders the chart in `dir` unless nothing it reads changed since the last render. `overlays`
+   * holds unsaved documents (absolute path → text); a render that `signal` aborts changes nothing.
+   * Adds the URIs whose findings changed to `changed`.
+   */
+  async render(dir: string, options: HelmOptions, changed: Set<string>, overlays: ReadonlyMap<string, string> = new Map(), signal?: AbortSignal): Promise<RenderOutcome> {
+    const files = await chartFiles(dir);
+    const valuesFiles = valuesFilesFor(dir, files, options.valuesFiles);
+    const key = await contentKey(dir, files, overlays, { options, valuesFiles });
+    if (this.state.get(dir)?.key === key) return 'unchanged';
+
+    const read = async (file: string) => overlays.get(file) ?? (await fs.readFile(file, 'utf8').catch(() => undefined));
+    const chartYaml = (await read(path.join(dir, 'Chart.yaml'))) ?? '';
+    const name = chartName(chartYaml);
+    const chart: Chart = { dir, name: name ?? path.basename(dir) };
+    if (!name) {
+      this.fail(chart, chartYaml, 'Chart.yaml names no chart (`name:` is missing), so helm cannot render it', key, changed);
+      return 'failed';
+    }
+
+    const scratch = overlays.size > 0 ? await mkdtemp(path.join(os.tmpdir(), 'port-lens-chart-')) : undefined;
+    try {
+      const renderDir = scratch ? await overlayCopy(dir, overlays, scratch) : dir;
+      const args = ['template', options.releaseName, renderDir, '--namespace', options.namespace];
+      for (const file of valuesFiles) args.push('--values', scratch ? path.join(renderDir, path.relative(dir, file)) : file);
+      const result = await runHelm({ helm: options.path, args, cwd: renderDir, timeoutMs: options.timeoutSeconds * 1000, maxOutputBytes: MAX_OUTPUT_BYTES, signal });
+      if (!result.ok) {
+        if (result.reason === 'cancelled') return 'cancelled';
+        this.log(`helm template ${dir}: ${result.message}`);
+        this.fail(chart, chartYaml, result.reason === 'missing' ? result.message : `helm template failed: ${result.message}`, key, changed, result.reason === 'missing');
+        return 'failed';
+      }
+
+      const templates = new Map<string, string>();
+      for (const file of files.filter(isTemplatePath)) {
+        const text = await read(path.join(dir, file));
+        if (text !== undefined) templates.set(path.join(dir, file), text);
+      }
+      const projected = projectRender(chart, result.stdout, options.namespace, (file) => templates.get(file));
+      const values = [];
+      for (const file of [path.join(dir, 'values.yaml'), ...valuesFiles]) {
+        const text = await read(file);
+        if (text !== undefined) values.push({ uri: URI.file(file).toString(), text });
+      }
+      this.rendered.set({ chart, release: options.releaseName, namespace: options.namespace, projections: projected.projections, templates: [...templates.values()], values });
+      this.replace(dir, projected.models, key, changed);
+      return 'rendered';
+    } finally {
+      if (scratch) await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  /** Takes the chart's output out of the analysis (its folder is gone, or rendering is off). */
+  forget(dir: string, changed: Set<string>): void {
+    for (const uri of this.state.get(dir)?.uris ?? []) this.lens().removeFile(uri).forEach((u) => changed.add(u));
+    this.state.delete(dir);
+    this.rendered.delete(dir);
+  }
+
+  private fail(chart: Chart, chartYaml: string, message: string, key: string, changed: Set<string>, missingHelm = false): void {
+    this.rendered.delete(chart.dir);
+    const uri = chartFileUri(chart);
+    const firstLine = chartYaml.split(/\r?\n/, 1)[0] ?? '';
+    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: firstLine.length } };
+    const model: FileModel = { uri, pods: [], services: [], policies: [], namespaces: [], errors: [{ message, range, kind: 'render', ...(missingHelm ? { severity: 'information' as const } : {}) }] };
+    this.replace(chart.dir, [model], key, changed);
+  }
+
+  private replace(dir: string, models: FileModel[], key: string, changed: Set<string>): void {
+    const lens = this.lens();
+    const next = new Set(models.map((m) => m.uri));
+    for (const uri of this.state.get(dir)?.uris ?? []) if (!next.has(uri)) lens.removeFile(uri).forEach((u) => changed.add(u));
+    for (const model of models) lens.setModel(model).forEach((u) => changed.add(u));
+    this.state.set(dir, { uris: next, key });
+  }
+}
