@@ -58,3 +58,6 @@ spec:
   podSelector: ${podSelector}
   ingress: ${ingress}
 `;
+
+/** The helm binary `npm ci` extracts for tests (scripts/extract-helm.mjs). */
+export const HELM = require('node:path').resolve(__dirname, '../node_modules/.cache/helm/helm') as string;

@@ -83,7 +83,7 @@ interface Loaded {
 async function analyse(options: CheckOptions): Promise<Loaded> {
   const lens = new PortLens();
   const { charts, notes } = await load(options.paths, lens);
-  const renderer = new ChartRenderer(() => lens, (message) => notes.push(message));
+  const renderer = new ChartRenderer(lens, (message) => notes.push(message));
   if (options.helm) {
     for (const chart of charts) await renderer.render(path.resolve(chart), options.helm, new Set());
   } else if (charts.length > 0) {

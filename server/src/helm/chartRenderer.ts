@@ -36,7 +36,7 @@ export class ChartRenderer {
   private readonly state = new Map<string, { uris: Set<string>; key: string }>();
 
   constructor(
-    private readonly lens: () => PortLens,
+    private readonly lens: PortLens,
     private readonly log: (message: string) => void = () => undefined,
   ) {}
 
@@ -99,7 +99,7 @@ export class ChartRenderer {
 
   /** Takes the chart's output out of the analysis (its folder is gone, or rendering is off). */
   forget(dir: string, changed: Set<string>): void {
-    for (const uri of this.state.get(dir)?.uris ?? []) this.lens().removeFile(uri).forEach((u) => changed.add(u));
+    for (const uri of this.state.get(dir)?.uris ?? []) this.lens.removeFile(uri).forEach((u) => changed.add(u));
     this.state.delete(dir);
     this.rendered.delete(dir);
   }
@@ -114,7 +114,7 @@ export class ChartRenderer {
   }
 
   private replace(dir: string, models: FileModel[], key: string, changed: Set<string>): void {
-    const lens = this.lens();
+    const lens = this.lens;
     const next = new Set(models.map((m) => m.uri));
     for (const uri of this.state.get(dir)?.uris ?? []) if (!next.has(uri)) lens.removeFile(uri).forEach((u) => changed.add(u));
     for (const model of models) lens.setModel(model).forEach((u) => changed.add(u));

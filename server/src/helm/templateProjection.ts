@@ -111,9 +111,14 @@ export class TemplateProjection {
   private placementAt(line: number): { placement: Placement; rendered: string; exact: boolean } | undefined {
     const document = [...this.documents].reverse().find((d) => d.base <= line) ?? this.documents[0];
     if (!document) return undefined;
-    const i = Math.min(Math.max(line - document.base, 0), document.lines.length - 1);
+    if (line >= document.base + document.lines.length) {
+      // Past the document's end (the separator after it): the end of its last placed line.
+      const k = document.placements.map((p, n) => (p ? n : -1)).reduce((a, b) => Math.max(a, b), -1);
+      return k === -1 ? undefined : { placement: document.placements[k]!, rendered: document.lines[k], exact: false };
+    }
+    const i = Math.max(line - document.base, 0);
     const placement = document.placements[i];
-    if (placement && line >= document.base) return { placement, rendered: document.lines[i], exact: true };
+    if (placement) return { placement, rendered: document.lines[i], exact: true };
     // An unplaced line (helm's comments, a separator): the nearest placed line stands for it.
     for (let d = 1; d < document.lines.length; d++) {
       for (const k of [i - d, i + d]) {

@@ -10,20 +10,26 @@ import {
   type CodeAction,
   type CodeActionParams,
   type Connection,
+  type Hover,
   type InitializeParams,
   type InitializeResult,
   type WorkspaceFolder,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
+import type { Position } from '../model/source';
 import { preferredEdits } from '../analysis/applyFixes';
 import { PortLens, applySeverity } from '../analysis/portLens';
-import { FileFilter, isInChart, readManifestText, scanPaths } from '../files';
+import { FileFilter, readManifestText, scanPaths } from '../files';
+import { chartDirOf } from '../helm/chartFolder';
+import { ChartRenderer } from '../helm/chartRenderer';
+import { ChartScheduler } from './chartScheduler';
 import { FIX_ALL_KIND, SOURCE, toCodeAction, toDiagnostic, toWorkspaceEdit, type DiagnosticData, type VersionOf } from './convert';
 import { DEFAULT_SETTINGS, toSettings, type Settings } from './settings';
 
 const LANGUAGES = new Set(['yaml', 'helm']);
 const DEBOUNCE_MS = 150;
+const CHART_DEBOUNCE_MS = 300;
 const CONFIGURATION_TIMEOUT_MS = 3000;
 
 /** Server → client: indexing progress and totals, for the status bar. */
@@ -44,6 +50,12 @@ export class PortLensServer {
   private capabilities = { configuration: false, watchedFiles: false, configurationChange: false, progress: false, versionedEdits: false, folderChanges: false };
   private indexing: Promise<void> = Promise.resolve();
   private scanning = false;
+  /** VS Code workspace trust; other clients are trusted unless they say otherwise. */
+  private trusted = true;
+  private renderer = new ChartRenderer(this.lens);
+  /** Chart folders found by the last scan. */
+  private charts = new Set<string>();
+  private readonly chartScheduler = new ChartScheduler((dir, signal) => this.renderChart(dir, signal), CHART_DEBOUNCE_MS);
 
   constructor(private readonly connection: Connection) {}
 
@@ -53,18 +65,15 @@ export class PortLensServer {
     c.onInitialized(() => void this.guard('initialization', () => this.initialized()));
     c.onDidChangeConfiguration(() => void this.guard('configuration', () => this.reconfigure()));
     c.onDidChangeWatchedFiles((params) => void this.guard('watched files', () => this.watchedFilesChanged(params.changes)));
-    c.onHover((params) => this.guard('hover', () => {
-      this.flush();
-      const result = this.lens.hover(params.textDocument.uri, params.position);
-      return result ? { contents: { kind: 'markdown', value: result.markdown }, range: result.range } : null;
-    }));
+    c.onHover((params) => this.guard('hover', () => this.hover(params.textDocument.uri, params.position)));
     c.onDefinition((params) => this.guard('definition', () => {
       this.flush();
       return this.lens.definition(params.textDocument.uri, params.position);
     }));
     c.onCodeAction((params) => this.guard('code actions', () => this.codeActions(params)));
     this.documents.onDidChangeContent((e) => this.schedule(e.document.uri));
-    this.documents.onDidClose((e) => void this.guard('close', () => this.reloadFromDisk(e.document.uri)));
+    this.documents.onDidClose((e) => void this.guard('close', () => (this.chartOf(e.document.uri) ? this.schedule(e.document.uri) : this.reloadFromDisk(e.document.uri))));
+    c.onShutdown(() => this.chartScheduler.cancelAll());
     this.documents.listen(c);
     c.listen();
   }
@@ -79,6 +88,7 @@ export class PortLensServer {
       versionedEdits: caps.workspace?.workspaceEdit?.documentChanges === true,
       folderChanges: caps.workspace?.workspaceFolders === true,
     };
+    this.trusted = (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted !== false;
     this.folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(URI.parse(params.rootUri).fsPath) }] : []);
     return {
       capabilities: {
@@ -94,7 +104,7 @@ export class PortLensServer {
 
   private async initialized(): Promise<void> {
     if (this.capabilities.watchedFiles) {
-      await this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] });
+      await this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml,tpl,tgz}' }] });
     }
     if (this.capabilities.configurationChange) {
       await this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'portLens' });
@@ -118,9 +128,9 @@ export class PortLensServer {
   }
 
   private async reconfigure(): Promise<void> {
-    const before = JSON.stringify(this.settings.files);
+    const before = JSON.stringify([this.settings.files, this.settings.helm]);
     this.settings = await this.fetchSettings();
-    if (JSON.stringify(this.settings.files) !== before) await this.reindex();
+    if (JSON.stringify([this.settings.files, this.settings.helm]) !== before) await this.reindex();
     else this.publish(this.lens.index.uris());
   }
 
@@ -166,12 +176,66 @@ export class PortLensServer {
       }
     }
     for (const doc of this.documents.all()) if (this.accepts(doc.uri, doc.languageId)) lens.setFile(doc.uri, doc.getText());
+
+    this.chartScheduler.cancelAll();
+    const renderer = new ChartRenderer(lens, (message) => this.log(message));
+    this.charts = new Set(scan.charts);
+    if (scan.charts.length > 0 && !this.helmAllowed()) this.log(`${scan.charts.length} Helm chart(s) not rendered: ${this.trusted ? 'portLens.helm.enable is off' : 'the workspace is not trusted'}`);
+    else {
+      for (const [i, dir] of scan.charts.entries()) {
+        progress?.report(`rendering chart ${i + 1}/${scan.charts.length}: ${path.basename(dir)}`);
+        const outcome = await renderer.render(dir, this.settings.helm, new Set(), this.overlaysOf(dir));
+        this.log(`chart ${dir}: ${outcome}`);
+      }
+    }
+
     const stale = [...this.lens.index.uris()].filter((uri) => !lens.index.file(uri));
     this.lens = lens;
+    this.renderer = renderer;
     this.pending.clear();
     this.publish([...lens.index.uris(), ...stale]);
     progress?.done();
-    this.log(`indexed ${lens.index.fileCount} files in ${Date.now() - started} ms`);
+    this.log(`indexed ${lens.index.fileCount} files and ${scan.charts.length} charts in ${Date.now() - started} ms`);
+  }
+
+  private helmAllowed(): boolean {
+    return this.trusted && this.settings.helm.enable;
+  }
+
+  /** The chart folder a document belongs to, if it is a file of a chart. */
+  private chartOf(uri: string): string | undefined {
+    const parsed = URI.parse(uri);
+    return parsed.scheme === 'file' ? chartDirOf(parsed.fsPath) : undefined;
+  }
+
+  /** Unsaved documents of a chart, laid over its files when it is rendered. */
+  private overlaysOf(dir: string): Map<string, string> {
+    const overlays = new Map<string, string>();
+    for (const doc of this.documents.all()) {
+      const file = URI.parse(doc.uri);
+      if (file.scheme === 'file' && !path.relative(dir, file.fsPath).startsWith('..')) overlays.set(file.fsPath, doc.getText());
+    }
+    return overlays;
+  }
+
+  private async renderChart(dir: string, signal: AbortSignal): Promise<void> {
+    await this.indexing;
+    if (!this.helmAllowed() || signal.aborted) return;
+    const renderer = this.renderer;
+    const changed = new Set<string>();
+    const outcome = await renderer.render(dir, this.settings.helm, changed, this.overlaysOf(dir), signal);
+    if (renderer !== this.renderer) return; // the workspace was indexed afresh meanwhile
+    this.log(`chart ${dir}: ${outcome}`);
+    this.publish(changed);
+  }
+
+  private hover(uri: string, position: Position): Hover | null {
+    this.flush();
+    const result = this.lens.hover(uri, position);
+    const note = this.renderer.rendered.hoverNote(uri, position);
+    if (!result && !note) return null;
+    const markdown = [result?.markdown, note].filter(Boolean).join('\n\n---\n\n');
+    return { contents: { kind: 'markdown', value: markdown }, range: result?.range };
   }
 
   /** Does this document belong to the analysis? Plain YAML in the workspace, not a chart template. */
@@ -180,12 +244,17 @@ export class PortLensServer {
     const parsed = URI.parse(uri);
     if (parsed.scheme !== 'file') return parsed.scheme === 'untitled' && languageId === 'yaml';
     const file = parsed.fsPath;
-    if (isInChart(file)) return false;
+    if (chartDirOf(file)) return false;
     const folder = this.folders.map((f) => URI.parse(f.uri).fsPath).find((root) => !path.relative(root, file).startsWith('..'));
     return folder === undefined ? languageId !== undefined : new FileFilter(this.settings.files).includes(path.relative(folder, file));
   }
 
   private schedule(uri: string): void {
+    const chart = this.chartOf(uri);
+    if (chart) {
+      if (this.charts.has(chart)) this.chartScheduler.schedule(chart);
+      return;
+    }
     this.pending.add(uri);
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.guard('analysis', () => this.flush()), DEBOUNCE_MS);
@@ -218,7 +287,13 @@ export class PortLensServer {
 
   private async watchedFilesChanged(changes: Array<{ uri: string; type: FileChangeType }>): Promise<void> {
     await this.indexing;
+    if (changes.some((c) => c.type !== FileChangeType.Changed && c.uri.endsWith('/Chart.yaml'))) return this.reindex();
     for (const change of changes) {
+      const chart = this.chartOf(change.uri);
+      if (chart) {
+        if (this.charts.has(chart)) this.chartScheduler.schedule(chart);
+        continue;
+      }
       if (this.documents.get(change.uri)) continue; // the editor's text wins over the disk
       if (change.type === FileChangeType.Deleted) this.publish([...this.lens.removeFile(change.uri), change.uri]);
       else await this.reloadFromDisk(change.uri);
@@ -227,7 +302,7 @@ export class PortLensServer {
 
   private publish(uris: Iterable<string>): void {
     for (const uri of new Set(uris)) {
-      const findings = this.settings.enable ? applySeverity(this.lens.findings(uri), this.settings.severity) : [];
+      const findings = this.findingsOf(uri);
       const diagnostics = findings.map(toDiagnostic);
       const key = JSON.stringify(diagnostics);
       if (this.published.get(uri)?.key === key) continue;
@@ -236,6 +311,12 @@ export class PortLensServer {
       void this.connection.sendDiagnostics({ uri, version: this.documents.get(uri)?.version, diagnostics });
     }
     if (!this.scanning) this.status('ready');
+  }
+
+  /** What is published for a file: fixes retargeted to templates or values, severities as configured. */
+  private findingsOf(uri: string) {
+    if (!this.settings.enable) return [];
+    return applySeverity(this.renderer.rendered.adjust(this.lens.findings(uri), this.lens.index), this.settings.severity);
   }
 
   private status(state: 'indexing' | 'ready', done = 0, total = 0): void {
@@ -258,7 +339,7 @@ export class PortLensServer {
       }
     }
     if (wants(FIX_ALL_KIND)) {
-      const findings = this.settings.enable ? applySeverity(this.lens.findings(uri), this.settings.severity) : [];
+      const findings = this.findingsOf(uri);
       const edits = preferredEdits(findings).get(uri) ?? [];
       if (edits.length > 0) actions.push({ title: 'Fix all Kubernetes port problems', kind: FIX_ALL_KIND, edit: toWorkspaceEdit(edits, versionOf) });
     }

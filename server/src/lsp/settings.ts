@@ -1,15 +1,17 @@
 import type { SeverityOverride, SeverityOverrides } from '../analysis/portLens';
 import { RULE_CODES } from '../analysis/rules';
 import { DEFAULT_SCAN_OPTIONS, type ScanOptions } from '../files';
+import { DEFAULT_HELM_OPTIONS, type HelmOptions } from '../helm/chartRenderer';
 
 /** The `portLens.*` settings the server uses. */
 export interface Settings {
   enable: boolean;
   severity: SeverityOverrides;
   files: ScanOptions;
+  helm: HelmOptions & { enable: boolean };
 }
 
-export const DEFAULT_SETTINGS: Settings = { enable: true, severity: {}, files: DEFAULT_SCAN_OPTIONS };
+export const DEFAULT_SETTINGS: Settings = { enable: true, severity: {}, files: DEFAULT_SCAN_OPTIONS, helm: { enable: true, ...DEFAULT_HELM_OPTIONS } };
 
 const LEVELS: readonly string[] = ['off', 'information', 'warning', 'error'];
 
@@ -26,6 +28,8 @@ export function toSettings(raw: unknown): Settings {
     if (typeof level === 'string' && LEVELS.includes(level)) severity[code] = level as SeverityOverride;
   }
   const files = r.files ?? {};
+  const helm = r.helm ?? {};
+  const text = (value: unknown, fallback: string) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : fallback);
   return {
     enable: typeof r.enable === 'boolean' ? r.enable : DEFAULT_SETTINGS.enable,
     severity,
@@ -33,6 +37,14 @@ export function toSettings(raw: unknown): Settings {
       include: stringArray(files.include, DEFAULT_SCAN_OPTIONS.include),
       exclude: stringArray(files.exclude, DEFAULT_SCAN_OPTIONS.exclude),
       maxFileSize: typeof files.maxFileSize === 'number' && files.maxFileSize > 0 ? files.maxFileSize : DEFAULT_SCAN_OPTIONS.maxFileSize,
+    },
+    helm: {
+      enable: typeof helm.enable === 'boolean' ? helm.enable : true,
+      path: text(helm.path, DEFAULT_HELM_OPTIONS.path),
+      releaseName: text(helm.releaseName, DEFAULT_HELM_OPTIONS.releaseName),
+      namespace: text(helm.namespace, DEFAULT_HELM_OPTIONS.namespace),
+      valuesFiles: stringArray(helm.valuesFiles, DEFAULT_HELM_OPTIONS.valuesFiles),
+      timeoutSeconds: typeof helm.timeoutSeconds === 'number' && helm.timeoutSeconds > 0 ? helm.timeoutSeconds : DEFAULT_HELM_OPTIONS.timeoutSeconds,
     },
   };
 }
