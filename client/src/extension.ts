@@ -118,6 +118,16 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     traceOutputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     initializationOptions: () => ({ trusted: vscode.workspace.isTrusted }),
+    middleware: {
+      workspace: {
+        // What the server may run is the user's choice alone: helm.path never comes from a workspace.
+        configuration: async (params, token, next) => {
+          const result = await next(params, token);
+          if (!Array.isArray(result)) return result;
+          return result.map((value, i) => (params.items[i]?.section === 'portLens' ? withMachineHelmPath(value) : value));
+        },
+      },
+    },
     initializationFailedHandler: (error) => {
       // Codes -32099..-32000 are the connection's own (e.g. a server that died); others come from the server.
       if (error instanceof ResponseError && (error.code < -32099 || error.code > -32000)) reason = `: ${error.message}`;
@@ -200,4 +210,11 @@ function setStatus(text: string, tooltip: string): void {
 
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+function withMachineHelmPath(settings: unknown): unknown {
+  if (!settings || typeof settings !== 'object') return settings;
+  const inspected = vscode.workspace.getConfiguration('portLens').inspect<string>('helm.path');
+  const helm = { ...((settings as { helm?: object }).helm ?? {}), path: inspected?.globalValue ?? inspected?.defaultValue ?? 'helm' };
+  return { ...settings, helm };
 }

@@ -111,3 +111,40 @@ test('every corpus file through the CLI from ../shared/corpus: warnings only whe
     for (const p of problems) assert.equal(p.file, file);
   }
 });
+
+const HELM = path.join(ROOT, 'node_modules/.cache/helm/helm');
+
+test('check renders the corpus charts: loki-distributed\'s http-metrics on the template line, nothing else at warning', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-charts-'));
+  cpSync(path.resolve(ROOT, '../shared/corpus/charts'), dir, { recursive: true });
+  const values = path.join(dir, 'enable-policies.yaml');
+  writeFileSync(values, 'networkPolicy:\n  enabled: true\nnetworkPolicies:\n  create: true\nmetrics:\n  enabled: true\n');
+  const { code, stdout } = run(['check', '.', '--helm', HELM, '--values', values, '--release', 'rel', '--namespace', 'monitoring', '--format', 'json'], dir);
+  assert.equal(code, 1);
+  const problems = JSON.parse(stdout).filter((f: { severity: string }) => f.severity !== 'information');
+  assert.deepEqual(problems.map((f: { file: string; code: string }) => [f.file, f.code]), [['grafana-loki-distributed/templates/networkpolicy.yaml', 'netpol-port-unmatched']]);
+  const line = readFileSync(path.join(dir, problems[0].file), 'utf8').split('\n')[problems[0].range.start.line];
+  assert.equal(line.trim(), '- port: http-metrics');
+  assert.equal(line.slice(problems[0].range.start.character, problems[0].range.end.character), 'http-metrics');
+});
+
+test('check --fix on a chart edits the template literal and the values key, and the chart is then clean of those', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-chart-fix-'));
+  cpSync(path.join(ROOT, 'test/fixtures/charts/gitlab-ssh'), path.join(dir, 'gitlab-ssh'), { recursive: true });
+  const { stdout } = run(['check', 'gitlab-ssh', '--helm', HELM, '--fix'], dir);
+  assert.match(readFileSync(path.join(dir, 'gitlab-ssh/templates/networkpolicy.yaml'), 'utf8'), /- port: 22\n {10}protocol: TCP/);
+  assert.match(readFileSync(path.join(dir, 'gitlab-ssh/values.yaml'), 'utf8'), /sshPort: "22"/);
+  assert.match(readFileSync(path.join(dir, 'gitlab-ssh/values.yaml'), 'utf8'), /service:\n  type: LoadBalancer\n.*\n  sshPort: 10022/);
+  assert.equal(stdout.trim().split('\n').filter((l) => l.includes('warning netpol')).length, 2, stdout);
+});
+
+test('check --no-helm says the charts were not rendered; a missing helm is information, not a failure', () => {
+  const fixtures = path.join(ROOT, 'test/fixtures/charts');
+  const skipped = run(['check', fixtures, '--no-helm']);
+  assert.equal(skipped.code, 0);
+  assert.match(skipped.stderr, /1 Helm chart not rendered \(--no-helm\)/);
+  const missing = run(['check', fixtures, '--helm', '/nonexistent/helm', '--format', 'json']);
+  assert.equal(missing.code, 0);
+  const [finding] = JSON.parse(missing.stdout);
+  assert.deepEqual([finding.code, finding.severity, finding.file], ['helm-render-failed', 'information', 'test/fixtures/charts/gitlab-ssh/Chart.yaml']);
+});

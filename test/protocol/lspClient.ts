@@ -43,9 +43,9 @@ export class TestClient {
     this.connection.listen();
   }
 
-  async initialize(rootPath: string, capabilities: ClientCapabilities = FULL_CAPABILITIES): Promise<void> {
+  async initialize(rootPath: string, capabilities: ClientCapabilities = FULL_CAPABILITIES, initializationOptions?: unknown): Promise<void> {
     const uri = `file://${rootPath}`;
-    await this.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: uri, workspaceFolders: [{ uri, name: 'ws' }], capabilities });
+    await this.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: uri, workspaceFolders: [{ uri, name: 'ws' }], capabilities, initializationOptions });
     await this.connection.sendNotification(InitializedNotification.type, {});
     await this.until(() => this.status.some((s) => s.state === 'ready'));
   }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   CodeActionKind,
@@ -21,7 +21,9 @@ import type { Position } from '../model/source';
 import { preferredEdits } from '../analysis/applyFixes';
 import { PortLens, applySeverity } from '../analysis/portLens';
 import { FileFilter, readManifestText, scanPaths } from '../files';
-import { chartDirOf } from '../helm/chartFolder';
+import { chartDirOf, chartName } from '../helm/chartFolder';
+import type { Chart } from '../helm/chartModels';
+import { findTemplate, helmSourceAt } from '../helm/renderedSource';
 import { ChartRenderer } from '../helm/chartRenderer';
 import { ChartScheduler } from './chartScheduler';
 import { FIX_ALL_KIND, SOURCE, toCodeAction, toDiagnostic, toWorkspaceEdit, type DiagnosticData, type VersionOf } from './convert';
@@ -55,6 +57,7 @@ export class PortLensServer {
   private renderer = new ChartRenderer(this.lens);
   /** Chart folders found by the last scan. */
   private charts = new Set<string>();
+  private chartNames: Chart[] = [];
   private readonly chartScheduler = new ChartScheduler((dir, signal) => this.renderChart(dir, signal), CHART_DEBOUNCE_MS);
 
   constructor(private readonly connection: Connection) {}
@@ -180,6 +183,7 @@ export class PortLensServer {
     this.chartScheduler.cancelAll();
     const renderer = new ChartRenderer(lens, (message) => this.log(message));
     this.charts = new Set(scan.charts);
+    this.chartNames = scan.charts.map((dir) => ({ dir, name: chartName(readText(path.join(dir, 'Chart.yaml'))) ?? '' }));
     if (scan.charts.length > 0 && !this.helmAllowed()) this.log(`${scan.charts.length} Helm chart(s) not rendered: ${this.trusted ? 'portLens.helm.enable is off' : 'the workspace is not trusted'}`);
     else {
       for (const [i, dir] of scan.charts.entries()) {
@@ -229,10 +233,19 @@ export class PortLensServer {
     this.publish(changed);
   }
 
+  /** For committed `helm template` output: which template wrote the object, linked when it is here. */
+  private renderedSourceNote(uri: string, position: Position): string | undefined {
+    const model = this.lens.index.file(uri);
+    const source = model && helmSourceAt(model, position);
+    if (!source) return undefined;
+    const template = findTemplate(source, this.chartNames);
+    return template ? `Rendered by Helm from [${source}](${URI.file(template).toString()})` : `Rendered by Helm from \`${source}\``;
+  }
+
   private hover(uri: string, position: Position): Hover | null {
     this.flush();
     const result = this.lens.hover(uri, position);
-    const note = this.renderer.rendered.hoverNote(uri, position);
+    const note = this.renderer.rendered.hoverNote(uri, position) ?? this.renderedSourceNote(uri, position);
     if (!result && !note) return null;
     const markdown = [result?.markdown, note].filter(Boolean).join('\n\n---\n\n');
     return { contents: { kind: 'markdown', value: markdown }, range: result?.range };
@@ -364,5 +377,13 @@ export class PortLensServer {
 
   private log(message: string): void {
     this.connection.console.log(message);
+  }
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
   }
 }

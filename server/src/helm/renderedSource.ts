@@ -1,0 +1,19 @@
+import { existsSync } from 'node:fs';
+import type { FileModel } from '../model/manifest';
+import { containsPosition, type Position } from '../model/source';
+import { templateFile, type Chart } from './chartModels';
+
+/** The `# Source:` template of the object at `position` of a committed render, if it names one. */
+export function helmSourceAt(model: FileModel, position: Position): string | undefined {
+  const objects = [...model.policies, ...model.services, ...model.pods, ...model.namespaces];
+  return objects.find((o) => o.ref.helmSource && containsPosition(o.ref.range, position))?.ref.helmSource;
+}
+
+/** The template file a `# Source:` path names among the workspace's charts, if it is there. */
+export function findTemplate(source: string, charts: Iterable<Chart>): string | undefined {
+  for (const chart of charts) {
+    const file = templateFile(chart, source);
+    if (file && existsSync(file)) return file;
+  }
+  return undefined;
+}
