@@ -24,7 +24,8 @@ function spyHelm(dir: string): { helm: string; ran: () => boolean } {
   return { helm, ran: () => existsSync(marker) };
 }
 
-test('Helm through the server: template diagnostics, fixes into values.yaml, hover, unsaved edits', async (t) => {
+/** A copy of the fixture chart and a server whose helm is the spy; all removed after the test. */
+function setUp(t: { after: (fn: () => Promise<void>) => void }) {
   const dir = workspace();
   const bin = mkdtempSync(path.join(tmpdir(), 'port-lens-spy-'));
   const spy = spyHelm(bin);
@@ -35,6 +36,11 @@ test('Helm through the server: template diagnostics, fixes into values.yaml, hov
     rmSync(dir, { recursive: true, force: true });
     rmSync(bin, { recursive: true, force: true });
   });
+  return { dir, spy, client };
+}
+
+test('Helm through the server: template diagnostics, fixes into values.yaml, hover, unsaved edits', async (t) => {
+  const { dir, spy, client } = setUp(t);
   const np = `file://${dir}/gitlab-ssh/templates/networkpolicy.yaml`;
   const values = `file://${dir}/gitlab-ssh/values.yaml`;
   const npText = readFileSync(path.join(dir, 'gitlab-ssh/templates/networkpolicy.yaml'), 'utf8');
@@ -84,16 +90,7 @@ test('Helm through the server: template diagnostics, fixes into values.yaml, hov
 });
 
 test('an untrusted workspace never runs helm', async (t) => {
-  const dir = workspace();
-  const bin = mkdtempSync(path.join(tmpdir(), 'port-lens-spy-'));
-  const spy = spyHelm(bin);
-  const client = new TestClient();
-  client.settings = { helm: { path: spy.helm } };
-  t.after(async () => {
-    await client.stop();
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(bin, { recursive: true, force: true });
-  });
+  const { dir, spy, client } = setUp(t);
   await client.initialize(dir, undefined, { trusted: false });
   const np = `file://${dir}/gitlab-ssh/templates/networkpolicy.yaml`;
   await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: np, languageId: 'helm', version: 1, text: readFileSync(path.join(dir, 'gitlab-ssh/templates/networkpolicy.yaml'), 'utf8') } });
