@@ -6,6 +6,7 @@ import { applyEdits, preferredEdits } from './analysis/applyFixes';
 import { isProblem, type Finding } from './analysis/findings';
 import { PortLens } from './analysis/portLens';
 import { formatJson, formatText } from './cli/report';
+import { EXPLAIN_USAGE, ExplainUsageError, parseExplainArgs, runExplain } from './cli/explain';
 import { formatSarif } from './cli/sarif';
 import { readManifestText, scanPaths } from './files';
 import { ChartRenderer, DEFAULT_HELM_OPTIONS, type HelmOptions } from './helm/chartRenderer';
@@ -14,6 +15,7 @@ declare const PACKAGE_VERSION: string | undefined;
 const VERSION = typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : '0.0.0-dev';
 
 const USAGE = `Usage: port-lens check [PATH…] [--format text|json|sarif] [--fix] [--no-helm]
+       port-lens explain --from SOURCE --to DEST [--format text|json] [PATH…]
 
 Checks the Kubernetes manifests under each PATH (default: .) for NetworkPolicy and Service
 ports that match no pod port. Helm charts (folders with a Chart.yaml) are rendered with
@@ -29,7 +31,9 @@ least one; 2: usage or I/O error.
   --namespace NS             the release namespace (default: default)
   --helm-timeout SECONDS     stop a chart's rendering after this long (default: 10)
   -h, --help                 show this help
-  --version                  print the version`;
+  --version                  print the version
+
+"port-lens explain --help" describes explain.`;
 
 class UsageError extends Error {}
 
@@ -158,6 +162,15 @@ function isInside(root: string, file: string): boolean {
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
+async function explainCommand(args: string[]): Promise<number> {
+  const options = parseExplainArgs(args);
+  const { lens, notes } = await analyse({ paths: options.paths, format: 'text', fix: false, helm: DEFAULT_HELM_OPTIONS });
+  for (const note of notes) process.stderr.write(`port-lens: ${note}\n`);
+  const { output, code } = runExplain(lens, options, process.cwd());
+  process.stdout.write(output + '\n');
+  return code;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -169,14 +182,15 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(VERSION + '\n');
       return 0;
     }
-    if (command !== 'check') throw new UsageError(`unknown command "${command}"`);
+    if (command !== 'check' && command !== 'explain') throw new UsageError(`unknown command "${command}"`);
     if (rest.includes('-h') || rest.includes('--help')) {
-      process.stdout.write(USAGE + '\n');
+      process.stdout.write((command === 'explain' ? EXPLAIN_USAGE : USAGE) + '\n');
       return 0;
     }
+    if (command === 'explain') return await explainCommand(rest);
     return await check(parseCheckArgs(rest));
   } catch (error) {
-    const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const usage = error instanceof UsageError || error instanceof ExplainUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`port-lens: ${(error as Error).message}\n`);
     if (usage) process.stderr.write(`Run "port-lens --help" for usage.\n`);
     return 2;

@@ -175,6 +175,17 @@ export class WorkspaceIndex {
     return selected;
   }
 
+  /** Is there a Namespace object for `name`, so that its labels are known? */
+  hasNamespaceObject(name: string): boolean {
+    return this.namespaceObjects.has(name);
+  }
+
+  /** Every namespace holding objects here or declared by a Namespace object (undefined: the unspecified one). */
+  namespaceNames(): Array<string | undefined> {
+    const names = new Set<string>([...this.buckets.keys(), ...this.namespaceObjects.keys()]);
+    return [...names].sort().map((n) => (n === UNSPECIFIED_NAMESPACE ? undefined : n));
+  }
+
   namespaceLabels(name: string): Map<string, string> {
     const labels = new Map<string, string>();
     for (const ns of this.namespaceObjects.get(name) ?? []) for (const [k, v] of ns.labels) labels.set(k, v);

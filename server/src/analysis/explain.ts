@@ -1,0 +1,172 @@
+import type { PodTemplate, Service, ServicePort } from '../model/manifest';
+import { containsPosition } from '../model/source';
+import { objectName, qualifiedName } from './describe';
+import { destinationName, sourceName, type Destination, type Source } from './explainEndpoints';
+import { judgeEgress, judgeIngress, type SideJudgement, type Subject, type Verdict } from './explainIsolation';
+import type { Fix } from './findings';
+import { podPorts, resolveInPod, targetOf, type KnownPort } from './podPorts';
+import type { PortLens } from './portLens';
+import type { WorkspaceIndex } from './workspaceIndex';
+
+/** How traffic reaches one destination pod template: through a Service port or straight to the pod. */
+export interface Hop {
+  pod: PodTemplate;
+  service?: Service;
+  servicePort?: ServicePort;
+  /** The pod port the traffic arrives on; undefined when the target cannot be resolved in this pod. */
+  port?: KnownPort;
+  /** Why the traffic never reaches the pod, when it does not. */
+  problem?: string;
+}
+
+export interface DestinationResult {
+  hop: Hop;
+  verdict: Verdict;
+  reason: string;
+  ingress?: SideJudgement;
+  egress?: SideJudgement;
+}
+
+export interface Explanation {
+  from: string;
+  to: string;
+  source: Source;
+  destination: Destination;
+  verdict: Verdict;
+  /** One per destination pod template. */
+  results: DestinationResult[];
+  /** Fixes of existing findings that would turn a denied result into an allowed one. */
+  fixes: Fix[];
+  notes: string[];
+}
+
+/** Would traffic from `source` reach `destination`, and if not, why? */
+export function explain(lens: PortLens, source: Source, destination: Destination): Explanation {
+  const index = lens.index;
+  const notes: string[] = [];
+  const hops = hopsOf(index, destination, notes);
+  if (source.kind === 'external' && destination.kind === 'service' && (destination.service.type === 'ClusterIP' || destination.service.type === '')) {
+    notes.push(`Service ${qualifiedName(destination.service.ref)} is ClusterIP: outside the cluster it is reachable only through an Ingress or externalIPs; this answer judges the NetworkPolicies alone`);
+  }
+  const subject: Subject = source.kind === 'pod' ? { kind: 'pod', pod: source.pod } : source.kind === 'namespace' ? { kind: 'anyPod', namespace: source.namespace } : { kind: 'external' };
+  const results = hops.map((hop) => judgeHop(index, hop, subject));
+  for (const result of results) for (const note of result.egress?.notes ?? []) if (!notes.includes(note)) notes.push(note);
+  const verdict: Verdict = results.length === 0 ? 'unknown' : results.some((r) => r.verdict === 'denied') ? 'denied' : results.some((r) => r.verdict === 'unknown') ? 'unknown' : 'allowed';
+  return { from: sourceName(source), to: destinationName(destination), source, destination, verdict, results, fixes: fixesFor(lens, results), notes };
+}
+
+function hopsOf(index: WorkspaceIndex, destination: Destination, notes: string[]): Hop[] {
+  if (destination.kind === 'pod') {
+    const known = podPorts(index, destination.pod);
+    const port = resolveInPod(destination.port, destination.protocol, known)[0] ?? (destination.port.kind === 'number' ? { number: destination.port.number, protocol: destination.protocol } : undefined);
+    return [{ pod: destination.pod, port }];
+  }
+  const { service, port: servicePort } = destination;
+  if (!service.selector) {
+    notes.push(`Service ${qualifiedName(service.ref)} has no selector: its endpoints are managed by hand, outside the workspace`);
+    return [];
+  }
+  const pods = index.podsSelectedByMap(service.selector.value, service.ref.namespace);
+  if (pods.length === 0) notes.push(`Service ${qualifiedName(service.ref)} selects no pod template in the workspace`);
+  const target = targetOf(servicePort);
+  return pods.map((pod) => {
+    const hop: Hop = { pod, service, servicePort };
+    const resolved = resolveInPod(target, servicePort.protocol, podPorts(index, pod));
+    if (target.kind === 'number') hop.port = resolved.find((p) => p.declared) ?? resolved[0] ?? { number: target.number, protocol: servicePort.protocol };
+    else if (resolved.length > 0) hop.port = resolved[0];
+    else hop.problem = `${objectName(pod.ref)} declares no ${servicePort.protocol} port named "${target.name}", so the Service sends it nothing`;
+    return hop;
+  });
+}
+
+function judgeHop(index: WorkspaceIndex, hop: Hop, subject: Subject): DestinationResult {
+  if (!hop.port) return { hop, verdict: 'denied', reason: hop.problem ?? 'the port cannot be resolved in this pod' };
+  if (hop.pod.hostNetwork) return { hop, verdict: 'unknown', reason: `${objectName(hop.pod.ref)} uses hostNetwork: NetworkPolicies do not reliably apply to host-network pods` };
+  const ingress = judgeIngress(index, hop.pod, hop.port, subject);
+  const egress = judgeEgress(index, subject, hop.pod, hop.port);
+  if (subject.kind === 'pod' && subject.pod.hostNetwork) egress.notes.push(`${objectName(subject.pod.ref)} uses hostNetwork: its traffic may not be subject to NetworkPolicies at all`);
+  const sides = [ingress, egress];
+  const denied = sides.find((s) => s.verdict === 'denied');
+  const unknown = sides.find((s) => s.verdict === 'unknown');
+  const decisive = denied ?? unknown;
+  if (decisive) return { hop, verdict: decisive.verdict, reason: decisive.reason, ingress, egress };
+  return { hop, verdict: 'allowed', reason: ingress.reason, ingress, egress };
+}
+
+/**
+ * The fixes the checks already offer on the port entries of rules that admit the source but not
+ * the pod port, kept when they write that pod port (its number or its name).
+ */
+function fixesFor(lens: PortLens, results: DestinationResult[]): Fix[] {
+  const fixes = new Map<string, Fix>();
+  for (const result of results) {
+    if (result.verdict !== 'denied' || !result.hop.port) continue;
+    const port = result.hop.port;
+    const wanted = new Set([String(port.number), ...(port.declared && port.name ? [port.name] : [])]);
+    for (const side of [result.ingress, result.egress]) {
+      if (side?.verdict !== 'denied') continue;
+      for (const rule of side.policies.flatMap((p) => p.rules)) {
+        if (rule.peerAdmits !== 'yes' || rule.portAdmits) continue;
+        const entries = rule.rule.ports ?? [];
+        for (const finding of lens.findings(rule.policy.ref.uri)) {
+          if (!entries.some((e) => containsPosition(e.range, finding.range.start))) continue;
+          for (const fix of finding.fixes) if (fix.edits.some((e) => wanted.has(e.newText))) fixes.set(fix.title, fix);
+        }
+      }
+    }
+  }
+  return [...fixes.values()];
+}
+
+/** The one-line answer shown above a Service port: the source it is judged from, and the verdict. */
+export interface PortSummary {
+  title: string;
+  from: string;
+  to: string;
+  verdict: Verdict;
+}
+
+const MARK: Record<Verdict, string> = { allowed: '✓', denied: '✗', unknown: '?' };
+
+/** `reachable from: external ✗ (allow-from-all admits 80, 10022 — not 22)` */
+export function summarize(explanation: Explanation): PortSummary {
+  const { from, to, verdict } = explanation;
+  return { title: `reachable from: ${from} ${MARK[verdict]} (${shortReason(explanation)})`, from, to, verdict };
+}
+
+function shortReason(explanation: Explanation): string {
+  const results = explanation.results;
+  if (results.length === 0) return explanation.notes[0] ?? 'no pod template to judge';
+  const decisive = results.find((r) => r.verdict === explanation.verdict)!;
+  if (!decisive.ingress) return decisive.reason;
+  const side = [decisive.ingress, decisive.egress].find((s) => s?.verdict === explanation.verdict) ?? decisive.ingress;
+  if (explanation.verdict === 'allowed') {
+    const rule = side.policies.flatMap((p) => p.rules).find((r) => r.admits === 'yes');
+    return rule ? `${rule.policy.ref.name} ${rule.rule.direction} rule ${rule.number}` : 'no NetworkPolicy isolates the pods';
+  }
+  if (explanation.verdict === 'unknown') return decisive.reason;
+  const port = decisive.hop.port!;
+  const direction = side.direction === 'egress' ? 'egress: ' : '';
+  return direction + side.policies.map((p) => {
+    const ports = p.rules.filter((r) => r.peerAdmits !== 'no').flatMap((r) => (r.rule.ports ?? []).map((e) => (e.port ? (e.port.value.kind === 'number' ? String(e.port.value.number) : e.port.value.name) + (e.endPort ? `-${e.endPort.value}` : '') : `every ${e.protocol} port`)));
+    const unique = [...new Set(ports)];
+    return unique.length > 0 ? `${p.policy.ref.name} admits ${unique.join(', ')} — not ${port.number}` : `${p.policy.ref.name} admits nothing from ${explanation.from}`;
+  }).join('; ');
+}
+
+/**
+ * The source a Service port is judged from in its code lens: outside the cluster for a
+ * LoadBalancer or NodePort, otherwise every pod of the Service's own namespace.
+ */
+export function lensSource(service: Service): Source {
+  return service.type === 'LoadBalancer' || service.type === 'NodePort' ? { kind: 'external' } : { kind: 'namespace', namespace: service.ref.namespace };
+}
+
+/** The code lens summaries of every Service port of a file. */
+export function servicePortSummaries(lens: PortLens, uri: string): Array<{ service: Service; port: ServicePort; summary: PortSummary }> {
+  const model = lens.index.file(uri);
+  if (!model) return [];
+  return model.services
+    .filter((service) => service.selector)
+    .flatMap((service) => service.ports.map((port) => ({ service, port, summary: summarize(explain(lens, lensSource(service), { kind: 'service', service, port })) })));
+}

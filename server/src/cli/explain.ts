@@ -1,0 +1,101 @@
+import { parseArgs } from 'node:util';
+import type { ObjectRef } from '../model/manifest';
+import type { Range } from '../model/source';
+import { explain, type Explanation } from '../analysis/explain';
+import { EndpointError, parseDestination, parseSource } from '../analysis/explainEndpoints';
+import type { SideJudgement } from '../analysis/explainIsolation';
+import { renderText } from '../analysis/explainRender';
+import { objectName } from '../analysis/describe';
+import { formatKnownPort } from '../analysis/podPorts';
+import type { PortLens } from '../analysis/portLens';
+import { displayPath } from './report';
+
+export const EXPLAIN_USAGE = `Usage: port-lens explain --from SOURCE --to DEST [--format text|json] [PATH…]
+
+Would traffic from SOURCE reach DEST, and if not, why? Follows the Service port to the pod port
+of each selected pod template and judges the NetworkPolicies on the way (ingress at the
+destination, egress at the source). Exit 0: allowed; 1: denied or unknown; 2: bad argument.
+
+  SOURCE   namespace/Kind/name (a pod template), namespace/* (every pod of it) or external
+  DEST     namespace/service:port or namespace/Kind/name:port (port: number or name)
+  --format text|json   output format (default: text)`;
+
+/** A bad argument: exit code 2, with the message. */
+export class ExplainUsageError extends Error {}
+
+export interface ExplainOptions {
+  from: string;
+  to: string;
+  format: 'text' | 'json';
+  paths: string[];
+}
+
+export function parseExplainArgs(args: string[]): ExplainOptions {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string', default: 'text' } },
+  });
+  if (!values.from) throw new ExplainUsageError('explain needs --from SOURCE');
+  if (!values.to) throw new ExplainUsageError('explain needs --to DEST');
+  const format = values.format as string;
+  if (format !== 'text' && format !== 'json') throw new ExplainUsageError(`unknown format "${format}" (text or json)`);
+  return { from: values.from, to: values.to, format, paths: positionals.length > 0 ? positionals : ['.'] };
+}
+
+/** Answers the question on an analysed workspace; the exit code follows the verdict. */
+export function runExplain(lens: PortLens, options: ExplainOptions, cwd: string): { output: string; code: number } {
+  let explanation: Explanation;
+  try {
+    explanation = explain(lens, parseSource(lens.index, options.from), parseDestination(lens.index, options.to));
+  } catch (error) {
+    if (error instanceof EndpointError) throw new ExplainUsageError(error.message);
+    throw error;
+  }
+  const output = options.format === 'json' ? JSON.stringify(explanationJson(explanation, cwd), null, 2) : renderText(explanation, (text, uri, range) => `${text} (${displayPath(uri, cwd)}:${range.start.line + 1})`);
+  return { output, code: explanation.verdict === 'allowed' ? 0 : 1 };
+}
+
+export function explanationJson(explanation: Explanation, cwd: string) {
+  const at = (uri: string, range: Range) => ({ file: displayPath(uri, cwd), range });
+  const object = (ref: ObjectRef, range = ref.nameRange) => ({ name: objectName(ref), ...at(ref.uri, range) });
+  const side = (pod: ObjectRef, s: SideJudgement | undefined) =>
+    s && {
+      pod: objectName(pod),
+      judged: s.judged,
+      verdict: s.verdict,
+      reason: s.reason,
+      policies: s.policies.map((p) => ({
+        ...object(p.policy.ref),
+        admits: p.admits,
+        rules: p.rules.map((r) => ({ rule: r.number, admits: r.admits, reason: r.reason, ...at(p.policy.ref.uri, r.rule.range) })),
+      })),
+    };
+  return {
+    from: explanation.from,
+    to: explanation.to,
+    verdict: explanation.verdict,
+    path: explanation.results.map(({ hop, verdict, reason }) => ({
+      pod: object(hop.pod.ref),
+      ...(hop.service && hop.servicePort
+        ? {
+            service: object(hop.service.ref, hop.servicePort.range),
+            servicePort: `${hop.servicePort.port.value}/${hop.servicePort.protocol}`,
+            targetPort: (() => {
+              const t = hop.servicePort.targetPort?.value;
+              return t ? (t.kind === 'number' ? t.number : t.name) : hop.servicePort.port.value;
+            })(),
+          }
+        : {}),
+      podPort: hop.port ? formatKnownPort(hop.port) : null,
+      container: hop.port?.declared?.container ?? null,
+      ...(hop.port?.declared ? { podPortAt: at(hop.pod.ref.uri, hop.port.declared.range) } : {}),
+      verdict,
+      reason,
+    })),
+    ingress: explanation.results.flatMap((r) => side(r.hop.pod.ref, r.ingress) ?? []),
+    egress: explanation.results.flatMap((r) => side(r.hop.pod.ref, r.egress) ?? []),
+    fixes: explanation.fixes.map((fix) => ({ title: fix.title, isPreferred: fix.isPreferred, edits: fix.edits.map((e) => ({ ...at(e.uri, e.range), newText: e.newText })) })),
+    notes: explanation.notes,
+  };
+}
