@@ -14,12 +14,22 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { STATUS_NOTIFICATION, type StatusParams } from './protocol';
+import {
+  ENDPOINTS_REQUEST,
+  EXPLAIN_COMMAND,
+  EXPLAIN_REQUEST,
+  STATUS_NOTIFICATION,
+  type EndpointsResult,
+  type ExplainParams,
+  type ExplainResult,
+  type StatusParams,
+} from './protocol';
 
 const NAME = 'Kubernetes Port Lens';
 const MAX_CRASHES = 5;
 const CRASH_WINDOW_MS = 3 * 60 * 1000;
 const statusNotification = new NotificationType<StatusParams>(STATUS_NOTIFICATION);
+const EXPLAIN_SCHEME = 'port-lens-explain';
 
 /**
  * The library pops up its own notifications, some of them forced, on every start and connection
@@ -46,6 +56,8 @@ export function activate(context: vscode.ExtensionContext): void {
     status,
     vscode.commands.registerCommand('portLens.restartServer', () => restart(context)),
     vscode.commands.registerCommand('portLens.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('portLens.explainConnection', (params?: ExplainParams) => explainConnection(params)),
+    vscode.workspace.registerTextDocumentContentProvider(EXPLAIN_SCHEME, explanations),
     // The server reads trust once, from its initialization options.
     vscode.workspace.onDidGrantWorkspaceTrust(() => restart(context)),
   );
@@ -126,6 +138,12 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
           if (!Array.isArray(result)) return result;
           return result.map((value, i) => (params.items[i]?.section === 'portLens' ? withMachineHelmPath(value) : value));
         },
+      },
+      // The code lens runs the server's explain command; its answer is shown, not just returned.
+      executeCommand: async (command, args, next) => {
+        const result = await next(command, args);
+        if (command === EXPLAIN_COMMAND && result) await showExplanation(result as ExplainResult);
+        return result;
       },
     },
     initializationFailedHandler: (error) => {
@@ -217,4 +235,63 @@ function withMachineHelmPath(settings: unknown): unknown {
   const inspected = vscode.workspace.getConfiguration('portLens').inspect<string>('helm.path');
   const helm = { ...((settings as { helm?: object }).helm ?? {}), path: inspected?.globalValue ?? inspected?.defaultValue ?? 'helm' };
   return { ...settings, helm };
+}
+
+/** The answers shown so far, as read-only Markdown documents for the preview. */
+class Explanations implements vscode.TextDocumentContentProvider {
+  private readonly texts = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  put(result: ExplainResult): vscode.Uri {
+    // A "/" would split the path; the division slash looks the same in the preview's title.
+    const title = `${result.from} → ${result.to}`.replace(/\//g, '\u2215');
+    const uri = vscode.Uri.from({ scheme: EXPLAIN_SCHEME, path: `/${title}.md` });
+    this.texts.set(uri.toString(), result.markdown);
+    this.changed.fire(uri);
+    return uri;
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.texts.get(uri.toString()) ?? '';
+  }
+}
+
+const explanations = new Explanations();
+
+/** Asks for a source and a destination (unless given), then shows the server's answer. */
+async function explainConnection(params?: ExplainParams): Promise<void> {
+  const running = client;
+  if (!running || running.state !== State.Running) {
+    void vscode.window.showWarningMessage(`${NAME}: the language server is not running.`);
+    return;
+  }
+  let choice = params;
+  if (!choice?.from || !choice?.to) {
+    const options = await running.sendRequest<EndpointsResult>(ENDPOINTS_REQUEST);
+    const pick = (items: EndpointsResult['sources'], title: string, step: number) =>
+      vscode.window.showQuickPick(
+        items.map((e) => ({ label: e.name, description: e.description })),
+        { title: `Explain Connection (${step}/2): ${title}`, placeHolder: title, matchOnDescription: true, ignoreFocusOut: true },
+      );
+    const from = await pick(options.sources, 'where the traffic comes from', 1);
+    if (!from) return;
+    if (options.destinations.length === 0) {
+      void vscode.window.showInformationMessage(`${NAME}: the workspace has no Service or container port to explain a connection to.`);
+      return;
+    }
+    const to = await pick(options.destinations, `where traffic from ${from.label} goes`, 2);
+    if (!to) return;
+    choice = { from: from.label, to: to.label };
+  }
+  try {
+    await showExplanation(await running.sendRequest<ExplainResult>(EXPLAIN_REQUEST, choice));
+  } catch (error) {
+    void vscode.window.showErrorMessage(`${NAME}: ${(error as Error).message}`);
+  }
+}
+
+async function showExplanation(result: ExplainResult): Promise<void> {
+  const uri = explanations.put(result);
+  await vscode.commands.executeCommand('markdown.showPreview', uri);
 }

@@ -15,3 +15,35 @@ export interface StatusParams {
   /** Findings currently reported across the workspace, every severity (rules set to `off` excluded). */
   findings: number;
 }
+
+/** Server command (also the code lens command): arguments `[ExplainParams]`, result ExplainResult. */
+export const EXPLAIN_COMMAND = 'portLens.explain';
+/** Client → server request: ExplainParams → ExplainResult. */
+export const EXPLAIN_REQUEST = 'portLens/explain';
+/** Client → server request: no params → EndpointsResult, the choices of the quick picks. */
+export const ENDPOINTS_REQUEST = 'portLens/endpoints';
+
+export interface ExplainParams {
+  /** `namespace/Kind/name`, `namespace/*` or `external`. */
+  from: string;
+  /** `namespace/service:port` or `namespace/Kind/name:port`. */
+  to: string;
+}
+
+export interface ExplainResult {
+  from: string;
+  to: string;
+  verdict: 'allowed' | 'denied' | 'unknown';
+  /** The answer as Markdown, every object named a link to its file and line. */
+  markdown: string;
+}
+
+export interface Endpoint {
+  name: string;
+  description: string;
+}
+
+export interface EndpointsResult {
+  sources: Endpoint[];
+  destinations: Endpoint[];
+}

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   CodeActionKind,
+  CodeLensRefreshRequest,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
@@ -28,6 +29,7 @@ import { ChartRenderer } from '../helm/chartRenderer';
 import { ChartScheduler } from './chartScheduler';
 import { FIX_ALL_KIND, SOURCE, toCodeAction, toDiagnostic, toWorkspaceEdit, type DiagnosticData, type VersionOf } from './convert';
 import { DEFAULT_SETTINGS, toSettings, type Settings } from './settings';
+import { ENDPOINTS_REQUEST, EXPLAIN_COMMAND, EXPLAIN_REQUEST, codeLenses, endpoints, explainRequest } from './explain';
 
 const LANGUAGES = new Set(['yaml', 'helm']);
 const DEBOUNCE_MS = 150;
@@ -49,7 +51,7 @@ export class PortLensServer {
   private readonly published = new Map<string, { key: string; count: number }>();
   private readonly pending = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
-  private capabilities = { configuration: false, watchedFiles: false, configurationChange: false, progress: false, versionedEdits: false, folderChanges: false };
+  private capabilities = { configuration: false, watchedFiles: false, configurationChange: false, progress: false, versionedEdits: false, folderChanges: false, codeLensRefresh: false };
   private indexing: Promise<void> = Promise.resolve();
   private scanning = false;
   /** VS Code workspace trust; other clients are trusted unless they say otherwise. */
@@ -74,6 +76,20 @@ export class PortLensServer {
       return this.lens.definition(params.textDocument.uri, params.position);
     }));
     c.onCodeAction((params) => this.guard('code actions', () => this.codeActions(params)));
+    c.onCodeLens((params) => this.guard('code lens', () => {
+      this.flush();
+      return this.settings.enable ? codeLenses(this.lens, params.textDocument.uri) : [];
+    }));
+    const answer = (params: unknown) => this.guard('explain', () => {
+      this.flush();
+      return explainRequest(this.lens, params);
+    });
+    c.onExecuteCommand((params) => (params.command === EXPLAIN_COMMAND ? answer(params.arguments) : null));
+    c.onRequest(EXPLAIN_REQUEST, answer);
+    c.onRequest(ENDPOINTS_REQUEST, () => this.guard('endpoints', () => {
+      this.flush();
+      return endpoints(this.lens);
+    }));
     this.documents.onDidChangeContent((e) => this.schedule(e.document.uri));
     this.documents.onDidClose((e) => void this.guard('close', () => (this.chartOf(e.document.uri) ? this.schedule(e.document.uri) : this.reloadFromDisk(e.document.uri))));
     c.onShutdown(() => this.chartScheduler.cancelAll());
@@ -90,6 +106,7 @@ export class PortLensServer {
       progress: caps.window?.workDoneProgress === true,
       versionedEdits: caps.workspace?.workspaceEdit?.documentChanges === true,
       folderChanges: caps.workspace?.workspaceFolders === true,
+      codeLensRefresh: caps.workspace?.codeLens?.refreshSupport === true,
     };
     this.trusted = (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted !== false;
     this.folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(URI.parse(params.rootUri).fsPath) }] : []);
@@ -99,6 +116,8 @@ export class PortLensServer {
         hoverProvider: true,
         definitionProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        codeLensProvider: { resolveProvider: false },
+        executeCommandProvider: { commands: [EXPLAIN_COMMAND] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'k8s-port-lens' },
@@ -314,7 +333,10 @@ export class PortLensServer {
   }
 
   private publish(uris: Iterable<string>): void {
-    for (const uri of new Set(uris)) {
+    const changed = new Set(uris);
+    // Any change to the index may change what a Service port's lens says, in any file.
+    if (changed.size > 0 && this.capabilities.codeLensRefresh) void this.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    for (const uri of changed) {
       const findings = this.findingsOf(uri);
       const diagnostics = findings.map(toDiagnostic);
       const key = JSON.stringify(diagnostics);

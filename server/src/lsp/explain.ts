@@ -1,0 +1,56 @@
+import { ErrorCodes, ResponseError, type CodeLens } from 'vscode-languageserver';
+import { explain, servicePortSummaries } from '../analysis/explain';
+import { EndpointError, destinationCandidates, parseDestination, parseSource, sourceCandidates, type Candidate } from '../analysis/explainEndpoints';
+import { renderMarkdown } from '../analysis/explainRender';
+import type { PortLens } from '../analysis/portLens';
+
+/** `workspace/executeCommand` command (arguments: one ExplainParams) and code lens command. */
+export const EXPLAIN_COMMAND = 'portLens.explain';
+/** Client → server request, ExplainParams → ExplainResult. */
+export const EXPLAIN_REQUEST = 'portLens/explain';
+/** Client → server request, no params → EndpointsResult: what the quick picks offer. */
+export const ENDPOINTS_REQUEST = 'portLens/endpoints';
+
+export interface ExplainParams {
+  from: string;
+  to: string;
+}
+
+export interface ExplainResult {
+  from: string;
+  to: string;
+  verdict: 'allowed' | 'denied' | 'unknown';
+  /** The answer as Markdown, every object a link `file:///…#L<line>`. */
+  markdown: string;
+}
+
+export interface EndpointsResult {
+  sources: Candidate[];
+  destinations: Candidate[];
+}
+
+const link = (text: string, uri: string, range: { start: { line: number } }) => `[${text}](${uri}#L${range.start.line + 1})`;
+
+export function explainRequest(lens: PortLens, params: unknown): ExplainResult | ResponseError<void> {
+  const { from, to } = (Array.isArray(params) ? params[0] : params) ?? ({} as Partial<ExplainParams>);
+  if (typeof from !== 'string' || typeof to !== 'string') return new ResponseError(ErrorCodes.InvalidParams, 'portLens.explain needs {"from": SOURCE, "to": DEST}');
+  try {
+    const explanation = explain(lens, parseSource(lens.index, from), parseDestination(lens.index, to));
+    return { from: explanation.from, to: explanation.to, verdict: explanation.verdict, markdown: renderMarkdown(explanation, link) };
+  } catch (error) {
+    if (error instanceof EndpointError) return new ResponseError(ErrorCodes.InvalidParams, error.message);
+    throw error;
+  }
+}
+
+export function endpoints(lens: PortLens): EndpointsResult {
+  return { sources: sourceCandidates(lens.index), destinations: destinationCandidates(lens.index) };
+}
+
+/** One lens above each Service port: whether its usual source gets through, a click explains it. */
+export function codeLenses(lens: PortLens, uri: string): CodeLens[] {
+  return servicePortSummaries(lens, uri).map(({ port, summary }) => ({
+    range: { start: { line: port.range.start.line, character: port.range.start.character }, end: { line: port.range.start.line, character: port.range.start.character } },
+    command: { title: summary.title, command: EXPLAIN_COMMAND, arguments: [{ from: summary.from, to: summary.to } satisfies ExplainParams] },
+  }));
+}
