@@ -89,7 +89,8 @@ function decide(direction: 'ingress' | 'egress', who: string, what: string, poli
   if (admitting.length > 0) return { ...base, verdict: 'allowed', reason: `${ruleName(admitting[0])} admits ${what}` };
   const unsure = policies.flatMap((p) => p.rules.filter((r) => r.admits === 'unknown'));
   if (unsure.length > 0) return { ...base, verdict: 'unknown', reason: `${ruleName(unsure[0])} may admit ${what}: ${unsure[0].reason}` };
-  return { ...base, verdict: 'denied', reason: `${joinAnd(policies.map((p) => `NetworkPolicy ${p.policy.ref.name}`))} isolate${policies.length === 1 ? 's' : ''} ${who} for ${direction} and no rule admits ${what}` };
+  const names = joinAnd(policies.map((p) => p.policy.ref.name));
+  return { ...base, verdict: 'denied', reason: `${policies.length === 1 ? `NetworkPolicy ${names} isolates` : `NetworkPolicies ${names} isolate`} ${who} for ${direction} and no rule admits ${what}` };
 }
 
 export const ruleName = (r: RuleJudgement) => `NetworkPolicy ${r.policy.ref.name} ${r.rule.direction} rule ${r.number}`;
