@@ -1,0 +1,88 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import {
+  CodeLensRefreshRequest,
+  CodeLensRequest,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExecuteCommandRequest,
+  type CodeLens,
+} from 'vscode-languageserver-protocol';
+import { FULL_CAPABILITIES, TestClient } from './lspClient';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+interface ExplainResult {
+  from: string;
+  to: string;
+  verdict: string;
+  markdown: string;
+}
+
+test('explain through the server: code lens above Service ports, the command, the requests, refresh on edit', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-explain-lsp-'));
+  cpSync(path.join(ROOT, 'examples/gitlab'), dir, { recursive: true });
+  const client = new TestClient();
+  t.after(async () => {
+    await client.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  let refreshes = 0;
+  let refreshed: () => void = () => undefined;
+  client.connection.onRequest(CodeLensRefreshRequest.method, () => {
+    refreshes++;
+    refreshed();
+    return null;
+  });
+  await client.initialize(dir, { ...FULL_CAPABILITIES, workspace: { ...FULL_CAPABILITIES.workspace, codeLens: { refreshSupport: true } } });
+  const services = `file://${dir}/gitlab.yaml`;
+  const np = `file://${dir}/networkpolicies.yaml`;
+  const servicesText = readFileSync(path.join(dir, 'gitlab.yaml'), 'utf8');
+  const npText = readFileSync(path.join(dir, 'networkpolicies.yaml'), 'utf8');
+  const lenses = async () => (await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: services } })) as CodeLens[];
+
+  let sshLens: CodeLens;
+  await t.test('textDocument/codeLens: one lens per Service port, with the verdict and an explain command', async () => {
+    const found = await lenses();
+    assert.deepEqual(found.map((l) => l.command!.title), ['reachable from: external ✗ (allow-from-all admits 80, 10022 — not 22)', 'reachable from: gitlab/* ✓ (allow-from-all ingress rule 1)']);
+    sshLens = found[0];
+    assert.equal(servicesText.split('\n')[sshLens.range.start.line].trim(), '- name: ssh');
+    assert.equal(sshLens.command!.command, 'portLens.explain');
+    assert.deepEqual(sshLens.command!.arguments, [{ from: 'external', to: 'gitlab/gitlab-ssh:10022' }]);
+    assert.deepEqual(await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: np } }), []);
+  });
+
+  await t.test('workspace/executeCommand portLens.explain with the lens arguments answers in Markdown with links', async () => {
+    const result = (await client.connection.sendRequest(ExecuteCommandRequest.type, { command: sshLens.command!.command, arguments: sshLens.command!.arguments })) as ExplainResult;
+    assert.equal(result.verdict, 'denied');
+    assert.equal(result.to, 'gitlab/gitlab-ssh:10022');
+    assert.match(result.markdown, new RegExp(`\\[Deployment gitlab/gitlab\\]\\(${services.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}#L5\\)`));
+    assert.match(result.markdown, /\[NetworkPolicy gitlab\/allow-from-all\]\(file:\/\/.*networkpolicies\.yaml#L\d+\)/);
+    assert.match(result.markdown, /not 22\/TCP "ssh"/);
+    assert.match(result.markdown, /Change port 10022 to 22/);
+  });
+
+  await t.test('portLens/endpoints lists the quick-pick choices; portLens/explain answers one; a bad name is InvalidParams', async () => {
+    const choices = (await client.connection.sendRequest('portLens/endpoints')) as { sources: Array<{ name: string }>; destinations: Array<{ name: string }> };
+    assert.ok(choices.sources.some((s) => s.name === 'external'));
+    assert.ok(choices.sources.some((s) => s.name === 'gitlab/Deployment/gitlab'));
+    assert.ok(choices.destinations.some((d) => d.name === 'gitlab/gitlab-ssh:10022'));
+    const result = (await client.connection.sendRequest('portLens/explain', { from: 'gitlab/Deployment/gitlab', to: 'gitlab/postgresql:5432' })) as ExplainResult;
+    assert.equal(result.verdict, 'allowed');
+    await assert.rejects(client.connection.sendRequest('portLens/explain', { from: 'external', to: 'gitlab/gitlab-shh:10022' }), (e: { code: number; message: string }) => e.code === -32602 && /did you mean "gitlab\/gitlab-ssh:10022"/.test(e.message));
+    await assert.rejects(client.connection.sendRequest(ExecuteCommandRequest.type, { command: 'portLens.explain', arguments: [] }), (e: { code: number }) => e.code === -32602);
+  });
+
+  await t.test('an edit to the policy asks the client to refresh, and the lens turns to allowed', async () => {
+    const before = refreshes;
+    const asked = new Promise<void>((resolve) => (refreshed = resolve));
+    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: np, languageId: 'yaml', version: 1, text: npText } });
+    await client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: np, version: 2 }, contentChanges: [{ text: npText.replace('port: 10022', 'port: 22') }] });
+    await asked;
+    assert.ok(refreshes > before);
+    assert.equal((await lenses())[0].command!.title, 'reachable from: external ✓ (allow-from-all ingress rule 1)');
+  });
+});
