@@ -22,7 +22,7 @@ test('the story: external → gitlab/gitlab-ssh:10022 is denied, naming port 22,
   assert.equal(lines[0], 'external → gitlab/gitlab-ssh:10022: denied');
   assert.match(
     stdout,
-    /external → Service gitlab\/gitlab-ssh \(examples\/gitlab\/gitlab\.yaml:\d+\) \(LoadBalancer\) 10022\/TCP → targetPort 22 → Deployment gitlab\/gitlab \(examples\/gitlab\/gitlab\.yaml:5\), container gitlab, 22\/TCP "ssh" \(examples\/gitlab\/gitlab\.yaml:\d+\): ✗ denied/,
+    /external → Service gitlab\/gitlab-ssh \(LoadBalancer\) 10022\/TCP \(examples\/gitlab\/gitlab\.yaml:\d+\) → targetPort 22 → Deployment gitlab\/gitlab \(examples\/gitlab\/gitlab\.yaml:5\), container gitlab, 22\/TCP "ssh" \(examples\/gitlab\/gitlab\.yaml:\d+\): ✗ denied/,
   );
   assert.match(stdout, /NetworkPolicy gitlab\/allow-from-all \(examples\/gitlab\/networkpolicies\.yaml:\d+\) isolates it for ingress/);
   assert.match(stdout, /✗ rule 1 .*: admits every source \(no from\); on 80\/TCP and 10022\/TCP — not 22\/TCP "ssh"/);

@@ -50,6 +50,15 @@ test('the code lens line above each Service port', () => {
   assert.deepEqual(servicePortSummaries(lens, uriOf('svc.yaml')).map((s) => s.summary.title), ['reachable from: external ✗ (allow-from-all admits 80, 10022 — not 22)']);
   const fixed = lensOf(gitlab('[{port: 80}, {port: 22}]'));
   assert.deepEqual(servicePortSummaries(fixed, uriOf('svc.yaml')).map((s) => s.summary.title), ['reachable from: external ✓ (allow-from-all ingress rule 1)']);
+  // An internal Service that not every pod of its namespace reaches names those that do.
+  const zeroTrust = lensOf({
+    'api.yaml': deployment('api', '{app: api}', '[{containerPort: 8080}]'),
+    'web.yaml': deployment('web', '{app: web}', '[]'),
+    'job.yaml': deployment('batch', '{app: batch}', '[]'),
+    'svc.yaml': service('api', '{app: api}', '[{port: 80, targetPort: 8080}]'),
+    'np.yaml': policy('api-in', '{matchLabels: {app: api}}', '[{from: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: 8080}]}]'),
+  });
+  assert.deepEqual(servicePortSummaries(zeroTrust, uriOf('svc.yaml')).map((s) => s.summary.title), ['reachable from: web ✓ · app/* ✗ (api-in admits 8080 from other sources only)']);
   // A ClusterIP Service is judged from its own namespace.
   const internal = lensOf({ ...gitlab('[{port: 80}]'), 'svc.yaml': service('gitlab', '{name: gitlab}', '[{port: 80}]', 'gitlab') });
   assert.deepEqual(servicePortSummaries(internal, uriOf('svc.yaml')).map((s) => [s.summary.title, s.summary.from, s.summary.to]), [['reachable from: gitlab/* ✓ (allow-from-all ingress rule 1)', 'gitlab/*', 'gitlab/gitlab:80']]);
@@ -257,7 +266,19 @@ test('a named targetPort a pod does not declare: that pod gets nothing', () => {
   });
   const answer = ask(lens, 'app/*', 'app/api:80');
   assert.equal(answer.verdict, 'denied');
+  assert.equal(answer.results[0].endpoint, false);
   assert.match(answer.results[0].reason, /declares no TCP port named "http", so the Service sends it nothing/);
+  assert.match(answer.notes.join('\n'), /no endpoint among the pod templates it selects/);
+  // Beside a pod that declares the name, it is simply no endpoint: the answer is the other pod's.
+  const mixed = lensOf({
+    'a.yaml': deployment('a', '{app: api}', '[{name: web, containerPort: 8080}]'),
+    'b.yaml': deployment('b', '{app: api}', '[{name: http, containerPort: 8080}]'),
+    'svc.yaml': service('api', '{app: api}', '[{port: 80, targetPort: http}]'),
+  });
+  const spread = ask(mixed, 'app/*', 'app/api:80');
+  assert.equal(spread.verdict, 'allowed');
+  assert.deepEqual(spread.results.map((r) => [r.hop.pod.ref.name, r.endpoint]), [['a', false], ['b', true]]);
+  assert.match(plainText(spread), /Deployment app\/a: Deployment app\/a declares no TCP port named "http", so the Service sends it nothing: not an endpoint/);
 });
 
 test('a Service without selector or without pods here: unknown', () => {
@@ -301,7 +322,7 @@ test('the Markdown answer links every object it names to its file and line', () 
   const lens = lensOf(gitlab('[{port: 80}, {port: 10022}]'));
   const markdown = renderMarkdown(ask(lens, 'external', 'gitlab/gitlab-ssh:10022'), (text, uri, range) => `[${text}](${uri}#L${range.start.line + 1})`);
   assert.match(markdown, /^# external → gitlab\/gitlab-ssh:10022\n\n\*\*✗ denied\*\*/);
-  assert.match(markdown, /\[Service gitlab\/gitlab-ssh\]\(file:\/\/\/ws\/svc\.yaml#L\d+\)/);
+  assert.match(markdown, /\[Service gitlab\/gitlab-ssh \(LoadBalancer\) 10022\/TCP\]\(file:\/\/\/ws\/svc\.yaml#L\d+\)/);
   assert.match(markdown, /\[Deployment gitlab\/gitlab\]\(file:\/\/\/ws\/deploy\.yaml#L4\)/);
   assert.match(markdown, /\[NetworkPolicy gitlab\/allow-from-all\]\(file:\/\/\/ws\/np\.yaml#L4\)/);
   assert.match(markdown, /\[rule 1\]\(file:\/\/\/ws\/np\.yaml#L\d+\)/);

@@ -1,4 +1,4 @@
-import type { PodTemplate, Service, ServicePort } from '../model/manifest';
+import type { PodTemplate, PolicyPort, Service, ServicePort } from '../model/manifest';
 import { containsPosition } from '../model/source';
 import { objectName, qualifiedName } from './describe';
 import { destinationName, sourceName, type Destination, type Source } from './explainEndpoints';
@@ -21,6 +21,8 @@ export interface Hop {
 
 export interface DestinationResult {
   hop: Hop;
+  /** False for a pod the Service sends nothing (a named targetPort it does not declare): it does not count. */
+  endpoint: boolean;
   verdict: Verdict;
   reason: string;
   ingress?: SideJudgement;
@@ -51,8 +53,27 @@ export function explain(lens: PortLens, source: Source, destination: Destination
   const subject: Subject = source.kind === 'pod' ? { kind: 'pod', pod: source.pod } : source.kind === 'namespace' ? { kind: 'anyPod', namespace: source.namespace } : { kind: 'external' };
   const results = hops.map((hop) => judgeHop(index, hop, subject));
   for (const result of results) for (const note of result.egress?.notes ?? []) if (!notes.includes(note)) notes.push(note);
-  const verdict: Verdict = results.length === 0 ? 'unknown' : results.some((r) => r.verdict === 'denied') ? 'denied' : results.some((r) => r.verdict === 'unknown') ? 'unknown' : 'allowed';
+  const ipBlocks = results.some((r) => r.ingress?.policies.some((p) => p.rules.some((rule) => rule.rule.peers?.some((peer) => peer.ipBlock))));
+  if (source.kind === 'external' && ipBlocks) {
+    notes.push('an ipBlock sees the client\'s own address only where the Service keeps it (externalTrafficPolicy: Local); otherwise the source may be a node\'s address');
+  }
+  const verdict = overall(results, notes);
   return { from: sourceName(source), to: destinationName(destination), source, destination, verdict, results, fixes: fixesFor(lens, results), notes };
+}
+
+/**
+ * Traffic is spread over the Service's endpoints: it gets through when it does to every one.
+ * Pods that are no endpoint count only when there is none at all (then nothing answers).
+ */
+function overall(results: DestinationResult[], notes: string[]): Verdict {
+  const endpoints = results.filter((r) => r.endpoint);
+  if (results.length > 0 && endpoints.length === 0) {
+    notes.push('the Service has no endpoint among the pod templates it selects: nothing answers');
+    return 'denied';
+  }
+  if (endpoints.length === 0) return 'unknown';
+  if (endpoints.some((r) => r.verdict === 'denied')) return 'denied';
+  return endpoints.some((r) => r.verdict === 'unknown') ? 'unknown' : 'allowed';
 }
 
 function hopsOf(index: WorkspaceIndex, destination: Destination, notes: string[]): Hop[] {
@@ -80,8 +101,8 @@ function hopsOf(index: WorkspaceIndex, destination: Destination, notes: string[]
 }
 
 function judgeHop(index: WorkspaceIndex, hop: Hop, subject: Subject): DestinationResult {
-  if (!hop.port) return { hop, verdict: 'denied', reason: hop.problem ?? 'the port cannot be resolved in this pod' };
-  if (hop.pod.hostNetwork) return { hop, verdict: 'unknown', reason: `${objectName(hop.pod.ref)} uses hostNetwork: NetworkPolicies do not reliably apply to host-network pods` };
+  if (!hop.port) return { hop, endpoint: false, verdict: 'denied', reason: hop.problem ?? 'the port cannot be resolved in this pod' };
+  if (hop.pod.hostNetwork) return { hop, endpoint: true, verdict: 'unknown', reason: `${objectName(hop.pod.ref)} uses hostNetwork: NetworkPolicies do not reliably apply to host-network pods` };
   const ingress = judgeIngress(index, hop.pod, hop.port, subject);
   const egress = judgeEgress(index, subject, hop.pod, hop.port);
   if (subject.kind === 'pod' && subject.pod.hostNetwork) egress.notes.push(`${objectName(subject.pod.ref)} uses hostNetwork: its traffic may not be subject to NetworkPolicies at all`);
@@ -89,8 +110,8 @@ function judgeHop(index: WorkspaceIndex, hop: Hop, subject: Subject): Destinatio
   const denied = sides.find((s) => s.verdict === 'denied');
   const unknown = sides.find((s) => s.verdict === 'unknown');
   const decisive = denied ?? unknown;
-  if (decisive) return { hop, verdict: decisive.verdict, reason: decisive.reason, ingress, egress };
-  return { hop, verdict: 'allowed', reason: ingress.reason, ingress, egress };
+  if (decisive) return { hop, endpoint: true, verdict: decisive.verdict, reason: decisive.reason, ingress, egress };
+  return { hop, endpoint: true, verdict: 'allowed', reason: ingress.reason, ingress, egress };
 }
 
 /**
@@ -100,7 +121,7 @@ function judgeHop(index: WorkspaceIndex, hop: Hop, subject: Subject): Destinatio
 function fixesFor(lens: PortLens, results: DestinationResult[]): Fix[] {
   const fixes = new Map<string, Fix>();
   for (const result of results) {
-    if (result.verdict !== 'denied' || !result.hop.port) continue;
+    if (result.verdict !== 'denied' || !result.endpoint || !result.hop.port) continue;
     const port = result.hop.port;
     const wanted = new Set([String(port.number), ...(port.declared && port.name ? [port.name] : [])]);
     for (const side of [result.ingress, result.egress]) {
@@ -128,15 +149,20 @@ export interface PortSummary {
 
 const MARK: Record<Verdict, string> = { allowed: '✓', denied: '✗', unknown: '?' };
 
+/** `external ✗ (allow-from-all admits 80, 10022 — not 22)` */
+export function verdictLine(explanation: Explanation): string {
+  return `${explanation.from} ${MARK[explanation.verdict]} (${shortReason(explanation)})`;
+}
+
 /** `reachable from: external ✗ (allow-from-all admits 80, 10022 — not 22)` */
 export function summarize(explanation: Explanation): PortSummary {
   const { from, to, verdict } = explanation;
-  return { title: `reachable from: ${from} ${MARK[verdict]} (${shortReason(explanation)})`, from, to, verdict };
+  return { title: `reachable from: ${verdictLine(explanation)}`, from, to, verdict };
 }
 
 function shortReason(explanation: Explanation): string {
-  const results = explanation.results;
-  if (results.length === 0) return explanation.notes[0] ?? 'no pod template to judge';
+  const results = explanation.results.filter((r) => r.endpoint);
+  if (results.length === 0) return explanation.results[0]?.reason ?? explanation.notes[0] ?? 'no pod template to judge';
   const decisive = results.find((r) => r.verdict === explanation.verdict)!;
   if (!decisive.ingress) return decisive.reason;
   const side = [decisive.ingress, decisive.egress].find((s) => s?.verdict === explanation.verdict) ?? decisive.ingress;
@@ -145,14 +171,18 @@ function shortReason(explanation: Explanation): string {
     return rule ? `${rule.policy.ref.name} ${rule.rule.direction} rule ${rule.number}` : 'no NetworkPolicy isolates the pods';
   }
   if (explanation.verdict === 'unknown') return decisive.reason;
-  const port = decisive.hop.port!;
+  const port = decisive.hop.port!.number;
   const direction = side.direction === 'egress' ? 'egress: ' : '';
   return direction + side.policies.map((p) => {
-    const ports = p.rules.filter((r) => r.peerAdmits !== 'no').flatMap((r) => (r.rule.ports ?? []).map((e) => (e.port ? (e.port.value.kind === 'number' ? String(e.port.value.number) : e.port.value.name) + (e.endPort ? `-${e.endPort.value}` : '') : `every ${e.protocol} port`)));
-    const unique = [...new Set(ports)];
-    return unique.length > 0 ? `${p.policy.ref.name} admits ${unique.join(', ')} — not ${port.number}` : `${p.policy.ref.name} admits nothing from ${explanation.from}`;
+    const open = p.rules.filter((r) => r.peerAdmits !== 'no');
+    const ports = [...new Set(open.flatMap((r) => (r.rule.ports ?? []).map(entryShort)))];
+    if (ports.length > 0) return `${p.policy.ref.name} admits ${ports.join(', ')} — not ${port}`;
+    if (p.rules.some((r) => r.portAdmits)) return `${p.policy.ref.name} admits ${port} from other ${side.direction === 'ingress' ? 'sources' : 'destinations'} only`;
+    return `${p.policy.ref.name} admits nothing`;
   }).join('; ');
 }
+
+const entryShort = (e: PolicyPort) => (e.port ? (e.port.value.kind === 'number' ? String(e.port.value.number) : e.port.value.name) + (e.endPort ? `-${e.endPort.value}` : '') : `every ${e.protocol} port`);
 
 /**
  * The source a Service port is judged from in its code lens: outside the cluster for a
@@ -162,11 +192,29 @@ export function lensSource(service: Service): Source {
   return service.type === 'LoadBalancer' || service.type === 'NodePort' ? { kind: 'external' } : { kind: 'namespace', namespace: service.ref.namespace };
 }
 
+/**
+ * The lens line of one Service port. When not every pod of the namespace gets through to an
+ * internal Service, it names the pod templates of the workspace that do.
+ */
+export function summarizeServicePort(lens: PortLens, service: Service, port: ServicePort): PortSummary {
+  const destination: Destination = { kind: 'service', service, port };
+  const summary = summarize(explain(lens, lensSource(service), destination));
+  if (summary.verdict === 'allowed' || service.type === 'LoadBalancer' || service.type === 'NodePort') return summary;
+  const allowed = lens.index
+    .allPods()
+    .filter((pod) => explain(lens, { kind: 'pod', pod }, destination).verdict === 'allowed')
+    .map((pod) => pod.ref.name);
+  if (allowed.length === 0) return summary;
+  const names = [...new Set(allowed)].sort();
+  const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
+  return { ...summary, title: `reachable from: ${shown} ✓ · ${summary.title.slice('reachable from: '.length)}` };
+}
+
 /** The code lens summaries of every Service port of a file. */
 export function servicePortSummaries(lens: PortLens, uri: string): Array<{ service: Service; port: ServicePort; summary: PortSummary }> {
   const model = lens.index.file(uri);
   if (!model) return [];
   return model.services
     .filter((service) => service.selector)
-    .flatMap((service) => service.ports.map((port) => ({ service, port, summary: summarize(explain(lens, lensSource(service), { kind: 'service', service, port })) })));
+    .flatMap((service) => service.ports.map((port) => ({ service, port, summary: summarizeServicePort(lens, service, port) })));
 }

@@ -65,7 +65,7 @@ export function sourceCandidates(index: WorkspaceIndex): Candidate[] {
     result.push({ name: namespaceSourceName(namespace), description: `every pod of namespace ${namespace ?? '(unspecified)'}` });
   }
   for (const pod of sortedPods(index)) result.push({ name: podName(pod), description: `${pod.ref.kind} ${pod.ref.name}` });
-  return result;
+  return uniqueCandidates(result);
 }
 
 export function destinationCandidates(index: WorkspaceIndex): Candidate[] {
@@ -85,7 +85,15 @@ export function destinationCandidates(index: WorkspaceIndex): Candidate[] {
       result.push({ name: `${podName(pod)}:${port.containerPort.value}${protocol}`, description: `container ${port.container}${port.name ? ` "${port.name.value}"` : ''}` });
     }
   }
-  return result;
+  return uniqueCandidates(result);
+}
+
+const unique = (names: string[]) => [...new Set(names)];
+
+/** One entry per name: an object written in several files is one choice. */
+function uniqueCandidates(candidates: Candidate[]): Candidate[] {
+  const seen = new Set<string>();
+  return candidates.filter((c) => !seen.has(c.name) && seen.add(c.name));
 }
 
 function sortedPods(index: WorkspaceIndex): PodTemplate[] {
@@ -115,11 +123,13 @@ export function parseDestination(index: WorkspaceIndex, text: string): Destinati
   const parts = spec.slice(0, colon).split('/');
   if (parts.length <= 2) {
     const namespace = parts.length === 2 ? parts[0] : undefined;
-    const service = [...index.services(namespace)].find((s) => s.ref.name === parts.at(-1) && s.ref.namespace === namespace);
-    if (service) {
-      const port = service.ports.find((p) => (protocol === undefined || p.protocol === protocol) && (ref.kind === 'number' ? p.port.value === ref.number : p.name?.value === ref.name));
-      if (!port) throw new EndpointError(`Service ${parts.join('/')} has no port ${spec.slice(colon + 1)}`, service.ports.map((p) => servicePortName(service, p)));
-      return { kind: 'service', service, port };
+    // The same name may be written more than once (one per file or chart); any of them may hold the port.
+    const services = [...index.services(namespace)].filter((s) => s.ref.name === parts.at(-1) && s.ref.namespace === namespace);
+    if (services.length > 0) {
+      const matches = (p: ServicePort) => (protocol === undefined || p.protocol === protocol) && (ref.kind === 'number' ? p.port.value === ref.number : p.name?.value === ref.name);
+      const service = services.find((s) => s.ports.some(matches));
+      if (!service) throw new EndpointError(`Service ${parts.join('/')} has no port ${spec.slice(colon + 1)}`, unique(services.flatMap((s) => s.ports.map((p) => servicePortName(s, p)))));
+      return { kind: 'service', service, port: service.ports.find(matches)! };
     }
   }
   const pod = findPod(index, parts);

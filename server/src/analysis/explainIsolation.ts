@@ -67,7 +67,7 @@ export function judgeIngress(index: WorkspaceIndex, destination: PodTemplate, po
 
 /** Egress at the source, for traffic to `port` of the destination pod (the port after the Service's translation). */
 export function judgeEgress(index: WorkspaceIndex, source: Subject, destination: PodTemplate, port: KnownPort): SideJudgement {
-  if (source.kind === 'external') return { direction: 'egress', judged: false, policies: [], verdict: 'allowed', reason: 'egress is not judged for traffic from outside the cluster', notes: [] };
+  if (source.kind === 'external') return { direction: 'egress', judged: false, policies: [], verdict: 'allowed', reason: 'not judged for traffic from outside the cluster', notes: [] };
   const namespace = source.kind === 'pod' ? source.pod.ref.namespace : source.namespace;
   const egressPolicies = [...index.policies(namespace)].filter((p) => p.policyTypes.includes('Egress'));
   const notes: string[] = [];

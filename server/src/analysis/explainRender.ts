@@ -34,7 +34,7 @@ function pathText(result: DestinationResult, link: Linker): string {
   if (service && servicePort) {
     const target = servicePort.targetPort?.value;
     const written = target ? (target.kind === 'number' ? String(target.number) : `"${target.name}"`) : String(servicePort.port.value);
-    parts.push(`${link(objectName(service.ref), service.ref.uri, servicePort.range)} (${service.type}) ${servicePort.port.value}/${servicePort.protocol}`, `targetPort ${written}`);
+    parts.push(link(`${objectName(service.ref)} (${service.type}) ${servicePort.port.value}/${servicePort.protocol}`, service.ref.uri, servicePort.range), `targetPort ${written}`);
   }
   let end = refLink(pod.ref, link);
   if (problem) end += `: ${problem}`;
@@ -47,8 +47,9 @@ function pathText(result: DestinationResult, link: Linker): string {
 function resultLine(from: string, result: DestinationResult, link: Linker): Line {
   const children: Line[] = [];
   for (const side of [result.ingress, result.egress]) if (side) children.push(sideLine(side, link));
-  if (!result.ingress) children.push({ text: result.reason, children: [] });
-  return { text: `${from} → ${pathText(result, link)}: ${MARK[result.verdict]} ${result.verdict}`, children };
+  if (!result.ingress && result.endpoint) children.push({ text: result.reason, children: [] });
+  const verdict = result.endpoint ? `${MARK[result.verdict]} ${result.verdict}` : 'not an endpoint';
+  return { text: `${from} → ${pathText(result, link)}: ${verdict}`, children };
 }
 
 function sideLine(side: SideJudgement, link: Linker): Line {

@@ -75,7 +75,7 @@ export function explanationJson(explanation: Explanation, cwd: string) {
     from: explanation.from,
     to: explanation.to,
     verdict: explanation.verdict,
-    path: explanation.results.map(({ hop, verdict, reason }) => ({
+    path: explanation.results.map(({ hop, endpoint, verdict, reason }) => ({
       pod: object(hop.pod.ref),
       ...(hop.service && hop.servicePort
         ? {
@@ -90,6 +90,7 @@ export function explanationJson(explanation: Explanation, cwd: string) {
       podPort: hop.port ? formatKnownPort(hop.port) : null,
       container: hop.port?.declared?.container ?? null,
       ...(hop.port?.declared ? { podPortAt: at(hop.pod.ref.uri, hop.port.declared.range) } : {}),
+      endpoint,
       verdict,
       reason,
     })),
