@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -84,4 +84,11 @@ test('explain --help describes sources and destinations', () => {
   assert.equal(code, 0);
   assert.match(stdout, /--from SOURCE --to DEST/);
   assert.match(stdout, /namespace\/\*/);
+});
+
+test('the README shows the story as the CLI prints it', () => {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const shown = /\$ port-lens explain --from external --to gitlab\/gitlab-ssh:10022 examples\/gitlab\n([\s\S]*?)\n```/.exec(readme);
+  assert.ok(shown, 'the README has the example');
+  assert.equal(run([...STORY, 'examples/gitlab']).stdout.trimEnd(), shown[1]);
 });
