@@ -47,9 +47,9 @@ test('the story: external → gitlab-ssh:10022 is denied on pod port 22, naming 
 
 test('the code lens line above each Service port', () => {
   const lens = lensOf(gitlab('[{port: 80}, {port: 10022}]'));
-  assert.deepEqual(servicePortSummaries(lens, uriOf('svc.yaml')).map((s) => s.summary.title), ['reachable from: external ✗ (allow-from-all admits 80, 10022 — not 22)']);
+  assert.deepEqual(servicePortSummaries(lens.index, uriOf('svc.yaml')).map((s) => s.summary.title), ['reachable from: external ✗ (allow-from-all admits 80, 10022 — not 22)']);
   const fixed = lensOf(gitlab('[{port: 80}, {port: 22}]'));
-  assert.deepEqual(servicePortSummaries(fixed, uriOf('svc.yaml')).map((s) => s.summary.title), ['reachable from: external ✓ (allow-from-all ingress rule 1)']);
+  assert.deepEqual(servicePortSummaries(fixed.index, uriOf('svc.yaml')).map((s) => s.summary.title), ['reachable from: external ✓ (allow-from-all ingress rule 1)']);
   // An internal Service that not every pod of its namespace reaches names those that do.
   const zeroTrust = lensOf({
     'api.yaml': deployment('api', '{app: api}', '[{containerPort: 8080}]'),
@@ -58,10 +58,10 @@ test('the code lens line above each Service port', () => {
     'svc.yaml': service('api', '{app: api}', '[{port: 80, targetPort: 8080}]'),
     'np.yaml': policy('api-in', '{matchLabels: {app: api}}', '[{from: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: 8080}]}]'),
   });
-  assert.deepEqual(servicePortSummaries(zeroTrust, uriOf('svc.yaml')).map((s) => s.summary.title), ['reachable from: web ✓ · app/* ✗ (api-in admits 8080 from other sources only)']);
+  assert.deepEqual(servicePortSummaries(zeroTrust.index, uriOf('svc.yaml')).map((s) => s.summary.title), ['reachable from: web ✓ · app/* ✗ (api-in admits 8080 from other sources only)']);
   // A ClusterIP Service is judged from its own namespace.
   const internal = lensOf({ ...gitlab('[{port: 80}]'), 'svc.yaml': service('gitlab', '{name: gitlab}', '[{port: 80}]', 'gitlab') });
-  assert.deepEqual(servicePortSummaries(internal, uriOf('svc.yaml')).map((s) => [s.summary.title, s.summary.from, s.summary.to]), [['reachable from: gitlab/* ✓ (allow-from-all ingress rule 1)', 'gitlab/*', 'gitlab/gitlab:80']]);
+  assert.deepEqual(servicePortSummaries(internal.index, uriOf('svc.yaml')).map((s) => [s.summary.title, s.summary.from, s.summary.to]), [['reachable from: gitlab/* ✓ (allow-from-all ingress rule 1)', 'gitlab/*', 'gitlab/gitlab:80']]);
 });
 
 test('no policy selecting the pod: allowed, and an unselected pod is not isolated by a neighbour', () => {

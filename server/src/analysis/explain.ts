@@ -42,9 +42,14 @@ export interface Explanation {
   notes: string[];
 }
 
-/** Would traffic from `source` reach `destination`, and if not, why? */
+/** Would traffic from `source` reach `destination`, and if not, why? With the fixes that would let it. */
 export function explain(lens: PortLens, source: Source, destination: Destination): Explanation {
-  const index = lens.index;
+  const judged = judge(lens.index, source, destination);
+  return { ...judged, fixes: fixesFor(lens, judged.results) };
+}
+
+/** The answer without fixes: all a verdict needs. */
+export function judge(index: WorkspaceIndex, source: Source, destination: Destination): Omit<Explanation, 'fixes'> {
   const notes: string[] = [];
   const hops = hopsOf(index, destination, notes);
   if (source.kind === 'external' && destination.kind === 'service' && (destination.service.type === 'ClusterIP' || destination.service.type === '')) {
@@ -57,8 +62,7 @@ export function explain(lens: PortLens, source: Source, destination: Destination
   if (source.kind === 'external' && ipBlocks) {
     notes.push('an ipBlock sees the client\'s own address only where the Service keeps it (externalTrafficPolicy: Local); otherwise the source may be a node\'s address');
   }
-  const verdict = overall(results, notes);
-  return { from: sourceName(source), to: destinationName(destination), source, destination, verdict, results, fixes: fixesFor(lens, results), notes };
+  return { from: sourceName(source), to: destinationName(destination), source, destination, verdict: overall(results, notes), results, notes };
 }
 
 /**
@@ -150,17 +154,17 @@ export interface PortSummary {
 const MARK: Record<Verdict, string> = { allowed: '✓', denied: '✗', unknown: '?' };
 
 /** `external ✗ (allow-from-all admits 80, 10022 — not 22)` */
-export function verdictLine(explanation: Explanation): string {
+export function verdictLine(explanation: Omit<Explanation, 'fixes'>): string {
   return `${explanation.from} ${MARK[explanation.verdict]} (${shortReason(explanation)})`;
 }
 
 /** `reachable from: external ✗ (allow-from-all admits 80, 10022 — not 22)` */
-export function summarize(explanation: Explanation): PortSummary {
+export function summarize(explanation: Omit<Explanation, 'fixes'>): PortSummary {
   const { from, to, verdict } = explanation;
   return { title: `reachable from: ${verdictLine(explanation)}`, from, to, verdict };
 }
 
-function shortReason(explanation: Explanation): string {
+function shortReason(explanation: Omit<Explanation, 'fixes'>): string {
   const results = explanation.results.filter((r) => r.endpoint);
   if (results.length === 0) return explanation.results[0]?.reason ?? explanation.notes[0] ?? 'no pod template to judge';
   const decisive = results.find((r) => r.verdict === explanation.verdict)!;
@@ -196,13 +200,13 @@ export function lensSource(service: Service): Source {
  * The lens line of one Service port. When not every pod of the namespace gets through to an
  * internal Service, it names the pod templates of the workspace that do.
  */
-export function summarizeServicePort(lens: PortLens, service: Service, port: ServicePort): PortSummary {
+export function summarizeServicePort(index: WorkspaceIndex, service: Service, port: ServicePort): PortSummary {
   const destination: Destination = { kind: 'service', service, port };
-  const summary = summarize(explain(lens, lensSource(service), destination));
+  const summary = summarize(judge(index, lensSource(service), destination));
   if (summary.verdict === 'allowed' || service.type === 'LoadBalancer' || service.type === 'NodePort') return summary;
-  const allowed = lens.index
+  const allowed = index
     .allPods()
-    .filter((pod) => explain(lens, { kind: 'pod', pod }, destination).verdict === 'allowed')
+    .filter((pod) => judge(index, { kind: 'pod', pod }, destination).verdict === 'allowed')
     .map((pod) => pod.ref.name);
   if (allowed.length === 0) return summary;
   const names = [...new Set(allowed)].sort();
@@ -211,10 +215,10 @@ export function summarizeServicePort(lens: PortLens, service: Service, port: Ser
 }
 
 /** The code lens summaries of every Service port of a file. */
-export function servicePortSummaries(lens: PortLens, uri: string): Array<{ service: Service; port: ServicePort; summary: PortSummary }> {
-  const model = lens.index.file(uri);
+export function servicePortSummaries(index: WorkspaceIndex, uri: string): Array<{ service: Service; port: ServicePort; summary: PortSummary }> {
+  const model = index.file(uri);
   if (!model) return [];
   return model.services
     .filter((service) => service.selector)
-    .flatMap((service) => service.ports.map((port) => ({ service, port, summary: summarizeServicePort(lens, service, port) })));
+    .flatMap((service) => service.ports.map((port) => ({ service, port, summary: summarizeServicePort(index, service, port) })));
 }

@@ -49,7 +49,7 @@ export function endpoints(lens: PortLens): EndpointsResult {
 
 /** One lens above each Service port: whether its usual source gets through, a click explains it. */
 export function codeLenses(lens: PortLens, uri: string): CodeLens[] {
-  return servicePortSummaries(lens, uri).map(({ port, summary }) => ({
+  return servicePortSummaries(lens.index, uri).map(({ port, summary }) => ({
     range: { start: { line: port.range.start.line, character: port.range.start.character }, end: { line: port.range.start.line, character: port.range.start.character } },
     command: { title: summary.title, command: EXPLAIN_COMMAND, arguments: [{ from: summary.from, to: summary.to } satisfies ExplainParams] },
   }));
