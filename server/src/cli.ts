@@ -6,7 +6,7 @@ import { applyEdits, preferredEdits } from './analysis/applyFixes';
 import { isProblem, type Finding } from './analysis/findings';
 import { PortLens } from './analysis/portLens';
 import { formatJson, formatText } from './cli/report';
-import { EXPLAIN_USAGE, ExplainUsageError, parseExplainArgs, runExplain } from './cli/explain';
+import { EXPLAIN_ARGS, EXPLAIN_USAGE, ExplainUsageError, explainOptionsOf, runExplain } from './cli/explain';
 import { formatSarif } from './cli/sarif';
 import { readManifestText, scanPaths } from './files';
 import { ChartRenderer, DEFAULT_HELM_OPTIONS, type HelmOptions } from './helm/chartRenderer';
@@ -45,6 +45,16 @@ interface CheckOptions {
   helm: HelmOptions | undefined;
 }
 
+/** The Helm options `check` and `explain` share. */
+const HELM_ARGS = {
+  'no-helm': { type: 'boolean', default: false },
+  helm: { type: 'string' },
+  values: { type: 'string', multiple: true, default: [] as string[] },
+  release: { type: 'string' },
+  namespace: { type: 'string' },
+  'helm-timeout': { type: 'string' },
+} as const;
+
 function parseCheckArgs(args: string[]): CheckOptions {
   const { values, positionals } = parseArgs({
     args,
@@ -52,16 +62,15 @@ function parseCheckArgs(args: string[]): CheckOptions {
     options: {
       format: { type: 'string', default: 'text' },
       fix: { type: 'boolean', default: false },
-      'no-helm': { type: 'boolean', default: false },
-      helm: { type: 'string' },
-      values: { type: 'string', multiple: true, default: [] },
-      release: { type: 'string' },
-      namespace: { type: 'string' },
-      'helm-timeout': { type: 'string' },
+      ...HELM_ARGS,
     },
   });
   const format = values.format as string;
   if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`unknown format "${format}" (text, json or sarif)`);
+  return { paths: positionals.length > 0 ? positionals : ['.'], format, fix: values.fix as boolean, helm: helmOptionsOf(values) };
+}
+
+function helmOptionsOf(values: Record<string, unknown>): HelmOptions | undefined {
   const timeout = values['helm-timeout'] === undefined ? DEFAULT_HELM_OPTIONS.timeoutSeconds : Number(values['helm-timeout']);
   if (!(timeout > 0)) throw new UsageError(`--helm-timeout must be a number of seconds above 0`);
   for (const file of values.values as string[]) if (!existsSync(file)) throw new IoError(`${file}: no such values file`);
@@ -72,7 +81,7 @@ function parseCheckArgs(args: string[]): CheckOptions {
     valuesFiles: (values.values as string[]).map((f) => path.resolve(f)),
     timeoutSeconds: timeout,
   };
-  return { paths: positionals.length > 0 ? positionals : ['.'], format, fix: values.fix as boolean, helm: values['no-helm'] ? undefined : helm };
+  return values['no-helm'] ? undefined : helm;
 }
 
 interface Loaded {
@@ -163,10 +172,11 @@ function isInside(root: string, file: string): boolean {
 }
 
 async function explainCommand(args: string[]): Promise<number> {
-  const options = parseExplainArgs(args);
-  const { lens, notes } = await analyse({ paths: options.paths, format: 'text', fix: false, helm: DEFAULT_HELM_OPTIONS });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...EXPLAIN_ARGS, ...HELM_ARGS } });
+  const options = explainOptionsOf(values, positionals);
+  const { lens, findings, notes } = await analyse({ paths: options.paths, format: 'text', fix: false, helm: helmOptionsOf(values) });
   for (const note of notes) process.stderr.write(`port-lens: ${note}\n`);
-  const { output, code } = runExplain(lens, options, process.cwd());
+  const { output, code } = runExplain(lens.index, findings, options, process.cwd());
   process.stdout.write(output + '\n');
   return code;
 }

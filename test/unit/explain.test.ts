@@ -7,7 +7,7 @@ import { renderMarkdown, renderText } from '../../server/src/analysis/explainRen
 import type { PortLens } from '../../server/src/analysis/portLens';
 import { deployment, lensOf, policy, service, uriOf } from '../helpers';
 
-const ask = (lens: PortLens, from: string, to: string): Explanation => explain(lens, parseSource(lens.index, from), parseDestination(lens.index, to));
+const ask = (lens: PortLens, from: string, to: string): Explanation => explain(lens.index, (uri) => lens.findings(uri), parseSource(lens.index, from), parseDestination(lens.index, to));
 const verdicts = (e: Explanation) => e.results.map((r) => [`${r.hop.pod.ref.namespace}/${r.hop.pod.ref.name}`, r.verdict]);
 const plainText = (e: Explanation) => renderText(e, (text) => text);
 

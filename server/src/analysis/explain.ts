@@ -3,9 +3,8 @@ import { containsPosition } from '../model/source';
 import { objectName, qualifiedName } from './describe';
 import { destinationName, sourceName, type Destination, type Source } from './explainEndpoints';
 import { judgeEgress, judgeIngress, type SideJudgement, type Subject, type Verdict } from './explainIsolation';
-import type { Fix } from './findings';
+import type { Finding, Fix } from './findings';
 import { podPorts, resolveInPod, targetOf, type KnownPort } from './podPorts';
-import type { PortLens } from './portLens';
 import type { WorkspaceIndex } from './workspaceIndex';
 
 /** How traffic reaches one destination pod template: through a Service port or straight to the pod. */
@@ -42,10 +41,13 @@ export interface Explanation {
   notes: string[];
 }
 
+/** The findings of a file, as the caller reports them (with fixes retargeted to Helm templates, say). */
+export type FindingsOf = (uri: string) => Finding[];
+
 /** Would traffic from `source` reach `destination`, and if not, why? With the fixes that would let it. */
-export function explain(lens: PortLens, source: Source, destination: Destination): Explanation {
-  const judged = judge(lens.index, source, destination);
-  return { ...judged, fixes: fixesFor(lens, judged.results) };
+export function explain(index: WorkspaceIndex, findingsOf: FindingsOf, source: Source, destination: Destination): Explanation {
+  const judged = judge(index, source, destination);
+  return { ...judged, fixes: fixesFor(findingsOf, judged.results) };
 }
 
 /** The answer without fixes: all a verdict needs. */
@@ -122,7 +124,7 @@ function judgeHop(index: WorkspaceIndex, hop: Hop, subject: Subject): Destinatio
  * The fixes the checks already offer on the port entries of rules that admit the source but not
  * the pod port, kept when they write that pod port (its number or its name).
  */
-function fixesFor(lens: PortLens, results: DestinationResult[]): Fix[] {
+function fixesFor(findingsOf: FindingsOf, results: DestinationResult[]): Fix[] {
   const fixes = new Map<string, Fix>();
   for (const result of results) {
     if (result.verdict !== 'denied' || !result.endpoint || !result.hop.port) continue;
@@ -133,7 +135,7 @@ function fixesFor(lens: PortLens, results: DestinationResult[]): Fix[] {
       for (const rule of side.policies.flatMap((p) => p.rules)) {
         if (rule.peerAdmits !== 'yes' || rule.portAdmits) continue;
         const entries = rule.rule.ports ?? [];
-        for (const finding of lens.findings(rule.policy.ref.uri)) {
+        for (const finding of findingsOf(rule.policy.ref.uri)) {
           if (!entries.some((e) => containsPosition(e.range, finding.range.start))) continue;
           for (const fix of finding.fixes) if (fix.edits.some((e) => wanted.has(e.newText))) fixes.set(fix.title, fix);
         }

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import type { ObjectRef } from '../model/manifest';
 import type { Range } from '../model/source';
 import { explain, type Explanation } from '../analysis/explain';
@@ -7,7 +6,8 @@ import type { SideJudgement } from '../analysis/explainIsolation';
 import { renderText } from '../analysis/explainRender';
 import { objectName } from '../analysis/describe';
 import { formatKnownPort } from '../analysis/podPorts';
-import type { PortLens } from '../analysis/portLens';
+import type { Finding } from '../analysis/findings';
+import type { WorkspaceIndex } from '../analysis/workspaceIndex';
 import { displayPath } from './report';
 
 export const EXPLAIN_USAGE = `Usage: port-lens explain --from SOURCE --to DEST [--format text|json] [PATH…]
@@ -18,7 +18,10 @@ destination, egress at the source). Exit 0: allowed; 1: denied or unknown; 2: ba
 
   SOURCE   namespace/Kind/name (a pod template), namespace/* (every pod of it) or external
   DEST     namespace/service:port or namespace/Kind/name:port (port: number or name)
-  --format text|json   output format (default: text)`;
+  --format text|json   output format (default: text)
+
+Helm charts are rendered as for check; --no-helm, --helm, --values, --release, --namespace
+and --helm-timeout work as there.`;
 
 /** A bad argument: exit code 2, with the message. */
 export class ExplainUsageError extends Error {}
@@ -30,24 +33,26 @@ export interface ExplainOptions {
   paths: string[];
 }
 
-export function parseExplainArgs(args: string[]): ExplainOptions {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string', default: 'text' } },
-  });
-  if (!values.from) throw new ExplainUsageError('explain needs --from SOURCE');
-  if (!values.to) throw new ExplainUsageError('explain needs --to DEST');
-  const format = values.format as string;
+export const EXPLAIN_ARGS = {
+  from: { type: 'string' },
+  to: { type: 'string' },
+  format: { type: 'string', default: 'text' },
+} as const;
+
+/** The options of `explain`, from what `parseArgs` read with EXPLAIN_ARGS (the Helm options are the caller's). */
+export function explainOptionsOf(values: Record<string, unknown>, positionals: string[]): ExplainOptions {
+  const { from, to, format } = values as { from?: string; to?: string; format: string };
+  if (!from) throw new ExplainUsageError('explain needs --from SOURCE');
+  if (!to) throw new ExplainUsageError('explain needs --to DEST');
   if (format !== 'text' && format !== 'json') throw new ExplainUsageError(`unknown format "${format}" (text or json)`);
-  return { from: values.from, to: values.to, format, paths: positionals.length > 0 ? positionals : ['.'] };
+  return { from, to, format, paths: positionals.length > 0 ? positionals : ['.'] };
 }
 
 /** Answers the question on an analysed workspace; the exit code follows the verdict. */
-export function runExplain(lens: PortLens, options: ExplainOptions, cwd: string): { output: string; code: number } {
+export function runExplain(index: WorkspaceIndex, findings: Finding[], options: ExplainOptions, cwd: string): { output: string; code: number } {
   let explanation: Explanation;
   try {
-    explanation = explain(lens, parseSource(lens.index, options.from), parseDestination(lens.index, options.to));
+    explanation = explain(index, (uri) => findings.filter((f) => f.uri === uri), parseSource(index, options.from), parseDestination(index, options.to));
   } catch (error) {
     if (error instanceof EndpointError) throw new ExplainUsageError(error.message);
     throw error;

@@ -1,8 +1,8 @@
 import { ErrorCodes, ResponseError, type CodeLens } from 'vscode-languageserver';
-import { explain, servicePortSummaries } from '../analysis/explain';
+import { explain, servicePortSummaries, type FindingsOf } from '../analysis/explain';
 import { EndpointError, destinationCandidates, parseDestination, parseSource, sourceCandidates, type Candidate } from '../analysis/explainEndpoints';
 import { renderMarkdown } from '../analysis/explainRender';
-import type { PortLens } from '../analysis/portLens';
+import type { WorkspaceIndex } from '../analysis/workspaceIndex';
 
 /** `workspace/executeCommand` command (arguments: one ExplainParams) and code lens command. */
 export const EXPLAIN_COMMAND = 'portLens.explain';
@@ -31,11 +31,11 @@ export interface EndpointsResult {
 
 const link = (text: string, uri: string, range: { start: { line: number } }) => `[${text}](${uri}#L${range.start.line + 1})`;
 
-export function explainRequest(lens: PortLens, params: unknown): ExplainResult | ResponseError<void> {
+export function explainRequest(index: WorkspaceIndex, findingsOf: FindingsOf, params: unknown): ExplainResult | ResponseError<void> {
   const { from, to } = (Array.isArray(params) ? params[0] : params) ?? ({} as Partial<ExplainParams>);
   if (typeof from !== 'string' || typeof to !== 'string') return new ResponseError(ErrorCodes.InvalidParams, 'portLens.explain needs {"from": SOURCE, "to": DEST}');
   try {
-    const explanation = explain(lens, parseSource(lens.index, from), parseDestination(lens.index, to));
+    const explanation = explain(index, findingsOf, parseSource(index, from), parseDestination(index, to));
     return { from: explanation.from, to: explanation.to, verdict: explanation.verdict, markdown: renderMarkdown(explanation, link) };
   } catch (error) {
     if (error instanceof EndpointError) return new ResponseError(ErrorCodes.InvalidParams, error.message);
@@ -43,13 +43,13 @@ export function explainRequest(lens: PortLens, params: unknown): ExplainResult |
   }
 }
 
-export function endpoints(lens: PortLens): EndpointsResult {
-  return { sources: sourceCandidates(lens.index), destinations: destinationCandidates(lens.index) };
+export function endpoints(index: WorkspaceIndex): EndpointsResult {
+  return { sources: sourceCandidates(index), destinations: destinationCandidates(index) };
 }
 
 /** One lens above each Service port: whether its usual source gets through, a click explains it. */
-export function codeLenses(lens: PortLens, uri: string): CodeLens[] {
-  return servicePortSummaries(lens.index, uri).map(({ port, summary }) => ({
+export function codeLenses(index: WorkspaceIndex, uri: string): CodeLens[] {
+  return servicePortSummaries(index, uri).map(({ port, summary }) => ({
     range: { start: { line: port.range.start.line, character: port.range.start.character }, end: { line: port.range.start.line, character: port.range.start.character } },
     command: { title: summary.title, command: EXPLAIN_COMMAND, arguments: [{ from: summary.from, to: summary.to } satisfies ExplainParams] },
   }));

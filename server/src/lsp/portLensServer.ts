@@ -78,17 +78,17 @@ export class PortLensServer {
     c.onCodeAction((params) => this.guard('code actions', () => this.codeActions(params)));
     c.onCodeLens((params) => this.guard('code lens', () => {
       this.flush();
-      return this.settings.enable ? codeLenses(this.lens, params.textDocument.uri) : [];
+      return this.settings.enable ? codeLenses(this.lens.index, params.textDocument.uri) : [];
     }));
     const answer = (params: unknown) => this.guard('explain', () => {
       this.flush();
-      return explainRequest(this.lens, params);
+      return explainRequest(this.lens.index, (uri) => this.findingsOf(uri), params);
     });
     c.onExecuteCommand((params) => (params.command === EXPLAIN_COMMAND ? answer(params.arguments) : null));
     c.onRequest(EXPLAIN_REQUEST, answer);
     c.onRequest(ENDPOINTS_REQUEST, () => this.guard('endpoints', () => {
       this.flush();
-      return endpoints(this.lens);
+      return endpoints(this.lens.index);
     }));
     this.documents.onDidChangeContent((e) => this.schedule(e.document.uri));
     this.documents.onDidClose((e) => void this.guard('close', () => (this.chartOf(e.document.uri) ? this.schedule(e.document.uri) : this.reloadFromDisk(e.document.uri))));
