@@ -92,3 +92,17 @@ test('the README shows the story as the CLI prints it', () => {
   assert.ok(shown, 'the README has the example');
   assert.equal(run([...STORY, 'examples/gitlab']).stdout.trimEnd(), shown[1]);
 });
+
+test('a Helm chart: explained on its rendered objects, with fixes in the template and in values.yaml', () => {
+  const helm = path.join(ROOT, 'node_modules/.cache/helm/helm');
+  const { code, stdout } = run(['explain', '--from', 'external', '--to', 'default/release-gitlab-ssh:10022', '--helm', helm, '--format', 'json', 'test/fixtures/charts/gitlab-ssh']);
+  assert.equal(code, 1);
+  const answer = JSON.parse(stdout);
+  assert.equal(answer.verdict, 'denied');
+  assert.equal(answer.path[0].pod.file, 'test/fixtures/charts/gitlab-ssh/templates/deployment.yaml');
+  assert.equal(answer.path[0].podPort, '22/TCP "ssh"');
+  const toPort22 = answer.fixes.filter((f: { edits: Array<{ newText: string }> }) => f.edits[0].newText === '22');
+  assert.deepEqual(toPort22.map((f: { edits: Array<{ file: string }> }) => f.edits[0].file).sort(), ['test/fixtures/charts/gitlab-ssh/templates/networkpolicy.yaml', 'test/fixtures/charts/gitlab-ssh/values.yaml']);
+  // Without rendering the chart holds nothing to explain.
+  assert.equal(run(['explain', '--from', 'external', '--to', 'default/release-gitlab-ssh:10022', '--no-helm', 'test/fixtures/charts/gitlab-ssh']).code, 2);
+});

@@ -137,7 +137,7 @@ function fixesFor(findingsOf: FindingsOf, results: DestinationResult[]): Fix[] {
         const entries = rule.rule.ports ?? [];
         for (const finding of findingsOf(rule.policy.ref.uri)) {
           if (!entries.some((e) => containsPosition(e.range, finding.range.start))) continue;
-          for (const fix of finding.fixes) if (fix.edits.some((e) => wanted.has(e.newText))) fixes.set(fix.title, fix);
+          for (const fix of finding.fixes) if (fix.edits.some((e) => wanted.has(e.newText))) fixes.set(JSON.stringify([fix.title, fix.edits]), fix);
         }
       }
     }
