@@ -92,6 +92,13 @@ test('policyTypes: implied Ingress, implied Egress from an egress section, expli
   // Explicit Egress only: ingress is not isolated.
   const explicit = lensOf({ ...base, 'np.yaml': rawPolicy('web-out', '  podSelector: {matchLabels: {app: web}}\n  policyTypes: [Egress]\n  egress:\n    - to: [{podSelector: {matchLabels: {app: db}}}]\n') });
   assert.equal(ask(explicit, 'app/Deployment/db', 'app/Deployment/web:8080').verdict, 'allowed');
+  // An empty egress list implies nothing (the API server defaults policyTypes by the rules there are),
+  // and an empty policyTypes list is defaulted like an absent one.
+  const emptyEgress = lensOf({ ...base, 'np.yaml': rawPolicy('web-none', '  podSelector: {matchLabels: {app: web}}\n  policyTypes: []\n  ingress: [{}]\n  egress: []\n') });
+  assert.equal(ask(emptyEgress, 'app/Deployment/web', 'app/Deployment/db:5432').verdict, 'allowed');
+  const webIn = ask(emptyEgress, 'app/Deployment/db', 'app/Deployment/web:8080');
+  assert.equal(webIn.verdict, 'allowed');
+  assert.match(webIn.results[0].reason, /NetworkPolicy web-none ingress rule 1 admits/);
   // Explicit Egress with no egress rules: web may send nothing.
   const closed = lensOf({ ...base, 'np.yaml': rawPolicy('web-closed', '  podSelector: {matchLabels: {app: web}}\n  policyTypes: [Egress]\n') });
   const out = ask(closed, 'app/Deployment/web', 'app/Deployment/db:5432');

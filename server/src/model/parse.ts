@@ -231,10 +231,12 @@ function readPolicy(r: YamlReader, object: YAMLMap, ref: ObjectRef, model: FileM
       const type = r.string(t, 'a policy type');
       if (type?.value === 'Ingress' || type?.value === 'Egress') policy.policyTypes.push(type.value);
     }
-  } else {
-    // Implied: every policy isolates ingress; it isolates egress when it has an egress section.
+  }
+  if (policy.policyTypes.length === 0) {
+    // Implied (as the API server defaults an absent or empty list): every policy isolates
+    // ingress; it isolates egress when it has at least one egress rule.
     policy.policyTypes.push('Ingress');
-    if (r.get(spec, 'egress') !== undefined) policy.policyTypes.push('Egress');
+    if (policy.egress.length > 0) policy.policyTypes.push('Egress');
   }
   model.policies.push(policy);
 }
