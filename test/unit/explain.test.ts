@@ -1,7 +1,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEdits } from '../../server/src/analysis/applyFixes';
-import { explain, servicePortSummaries, type Explanation } from '../../server/src/analysis/explain';
+import { explain, type Explanation } from '../../server/src/analysis/explain';
+import { servicePortSummaries } from '../../server/src/analysis/explainSummary';
 import { EndpointError, destinationCandidates, parseDestination, parseSource, sourceCandidates } from '../../server/src/analysis/explainEndpoints';
 import { renderMarkdown, renderText } from '../../server/src/analysis/explainRender';
 import type { PortLens } from '../../server/src/analysis/portLens';

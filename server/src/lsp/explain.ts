@@ -1,5 +1,6 @@
 import { ErrorCodes, ResponseError, type CodeLens } from 'vscode-languageserver';
-import { explain, servicePortSummaries, type FindingsOf } from '../analysis/explain';
+import { explain, type FindingsOf } from '../analysis/explain';
+import { servicePortSummaries } from '../analysis/explainSummary';
 import { EndpointError, destinationCandidates, parseDestination, parseSource, sourceCandidates, type Candidate } from '../analysis/explainEndpoints';
 import { renderMarkdown } from '../analysis/explainRender';
 import type { WorkspaceIndex } from '../analysis/workspaceIndex';
