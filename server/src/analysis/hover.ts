@@ -51,7 +51,10 @@ function admissionLines(index: WorkspaceIndex, pod: PodTemplate, port: KnownPort
   const { isolated, admitted } = admittingRules(index, pod, port);
   if (!isolated) return [`- no NetworkPolicy isolates ${objectName(pod.ref)}: all ingress is admitted`];
   if (admitted.length === 0) return [`- ✗ no ingress rule admits ${formatKnownPort(port)} on ${objectName(pod.ref)}`];
-  return admitted.map(({ policy, rule }) => `- ✓ ${link(`NetworkPolicy ${qualifiedName(policy.ref)}`, policy.ref.uri, policy.ref.nameRange)}, ingress rule ${rule}`);
+  return admitted.map(({ policy, rule }) => {
+    const from = policy.ingress[rule - 1].peers === undefined ? 'from anywhere' : 'from the peers it lists';
+    return `- ✓ ${link(`NetworkPolicy ${qualifiedName(policy.ref)}`, policy.ref.uri, policy.ref.nameRange)}, ingress rule ${rule} (${from})`;
+  });
 }
 
 function section(title: string, lines: string[]): string {
