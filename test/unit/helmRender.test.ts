@@ -203,3 +203,40 @@ test('a render aborted by a newer edit changes nothing', async (t) => {
   assert.equal(await running, 'cancelled');
   assert.equal(lens.index.fileCount, 0);
 });
+
+test('a template error is reported on Chart.yaml, pointing at the template line helm names', async (t) => {
+  const dir = copy(path.join(ROOT, 'test/fixtures/charts/gitlab-ssh'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const service = path.join(dir, 'templates/service.yaml');
+  writeFileSync(service, readFileSync(service, 'utf8').replace('{{ .Values.service.type }}', '{{ .Values.service.type | nosuchfn }}'));
+  const { outcome, findings } = await render(dir);
+  assert.equal(outcome, 'failed');
+  assert.equal(findings.length, 1);
+  assert.match(findings[0].message, /^helm template failed: Error: parse error at \(gitlab-ssh\/templates\/service\.yaml:6\): function "nosuchfn" not defined/);
+  assert.deepEqual(findings[0].related.map((r) => [fileOf(r), r.range.start.line]), [[service, 5]]);
+});
+
+test('the scheduler runs one render per burst of changes, and a newer change aborts the render under way', async () => {
+  const { ChartScheduler } = await import('../../server/src/lsp/chartScheduler');
+  const runs: Array<{ dir: string; signal: AbortSignal }> = [];
+  let release = () => {};
+  const scheduler = new ChartScheduler((dir, signal) => {
+    runs.push({ dir, signal });
+    return new Promise<void>((resolve) => (release = resolve));
+  }, 10);
+  const settled = () => new Promise((resolve) => setTimeout(resolve, 50));
+  scheduler.schedule('/a');
+  scheduler.schedule('/a');
+  scheduler.schedule('/a');
+  await settled();
+  assert.equal(runs.length, 1);
+  scheduler.schedule('/a'); // while the first render runs
+  assert.equal(runs[0].signal.aborted, true);
+  release();
+  await settled();
+  assert.equal(runs.length, 2);
+  assert.equal(runs[1].signal.aborted, false);
+  scheduler.cancelAll();
+  assert.equal(runs[1].signal.aborted, true);
+  release();
+});

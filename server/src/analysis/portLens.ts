@@ -102,7 +102,7 @@ function errorFinding(uri: string) {
     severity: error.kind === 'render' ? (error.severity ?? 'warning') : 'error',
     code: error.kind === 'syntax' ? 'yaml-syntax' : error.kind === 'render' ? 'helm-render-failed' : 'manifest-invalid',
     message: error.message,
-    related: [],
+    related: error.at ? [{ ...error.at, message: 'where helm stopped' }] : [],
     fixes: [],
   });
 }

@@ -1,11 +1,11 @@
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { PortLens } from '../analysis/portLens';
-import type { FileModel } from '../model/manifest';
-import { chartFileUri, projectRender, type Chart } from './chartModels';
+import type { FileModel, ModelError } from '../model/manifest';
+import { chartFileUri, projectRender, templateFile, type Chart } from './chartModels';
 import { chartFiles, chartName, contentKey, isTemplatePath, overlayCopy, valuesFilesFor } from './chartFolder';
 import { RenderedCharts } from './renderedCharts';
 import { runHelm } from './runHelm';
@@ -74,7 +74,8 @@ export class ChartRenderer {
       if (!result.ok) {
         if (result.reason === 'cancelled') return 'cancelled';
         this.log(`helm template ${dir}: ${result.message}`);
-        this.fail(chart, chartYaml, result.reason === 'missing' ? result.message : `helm template failed: ${result.message}`, key, changed, result.reason === 'missing');
+        const message = result.reason === 'missing' ? result.message : `helm template failed: ${result.message}`;
+        this.fail(chart, chartYaml, message, key, changed, result.reason === 'missing', errorLocation(chart, result.message));
         return 'failed';
       }
 
@@ -104,12 +105,12 @@ export class ChartRenderer {
     this.rendered.delete(dir);
   }
 
-  private fail(chart: Chart, chartYaml: string, message: string, key: string, changed: Set<string>, missingHelm = false): void {
+  private fail(chart: Chart, chartYaml: string, message: string, key: string, changed: Set<string>, missingHelm = false, at?: ModelError['at']): void {
     this.rendered.delete(chart.dir);
     const uri = chartFileUri(chart);
     const firstLine = chartYaml.split(/\r?\n/, 1)[0] ?? '';
     const range = { start: { line: 0, character: 0 }, end: { line: 0, character: firstLine.length } };
-    const model: FileModel = { uri, pods: [], services: [], policies: [], namespaces: [], errors: [{ message, range, kind: 'render', ...(missingHelm ? { severity: 'information' as const } : {}) }] };
+    const model: FileModel = { uri, pods: [], services: [], policies: [], namespaces: [], errors: [{ message, range, kind: 'render', ...(missingHelm ? { severity: 'information' as const } : {}), ...(at ? { at } : {}) }] };
     this.replace(chart.dir, [model], key, changed);
   }
 
@@ -120,4 +121,17 @@ export class ChartRenderer {
     for (const model of models) lens.setModel(model).forEach((u) => changed.add(u));
     this.state.set(dir, { uris: next, key });
   }
+}
+
+/**
+ * The template line helm's error names: `(chart/templates/x.yaml:6)`, `(…:6:11)`,
+ * `template: chart/templates/x.yaml:6:11:` or `YAML parse error on chart/templates/x.yaml`.
+ */
+export function errorLocation(chart: Chart, message: string): ModelError['at'] {
+  const match = /(?:\(|template: |error on )([^\s():]+)(?::(\d+))?(?::(\d+))?/.exec(message);
+  const file = match ? templateFile(chart, match[1]) : undefined;
+  if (!match || !file || !existsSync(file)) return undefined;
+  const line = match[2] ? Math.max(0, Number(match[2]) - 1) : 0;
+  const character = match[3] ? Math.max(0, Number(match[3]) - 1) : 0;
+  return { uri: URI.file(file).toString(), range: { start: { line, character }, end: { line, character } } };
 }

@@ -152,6 +152,8 @@ export interface ModelError {
   kind: 'syntax' | 'type' | 'render';
   /** Only for `render`: helm is missing, so nothing failed that the user must fix. */
   severity?: 'information';
+  /** Only for `render`: the template line helm's message names. */
+  at?: { uri: string; range: Range };
 }
 
 /** Everything one file contributes to the workspace. */
