@@ -129,7 +129,8 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     outputChannel: output,
     traceOutputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
-    initializationOptions: () => ({ trusted: vscode.workspace.isTrusted }),
+    // The server keeps the models of unchanged files between sessions in the workspace's storage.
+    initializationOptions: () => ({ trusted: vscode.workspace.isTrusted, cacheFolder: (context.storageUri ?? context.globalStorageUri).fsPath }),
     middleware: {
       workspace: {
         // What the server may run is the user's choice alone: helm.path never comes from a workspace.

@@ -9,12 +9,14 @@ import { formatJson, formatText } from './cli/report';
 import { EXPLAIN_ARGS, EXPLAIN_USAGE, ExplainUsageError, explainOptionsOf, runExplain } from './cli/explain';
 import { formatSarif } from './cli/sarif';
 import { readManifestText, scanPaths } from './files';
+import { defaultCacheFolder, ModelCache } from './cache/modelCache';
+import type { FileModel } from './model/manifest';
 import { ChartRenderer, DEFAULT_HELM_OPTIONS, type HelmOptions } from './helm/chartRenderer';
 
 declare const PACKAGE_VERSION: string | undefined;
 const VERSION = typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : '0.0.0-dev';
 
-const USAGE = `Usage: port-lens check [PATH…] [--format text|json|sarif] [--fix] [--no-helm]
+const USAGE = `Usage: port-lens check [PATH…] [--format text|json|sarif] [--fix] [--no-helm] [--no-cache]
        port-lens explain --from SOURCE --to DEST [--format text|json] [PATH…]
 
 Checks the Kubernetes manifests under each PATH (default: .) for NetworkPolicy and Service
@@ -30,6 +32,8 @@ least one; 2: usage or I/O error.
   --release NAME             the release name (default: release)
   --namespace NS             the release namespace (default: default)
   --helm-timeout SECONDS     stop a chart's rendering after this long (default: 10)
+  --no-cache                 parse every file; without it, files read before are taken from
+                             the cache in $XDG_CACHE_HOME/k8s-port-lens (~/.cache/k8s-port-lens)
   -h, --help                 show this help
   --version                  print the version
 
@@ -43,6 +47,8 @@ interface CheckOptions {
   fix: boolean;
   /** Undefined: charts are not rendered. */
   helm: HelmOptions | undefined;
+  /** Take the models of files read before from the cache. */
+  cache: boolean;
 }
 
 /** The Helm options `check` and `explain` share. */
@@ -55,6 +61,9 @@ const HELM_ARGS = {
   'helm-timeout': { type: 'string' },
 } as const;
 
+/** `--no-cache`, for check and explain. */
+const CACHE_ARGS = { 'no-cache': { type: 'boolean', default: false } } as const;
+
 function parseCheckArgs(args: string[]): CheckOptions {
   const { values, positionals } = parseArgs({
     args,
@@ -63,11 +72,12 @@ function parseCheckArgs(args: string[]): CheckOptions {
       format: { type: 'string', default: 'text' },
       fix: { type: 'boolean', default: false },
       ...HELM_ARGS,
+      ...CACHE_ARGS,
     },
   });
   const format = values.format as string;
   if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`unknown format "${format}" (text, json or sarif)`);
-  return { paths: positionals.length > 0 ? positionals : ['.'], format, fix: values.fix as boolean, helm: helmOptionsOf(values) };
+  return { paths: positionals.length > 0 ? positionals : ['.'], format, fix: values.fix as boolean, helm: helmOptionsOf(values), cache: !values['no-cache'] };
 }
 
 function helmOptionsOf(values: Record<string, unknown>): HelmOptions | undefined {
@@ -95,7 +105,7 @@ interface Loaded {
 /** Reads the manifests and renders the charts under `paths`, and analyses them. */
 async function analyse(options: CheckOptions): Promise<Loaded> {
   const lens = new PortLens();
-  const { charts, notes } = await load(options.paths, lens);
+  const { charts, notes } = await load(options.paths, lens, options.cache);
   const renderer = new ChartRenderer(lens, (message) => notes.push(message));
   if (options.helm) {
     for (const chart of charts) await renderer.render(path.resolve(chart), options.helm, new Set());
@@ -106,7 +116,7 @@ async function analyse(options: CheckOptions): Promise<Loaded> {
   return { lens, findings, roots: options.paths.map((p) => path.resolve(p)), notes };
 }
 
-async function load(paths: string[], lens: PortLens): Promise<{ charts: string[]; notes: string[] }> {
+async function load(paths: string[], lens: PortLens, useCache: boolean): Promise<{ charts: string[]; notes: string[] }> {
   for (const p of paths) {
     try {
       await fs.stat(p);
@@ -116,6 +126,8 @@ async function load(paths: string[], lens: PortLens): Promise<{ charts: string[]
   }
   const scan = await scanPaths(paths);
   const notes = scan.skipped.map((s) => `skipped ${s.path}: ${s.reason}`);
+  const cache = useCache ? await ModelCache.open(defaultCacheFolder(), paths.map((p) => path.resolve(p))) : ModelCache.none();
+  const models: FileModel[] = [];
   for (const file of scan.files) {
     const absolute = path.resolve(file);
     const uri = URI.file(absolute).toString();
@@ -130,8 +142,10 @@ async function load(paths: string[], lens: PortLens): Promise<{ charts: string[]
       notes.push(`skipped ${file}: ${read.error}`);
       continue;
     }
-    lens.setFile(uri, read.text);
+    models.push(cache.model(uri, read.text));
   }
+  lens.load(models);
+  await cache.save().catch((error: Error) => notes.push(`the cache could not be written: ${error.message}`));
   return { charts: scan.charts, notes };
 }
 
@@ -172,9 +186,9 @@ function isInside(root: string, file: string): boolean {
 }
 
 async function explainCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...EXPLAIN_ARGS, ...HELM_ARGS } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...EXPLAIN_ARGS, ...HELM_ARGS, ...CACHE_ARGS } });
   const options = explainOptionsOf(values, positionals);
-  const { lens, findings, notes } = await analyse({ paths: options.paths, format: 'text', fix: false, helm: helmOptionsOf(values) });
+  const { lens, findings, notes } = await analyse({ paths: options.paths, format: 'text', fix: false, helm: helmOptionsOf(values), cache: !values['no-cache'] });
   for (const note of notes) process.stderr.write(`port-lens: ${note}\n`);
   const { output, code } = runExplain(lens.index, findings, options, process.cwd());
   process.stdout.write(output + '\n');

@@ -1,4 +1,5 @@
-import type { FileModel, NetworkPolicy, Service } from '../model/manifest';
+import type { FileModel, LabelSelector, NetworkPolicy, Service } from '../model/manifest';
+import { selectorMatches } from './selectors';
 import { parseManifests } from '../model/parse';
 import { checkPolicy } from './checkPolicy';
 import { checkService } from './checkService';
@@ -21,6 +22,8 @@ export class PortLens {
   readonly index = new WorkspaceIndex();
   private readonly objectFindings = new Map<NetworkPolicy | Service, Finding[]>();
   private readonly fileErrors = new Map<string, Finding[]>();
+  /** Policies with egress peers picked by namespace labels: their findings depend on other namespaces. */
+  private readonly crossNamespace = new Set<NetworkPolicy>();
 
   /** Parses `text` as the new content of `uri`. */
   setFile(uri: string, text: string): Set<string> {
@@ -28,15 +31,50 @@ export class PortLens {
   }
 
   setModel(model: FileModel): Set<string> {
-    const previous = this.index.setFile(model);
-    this.fileErrors.set(model.uri, [...model.errors.map(errorFinding(model.uri)), ...checkStructure(model)]);
+    const previous = this.put(model);
     return this.recheck(model.uri, previous, model);
+  }
+
+  /**
+   * Adds many files at once (a workspace scan): indexes them all, then checks each policy and
+   * Service once, instead of re-checking after every file. Returns the files whose findings changed.
+   */
+  load(models: Iterable<FileModel>): Set<string> {
+    const changed = new Set<string>();
+    for (const model of models) {
+      const previous = this.put(model);
+      if (previous) this.recheck(model.uri, previous, undefined).forEach((uri) => changed.add(uri));
+      changed.add(model.uri);
+    }
+    for (const object of [...this.index.allPolicies(), ...this.index.allServices()]) {
+      if (this.check(object)) changed.add(object.ref.uri);
+    }
+    return changed;
   }
 
   removeFile(uri: string): Set<string> {
     const previous = this.index.removeFile(uri);
     this.fileErrors.delete(uri);
+    previous?.policies.forEach((p) => this.crossNamespace.delete(p));
     return previous ? this.recheck(uri, previous, undefined) : new Set();
+  }
+
+  private put(model: FileModel): FileModel | undefined {
+    const previous = this.index.setFile(model);
+    previous?.policies.forEach((p) => this.crossNamespace.delete(p));
+    for (const policy of model.policies) {
+      if (policy.egress.some((rule) => rule.peers?.some((peer) => peer.namespaceSelector))) this.crossNamespace.add(policy);
+    }
+    this.fileErrors.set(model.uri, [...model.errors.map(errorFinding(model.uri)), ...checkStructure(model)]);
+    return previous;
+  }
+
+  /** Checks one policy or Service again; true when its findings changed. */
+  private check(object: NetworkPolicy | Service): boolean {
+    const findings = 'podSelector' in object ? checkPolicy(this.index, object) : checkService(this.index, object);
+    const before = this.objectFindings.get(object);
+    this.objectFindings.set(object, findings);
+    return !before || JSON.stringify(before) !== JSON.stringify(findings);
   }
 
   findings(uri: string): Finding[] {
@@ -80,17 +118,13 @@ export class PortLens {
       this.index.policies(name).forEach((p) => toCheck.add(p));
       this.index.services(name).forEach((s) => toCheck.add(s));
     }
-    if (namespaces.size > 0 || namespacesChanged) {
-      for (const policy of this.index.allPolicies()) {
-        if (policy.egress.some((rule) => rule.peers?.some((peer) => peer.namespaceSelector))) toCheck.add(policy);
-      }
+    // Pods of a namespace matter to a cross-namespace rule only if its selector can pick that namespace.
+    const labels = namespacesChanged ? [] : [...namespaces].map((ns) => this.index.namespaceLabels(ns));
+    for (const policy of this.crossNamespace) {
+      const reaches = (selector: LabelSelector) => namespacesChanged || labels.some((l) => selectorMatches(selector, l));
+      if (policy.egress.some((rule) => rule.peers?.some((peer) => peer.namespaceSelector && reaches(peer.namespaceSelector)))) toCheck.add(policy);
     }
-    for (const object of toCheck) {
-      const findings = 'podSelector' in object ? checkPolicy(this.index, object) : checkService(this.index, object);
-      const before = this.objectFindings.get(object);
-      this.objectFindings.set(object, findings);
-      if (!before || JSON.stringify(before) !== JSON.stringify(findings)) changed.add(object.ref.uri);
-    }
+    for (const object of toCheck) if (this.check(object)) changed.add(object.ref.uri);
     return changed;
   }
 }

@@ -161,6 +161,14 @@ export class WorkspaceIndex {
     const byNameOnly =
       [...selector.matchLabels.keys()].every((k) => k === NAMESPACE_NAME_LABEL) &&
       selector.matchExpressions.every((r) => r.key === NAMESPACE_NAME_LABEL);
+    // A selector that pins one name can pick only that namespace: no need to try every other one.
+    const pinned = pinnedName(selector);
+    if (pinned !== undefined) {
+      const known = byNameOnly || this.namespaceObjects.has(pinned);
+      const picks = known && selectorMatches(selector, this.namespaceLabels(pinned));
+      if (!picks || selector.matchExpressions.some((r) => r.operator === 'NotIn' || r.operator === 'DoesNotExist')) return undefined;
+      return [pinned];
+    }
     const candidates = new Set<string>(this.namespaceObjects.keys());
     if (byNameOnly) {
       for (const key of this.buckets.keys()) if (key !== UNSPECIFIED_NAMESPACE) candidates.add(key);
@@ -203,4 +211,17 @@ export class WorkspaceIndex {
   private existingBucket(namespace: string | undefined): NamespaceBucket | undefined {
     return this.buckets.get(namespaceKey(namespace));
   }
+}
+
+/** The one namespace name a selector requires (`kubernetes.io/metadata.name: x` or `In [x]`), if any. */
+function pinnedName(selector: LabelSelector): string | undefined {
+  const names = new Set<string>();
+  const label = selector.matchLabels.get(NAMESPACE_NAME_LABEL);
+  if (label !== undefined) names.add(label);
+  for (const r of selector.matchExpressions) {
+    if (r.key !== NAMESPACE_NAME_LABEL || r.operator !== 'In') continue;
+    if (r.values.length !== 1) return undefined;
+    names.add(r.values[0]);
+  }
+  return names.size === 1 ? [...names][0] : undefined;
 }

@@ -21,7 +21,10 @@ import { URI } from 'vscode-uri';
 import type { Position } from '../model/source';
 import { preferredEdits } from '../analysis/applyFixes';
 import { PortLens, applySeverity } from '../analysis/portLens';
+import { ModelCache } from '../cache/modelCache';
 import { FileFilter, readManifestText, scanPaths } from '../files';
+import { loadModels } from '../scan/loadModels';
+import { AdaptiveDelay } from './adaptiveDelay';
 import { chartDirOf, chartName } from '../helm/chartFolder';
 import type { Chart } from '../helm/chartModels';
 import { findTemplate, helmSourceAt } from '../helm/renderedSource';
@@ -32,7 +35,9 @@ import { DEFAULT_SETTINGS, toSettings, type Settings } from './settings';
 import { ENDPOINTS_REQUEST, EXPLAIN_COMMAND, EXPLAIN_REQUEST, codeLenses, endpoints, explainRequest } from './explain';
 
 const LANGUAGES = new Set(['yaml', 'helm']);
-const DEBOUNCE_MS = 150;
+/** Bounds of the wait after an edit, which follows the cost of the last analysis (see AdaptiveDelay). */
+const DEBOUNCE_MIN_MS = 5;
+const DEBOUNCE_MAX_MS = 150;
 const CHART_DEBOUNCE_MS = 300;
 const CONFIGURATION_TIMEOUT_MS = 3000;
 
@@ -51,6 +56,9 @@ export class PortLensServer {
   private readonly published = new Map<string, { key: string; count: number }>();
   private readonly pending = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  private readonly debounce = new AdaptiveDelay(DEBOUNCE_MIN_MS, DEBOUNCE_MAX_MS);
+  /** Where the models of unchanged files are kept between runs (initializationOptions.cacheFolder). */
+  private cacheFolder: string | undefined;
   private capabilities = { configuration: false, watchedFiles: false, configurationChange: false, progress: false, versionedEdits: false, folderChanges: false, codeLensRefresh: false };
   private indexing: Promise<void> = Promise.resolve();
   private scanning = false;
@@ -109,6 +117,8 @@ export class PortLensServer {
       codeLensRefresh: caps.workspace?.codeLens?.refreshSupport === true,
     };
     this.trusted = (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted !== false;
+    const cacheFolder = (params.initializationOptions as { cacheFolder?: unknown } | undefined)?.cacheFolder;
+    this.cacheFolder = typeof cacheFolder === 'string' && cacheFolder !== '' ? cacheFolder : undefined;
     this.folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(URI.parse(params.rootUri).fsPath) }] : []);
     return {
       capabilities: {
@@ -177,26 +187,22 @@ export class PortLensServer {
     const progress = this.capabilities.progress ? await this.connection.window.createWorkDoneProgress() : undefined;
     progress?.begin('Kubernetes Port Lens: indexing manifests', 0, undefined, false);
     const roots = this.folders.map((f) => URI.parse(f.uri).fsPath).filter((p) => existsSync(p));
+    // The cache is read while the folders are walked.
+    const opening = this.cacheFolder ? ModelCache.open(this.cacheFolder, roots) : Promise.resolve(ModelCache.none());
     const scan = await scanPaths(roots, this.settings.files);
     for (const skipped of scan.skipped) this.log(`skipped ${skipped.path}: ${skipped.reason}`);
-    const lens = new PortLens();
-    const total = scan.files.length;
-    let done = 0;
-    for (const file of scan.files) {
-      const uri = URI.file(file).toString();
-      const open = this.documents.get(uri);
-      if (open) lens.setFile(uri, open.getText());
-      else {
-        const read = await readManifestText(file).catch((error: Error) => ({ error: error.message }));
-        if ('error' in read) this.log(`skipped ${file}: ${read.error}`);
-        else lens.setFile(uri, read.text);
-      }
-      done++;
-      if (done % 50 === 0 || done === total) {
+    const cache = await opening;
+    const models = await loadModels(scan.files, {
+      cache,
+      openText: (uri) => this.documents.get(uri)?.getText(),
+      skipped: (file, reason) => this.log(`skipped ${file}: ${reason}`),
+      progress: (done, total) => {
         progress?.report(Math.round((done / total) * 100), `${done}/${total} files`);
         this.status('indexing', done, total);
-      }
-    }
+      },
+    });
+    const lens = new PortLens();
+    lens.load(models);
     for (const doc of this.documents.all()) if (this.accepts(doc.uri, doc.languageId)) lens.setFile(doc.uri, doc.getText());
 
     this.chartScheduler.cancelAll();
@@ -218,7 +224,9 @@ export class PortLensServer {
     this.pending.clear();
     this.publish([...lens.index.uris(), ...stale]);
     progress?.done();
-    this.log(`indexed ${lens.index.fileCount} files and ${scan.charts.length} charts in ${Date.now() - started} ms`);
+    this.log(`indexed ${lens.index.fileCount} files and ${scan.charts.length} charts in ${Date.now() - started} ms (${cache.hits} files from the cache)`);
+    // Written once the diagnostics and the status are out: serializing takes a moment.
+    setImmediate(() => cache.save().catch((error: Error) => this.log(`the cache could not be written: ${error.message}`)));
   }
 
   private helmAllowed(): boolean {
@@ -289,7 +297,7 @@ export class PortLensServer {
     }
     this.pending.add(uri);
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.guard('analysis', () => this.flush()), DEBOUNCE_MS);
+    this.timer = setTimeout(() => this.guard('analysis', () => this.debounce.measure(() => this.flush())), this.debounce.ms);
   }
 
   /** Analyses every document edited since the last flush; requests call it so they see the latest text. */

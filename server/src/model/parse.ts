@@ -1,5 +1,6 @@
 import { isMap, isScalar, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
 import { YamlReader } from './yamlReader';
+import { isReadKind, isSkippableDocument, splitDocuments } from './prefilter';
 import { SourceText, type Position, type Span } from './source';
 import {
   DEFAULT_PROTOCOL,
@@ -34,29 +35,63 @@ const PROTOCOLS: readonly string[] = ['TCP', 'UDP', 'SCTP'];
 const HELM_SOURCE = /^\s*Source:\s*(\S.*?)\s*$/m;
 const LOOKS_LIKE_MANIFEST = /^\s*apiVersion\s*:[\s\S]*^\s*kind\s*:|^\s*kind\s*:[\s\S]*^\s*apiVersion\s*:/m;
 
-/** Parses every YAML document of a file into the objects the analysis needs. Never throws. */
-export function parseManifests(uri: string, text: string): FileModel {
+export interface ParseOptions {
+  /** Parse every document, also those the prefilter can tell hold nothing to read (the plain, slow way). */
+  everyDocument?: boolean;
+}
+
+/**
+ * Parses the YAML documents of a file into the objects the analysis needs. Documents that surely
+ * hold none (a ConfigMap, a CRD) are left unparsed; the result is the same as parsing them all.
+ * Never throws.
+ */
+export function parseManifests(uri: string, text: string, options: ParseOptions = {}): FileModel {
   const model: FileModel = { uri, pods: [], services: [], policies: [], namespaces: [], errors: [] };
-  const source = new SourceText(uri, text);
-  let docs: Document.Parsed[];
-  try {
-    const parsed = parseAllDocuments(text, { prettyErrors: false });
-    docs = Array.isArray(parsed) ? parsed : [];
-  } catch (error) {
-    model.errors.push({ message: `YAML could not be read: ${(error as Error).message}`, range: source.range({ start: 0, end: 0 }), kind: 'syntax' });
+  const slices = options.everyDocument ? undefined : splitDocuments(text);
+  if (!slices) {
+    readDocuments(model, new SourceText(uri, text), 0, text.length);
     return model;
   }
+  let source: SourceText | undefined;
+  // Neighbouring documents to read are parsed together, as one piece of the file.
+  for (let i = 0; i < slices.length; i++) {
+    if (slices[i].skippable) continue;
+    let j = i;
+    while (j + 1 < slices.length && !slices[j + 1].skippable) j++;
+    source ??= new SourceText(uri, text);
+    // A broken document may run on into the next ones (an unclosed quote does): read the file whole.
+    if (!readDocuments(model, source, slices[i].start, slices[j].end)) return parseManifests(uri, text, { everyDocument: true });
+    i = j;
+  }
+  return model;
+}
+
+/** Parses the documents in [start, end) of the source and reads their objects into the model; false if any is broken. */
+function readDocuments(model: FileModel, source: SourceText, start: number, end: number): boolean {
+  const text = source.text;
+  const piece = start === 0 && end === text.length ? text : text.slice(start, end);
+  let docs: Document.Parsed[];
+  try {
+    const parsed = parseAllDocuments(piece, { prettyErrors: false });
+    docs = Array.isArray(parsed) ? parsed : [];
+  } catch (error) {
+    model.errors.push({ message: `YAML could not be read: ${(error as Error).message}`, range: source.range({ start, end: start }), kind: 'syntax' });
+    return false;
+  }
+  let whole = true;
   for (const doc of docs) {
     if (doc.errors.length > 0) {
-      const docText = text.slice(doc.range[0], doc.range[2]);
-      // The first error says where the document breaks; the rest mostly follow from it.
+      whole = false;
+      const docText = piece.slice(doc.range[0], doc.range[2]);
+      // The first error says where the document breaks; the rest mostly follow from it. A broken
+      // document of a kind the analysis does not read (a ConfigMap) is left to YAML tools.
       const [error] = doc.errors;
-      if (LOOKS_LIKE_MANIFEST.test(docText)) {
-        model.errors.push({ message: `Broken YAML: ${error.message.split('\n')[0]}`, range: source.range({ start: error.pos[0], end: error.pos[1] }), kind: 'syntax' });
+      if (LOOKS_LIKE_MANIFEST.test(docText) && !isSkippableDocument(docText)) {
+        model.errors.push({ message: `Broken YAML: ${error.message.split('\n')[0]}`, range: source.range({ start: start + error.pos[0], end: start + error.pos[1] }), kind: 'syntax' });
       }
       continue;
     }
-    const reader = new YamlReader(source, doc, model.errors);
+    const reader = new YamlReader(source, doc, model.errors, start);
     try {
       const contents = doc.contents as Node | null;
       if (!isMap(contents)) continue;
@@ -67,7 +102,7 @@ export function parseManifests(uri: string, text: string): FileModel {
       model.errors.push({ message: `Document could not be read: ${(error as Error).message}`, range: reader.range(doc.contents as Node), kind: 'type' });
     }
   }
-  return model;
+  return whole;
 }
 
 function readObject(r: YamlReader, object: YAMLMap, model: FileModel, helmSource: string | undefined): void {
@@ -75,8 +110,8 @@ function readObject(r: YamlReader, object: YAMLMap, model: FileModel, helmSource
   const apiVersion = r.get(object, 'apiVersion');
   if (kind === undefined || apiVersion === undefined) return; // not a manifest
   const kindName = r.string(kind, 'kind')?.value;
-  if (!kindName) return;
-  if (kindName === 'List' || kindName.endsWith('List')) {
+  if (!kindName || !isReadKind(kindName)) return;
+  if (kindName.endsWith('List')) {
     for (const item of r.items(r.seq(r.get(object, 'items'), 'items'))) {
       const itemMap = r.map(item, 'a List item');
       if (itemMap) readObject(r, itemMap, model, helmSource);

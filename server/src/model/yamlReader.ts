@@ -11,6 +11,8 @@ export class YamlReader {
     readonly source: SourceText,
     private readonly doc: Document.Parsed,
     readonly errors: ModelError[],
+    /** Offset in the source of the text the document was parsed from. */
+    private readonly base = 0,
   ) {}
 
   /** Follows an alias to the node it names (one level: anchors cannot nest aliases usefully). */
@@ -136,7 +138,7 @@ export class YamlReader {
 
   span(node: Node | undefined): Span {
     const r = node?.range;
-    return r ? { start: r[0], end: r[1] } : { start: 0, end: 0 };
+    return r ? { start: this.base + r[0], end: this.base + r[1] } : { start: this.base, end: this.base };
   }
 
   range(node: Node | undefined): Range {

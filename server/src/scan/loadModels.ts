@@ -1,0 +1,42 @@
+import { URI } from 'vscode-uri';
+import type { ModelCache } from '../cache/modelCache';
+import { readManifestTextSync } from '../files';
+import { parseManifests } from '../model/parse';
+import type { FileModel } from '../model/manifest';
+
+export interface LoadOptions {
+  cache: ModelCache;
+  /** The text of a file open in the editor, which takes the place of the file on disk. */
+  openText?: (uri: string) => string | undefined;
+  skipped?: (file: string, reason: string) => void;
+  progress?: (done: number, total: number) => void;
+}
+
+/** Reads and parses (or takes from the cache) the model of every file, in the order given. */
+export async function loadModels(files: readonly string[], options: LoadOptions): Promise<FileModel[]> {
+  const uris = files.map((file) => URI.file(file).toString());
+  const read = (i: number): { text: string } | { error: string } => {
+    const open = options.openText?.(uris[i]);
+    if (open !== undefined) return { text: open };
+    try {
+      return readManifestTextSync(files[i]);
+    } catch (error) {
+      return { error: (error as NodeJS.ErrnoException).code ?? (error as Error).message };
+    }
+  };
+  const models: FileModel[] = [];
+  for (let i = 0; i < files.length; i++) {
+    const result = read(i);
+    if ('error' in result) options.skipped?.(files[i], result.error);
+    else {
+      const found = options.cache.lookup(uris[i], result.text);
+      models.push(found.model ?? options.cache.store(found.hash, parseManifests(uris[i], result.text)));
+    }
+    if ((i + 1) % 50 === 0 || i + 1 === files.length) {
+      options.progress?.(i + 1, files.length);
+      // Reading and parsing are synchronous: let requests and notifications in now and then.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  return models;
+}

@@ -1,0 +1,35 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { generateWorkspace } from '../bench/generate';
+import { TestClient } from './lspClient';
+
+/** Starts a server on the workspace, waits for the scan, returns what it published and logged. */
+async function session(root: string, cacheFolder: string) {
+  const client = new TestClient();
+  try {
+    await client.initialize(root, undefined, { cacheFolder });
+    const diagnostics = [...client.diagnostics].filter(([, d]) => d.length > 0).sort(([a], [b]) => a.localeCompare(b));
+    return { diagnostics, indexed: client.logs.find((l) => l.startsWith('indexed')) ?? '' };
+  } finally {
+    await client.stop();
+  }
+}
+
+test('the server publishes the same diagnostics from its cache as from parsing', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-cache-lsp-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const ws = generateWorkspace(path.join(dir, 'ws'), 80, 11);
+  const cacheFolder = path.join(dir, 'cache');
+
+  const cold = await session(ws.root, cacheFolder);
+  assert.match(cold.indexed, /indexed 80 files .*\(0 from the cache\)/);
+  assert.equal(cold.diagnostics.flatMap(([, d]) => d.filter((x) => x.severity! <= 2)).length, ws.planted.length);
+  for (let i = 0; i < 50 && !(existsSync(cacheFolder) && readdirSync(cacheFolder).some((f) => f.endsWith('.bin'))); i++) await new Promise((r) => setTimeout(r, 100));
+
+  const warm = await session(ws.root, cacheFolder);
+  assert.match(warm.indexed, /indexed 80 files .*\(80 from the cache\)/);
+  assert.deepEqual(warm.diagnostics, cold.diagnostics);
+});
