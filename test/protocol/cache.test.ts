@@ -25,11 +25,11 @@ test('the server publishes the same diagnostics from its cache as from parsing',
   const cacheFolder = path.join(dir, 'cache');
 
   const cold = await session(ws.root, cacheFolder);
-  assert.match(cold.indexed, /indexed 80 files .*\(0 from the cache\)/);
+  assert.match(cold.indexed, /indexed 80 files .*\(0 files from the cache\)/);
   assert.equal(cold.diagnostics.flatMap(([, d]) => d.filter((x) => x.severity! <= 2)).length, ws.planted.length);
   for (let i = 0; i < 50 && !(existsSync(cacheFolder) && readdirSync(cacheFolder).some((f) => f.endsWith('.bin'))); i++) await new Promise((r) => setTimeout(r, 100));
 
   const warm = await session(ws.root, cacheFolder);
-  assert.match(warm.indexed, /indexed 80 files .*\(80 from the cache\)/);
+  assert.match(warm.indexed, /indexed 80 files .*\(80 files from the cache\)/);
   assert.deepEqual(warm.diagnostics, cold.diagnostics);
 });

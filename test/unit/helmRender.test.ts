@@ -7,6 +7,7 @@ import { URI } from 'vscode-uri';
 import { isProblem, type Finding } from '../../server/src/analysis/findings';
 import { PortLens } from '../../server/src/analysis/portLens';
 import { ChartRenderer, DEFAULT_HELM_OPTIONS, type HelmOptions } from '../../server/src/helm/chartRenderer';
+import { ChartScheduler } from '../../server/src/lsp/chartScheduler';
 import { HELM, textAt } from '../helpers';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -217,7 +218,6 @@ test('a template error is reported on Chart.yaml, pointing at the template line 
 });
 
 test('the scheduler runs one render per burst of changes, and a newer change aborts the render under way', async () => {
-  const { ChartScheduler } = await import('../../server/src/lsp/chartScheduler');
   const runs: Array<{ dir: string; signal: AbortSignal }> = [];
   let release = () => {};
   const scheduler = new ChartScheduler((dir, signal) => {

@@ -21,7 +21,9 @@ const sha1 = (data: string | Buffer) => createHash('sha1').update(data).digest('
  * The format of this build: cached models are only trusted by the very code that wrote them
  * (the running bundle's own hash), the same V8 (whose serializer writes them) and this version.
  */
+let thisBuild: string | undefined;
 function formatOfThisBuild(): string {
+  if (thisBuild !== undefined) return thisBuild;
   const main = process.argv[1];
   let code = '';
   try {
@@ -29,7 +31,8 @@ function formatOfThisBuild(): string {
   } catch {
     // an unreadable entry point: the cache then depends on the version alone
   }
-  return `${FORMAT_VERSION}:${process.versions.v8}:${code}`;
+  thisBuild = `${FORMAT_VERSION}:${process.versions.v8}:${code}`;
+  return thisBuild;
 }
 
 /**
