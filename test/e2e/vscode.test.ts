@@ -1,0 +1,239 @@
+// The packaged extension in a real VS Code (code-server), driven through its UI in Chromium.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import {
+  CHROMIUM,
+  ROOT,
+  ensureTools,
+  filesUnder,
+  freePort,
+  gitlabWorkspace,
+  missingTool,
+  scratchDir,
+  skipE2E,
+  stop,
+  tails,
+  until,
+} from './tools';
+
+const IMAGES = path.join(ROOT, 'docs/images');
+
+// playwright-core is installed in the e2e cache, not among the project's dependencies, so its
+// types are not visible to tsc: the browser objects are untyped here.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Page = any;
+
+test('VS Code (code-server) with the packaged extension: problem, hover, quick fix', { skip: skipE2E && 'PORT_LENS_SKIP_E2E=1' }, async (t) => {
+  const missing = missingTool([CHROMIUM]);
+  assert.equal(missing, undefined, missing);
+  const log = (line: string) => t.diagnostic(line);
+  const tools = ensureTools(log);
+
+  const scratch = scratchDir('vscode');
+  const home = path.join(scratch, 'home');
+  const userData = path.join(scratch, 'user-data');
+  const extensions = path.join(scratch, 'extensions');
+  const config = path.join(scratch, 'code-server.yaml');
+  for (const dir of [home, path.join(userData, 'User'), extensions]) mkdirSync(dir, { recursive: true });
+  writeFileSync(config, 'auth: none\ncert: false\n');
+  writeFileSync(path.join(userData, 'User/settings.json'), JSON.stringify({
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'extensions.ignoreRecommendations': true,
+    'security.workspace.trust.enabled': false,
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.enableExperiments': false,
+    'workbench.welcomePage.walkthroughs.openOnInstall': false,
+    'chat.commandCenter.enabled': false,
+    'editor.hover.delay': 300,
+    'files.autoSave': 'off',
+    'window.commandCenter': false,
+    'editor.minimap.enabled': false,
+    'editor.stickyScroll.enabled': false,
+  }));
+  const workspace = gitlabWorkspace(scratch);
+  const policyFile = path.join(workspace, 'networkpolicies.yaml');
+
+  // code-server and the browser write only into the scratch folder.
+  const env = {
+    ...process.env,
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_DATA_HOME: path.join(home, '.local/share'),
+    XDG_CACHE_HOME: path.join(home, '.cache'),
+    XDG_STATE_HOME: path.join(home, '.local/state'),
+    TMPDIR: scratch,
+  };
+  const codeServerArgs = [tools.codeServer, '--config', config, '--user-data-dir', userData, '--extensions-dir', extensions];
+
+  let server: ChildProcess | undefined;
+  let serverOutput = '';
+  let browser: any;
+  t.after(async () => {
+    await browser?.close().catch(() => undefined);
+    await stop(server);
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  execFileSync('npm', ['run', 'package'], { cwd: ROOT, stdio: 'pipe' });
+  const vsix = path.join(ROOT, 'k8s-port-lens.vsix');
+  const installed = execFileSync('node', [...codeServerArgs, '--install-extension', vsix], { env, encoding: 'utf8' });
+  assert.match(installed, /successfully installed/i);
+
+  const port = await freePort();
+  server = spawn('node', [
+    ...codeServerArgs,
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth', 'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+    workspace,
+  ], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  server.stdout!.on('data', (chunk) => (serverOutput += chunk));
+  server.stderr!.on('data', (chunk) => (serverOutput += chunk));
+  const base = `http://127.0.0.1:${port}`;
+  await until('code-server to answer /healthz', async () => server!.exitCode === null && (await fetch(`${base}/healthz`).catch(() => undefined))?.ok, 60_000);
+
+  const { chromium } = require(tools.playwrightCore);
+  const profile = path.join(scratch, 'chromium-profile');
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 1700 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page: Page = browser.pages()[0] ?? (await browser.newPage());
+  page.setDefaultTimeout(60_000);
+
+  const failureReport = () =>
+    [
+      `code-server output:\n${serverOutput.split('\n').slice(-80).join('\n')}`,
+      tails(filesUnder(path.join(userData, 'logs'), /(exthost|remoteagent|Port Lens)[^/]*\.log$/)),
+    ].join('\n');
+
+  try {
+    await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator('.monaco-workbench').waitFor();
+    await openFile(page, 'networkpolicies.yaml');
+    await goToLine(page, 55, 14);
+
+    // The problem: one warning in the status bar, the squiggle on 10022, the Problems row.
+    const problems = page.locator('#status\\.problems');
+    // Its label lists only the kinds present: "Warnings: 1" means no error and no information.
+    await until('the status bar to count 1 warning', async () => (await problems.getAttribute('aria-label')) === 'Warnings: 1', 90_000);
+    const squiggle = page.locator('.monaco-editor .squiggly-warning');
+    await squiggle.first().waitFor();
+    assert.equal(await squiggle.count(), 1);
+    await page.keyboard.press('Control+Shift+M');
+    const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'Port 10022/TCP' });
+    await row.waitFor();
+    const rowText = await row.innerText();
+    assert.match(rowText, /Service gitlab\/gitlab-ssh, which forwards it to 22/);
+    assert.match(rowText, /netpol-port-unmatched/);
+    assert.match(rowText, /\[Ln 55, Col 13\]/);
+    await page.keyboard.press('Control+J');
+    await page.locator('.part.panel').waitFor({ state: 'hidden' });
+    await goToLine(page, 55, 1);
+    const mark = await until('the squiggle to be laid out', () => squiggle.first().boundingBox(), 10_000);
+    await screenshotAround(page, 'vscode-squiggle.png', [mark], 300, 120);
+
+    // The hover over 10022: the Service → Pod chain.
+    // The squiggle lies under the text layer, so the mouse goes to its place rather than to it.
+    await page.mouse.move(mark.x + mark.width / 2, mark.y + mark.height / 2);
+    const hover = page.locator('.monaco-hover:visible', { hasText: 'gitlab-ssh' });
+    await hover.waitFor();
+    await settled(hover);
+    const hoverText = await hover.innerText();
+    assert.match(hoverText, /10022\/TCP → targetPort 22 → Deployment gitlab\/gitlab/);
+    await screenshotAround(page, 'vscode-hover.png', [mark, await hover.boundingBox()], 40, 40);
+    await page.mouse.move(5, 400);
+    await hover.waitFor({ state: 'hidden' });
+
+    // Ctrl+. on 10022 offers the preferred fix first; applying and saving writes 22.
+    await goToLine(page, 55, 14);
+    await page.keyboard.press('Control+.');
+    const menu = page.locator('.action-widget:visible');
+    await menu.waitFor();
+    const actions = menu.locator('.monaco-list-row.action');
+    await actions.first().waitFor();
+    const titles = await actions.evaluateAll((rows: Array<{ getAttribute(name: string): string | null }>) => rows.map((row) => row.getAttribute('aria-label')));
+    assert.deepEqual(titles, ['Change port 10022 to 22 (Service gitlab/gitlab-ssh forwards 10022 → 22)', 'Change port 10022 to the named port "ssh"']);
+    // The preferred fix comes first and has the focus, so Enter applies it.
+    assert.match((await actions.first().getAttribute('class')) ?? '', /\bfocused\b/);
+    await settled(menu);
+    await screenshotAround(page, 'vscode-quick-fix.png', [mark, await menu.boundingBox()], 200, 40);
+    await page.keyboard.press('Enter');
+    await menu.waitFor({ state: 'hidden' });
+    await page.keyboard.press('Control+S');
+    await until('22 on disk', () => readFileSync(policyFile, 'utf8').split('\n')[54] === '      port: 22', 30_000);
+    assert.doesNotMatch(readFileSync(policyFile, 'utf8'), /port: 10022/);
+
+    // The warning is gone.
+    await until('the status bar to count no problems', async () => (await problems.getAttribute('aria-label')) === 'No Problems', 30_000);
+    await squiggle.first().waitFor({ state: 'detached' });
+  } catch (error) {
+    await page.screenshot({ path: path.join(scratch, '..', `port-lens-e2e-failure-${process.pid}.png`) }).catch(() => undefined);
+    console.error(failureReport());
+    throw error;
+  }
+});
+
+async function openFile(page: Page, name: string): Promise<void> {
+  await until(`Quick Open to find ${name}`, async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 5000 });
+    await input.fill(name);
+    const match = page.locator('.quick-input-list .monaco-list-row', { hasText: name });
+    await match.first().waitFor({ timeout: 5000 });
+    await page.keyboard.press('Enter');
+    await page.locator(`.tab.active`, { hasText: name }).waitFor({ timeout: 5000 });
+    return true;
+  });
+  await focusEditor(page);
+}
+
+async function focusEditor(page: Page): Promise<void> {
+  await page.locator('.editor-group-container.active .monaco-editor textarea').first().focus();
+}
+
+async function goToLine(page: Page, line: number, column: number): Promise<void> {
+  await focusEditor(page);
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`:${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden' });
+  await until(`the cursor at ${line}:${column}`, async () => new RegExp(`Ln ${line}, Col ${column}\\b`).test(await page.locator('#status\\.editor\\.selection').innerText()), 10_000);
+}
+
+/** Waits for an element's animations (the fade-in of hovers and menus) to end. */
+async function settled(element: any): Promise<void> {
+  await until('the animation to end', () =>
+    element.evaluate((node: { getAnimations(options: object): Array<{ playState: string }> }) =>
+      node.getAnimations({ subtree: true }).every((animation) => animation.playState === 'finished'),
+    ), 10_000);
+}
+
+interface Box { x: number; y: number; width: number; height: number }
+
+/** A screenshot of the editor's width, from `above` pixels over the boxes to `below` under them: small enough to commit. */
+async function screenshotAround(page: Page, name: string, boxes: Box[], above: number, below: number): Promise<void> {
+  mkdirSync(IMAGES, { recursive: true });
+  const editor: Box = await page.locator('.part.editor').boundingBox();
+  const top = Math.max(editor.y, Math.min(...boxes.map((box) => box.y)) - above);
+  const bottom = Math.min(editor.y + editor.height, Math.max(...boxes.map((box) => box.y + box.height)) + below);
+  const right = Math.max(...boxes.map((box) => box.x + box.width)) + 20;
+  await page.screenshot({ path: path.join(IMAGES, name), clip: { x: editor.x, y: top, width: Math.min(editor.width, Math.max(720, right - editor.x)), height: bottom - top } });
+}
