@@ -132,14 +132,38 @@ export async function until<T>(what: string, check: () => T | undefined | false 
   }
 }
 
-/** Kills a child and waits for it to be gone. */
+/**
+ * Kills a child and waits for it to be gone. A child spawned with `detached: true` leads its own
+ * process group, and the whole group is killed: code-server's extension host, language server
+ * and watchers with it.
+ */
 export async function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  const kill = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(isGroupLeader(child) ? -child.pid! : child.pid!, signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  kill('SIGTERM');
+  const timer = setTimeout(() => kill('SIGKILL'), 5000);
   await exited;
   clearTimeout(timer);
+  if (isGroupLeader(child)) kill('SIGKILL'); // whatever of the group outlived its leader
+}
+
+const groupLeaders = new WeakSet<ChildProcess>();
+
+/** Marks a child spawned with `detached: true`, so that stop() kills its process group. */
+export function leadsGroup(child: ChildProcess): ChildProcess {
+  groupLeaders.add(child);
+  return child;
+}
+
+function isGroupLeader(child: ChildProcess): boolean {
+  return groupLeaders.has(child);
 }
 
 /** The files under dir whose path matches pattern, depth first. */

@@ -10,6 +10,7 @@ import {
   ensureTools,
   filesUnder,
   freePort,
+  leadsGroup,
   gitlabWorkspace,
   missingTool,
   scratchDir,
@@ -55,6 +56,7 @@ test('VS Code (code-server) with the packaged extension: problem, hover, quick f
     'files.autoSave': 'off',
     'window.commandCenter': false,
     'editor.minimap.enabled': false,
+    'editor.cursorBlinking': 'solid',
     'editor.stickyScroll.enabled': false,
   }));
   const workspace = gitlabWorkspace(scratch);
@@ -87,7 +89,7 @@ test('VS Code (code-server) with the packaged extension: problem, hover, quick f
   assert.match(installed, /successfully installed/i);
 
   const port = await freePort();
-  server = spawn('node', [
+  server = leadsGroup(spawn('node', [
     ...codeServerArgs,
     '--bind-addr', `127.0.0.1:${port}`,
     '--auth', 'none',
@@ -97,7 +99,7 @@ test('VS Code (code-server) with the packaged extension: problem, hover, quick f
     '--disable-getting-started-override',
     '--ignore-last-opened',
     workspace,
-  ], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  ], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
   server.stdout!.on('data', (chunk) => (serverOutput += chunk));
   server.stderr!.on('data', (chunk) => (serverOutput += chunk));
   const base = `http://127.0.0.1:${port}`;
@@ -181,8 +183,9 @@ test('VS Code (code-server) with the packaged extension: problem, hover, quick f
     await until('the status bar to count no problems', async () => (await problems.getAttribute('aria-label')) === 'No Problems', 30_000);
     await squiggle.first().waitFor({ state: 'detached' });
   } catch (error) {
-    await page.screenshot({ path: path.join(scratch, '..', `port-lens-e2e-failure-${process.pid}.png`) }).catch(() => undefined);
-    console.error(failureReport());
+    const shot = path.join(path.dirname(scratch), `port-lens-e2e-failure-${process.pid}.png`);
+    await page.screenshot({ path: shot }).catch(() => undefined);
+    console.error(`${failureReport()}\nscreenshot of the failure: ${shot}`);
     throw error;
   }
 });
