@@ -68,8 +68,8 @@ export function ensureTools(log: (line: string) => void): Tools {
   const npm = (args: string[], env: NodeJS.ProcessEnv = {}) =>
     execFileSync('npm', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: installTmp, ...env } });
   try {
-    // As root code-server's install step insists on unsafe-perm; its native modules are built
-    // from source with node-gyp, which must not stop to ask.
+    // As root code-server's install step insists on unsafe-perm. Its native modules are built
+    // from source; node-pty's post-install runs `npx node-gyp`, which npm cancels unless told yes.
     npm(['install', '--no-audit', '--no-fund', '--no-save', '--unsafe-perm', CODE_SERVER, PLAYWRIGHT_CORE], { npm_config_yes: 'true' });
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
