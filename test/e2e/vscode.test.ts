@@ -3,6 +3,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
   CHROMIUM,
@@ -20,7 +21,11 @@ import {
   until,
 } from './tools';
 
-const IMAGES = path.join(ROOT, 'docs/images');
+// The README's screenshots are rewritten only on request: their bytes vary a little from run to
+// run, and a test run should not leave the work tree changed.
+const IMAGES = process.env.PORT_LENS_UPDATE_SCREENSHOTS === '1'
+  ? path.join(ROOT, 'docs/images')
+  : path.join(tmpdir(), 'port-lens-e2e-screenshots');
 
 // playwright-core is installed in the e2e cache, not among the project's dependencies, so its
 // types are not visible to tsc: the browser objects are untyped here.
@@ -32,6 +37,7 @@ test('VS Code (code-server) with the packaged extension: problem, hover, quick f
   assert.equal(missing, undefined, missing);
   const log = (line: string) => t.diagnostic(line);
   const tools = ensureTools(log);
+  log(`screenshots go to ${IMAGES}`);
 
   const scratch = scratchDir('vscode');
   const home = path.join(scratch, 'home');
