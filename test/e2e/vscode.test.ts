@@ -153,18 +153,19 @@ test('VS Code (code-server) with the packaged extension: problem, hover, quick f
     await page.locator('.part.panel').waitFor({ state: 'hidden' });
     // The whole file fits the window: the cursor goes out of the way (no light bulb on line 55).
     await goToLine(page, 1, 1);
-    const mark = await until('the squiggle to be laid out', () => squiggle.first().boundingBox(), 10_000);
+    const mark = await laidOut(squiggle.first());
     await screenshotAround(page, 'vscode-squiggle.png', [mark], 300, 120);
 
     // The hover over 10022: the Service → Pod chain.
     // The squiggle lies under the text layer, so the mouse goes to its place rather than to it.
     await page.mouse.move(mark.x + mark.width / 2, mark.y + mark.height / 2);
-    const hover = page.locator('.monaco-hover:visible', { hasText: 'gitlab-ssh' });
+    // The diagnostic's part of the hover comes first; the server's part (the chain) follows.
+    const hover = page.locator('.monaco-hover:visible', { hasText: 'targetPort 22' });
     await hover.waitFor();
     await settled(hover);
     const hoverText = await hover.innerText();
-    assert.match(hoverText, /10022\/TCP → targetPort 22 → Deployment gitlab\/gitlab/);
-    await screenshotAround(page, 'vscode-hover.png', [mark, await hover.boundingBox()], 40, 40);
+    assert.match(hoverText, /Service gitlab\/gitlab-ssh \(LoadBalancer\) 10022\/TCP → targetPort 22 → Deployment gitlab\/gitlab/);
+    await screenshotAround(page, 'vscode-hover.png', [mark, await laidOut(hover)], 40, 40);
     await page.mouse.move(5, 400);
     await hover.waitFor({ state: 'hidden' });
 
@@ -180,7 +181,7 @@ test('VS Code (code-server) with the packaged extension: problem, hover, quick f
     // The preferred fix comes first and has the focus, so Enter applies it.
     assert.match((await actions.first().getAttribute('class')) ?? '', /\bfocused\b/);
     await settled(menu);
-    await screenshotAround(page, 'vscode-quick-fix.png', [mark, await menu.boundingBox()], 200, 40);
+    await screenshotAround(page, 'vscode-quick-fix.png', [mark, await laidOut(menu)], 200, 40);
     await page.keyboard.press('Enter');
     await menu.waitFor({ state: 'hidden' });
     await page.keyboard.press('Control+S');
@@ -238,6 +239,11 @@ async function settled(element: any): Promise<void> {
 }
 
 interface Box { x: number; y: number; width: number; height: number }
+
+/** The element's box, once it has one (an element being re-rendered has none for a moment). */
+function laidOut(element: any): Promise<Box> {
+  return until('the element to be laid out', () => element.boundingBox(), 10_000);
+}
 
 /** A screenshot of the editor's width, from `above` pixels over the boxes to `below` under them: small enough to commit. */
 async function screenshotAround(page: Page, name: string, boxes: Box[], above: number, below: number): Promise<void> {
