@@ -59,6 +59,7 @@ export class PortLensServer {
   private readonly debounce = new AdaptiveDelay(DEBOUNCE_MIN_MS, DEBOUNCE_MAX_MS);
   /** Where the models of unchanged files are kept between runs (initializationOptions.cacheFolder). */
   private cacheFolder: string | undefined;
+  private cacheSaved: Promise<void> = Promise.resolve();
   private capabilities = { configuration: false, watchedFiles: false, configurationChange: false, progress: false, versionedEdits: false, folderChanges: false, codeLensRefresh: false };
   private indexing: Promise<void> = Promise.resolve();
   private scanning = false;
@@ -100,7 +101,10 @@ export class PortLensServer {
     }));
     this.documents.onDidChangeContent((e) => this.schedule(e.document.uri));
     this.documents.onDidClose((e) => void this.guard('close', () => (this.chartOf(e.document.uri) ? this.schedule(e.document.uri) : this.reloadFromDisk(e.document.uri))));
-    c.onShutdown(() => this.chartScheduler.cancelAll());
+    c.onShutdown(async () => {
+      this.chartScheduler.cancelAll();
+      await this.cacheSaved; // a server stopped right after indexing still leaves its cache
+    });
     this.documents.listen(c);
     c.listen();
   }
@@ -226,7 +230,9 @@ export class PortLensServer {
     progress?.done();
     this.log(`indexed ${lens.index.fileCount} files and ${scan.charts.length} charts in ${Date.now() - started} ms (${cache.hits} files from the cache)`);
     // Written once the diagnostics and the status are out: serializing takes a moment.
-    setImmediate(() => cache.save().catch((error: Error) => this.log(`the cache could not be written: ${error.message}`)));
+    this.cacheSaved = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => cache.save())
+      .catch((error: Error) => this.log(`the cache could not be written: ${error.message}`));
   }
 
   private helmAllowed(): boolean {
