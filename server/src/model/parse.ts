@@ -331,6 +331,8 @@ function misplacedIn(r: YamlReader, map: YAMLMap | undefined, allowed: string[],
 function dedentOf(r: YamlReader, key: Node, value: Node, target: Node): MisplacedField['dedent'] {
   const text = r.source.text;
   const keyStart = r.span(key).start;
+  // A key after the entry's "- " (or after anything) cannot move without what precedes it.
+  if (!/^[ ]*$/.test(text.slice(r.source.lineStart(keyStart), keyStart))) return undefined;
   const width = r.source.position(keyStart).character - r.source.position(r.span(target).start).character;
   if (width <= 0) return undefined;
   const first = r.source.position(keyStart).line;

@@ -1,0 +1,22 @@
+// Inputs the fuzzer (test/fuzz) found to break a property, each kept as a plain regression test.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { applyEdits, preferredEdits } from '../../server/src/analysis/applyFixes';
+import { findingsOf, uriOf } from '../helpers';
+
+const egressPolicy = (ports: string) => `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: np}
+spec:
+  podSelector: {}
+  egress:
+    - ports:
+${ports}`;
+
+test('a misplaced key that opens its port entry (on the "- " line) gets no move-up fix: moving it would move the dash too', () => {
+  const text = egressPolicy('        - port: 80\n        - to: []\n');
+  const finding = findingsOf({ 'np.yaml': text }).find((f) => f.code === 'netpol-misplaced-field')!;
+  assert.equal(finding.range.start.line, 8);
+  assert.deepEqual(finding.fixes, []);
+  assert.equal(applyEdits(text, preferredEdits([finding]).get(uriOf('np.yaml')) ?? []), text);
+});
