@@ -1,4 +1,4 @@
-import { isMap, isScalar, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
+import { isMap, isScalar, parseAllDocuments, visit, type Document, type Node, type YAMLMap } from 'yaml';
 import { YamlReader } from './yamlReader';
 import { isReadKind, isSkippableDocument, splitDocuments } from './prefilter';
 import { SourceText, type Position, type Span } from './source';
@@ -91,6 +91,13 @@ function readDocuments(model: FileModel, source: SourceText, start: number, end:
       }
       continue;
     }
+    if (expandsTooFar(doc)) {
+      if (LOOKS_LIKE_MANIFEST.test(piece.slice(doc.range[0], doc.range[2]))) {
+        const at = start + ((doc.contents as Node | null)?.range?.[0] ?? doc.range[0]);
+        model.errors.push({ message: `Too many aliases: expanding them would exceed the limit of ${MAX_ALIAS_COUNT} (an alias bomb?); this document is not checked.`, range: source.range({ start: at, end: at }), kind: 'syntax' });
+      }
+      continue;
+    }
     const reader = new YamlReader(source, doc, model.errors, start);
     try {
       const contents = doc.contents as Node | null;
@@ -103,6 +110,27 @@ function readDocuments(model: FileModel, source: SourceText, start: number, end:
     }
   }
   return whole;
+}
+
+/** The `yaml` library's own limit on alias expansion (its default), applied to every document with aliases. */
+const MAX_ALIAS_COUNT = 100;
+
+/** Would following the document's aliases multiply its size past the limit (billion laughs)? */
+function expandsTooFar(doc: Document.Parsed): boolean {
+  let aliases = false;
+  visit(doc, {
+    Alias() {
+      aliases = true;
+      return visit.BREAK;
+    },
+  });
+  if (!aliases) return false;
+  try {
+    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    return false;
+  } catch (error) {
+    return error instanceof ReferenceError && /alias/i.test(error.message);
+  }
 }
 
 function readObject(r: YamlReader, object: YAMLMap, model: FileModel, helmSource: string | undefined): void {
