@@ -1,4 +1,4 @@
-import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import { closeSync, constants as fsConstants, existsSync, fstatSync, openSync, promises as fs, readSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { Minimatch } from 'minimatch';
 
@@ -86,7 +86,8 @@ export async function scanPaths(paths: string[], options: ScanOptions = DEFAULT_
     const stats = sorted.map((entry) => {
       const full = path.join(dir, entry.name);
       const wanted = entry.isSymbolicLink() || (entry.isFile() && filter.includes(path.relative(root, full)));
-      return wanted ? fs.stat(full).then((stat) => ({ stat }), (error: NodeJS.ErrnoException) => ({ error })) : undefined;
+      const stat = entry.isSymbolicLink() ? linkTarget(full, root) : fs.stat(full);
+      return wanted ? stat.then((stat) => ({ stat }), (error: NodeJS.ErrnoException) => ({ error })) : undefined;
     });
     const listings = sorted.map((entry) => {
       const full = path.join(dir, entry.name);
@@ -98,8 +99,8 @@ export async function scanPaths(paths: string[], options: ScanOptions = DEFAULT_
       const relative = path.relative(root, full);
       const stated = await stats[i];
       if (stated && 'error' in stated) {
-        if (!entry.isSymbolicLink()) result.skipped.push({ path: full, reason: stated.error.code ?? stated.error.message });
-        continue; // a dangling link
+        result.skipped.push({ path: full, reason: stated.error.code ?? stated.error.message });
+        continue; // gone, a dangling link, a loop of links, a link out of the root
       }
       const stat = stated?.stat ?? entry;
       if (stat.isDirectory()) {
@@ -131,19 +132,96 @@ export async function scanPaths(paths: string[], options: ScanOptions = DEFAULT_
   return result;
 }
 
-/** Reads a manifest file as text, or says why it cannot be one (binary content). */
-export async function readManifestText(file: string): Promise<{ text: string; bom: boolean } | { error: string }> {
-  return manifestText(await fs.readFile(file));
+/** What a link found in a scan points to; never followed out of the scanned root. */
+async function linkTarget(link: string, root: string) {
+  if (!isWithin(await fs.realpath(link), [root])) throw new Error('a link to outside the workspace folders');
+  return fs.stat(link);
+}
+
+export interface ReadLimits {
+  /** Larger files are not read (checked on the open file, before reading it). */
+  maxFileSize?: number;
+  /** When given, a file whose real path (links resolved) lies outside all of them is not read. */
+  roots?: readonly string[];
+}
+
+type ReadResult = { text: string; bom: boolean } | { error: string };
+
+const OUTSIDE = 'a link to outside the workspace folders';
+const NOT_REGULAR = 'not a regular file';
+const tooLarge = (limit: number) => `larger than ${limit} bytes`;
+
+/**
+ * Reads a manifest file as text, or says why it is not read: missing or unreadable, not a
+ * regular file, over the size limit, binary (NUL bytes), not UTF-8, or reached through a link
+ * out of the roots. Never throws; never blocks on a pipe; reads no more than the limit allows.
+ */
+export async function readManifestText(file: string, limits: ReadLimits = {}): Promise<ReadResult> {
+  const maxFileSize = limits.maxFileSize ?? DEFAULT_SCAN_OPTIONS.maxFileSize;
+  let handle: fs.FileHandle | undefined;
+  try {
+    if (limits.roots && !isWithin(await fs.realpath(file), limits.roots)) return { error: OUTSIDE };
+    handle = await fs.open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    const stat = await handle.stat();
+    if (!stat.isFile()) return { error: NOT_REGULAR };
+    if (stat.size > maxFileSize) return { error: tooLarge(maxFileSize) };
+    // The file may grow between stat and read: read at most one byte past the limit.
+    const buffer = Buffer.alloc(Math.min(stat.size, maxFileSize) + 1);
+    let length = 0;
+    for (let n = -1; n !== 0 && length < buffer.length; length += n) n = (await handle.read(buffer, length, buffer.length - length, length)).bytesRead;
+    return length > maxFileSize ? { error: tooLarge(maxFileSize) } : manifestText(buffer.subarray(0, length));
+  } catch (error) {
+    return { error: (error as NodeJS.ErrnoException).code ?? (error as Error).message };
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
 }
 
 /** readManifestText without a round trip through the thread pool each time, for a scan of many files. */
-export function readManifestTextSync(file: string): { text: string; bom: boolean } | { error: string } {
-  return manifestText(readFileSync(file));
+export function readManifestTextSync(file: string, limits: ReadLimits = {}): ReadResult {
+  const maxFileSize = limits.maxFileSize ?? DEFAULT_SCAN_OPTIONS.maxFileSize;
+  let fd: number | undefined;
+  try {
+    if (limits.roots && !isWithin(realpathSync(file), limits.roots)) return { error: OUTSIDE };
+    fd = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return { error: NOT_REGULAR };
+    if (stat.size > maxFileSize) return { error: tooLarge(maxFileSize) };
+    const buffer = Buffer.alloc(Math.min(stat.size, maxFileSize) + 1);
+    let length = 0;
+    for (let n = -1; n !== 0 && length < buffer.length; length += n) n = readSync(fd, buffer, length, buffer.length - length, length);
+    return length > maxFileSize ? { error: tooLarge(maxFileSize) } : manifestText(buffer.subarray(0, length));
+  } catch (error) {
+    return { error: (error as NodeJS.ErrnoException).code ?? (error as Error).message };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
-function manifestText(buffer: Buffer): { text: string; bom: boolean } | { error: string } {
-  if (buffer.includes(0)) return { error: 'binary file (contains NUL bytes)' };
-  const text = buffer.toString('utf8');
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function manifestText(bytes: Uint8Array): ReadResult {
+  if (bytes.includes(0)) return { error: 'binary file (contains NUL bytes)' };
+  let text: string;
+  try {
+    text = UTF8.decode(bytes);
+  } catch {
+    return { error: 'not UTF-8 text' };
+  }
   const bom = text.charCodeAt(0) === 0xfeff;
   return { text: bom ? text.slice(1) : text, bom };
+}
+
+function isWithin(real: string, roots: readonly string[]): boolean {
+  for (const root of roots) {
+    let realRoot: string;
+    try {
+      realRoot = realpathSync(root);
+    } catch {
+      realRoot = path.resolve(root);
+    }
+    const relative = path.relative(realRoot, real);
+    if (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative)) return true;
+  }
+  return false;
 }

@@ -198,6 +198,7 @@ export class PortLensServer {
     const cache = await opening;
     const models = await loadModels(scan.files, {
       cache,
+      maxFileSize: this.settings.files.maxFileSize,
       openText: (uri) => this.documents.get(uri)?.getText(),
       skipped: (file, reason) => this.log(`skipped ${file}: ${reason}`),
       progress: (done, total) => {
@@ -325,7 +326,9 @@ export class PortLensServer {
     this.pending.delete(uri);
     const file = URI.parse(uri);
     let changed: Set<string>;
-    const read = file.scheme === 'file' && this.accepts(uri) ? await readManifestText(file.fsPath).catch(() => undefined) : undefined;
+    const roots = this.folders.map((f) => URI.parse(f.uri).fsPath);
+    const read = file.scheme === 'file' && this.accepts(uri) ? await readManifestText(file.fsPath, { maxFileSize: this.settings.files.maxFileSize, roots }) : undefined;
+    if (read && 'error' in read) this.log(`skipped ${file.fsPath}: ${read.error}`);
     if (read && !('error' in read)) changed = this.lens.setFile(uri, read.text);
     else changed = this.lens.removeFile(uri);
     this.publish([...changed, uri]);

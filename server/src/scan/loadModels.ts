@@ -6,6 +6,8 @@ import type { FileModel } from '../model/manifest';
 
 export interface LoadOptions {
   cache: ModelCache;
+  /** Files larger than this are skipped (the scan's limit; the file may have grown since). */
+  maxFileSize?: number;
   /** The text of a file open in the editor, which takes the place of the file on disk. */
   openText?: (uri: string) => string | undefined;
   skipped?: (file: string, reason: string) => void;
@@ -18,11 +20,7 @@ export async function loadModels(files: readonly string[], options: LoadOptions)
   const read = (i: number): { text: string } | { error: string } => {
     const open = options.openText?.(uris[i]);
     if (open !== undefined) return { text: open };
-    try {
-      return readManifestTextSync(files[i]);
-    } catch (error) {
-      return { error: (error as NodeJS.ErrnoException).code ?? (error as Error).message };
-    }
+    return readManifestTextSync(files[i], { maxFileSize: options.maxFileSize });
   };
   const models: FileModel[] = [];
   for (let i = 0; i < files.length; i++) {
