@@ -9,6 +9,7 @@ import {
   type ClientCapabilities,
   type Diagnostic,
   type ProtocolConnection,
+  type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol';
 
 const SERVER = path.resolve(__dirname, '../../dist/server.js');
@@ -17,6 +18,8 @@ const SERVER = path.resolve(__dirname, '../../dist/server.js');
 export class TestClient {
   readonly connection: ProtocolConnection;
   readonly diagnostics = new Map<string, Diagnostic[]>();
+  /** Every publishDiagnostics, in order of arrival. */
+  readonly published: PublishDiagnosticsParams[] = [];
   readonly status: Array<{ state: string; files: number; findings: number }> = [];
   readonly logs: string[] = [];
   private readonly child: ChildProcess;
@@ -28,6 +31,7 @@ export class TestClient {
     this.connection = createProtocolConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
       this.diagnostics.set(p.uri, p.diagnostics);
+      this.published.push(p);
       this.wake();
     });
     this.connection.onNotification('portLens/status', (p) => {
