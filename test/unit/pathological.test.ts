@@ -27,10 +27,12 @@ const listBomb = [
 ].join('\n');
 
 for (const [name, text] of Object.entries({ 'billion laughs': billionLaughs, 'a bomb of nested Lists': listBomb })) {
-  test(`an alias bomb (${name}) stays within the yaml library's alias limit: one diagnostic, nothing read`, () => {
+  test(`an alias bomb (${name}) stays within the yaml library's alias limit: one diagnostic, nothing read`, (t) => {
     const lens = new PortLens();
+    const started = performance.now();
     lens.setFile('file:///ws/bomb.yaml', text + '---\n' + 'apiVersion: v1\nkind: Service\nmetadata: {name: after}\nspec: {selector: {a: b}, ports: [{port: 2}]}\n');
     const findings = lens.allFindings();
+    t.diagnostic(`${name}: ${(performance.now() - started).toFixed(1)} ms`);
     assert.equal(findings.length, 1);
     assert.equal(findings[0].code, 'yaml-syntax');
     assert.match(findings[0].message, /Too many aliases/);
@@ -48,4 +50,34 @@ test('billion laughs in a kind the analysis does not read (a ConfigMap) is not e
 test('a few aliases, as manifests use them, are read as before', () => {
   const text = 'apiVersion: v1\nkind: Service\nmetadata: {name: s, labels: &l {app: a}}\nspec:\n  selector: *l\n  ports: [{port: 80}]\n';
   assert.deepEqual(findingsOf({ 's.yaml': text }), []);
+});
+
+const SERVICE_HEAD = 'apiVersion: v1\nkind: Service\nmetadata: {name: deep}\nspec:\n  selector: {app: a}\n  ports: ';
+/** 10 000 levels of nesting, the most the yaml library's recursion never survives. */
+const deep: Record<string, string> = {
+  'flow sequences': SERVICE_HEAD + '['.repeat(10_000) + ']'.repeat(10_000) + '\n',
+  'flow mappings': SERVICE_HEAD + '{a: '.repeat(10_000) + '1' + '}'.repeat(10_000) + '\n',
+  'block sequences': SERVICE_HEAD + '\n    ' + '- '.repeat(10_000) + '80\n',
+  // indented block mappings grow with the square of their depth: 3 000 levels are already 4.5 MB
+  'block mappings': 'apiVersion: v1\nkind: Service\nspec:\n' + Array.from({ length: 3_000 }, (_, i) => `${' '.repeat(i + 2)}k${i}:`).join('\n') + ' 1\n',
+  'unclosed flow sequences': SERVICE_HEAD + '['.repeat(10_000) + '\n',
+};
+
+for (const [name, text] of Object.entries(deep)) {
+  test(`deep nesting (${name}) gives at most one diagnostic and keeps the next document`, (t) => {
+    const lens = new PortLens();
+    const started = performance.now();
+    lens.setFile('file:///ws/deep.yaml', text + '---\napiVersion: v1\nkind: Service\nmetadata: {name: after}\nspec: {selector: {a: b}, ports: [{port: 2}]}\n');
+    const findings = lens.allFindings();
+    t.diagnostic(`${name}: ${(performance.now() - started).toFixed(0)} ms, ${findings.map((f) => f.code).join(', ') || 'no finding'}`);
+    assert.ok(findings.length <= 1, JSON.stringify(findings.map((f) => f.message)));
+    assert.ok(lens.index.allServices().some((s) => s.ref.name === 'after'));
+  });
+}
+
+test('anchors that reference themselves are read as the wrong type, not followed forever', () => {
+  const text = 'apiVersion: v1\nkind: Service\nmetadata: &m {name: *m}\nspec: &s\n  selector: *s\n  ports: &p [{port: *p, targetPort: *p}, *p]\n';
+  const findings = findingsOf({ 's.yaml': text });
+  assert.ok(findings.length > 0);
+  assert.ok(findings.every((f) => f.code === 'manifest-invalid'), JSON.stringify(findings.map((f) => f.message)));
 });

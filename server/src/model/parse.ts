@@ -75,7 +75,14 @@ function readDocuments(model: FileModel, source: SourceText, start: number, end:
     const parsed = parseAllDocuments(piece, { prettyErrors: false });
     docs = Array.isArray(parsed) ? parsed : [];
   } catch (error) {
-    model.errors.push({ message: `YAML could not be read: ${(error as Error).message}`, range: source.range({ start, end: start }), kind: 'syntax' });
+    // The yaml library recurses once per level of nesting, so thousands of levels overflow the
+    // stack and lose the whole piece: read it document by document, so that only the deep one is lost.
+    const starts = documentStarts(piece);
+    if (starts.length > 1) {
+      return starts.map((at, i) => readDocuments(model, source, start + at, start + (starts[i + 1] ?? piece.length))).every(Boolean);
+    }
+    const message = error instanceof RangeError ? 'nested too deeply to be read' : (error as Error).message;
+    model.errors.push({ message: `YAML could not be read: ${message}`, range: source.range({ start, end: start }), kind: 'syntax' });
     return false;
   }
   let whole = true;
@@ -110,6 +117,13 @@ function readDocuments(model: FileModel, source: SourceText, start: number, end:
     }
   }
   return whole;
+}
+
+/** Offsets of the file's documents: its start and every line that opens a document with `---`. */
+function documentStarts(text: string): number[] {
+  const starts = [0];
+  for (const match of text.matchAll(/^---(?=\s|$)/gm)) if (match.index > 0) starts.push(match.index);
+  return starts;
 }
 
 /** The `yaml` library's own limit on alias expansion (its default), applied to every document with aliases. */
