@@ -81,3 +81,16 @@ test('anchors that reference themselves are read as the wrong type, not followed
   assert.ok(findings.length > 0);
   assert.ok(findings.every((f) => f.code === 'manifest-invalid'), JSON.stringify(findings.map((f) => f.message)));
 });
+
+test('a document with aliases and collection keys raises no process warning', async () => {
+  const warnings: string[] = [];
+  const listen = (w: Error) => warnings.push(w.message);
+  process.on('warning', listen);
+  try {
+    findingsOf({ 'k.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: k}\nspec: &s\n  ? {port: []}\n  : *s\n' });
+    await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+  } finally {
+    process.off('warning', listen);
+  }
+  assert.deepEqual(warnings, []);
+});

@@ -140,7 +140,7 @@ function expandsTooFar(doc: Document.Parsed): boolean {
   });
   if (!aliases) return false;
   try {
-    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT, mapAsMap: true }); // Maps: no warning about collection keys
     return false;
   } catch (error) {
     return error instanceof ReferenceError && /alias/i.test(error.message);
