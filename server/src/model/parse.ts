@@ -378,7 +378,10 @@ function dedentOf(r: YamlReader, key: Node, value: Node, target: Node): Misplace
   const width = r.source.position(keyStart).character - r.source.position(r.span(target).start).character;
   if (width <= 0) return undefined;
   const first = r.source.position(keyStart).line;
-  const last = r.source.position(Math.max(keyStart, r.span(value).end - 1)).line;
+  // The value's range may run on over blank space into the next line; its last character ends it.
+  let end = r.span(value).end;
+  while (end > keyStart + 1 && /\s/.test(text[end - 1])) end--;
+  const last = r.source.position(end - 1).line;
   const lines: Position[] = [];
   for (let line = first; line <= last; line++) {
     const start = r.source.offset({ line, character: 0 });
