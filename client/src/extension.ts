@@ -23,7 +23,7 @@ import {
   type ExplainParams,
   type ExplainResult,
   type StatusParams,
-} from './protocol';
+} from '../../server/src/lsp/protocol';
 
 const NAME = 'Kubernetes Port Lens';
 const MAX_CRASHES = 5;

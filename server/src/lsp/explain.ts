@@ -1,34 +1,10 @@
 import { ErrorCodes, ResponseError, type CodeLens } from 'vscode-languageserver';
 import { explain, type FindingsOf } from '../analysis/explain';
 import { servicePortSummaries } from '../analysis/explainSummary';
-import { EndpointError, destinationCandidates, parseDestination, parseSource, sourceCandidates, type Candidate } from '../analysis/explainEndpoints';
+import { EndpointError, destinationCandidates, parseDestination, parseSource, sourceCandidates } from '../analysis/explainEndpoints';
 import { renderMarkdown } from '../analysis/explainRender';
 import type { WorkspaceIndex } from '../analysis/workspaceIndex';
-
-/** `workspace/executeCommand` command (arguments: one ExplainParams) and code lens command. */
-export const EXPLAIN_COMMAND = 'portLens.explain';
-/** Client → server request, ExplainParams → ExplainResult. */
-export const EXPLAIN_REQUEST = 'portLens/explain';
-/** Client → server request, no params → EndpointsResult: what the quick picks offer. */
-export const ENDPOINTS_REQUEST = 'portLens/endpoints';
-
-export interface ExplainParams {
-  from: string;
-  to: string;
-}
-
-export interface ExplainResult {
-  from: string;
-  to: string;
-  verdict: 'allowed' | 'denied' | 'unknown';
-  /** The answer as Markdown, every object a link `file:///…#L<line>`. */
-  markdown: string;
-}
-
-export interface EndpointsResult {
-  sources: Candidate[];
-  destinations: Candidate[];
-}
+import { EXPLAIN_COMMAND, type EndpointsResult, type ExplainParams, type ExplainResult } from './protocol';
 
 const link = (text: string, uri: string, range: { start: { line: number } }) => `[${text}](${uri}#L${range.start.line + 1})`;
 

@@ -32,7 +32,8 @@ import { ChartRenderer } from '../helm/chartRenderer';
 import { ChartScheduler } from './chartScheduler';
 import { FIX_ALL_KIND, SOURCE, toCodeAction, toDiagnostic, toWorkspaceEdit, type DiagnosticData, type VersionOf } from './convert';
 import { DEFAULT_SETTINGS, toSettings, type Settings } from './settings';
-import { ENDPOINTS_REQUEST, EXPLAIN_COMMAND, EXPLAIN_REQUEST, codeLenses, endpoints, explainRequest } from './explain';
+import { codeLenses, endpoints, explainRequest } from './explain';
+import { ENDPOINTS_REQUEST, EXPLAIN_COMMAND, EXPLAIN_REQUEST, STATUS_NOTIFICATION, type StatusParams } from './protocol';
 
 const LANGUAGES = new Set(['yaml', 'helm']);
 /** Bounds of the wait after an edit, which follows the cost of the last analysis (see AdaptiveDelay). */
@@ -41,8 +42,6 @@ const DEBOUNCE_MAX_MS = 150;
 const CHART_DEBOUNCE_MS = 300;
 const CONFIGURATION_TIMEOUT_MS = 3000;
 
-/** Server → client: indexing progress and totals, for the status bar. */
-export const STATUS_NOTIFICATION = 'portLens/status';
 
 /**
  * The protocol layer: keeps the analysis fed with the workspace's files and open documents and
@@ -373,7 +372,7 @@ export class PortLensServer {
 
   private status(state: 'indexing' | 'ready', done = 0, total = 0): void {
     const findings = state === 'ready' ? [...this.published.values()].reduce((n, p) => n + p.count, 0) : 0;
-    void this.connection.sendNotification(STATUS_NOTIFICATION, { state, done, total, files: this.lens.index.fileCount, findings });
+    void this.connection.sendNotification(STATUS_NOTIFICATION, { state, done, total, files: this.lens.index.fileCount, findings } satisfies StatusParams);
   }
 
   private codeActions(params: CodeActionParams): CodeAction[] {

@@ -1,5 +1,5 @@
-// Custom LSP messages between the extension and its server. Kept free of imports so that
-// both sides can agree on the shape without the client depending on server code.
+// Custom LSP messages between the extension and its server, for both sides. Kept free of
+// imports, so that the client bundles these few names and nothing else of the server.
 
 /** Server → client notification: progress of the workspace scan and its result. */
 export const STATUS_NOTIFICATION = 'portLens/status';
