@@ -24,6 +24,7 @@ import {
   type ExplainResult,
   type StatusParams,
 } from '../../server/src/lsp/protocol';
+import { linksForPreview } from './previewLinks';
 
 const NAME = 'Kubernetes Port Lens';
 const MAX_CRASHES = 5;
@@ -248,7 +249,7 @@ class Explanations implements vscode.TextDocumentContentProvider {
     // A "/" would split the path; the division slash looks the same in the preview's title.
     const title = `${result.from} → ${result.to}`.replace(/\//g, '\u2215');
     const uri = vscode.Uri.from({ scheme: EXPLAIN_SCHEME, path: `/${title}.md` });
-    this.texts.set(uri.toString(), result.markdown);
+    this.texts.set(uri.toString(), linksForPreview(result.markdown, vscode.workspace.workspaceFolders?.[0]?.uri.toString()));
     this.changed.fire(uri);
     return uri;
   }
