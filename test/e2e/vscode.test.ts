@@ -3,7 +3,6 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
   CHROMIUM,
@@ -20,19 +19,10 @@ import {
   tails,
   until,
 } from './tools';
+import { explainThroughTheUI, lensFollowsThePolicy } from './explainConnection';
+import { IMAGES, goToLine, laidOut, openFile, screenshotAround, settled, type Page } from './workbench';
 
-// The README's screenshots are rewritten only on request: their bytes vary a little from run to
-// run, and a test run should not leave the work tree changed.
-const IMAGES = process.env.PORT_LENS_UPDATE_SCREENSHOTS === '1'
-  ? path.join(ROOT, 'docs/images')
-  : path.join(tmpdir(), 'port-lens-e2e-screenshots');
-
-// playwright-core is installed in the e2e cache, not among the project's dependencies, so its
-// types are not visible to tsc: the browser objects are untyped here.
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Page = any;
-
-test('VS Code (code-server) with the packaged extension: problem, hover, quick fix', { skip: skipE2E && 'PORT_LENS_SKIP_E2E=1' }, async (t) => {
+test('VS Code (code-server) with the packaged extension: explain a connection; problem, hover, quick fix', { skip: skipE2E && 'PORT_LENS_SKIP_E2E=1' }, async (t) => {
   const missing = missingTool([CHROMIUM]);
   assert.equal(missing, undefined, missing);
   const log = (line: string) => t.diagnostic(line);
@@ -132,6 +122,9 @@ test('VS Code (code-server) with the packaged extension: problem, hover, quick f
 
     await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`);
     await page.locator('.monaco-workbench').waitFor();
+    // Explained before the fix below turns the answer from denied to allowed.
+    await explainThroughTheUI(page);
+
     await openFile(page, 'networkpolicies.yaml');
     await goToLine(page, 55, 14);
 
@@ -191,6 +184,7 @@ test('VS Code (code-server) with the packaged extension: problem, hover, quick f
     // The warning is gone.
     await until('the status bar to count no problems', async () => (await problems.getAttribute('aria-label')) === 'No Problems', 30_000);
     await squiggle.first().waitFor({ state: 'detached' });
+    await lensFollowsThePolicy(page);
   } catch (error) {
     const shot = path.join(path.dirname(scratch), `port-lens-e2e-failure-${process.pid}.png`);
     await page?.screenshot({ path: shot }).catch(() => undefined);
@@ -198,59 +192,3 @@ test('VS Code (code-server) with the packaged extension: problem, hover, quick f
     throw error;
   }
 });
-
-async function openFile(page: Page, name: string): Promise<void> {
-  await until(`Quick Open to find ${name}`, async () => {
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: 5000 });
-    await input.fill(name);
-    const match = page.locator('.quick-input-list .monaco-list-row', { hasText: name });
-    await match.first().waitFor({ timeout: 5000 });
-    await page.keyboard.press('Enter');
-    await page.locator(`.tab.active`, { hasText: name }).waitFor({ timeout: 5000 });
-    return true;
-  });
-  await focusEditor(page);
-}
-
-async function focusEditor(page: Page): Promise<void> {
-  await page.locator('.editor-group-container.active .monaco-editor textarea').first().focus();
-}
-
-async function goToLine(page: Page, line: number, column: number): Promise<void> {
-  await focusEditor(page);
-  await page.keyboard.press('Control+G');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`:${line}:${column}`);
-  await page.keyboard.press('Enter');
-  await input.waitFor({ state: 'hidden' });
-  await until(`the cursor at ${line}:${column}`, async () => new RegExp(`Ln ${line}, Col ${column}\\b`).test(await page.locator('#status\\.editor\\.selection').innerText()), 10_000);
-}
-
-/** Waits for an element's animations (the fade-in of hovers and menus) to end. */
-async function settled(element: any): Promise<void> {
-  await until('the animation to end', () =>
-    element.evaluate((node: { getAnimations(options: object): Array<{ playState: string }> }) =>
-      node.getAnimations({ subtree: true }).every((animation) => animation.playState === 'finished'),
-    ), 10_000);
-}
-
-interface Box { x: number; y: number; width: number; height: number }
-
-/** The element's box, once it has one (an element being re-rendered has none for a moment). */
-function laidOut(element: any): Promise<Box> {
-  return until('the element to be laid out', () => element.boundingBox(), 10_000);
-}
-
-/** A screenshot of the editor's width, from `above` pixels over the boxes to `below` under them: small enough to commit. */
-async function screenshotAround(page: Page, name: string, boxes: Box[], above: number, below: number): Promise<void> {
-  mkdirSync(IMAGES, { recursive: true });
-  const editor: Box = await page.locator('.part.editor').boundingBox();
-  const top = Math.max(editor.y, Math.min(...boxes.map((box) => box.y)) - above);
-  const bottom = Math.min(editor.y + editor.height, Math.max(...boxes.map((box) => box.y + box.height)) + below);
-  const right = Math.max(...boxes.map((box) => box.x + box.width)) + 20;
-  await page.screenshot({ path: path.join(IMAGES, name), clip: { x: editor.x, y: top, width: Math.min(editor.width, Math.max(720, right - editor.x)), height: bottom - top } });
-}
