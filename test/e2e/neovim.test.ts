@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { NVIM, ROOT, filesUnder, gitlabWorkspace, missingTool, scratchDir, skipE2E, stop, tails } from './tools';
+import { NVIM, ROOT, filesUnder, gitlabWorkspace, isolatedEnv, missingTool, scratchDir, skipE2E, stop, tails } from './tools';
 
 interface NeovimResult {
   steps: string[];
@@ -25,18 +25,9 @@ test('Neovim LSP client: diagnostic, hover and quick fix', { skip: skipE2E && 'P
   const home = path.join(scratch, 'home');
   mkdirSync(home);
   const resultFile = path.join(scratch, 'result.json');
-  const env = {
-    ...process.env,
-    HOME: home,
-    XDG_CONFIG_HOME: path.join(home, '.config'),
-    XDG_DATA_HOME: path.join(home, '.local/share'),
-    XDG_CACHE_HOME: path.join(home, '.cache'),
-    XDG_STATE_HOME: path.join(home, '.local/state'),
-    PORT_LENS_SERVER: path.join(ROOT, 'dist/server.js'),
-    PORT_LENS_WORKSPACE: workspace,
-    PORT_LENS_RESULT: resultFile,
-  };
-  assert.ok(existsSync(env.PORT_LENS_SERVER), 'dist/server.js is missing: run npm run build first');
+  const server = path.join(ROOT, 'dist/server.js');
+  assert.ok(existsSync(server), 'dist/server.js is missing: run npm run build first');
+  const env = isolatedEnv(home, { PORT_LENS_SERVER: server, PORT_LENS_WORKSPACE: workspace, PORT_LENS_RESULT: resultFile });
 
   const nvim = spawn(NVIM, ['--headless', '-u', 'NONE', '-i', 'NONE', '-n', '-c', `luafile ${path.join(__dirname, 'neovim.lua')}`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

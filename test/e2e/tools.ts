@@ -180,3 +180,16 @@ export function filesUnder(dir: string, pattern: RegExp): string[] {
 export function tails(files: string[], lines = 150): string {
   return files.map((file) => `----- ${file}\n${readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n')}`).join('\n');
 }
+
+/** The environment of an editor under test: its home and XDG folders inside `home`, so it writes nowhere else. */
+export function isolatedEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_DATA_HOME: path.join(home, '.local/share'),
+    XDG_CACHE_HOME: path.join(home, '.cache'),
+    XDG_STATE_HOME: path.join(home, '.local/state'),
+    ...extra,
+  };
+}

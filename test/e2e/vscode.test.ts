@@ -12,6 +12,7 @@ import {
   freePort,
   leadsGroup,
   gitlabWorkspace,
+  isolatedEnv,
   missingTool,
   scratchDir,
   skipE2E,
@@ -59,15 +60,7 @@ test('VS Code (code-server) with the packaged extension: explain a connection; p
   const policyFile = path.join(workspace, 'networkpolicies.yaml');
 
   // code-server and the browser write only into the scratch folder.
-  const env = {
-    ...process.env,
-    HOME: home,
-    XDG_CONFIG_HOME: path.join(home, '.config'),
-    XDG_DATA_HOME: path.join(home, '.local/share'),
-    XDG_CACHE_HOME: path.join(home, '.cache'),
-    XDG_STATE_HOME: path.join(home, '.local/state'),
-    TMPDIR: scratch,
-  };
+  const env = isolatedEnv(home, { TMPDIR: scratch });
   const codeServerArgs = [tools.codeServer, '--config', config, '--user-data-dir', userData, '--extensions-dir', extensions];
 
   let server: ChildProcess | undefined;
