@@ -1,7 +1,8 @@
 import { isMap, isScalar, parseAllDocuments, visit, type Document, type Node, type YAMLMap } from 'yaml';
 import { YamlReader } from './yamlReader';
-import { isReadKind, isSkippableDocument, splitDocuments } from './prefilter';
+import { isReadKind, isSkippableDocument, splitDocuments, type DocumentSlice } from './prefilter';
 import { SourceText, type Position, type Span } from './source';
+import { blankUnreadValues, type ReadKeys } from './unreadValues';
 import {
   DEFAULT_PROTOCOL,
   type ContainerPort,
@@ -31,13 +32,44 @@ const POD_TEMPLATE_PATH: Record<WorkloadKind, string[]> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
 };
 
+/**
+ * The keys the readers below look at in each mapping they walk, by kind (the values of all other
+ * keys there are blanked before parsing: see unreadValues.ts). Mappings read whole (labels,
+ * selectors, port entries, everything in a policy's rules) are not listed. Keep in step with the readers.
+ */
+const READ_KEYS = new Map<string, ReadKeys>();
+{
+  const keys = (entries: Record<string, string[]>): ReadKeys => new Map(Object.entries(entries).map(([path, read]) => [path, new Set(read)]));
+  const objectKeys = ['apiVersion', 'kind', 'metadata', 'spec'];
+  const refKeys = ['name', 'namespace'];
+  for (const [kind, templatePath] of Object.entries(POD_TEMPLATE_PATH)) {
+    const template = templatePath.join('.');
+    const at = (key: string) => (template ? `${template}.${key}` : key);
+    const entries: Record<string, string[]> = {
+      '': objectKeys,
+      metadata: refKeys,
+      [at('metadata')]: template ? ['labels'] : [...refKeys, 'labels'],
+      [at('spec')]: ['containers', 'initContainers', 'hostNetwork'],
+      [at('spec.containers[]')]: ['name', 'ports'],
+      [at('spec.initContainers[]')]: ['name', 'ports', 'restartPolicy'],
+    };
+    // The maps on the way to the template hold only the next key of the path.
+    for (let i = 0; i < templatePath.length - 1; i++) entries[templatePath.slice(0, i + 1).join('.')] = [templatePath[i + 1]];
+    READ_KEYS.set(kind, keys(entries));
+  }
+  READ_KEYS.set('Service', keys({ '': objectKeys, metadata: refKeys, spec: ['type', 'selector', 'ports'] }));
+  READ_KEYS.set('NetworkPolicy', keys({ '': objectKeys, metadata: refKeys, spec: ['podSelector', 'policyTypes', 'ingress', 'egress'] }));
+}
+
 const PROTOCOLS: readonly string[] = ['TCP', 'UDP', 'SCTP'];
 const HELM_SOURCE = /^\s*Source:\s*(\S.*?)\s*$/m;
 const LOOKS_LIKE_MANIFEST = /^\s*apiVersion\s*:[\s\S]*^\s*kind\s*:|^\s*kind\s*:[\s\S]*^\s*apiVersion\s*:/m;
 
 export interface ParseOptions {
-  /** Parse every document, also those the prefilter can tell hold nothing to read (the plain, slow way). */
+  /** Parse every document whole, also those the prefilter can tell hold nothing to read (the plain, slow way). */
   everyDocument?: boolean;
+  /** Parse the documents read whole, without blanking the values they never read. */
+  keepUnread?: boolean;
 }
 
 /**
@@ -59,22 +91,45 @@ export function parseManifests(uri: string, text: string, options: ParseOptions 
     let j = i;
     while (j + 1 < slices.length && !slices[j + 1].skippable) j++;
     source ??= new SourceText(uri, text);
+    const blanked = options.keepUnread ? undefined : blankedPiece(text, slices, i, j);
+    let whole = blanked !== undefined && readDocuments(model, source, slices[i].start, slices[j].end, blanked);
+    // An error where values were blanked is read, and reported, from the text as written.
+    if (!whole) whole = readDocuments(model, source, slices[i].start, slices[j].end);
     // A broken document may run on into the next ones (an unclosed quote does): read the file whole.
-    if (!readDocuments(model, source, slices[i].start, slices[j].end)) return parseManifests(uri, text, { everyDocument: true });
+    if (!whole) return parseManifests(uri, text, { everyDocument: true });
     i = j;
   }
   return model;
 }
 
-/** Parses the documents in [start, end) of the source and reads their objects into the model; false if any is broken. */
-function readDocuments(model: FileModel, source: SourceText, start: number, end: number): boolean {
+/** The text of slices i..j with the unread values of their documents blanked; undefined if none has any. */
+function blankedPiece(text: string, slices: DocumentSlice[], i: number, j: number): string | undefined {
+  let piece = '';
+  let blanked = false;
+  for (let k = i; k <= j; k++) {
+    const { start, end, kind } = slices[k];
+    const readKeys = kind === undefined ? undefined : READ_KEYS.get(kind);
+    const documentText = readKeys && blankUnreadValues(text, start, end, readKeys);
+    if (documentText !== undefined) blanked = true;
+    piece += documentText ?? text.slice(start, end);
+  }
+  return blanked ? piece : undefined;
+}
+
+/**
+ * Parses the documents in [start, end) of the source (or `written`, the same text with unread
+ * values blanked) and reads their objects into the model; false if any is broken — then, for
+ * blanked text, nothing was read.
+ */
+function readDocuments(model: FileModel, source: SourceText, start: number, end: number, blanked?: string): boolean {
   const text = source.text;
-  const piece = start === 0 && end === text.length ? text : text.slice(start, end);
+  const piece = blanked ?? (start === 0 && end === text.length ? text : text.slice(start, end));
   let docs: Document.Parsed[];
   try {
     const parsed = parseAllDocuments(piece, { prettyErrors: false });
     docs = Array.isArray(parsed) ? parsed : [];
   } catch (error) {
+    if (blanked !== undefined) return false;
     // The yaml library recurses once per level of nesting, so thousands of levels overflow the
     // stack and lose the whole piece: read it document by document, so that only the deep one is lost.
     const starts = documentStarts(piece);
@@ -85,6 +140,7 @@ function readDocuments(model: FileModel, source: SourceText, start: number, end:
     model.errors.push({ message: `YAML could not be read: ${message}`, range: source.range({ start, end: start }), kind: 'syntax' });
     return false;
   }
+  if (blanked !== undefined && docs.some((doc) => doc.errors.length > 0)) return false;
   let whole = true;
   for (const doc of docs) {
     if (doc.errors.length > 0) {

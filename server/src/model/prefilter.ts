@@ -22,6 +22,8 @@ export interface DocumentSlice {
   end: number;
   /** The document surely holds nothing the analysis reads: it can be left unparsed. */
   skippable: boolean;
+  /** Its kind, when it was read from its lines: a block mapping at column 0 of plain keys, with one plain `kind`. */
+  kind?: string;
 }
 
 const MARKER_END = /^[ \t]*(#.*)?\r?$/;
@@ -154,7 +156,7 @@ class DocumentScan {
 
   finish(end: number): DocumentSlice {
     const skippable = this.clean && (this.kind === undefined || !isReadKind(this.kind));
-    return { start: this.start, end, skippable };
+    return this.clean && this.kind !== undefined ? { start: this.start, end, skippable, kind: this.kind } : { start: this.start, end, skippable };
   }
 }
 
