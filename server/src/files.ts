@@ -1,4 +1,4 @@
-import { closeSync, constants as fsConstants, existsSync, fstatSync, openSync, promises as fs, readSync, realpathSync } from 'node:fs';
+import { closeSync, constants as fsConstants, existsSync, fstatSync, openSync, promises as fs, readdirSync, readSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { Minimatch } from 'minimatch';
 
@@ -64,11 +64,26 @@ export async function scanPaths(paths: string[], options: ScanOptions = DEFAULT_
   const seenDirs = new Set<string>();
   const filter = new FileFilter(options);
 
-  const list = (dir: string) =>
-    Promise.all([fs.realpath(dir), fs.readdir(dir, { withFileTypes: true })]).catch((error: NodeJS.ErrnoException) => error);
+  const list = (dir: string): [string, Dirent[]] | NodeJS.ErrnoException => {
+    try {
+      return [realpathSync.native(dir), readdirSync(dir, { withFileTypes: true })];
+    } catch (error) {
+      return error as NodeJS.ErrnoException;
+    }
+  };
+  const stat = (file: string, root: string, link: boolean): { stat: Stats } | { error: NodeJS.ErrnoException } => {
+    try {
+      return { stat: link ? linkTarget(file, root) : statSync(file) };
+    } catch (error) {
+      return { error: error as NodeJS.ErrnoException };
+    }
+  };
 
-  const visitDir = async (root: string, dir: string, listing = list(dir)): Promise<void> => {
-    const listed = await listing;
+  // Synchronous calls, a folder at a time: several times faster than a round trip through the
+  // thread pool for every file; the event loop is let in before each folder.
+  const visitDir = async (root: string, dir: string): Promise<void> => {
+    await new Promise((resolve) => setImmediate(resolve));
+    const listed = list(dir);
     if (listed instanceof Error) {
       result.skipped.push({ path: dir, reason: listed.code ?? listed.message });
       return;
@@ -80,33 +95,20 @@ export async function scanPaths(paths: string[], options: ScanOptions = DEFAULT_
       result.charts.push(dir);
       return;
     }
-    const sorted = entries.sort((a, b) => a.name.localeCompare(b.name));
-    // The stats of a folder's files and links, and the listings of its sub-folders, are asked for
-    // all at once and used in order; one at a time, the scan would mostly wait.
-    const stats = sorted.map((entry) => {
-      const full = path.join(dir, entry.name);
-      const wanted = entry.isSymbolicLink() || (entry.isFile() && filter.includes(path.relative(root, full)));
-      const stat = entry.isSymbolicLink() ? linkTarget(full, root) : fs.stat(full);
-      return wanted ? stat.then((stat) => ({ stat }), (error: NodeJS.ErrnoException) => ({ error })) : undefined;
-    });
-    const listings = sorted.map((entry) => {
-      const full = path.join(dir, entry.name);
-      return entry.isDirectory() && !filter.prunes(path.relative(root, full)) ? list(full) : undefined;
-    });
-    for (let i = 0; i < sorted.length; i++) {
-      const entry = sorted[i];
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, entry.name);
       const relative = path.relative(root, full);
-      const stated = await stats[i];
+      const linked = entry.isSymbolicLink();
+      const included = (linked || entry.isFile()) && filter.includes(relative);
+      const stated = linked || included ? stat(full, root, linked) : undefined;
       if (stated && 'error' in stated) {
         result.skipped.push({ path: full, reason: stated.error.code ?? stated.error.message });
         continue; // gone, a dangling link, a loop of links, a link out of the root
       }
-      const stat = stated?.stat ?? entry;
-      if (stat.isDirectory()) {
-        if (filter.prunes(relative)) continue;
-        await visitDir(root, full, listings[i]);
-      } else if (stat.isFile() && filter.includes(relative) && stated) {
+      const kind = stated?.stat ?? entry;
+      if (kind.isDirectory()) {
+        if (!filter.prunes(relative)) await visitDir(root, full);
+      } else if (kind.isFile() && included && stated) {
         if (stated.stat.size > options.maxFileSize) result.skipped.push({ path: full, reason: `larger than ${options.maxFileSize} bytes` });
         else result.files.push(full);
       }
@@ -133,9 +135,9 @@ export async function scanPaths(paths: string[], options: ScanOptions = DEFAULT_
 }
 
 /** What a link found in a scan points to; never followed out of the scanned root. */
-async function linkTarget(link: string, root: string) {
-  if (!isWithin(await fs.realpath(link), [root])) throw new Error('a link to outside the workspace folders');
-  return fs.stat(link);
+function linkTarget(link: string, root: string): Stats {
+  if (!isWithin(realpathSync.native(link), [root])) throw new Error('a link to outside the workspace folders');
+  return statSync(link);
 }
 
 export interface ReadLimits {

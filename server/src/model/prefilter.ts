@@ -35,6 +35,15 @@ const BLANK = /^[ \t]*\r?$/;
 const BLOCK_SCALAR = /(?:^|[ \t])[|>][-+1-9]{0,2}[ \t]*\r?$/;
 const ITEM_PREFIX = /^[ \t]*(?:-[ \t]+)*/;
 
+/** A cheap test before BLOCK_SCALAR: the line's last character (before spaces) is one a block scalar header ends with. */
+function mayEndBlockScalarHeader(text: string, pos: number, eol: number): boolean {
+  let i = eol - 1;
+  let c = text.charCodeAt(i);
+  while (i > pos && (c === 0x20 || c === 0x09 || c === 0x0d)) c = text.charCodeAt(--i);
+  // | > - + 1…9
+  return c === 0x7c || c === 0x3e || c === 0x2d || c === 0x2b || (c >= 0x31 && c <= 0x39);
+}
+
 /** Does a quoted scalar start on [pos, eol) without closing there? Errs on the side of yes. */
 function opensQuote(text: string, pos: number, eol: number): boolean {
   for (let i = pos; i < eol; i++) {
@@ -128,7 +137,7 @@ class DocumentScan {
       this.clean = false;
       return;
     }
-    if (BLOCK_SCALAR.test(text.slice(Math.max(pos, eol - 12), eol))) this.blockColumn = ITEM_PREFIX.exec(text.slice(pos, Math.min(eol, pos + 200)))![0].length;
+    if (mayEndBlockScalarHeader(text, pos, eol) && BLOCK_SCALAR.test(text.slice(Math.max(pos, eol - 12), eol))) this.blockColumn = ITEM_PREFIX.exec(text.slice(pos, Math.min(eol, pos + 200)))![0].length;
     if (first === 0x20 || first === 0x09 || first === 0x0d || pos === eol) {
       if ((this.afterKind || !this.started) && !BLANK.test(text.slice(pos, eol))) this.clean = false;
       return;
