@@ -82,8 +82,12 @@ export function splitDocuments(text: string): DocumentSlice[] | undefined {
   for (let pos = 0; pos <= text.length; ) {
     let eol = text.indexOf('\n', pos);
     if (eol === -1) eol = text.length;
-    if (nextDouble !== Infinity && nextDouble < pos) nextDouble = text.indexOf('"', pos) === -1 ? Infinity : text.indexOf('"', pos);
-    if (nextSingle !== Infinity && nextSingle < pos) nextSingle = text.indexOf("'", pos) === -1 ? Infinity : text.indexOf("'", pos);
+    if (current.inBlockScalar(text, pos, eol)) {
+      pos = eol + 1;
+      continue;
+    }
+    if (nextDouble !== Infinity && nextDouble < pos) nextDouble = indexOrInfinity(text, '"', pos);
+    if (nextSingle !== Infinity && nextSingle < pos) nextSingle = indexOrInfinity(text, "'", pos);
     const first = text.charCodeAt(pos);
     if (first === 0x2d /* - */ && text.startsWith('---', pos) && MARKER_END.test(text.slice(pos + 3, eol))) {
       // Comments before the first marker belong to the first document, as yaml reads them.
@@ -107,6 +111,11 @@ export function splitDocuments(text: string): DocumentSlice[] | undefined {
   return slices.filter((s) => s.end > s.start);
 }
 
+function indexOrInfinity(text: string, search: string, from: number): number {
+  const at = text.indexOf(search, from);
+  return at === -1 ? Infinity : at;
+}
+
 /** What the column-0 lines of one document say so far. */
 class DocumentScan {
   clean = true;
@@ -123,6 +132,14 @@ class DocumentScan {
   private blockColumn = -1;
 
   constructor(private readonly start: number) {}
+
+  /** The line [pos, eol) is content of the block scalar the document is in (the bulk of a ConfigMap): nothing to look at. */
+  inBlockScalar(text: string, pos: number, eol: number): boolean {
+    if (this.blockColumn < 0 || !this.clean) return false;
+    let i = pos;
+    while (text.charCodeAt(i) === 0x20) i++;
+    return i - pos > this.blockColumn || i >= eol || text.charCodeAt(i) === 0x0d;
+  }
 
   line(text: string, pos: number, eol: number, first: number, hasQuote: boolean): void {
     if (!this.clean) return;
