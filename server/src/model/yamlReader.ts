@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type YAMLMap, type YAMLSeq, type Scalar } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, visit, type Alias, type Document, type Node, type YAMLMap, type YAMLSeq, type Scalar } from 'yaml';
 import type { Located, ModelError, PortRef } from './manifest';
 import type { Range, SourceText, Span } from './source';
 
@@ -18,10 +18,28 @@ export class YamlReader {
   /** Follows an alias to the node it names (one level: anchors cannot nest aliases usefully). */
   resolve(node: unknown): Node | undefined {
     if (isAlias(node)) {
-      const target = node.resolve(this.doc);
-      return isAlias(target) ? undefined : (target as Node | undefined);
+      const target = this.aliasTarget(node);
+      return isAlias(target) ? undefined : target;
     }
     return (node ?? undefined) as Node | undefined;
+  }
+
+  /** Aliases and anchored nodes in document order, gathered once (Alias.resolve visits the whole document each time). */
+  private anchored: Node[] | undefined;
+
+  /** What `alias.resolve(doc)` returns: the last node before the alias with its anchor. */
+  private aliasTarget(alias: Alias): Node | undefined {
+    if (!this.anchored) {
+      const anchored: Node[] = [];
+      visit(this.doc, { Node: (_key, node) => void ((isAlias(node) || node.anchor) && anchored.push(node)) });
+      this.anchored = anchored;
+    }
+    let found: Node | undefined;
+    for (const node of this.anchored) {
+      if (node === alias) break;
+      if (node.anchor === alias.source) found = node;
+    }
+    return found;
   }
 
   isNull(node: unknown): boolean {
