@@ -79,8 +79,8 @@ interface Level {
 /** Follows the block structure of a document line by line, collecting the spans to blank. */
 class UnreadScan {
   private readonly blanks: Array<[number, number]> = [];
-  /** Index of the last line of the last blanked value. */
-  private lastBlankedLine = -1;
+  /** The last blanked value: its key's line, its last line, and whether that line holds a whole node of its own. */
+  private lastBlanked: { key: number; last: number; ownLine: boolean } | undefined;
 
   constructor(
     private readonly text: string,
@@ -148,10 +148,11 @@ class UnreadScan {
       const valueAt = this.skipSpaces(afterColon, line.end);
       const read = this.readKeys.get(mapPath);
       if (read && !read.has(key[1])) {
-        const last = this.valueLines(n, column, valueAt);
-        if (last !== undefined) {
+        const value = this.valueLines(n, column, valueAt);
+        if (value !== undefined) {
+          const { last, ownLine } = value;
           this.blanks.push([afterColon, lines[last].end]);
-          this.lastBlankedLine = last;
+          this.lastBlanked = { key: n, last, ownLine };
           n = last;
           lastContent = last;
           continue;
@@ -162,8 +163,13 @@ class UnreadScan {
       else if (this.flowClosed(valueAt, line.end)) continuation = column;
       else return undefined;
     }
-    // The last value of the document ends its root mapping's range: keep it.
-    if (this.lastBlankedLine >= lastContent && this.blanks.length > 0) this.blanks.pop();
+    // The last value of the document ends its root mapping's range: keep it, or at least its last
+    // line when that holds a node of its own (`name: x`, `- x`): the range ends with it all the same.
+    if (this.lastBlanked && this.lastBlanked.last >= lastContent) {
+      const { key, last, ownLine } = this.lastBlanked;
+      const [from] = this.blanks.pop()!;
+      if (ownLine && last > key + 1) this.blanks.push([from, lines[last - 1].end]);
+    }
     return this.blanks;
   }
 
@@ -171,7 +177,7 @@ class UnreadScan {
    * The last line of the value of the key on line `n` (at `column`), if it is written in the
    * subset that surely parses without an error; undefined if it is not, or is empty.
    */
-  private valueLines(n: number, column: number, valueAt: number): number | undefined {
+  private valueLines(n: number, column: number, valueAt: number): { last: number; ownLine: boolean } | undefined {
     const { text, lines } = this;
     const line = lines[n];
     if (UNSAFE_CHAR.test(text.slice(valueAt, line.end))) return undefined;
@@ -183,8 +189,8 @@ class UnreadScan {
       if (last === undefined) return undefined;
       // What follows is shallower or a sibling key (a dash there would become the blanked key's value).
       const next = nextContent(lines, last + 1);
-      if (next === undefined || lines[next].indent < column) return last;
-      return lines[next].indent === column && !isDashAt(text, lines[next].start + column, lines[next].end) ? last : undefined;
+      const followed = next === undefined || lines[next].indent < column || (lines[next].indent === column && !isDashAt(text, lines[next].start + column, lines[next].end));
+      return followed ? { last, ownLine: false } : undefined;
     }
     // The lines below that belong to the value: deeper ones, and a compact sequence at the key's column.
     let last = n;
@@ -197,7 +203,7 @@ class UnreadScan {
     if (last === n) return undefined;
     for (let m = n + 1; m <= last; m++) if (UNSAFE_CHAR.test(text.slice(lines[m].start, lines[m].end))) return undefined;
     const validator = new Validator(text, lines, n + 1, last + 1);
-    return validator.block(column, true) && validator.done() ? last : undefined;
+    return validator.block(column, true) && validator.done() ? { last, ownLine: validator.ownLine === last } : undefined;
   }
 
   private isDash(at: number, end: number): boolean {
@@ -317,6 +323,8 @@ function skip(content: string, at: number): number {
  */
 class Validator {
   private n: number;
+  /** The last line that holds a whole node of its own: `key: value`, `key:` with nothing below, `- value`. */
+  ownLine = -1;
 
   constructor(
     private readonly text: string,
@@ -357,9 +365,11 @@ class Validator {
       if (UNSAFE_CHAR.test(text.slice(line.start, line.end))) return false;
       const at = skip(text, line.start + column + 1);
       if (at === line.end || text.charCodeAt(at) === 0x23) {
-        this.n++;
+        const own = this.n++;
         const next = this.peek();
-        if (next && next.indent > column && !this.block(column, false)) return false;
+        if (next && next.indent > column) {
+          if (!this.block(column, false)) return false;
+        } else this.ownLine = own;
         continue;
       }
       if (isDashAt(text, at, line.end)) return false;
@@ -386,9 +396,11 @@ class Validator {
       keys.add(key[1]);
       const at = skip(text, KEY.lastIndex);
       if (at === line.end || text.charCodeAt(at) === 0x23) {
-        this.n++;
+        const own = this.n++;
         const next = this.peek();
-        if (next && (next.indent > column || (next.indent === column && this.dash(next))) && !this.block(column, true)) return false;
+        if (next && (next.indent > column || (next.indent === column && this.dash(next)))) {
+          if (!this.block(column, true)) return false;
+        } else this.ownLine = own;
         continue;
       }
       if (!this.value(line, at, column)) return false;
@@ -398,7 +410,7 @@ class Validator {
 
   /** An inline value or a block scalar after a key or dash at `column`. */
   private value(line: Line, at: number, column: number): boolean {
-    this.n++;
+    const own = this.n++;
     if (isBlockScalarHeader(this.text, at, line.end)) {
       const last = this.blockScalar(column);
       if (last === undefined) return false;
@@ -406,6 +418,7 @@ class Validator {
       return true;
     }
     if (!isInlineValue(this.text, at, line.end)) return false;
+    this.ownLine = own;
     const next = this.peek();
     return !next || next.indent < column || (next.indent === column && !this.dash(next));
   }

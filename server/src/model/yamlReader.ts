@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, visit, type Alias, type Document, type Node, type YAMLMap, type YAMLSeq, type Scalar } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Alias, type Document, type Node, type YAMLMap, type YAMLSeq, type Scalar } from 'yaml';
 import type { Located, ModelError, PortRef } from './manifest';
 import type { Range, SourceText, Span } from './source';
 
@@ -24,14 +24,29 @@ export class YamlReader {
     return (node ?? undefined) as Node | undefined;
   }
 
-  /** Aliases and anchored nodes in document order, gathered once (Alias.resolve visits the whole document each time). */
+  /** Aliases and anchored nodes in document order, gathered once (Alias.resolve walks the whole document each time). */
   private anchored: Node[] | undefined;
 
   /** What `alias.resolve(doc)` returns: the last node before the alias with its anchor. */
   private aliasTarget(alias: Alias): Node | undefined {
     if (!this.anchored) {
+      // In the order of yaml's visit(), without its bookkeeping of paths: each node, then its items, a pair's key before its value.
       const anchored: Node[] = [];
-      visit(this.doc, { Node: (_key, node) => void ((isAlias(node) || node.anchor) && anchored.push(node)) });
+      const walk = (node: unknown): void => {
+        if (isAlias(node)) anchored.push(node);
+        else if (isScalar(node)) {
+          if (node.anchor) anchored.push(node);
+        } else if (isMap(node) || isSeq(node)) {
+          if (node.anchor) anchored.push(node);
+          for (const item of node.items as unknown[]) {
+            if (isPair(item)) {
+              walk(item.key);
+              walk(item.value);
+            } else walk(item);
+          }
+        }
+      };
+      walk(this.doc.contents);
       this.anchored = anchored;
     }
     let found: Node | undefined;
