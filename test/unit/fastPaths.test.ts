@@ -4,10 +4,14 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
+import { isAlias, parseAllDocuments, visit } from 'yaml';
 import { PortLens } from '../../server/src/analysis/portLens';
 import { ModelCache } from '../../server/src/cache/modelCache';
-import { parseManifests } from '../../server/src/model/parse';
+import { parseManifests, READ_KEYS } from '../../server/src/model/parse';
+import { blankUnreadValues } from '../../server/src/model/unreadValues';
 import { splitDocuments } from '../../server/src/model/prefilter';
+import { SourceText } from '../../server/src/model/source';
+import { YamlReader } from '../../server/src/model/yamlReader';
 import { generateWorkspace } from '../bench/generate';
 
 const full = (uri: string, text: string) => parseManifests(uri, text, { everyDocument: true });
@@ -141,5 +145,291 @@ test('the real charts of the corpus read the same with and without the prefilter
     const uri = URI.file(file).toString();
     const text = readFileSync(file, 'utf8');
     assert.deepEqual(parseManifests(uri, text), full(uri, text), file);
+  }
+});
+
+/** A Deployment whose container holds `containerBody` (indented for a key of the container) and whose pod spec ends with `podTail`. */
+const deployment = (containerBody: string, podTail = '', labels = 'app: web') =>
+  [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: web',
+    '  namespace: shop',
+    '  annotations:',
+    '    note: "keeps # this"',
+    'spec:',
+    '  replicas: 2',
+    '  template:',
+    '    metadata:',
+    `      labels: {${labels}}`,
+    '    spec:',
+    '      containers:',
+    '        - name: web',
+    '          ports:',
+    '            - name: http',
+    '              containerPort: 8080',
+    containerBody,
+    podTail,
+  ]
+    .filter((line) => line !== '')
+    .join('\n') + '\n';
+
+/** Documents with values the readers never look at: blanked (or, where that is not surely safe, parsed as written), always with the result of a full parse. */
+const UNREAD: Record<string, { text: string; blanked: boolean; unread: string }> = {
+  'env, resources, probes, volumes': {
+    blanked: true,
+    unread: 'valueFrom',
+    text: deployment(
+      [
+        '          env:',
+        '            - name: A',
+        '              value: "x: y"',
+        '            - name: B',
+        '              valueFrom:',
+        '                fieldRef: {fieldPath: status.podIP}',
+        '          resources:',
+        '            requests: {cpu: 100m, memory: 128Mi}',
+        '            limits:',
+        '              memory: 1Gi',
+        '          readinessProbe:',
+        '            httpGet: {path: /healthz, port: http}',
+      ].join('\n'),
+      ['      volumes:', '        - name: config', '          configMap:', '            name: web-config'].join('\n'),
+    ),
+  },
+  'block scalars and comments': {
+    blanked: true,
+    unread: 'echo "one"',
+    text: deployment(
+      [
+        '          command: # run it',
+        '            - sh',
+        '            - -c',
+        '            - |',
+        '              echo "one"',
+        '',
+        '              echo two: # not a comment',
+        '          # a comment between',
+        '          args: >-',
+        '            folded',
+        '            text',
+        '          image: registry/web:1  # trailing',
+      ].join('\n'),
+    ),
+  },
+  'flow collections on one line': {
+    blanked: true,
+    unread: '--listen',
+    text: deployment('          args: ["--listen=:8080", \'it\'\'s\', plain words]\n          resources: {limits: {cpu: "1", memory: 1Gi}, requests: {}}\n          tty: true'),
+  },
+  '- env: as the first key of an item': {
+    blanked: true,
+    unread: 'value: "1"',
+    text: deployment('', ['      initContainers:', '        - env:', '          - name: X', '            value: "1"', '          name: init', '          image: busybox', '      dnsPolicy: ClusterFirst'].join('\n')),
+  },
+  'compact sequences at the key column': {
+    blanked: true,
+    unread: 'operator: Exists',
+    text: deployment('', ['      tolerations:', '      - key: a', '        operator: Exists', '      - key: b', '      hostNetwork: false'].join('\n')),
+  },
+  'the last value of the document': {
+    blanked: true,
+    unread: 'emptyDir',
+    text: deployment('', ['      volumes:', '        - name: a', '          emptyDir: {}', '        - name: b', '          secret:', '            secretName: s'].join('\n')),
+  },
+  'the last value of the document ends in a block scalar': {
+    blanked: false,
+    unread: 'note: |',
+    text: deployment('', ['      volumes:', '        - name: a', '          note: |', '            text'].join('\n')),
+  },
+  'CRLF': {
+    blanked: true,
+    unread: 'name: A',
+    text: deployment('          env:\n            - name: A\n              value: b\n          image: x', '      dnsPolicy: Default').replace(/\n/g, '\r\n'),
+  },
+  'an anchor in an unread value, used by read labels': {
+    blanked: false,
+    unread: '&team',
+    text: deployment('          env:\n            - name: A\n              value: *team\n          image: x', '', 'app: web, team: *team').replace('note: "keeps # this"', 'note: &team shop'),
+  },
+  'an alias in an unread value': {
+    blanked: false,
+    unread: 'value: *nowhere',
+    text: deployment('          env:\n            - name: A\n              value: *nowhere\n          image: x'),
+  },
+  'a tab after a key in an unread value': {
+    blanked: false,
+    unread: 'value:\tb',
+    text: deployment('          env:\n            - name: A\n              value:\tb\n          image: x'),
+  },
+  'a tab in the indentation of an unread value': {
+    blanked: false,
+    unread: '\t ',
+    text: deployment('          env:\n            - name: A\n\t             value: b\n          image: x'),
+  },
+  'a flow collection over two lines': {
+    blanked: false,
+    unread: 'args: [a,',
+    text: deployment('          args: [a,\n            b]\n          image: x'),
+  },
+  'a duplicate key in an unread value': {
+    blanked: false,
+    unread: 'name: B',
+    text: deployment('          env:\n            - name: A\n              name: B\n          image: x'),
+  },
+  'equal keys written differently (true, True)': {
+    blanked: false,
+    unread: 'True: b',
+    text: deployment('          nodeSelector:\n            true: a\n            True: b\n          image: x'),
+  },
+  'an invalid escape in an unread value': {
+    blanked: false,
+    unread: '"\\q"',
+    text: deployment('          env:\n            - name: A\n              value: "\\q"\n          image: x'),
+  },
+  'bad indentation in an unread value': {
+    blanked: false,
+    unread: 'value: b',
+    text: deployment('          env:\n            - name: A\n               value: b\n          image: x'),
+  },
+  'a dash after a block scalar at its key column': {
+    blanked: false,
+    unread: '- y',
+    text: deployment('          command: |\n            x\n          - y\n          image: x'),
+  },
+  'a dash after an inline value at its key column': {
+    blanked: false,
+    unread: 'image: x',
+    text: deployment('          image: x\n          - y\n          tty: true'),
+  },
+  'a more-indented leading blank line in a block scalar': {
+    blanked: false,
+    unread: 'command: |',
+    text: deployment('          command: |\n                \n            x\n          image: x'),
+  },
+  'a mapping inside a plain scalar': {
+    blanked: false,
+    unread: 'a: b',
+    text: deployment('          image: a: b\n          tty: true'),
+  },
+  'ports under a key the readers do not read': {
+    blanked: true,
+    unread: 'containerPort: 9',
+    text: deployment('          sidecar:\n            ports:\n              - containerPort: 9\n          image: x'),
+  },
+  'a Service and a NetworkPolicy with labels and annotations': {
+    blanked: true,
+    unread: 'a: "1"',
+    text: [
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata:',
+      '  name: web',
+      '  labels:',
+      '    app: web',
+      '  annotations:',
+      '    a: "1"',
+      'spec:',
+      '  sessionAffinity: None',
+      '  selector: {app: web}',
+      '  ports: [{port: 80, targetPort: http}]',
+      '---',
+      'apiVersion: networking.k8s.io/v1',
+      'kind: NetworkPolicy',
+      'metadata:',
+      '  name: p',
+      '  labels: {a: b}',
+      '  annotations:',
+      '    x: y',
+      'spec:',
+      '  podSelector: {matchLabels: {app: web}}',
+      '  ingress:',
+      '    - ports:',
+      '        - port: 8081',
+    ].join('\n') + '\n',
+  },
+  'a CronJob and a Pod': {
+    blanked: true,
+    unread: 'backoffLimit: 1',
+    text:
+      'apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  schedule: "* * * * *"\n  jobTemplate:\n    spec:\n      backoffLimit: 1\n      template:\n        metadata:\n          labels: {app: c}\n        spec:\n          restartPolicy: Never\n          containers:\n            - name: c\n              ports: [{containerPort: 1}]\n              env:\n                - {name: a, value: b}\n          dnsPolicy: Default\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: {app: p}\n  annotations:\n    a: b\nspec:\n  containers:\n    - name: p\n      env:\n        - name: a\n      ports:\n        - containerPort: 2\n',
+  },
+};
+
+test('values the readers never look at are blanked before parsing, with the result of a full parse', () => {
+  for (const [name, { text, blanked, unread }] of Object.entries(UNREAD)) {
+    const expected = full('file:///u.yaml', text);
+    assert.deepEqual(parseManifests('file:///u.yaml', text), expected, name);
+    assert.deepEqual(parseManifests('file:///u.yaml', text, { keepUnread: true }), expected, name);
+    // What yaml is given: each document blanked where it can be, every offset kept.
+    const parsed = splitDocuments(text)!.map((s) => blankUnreadValues(text, s.start, s.end, READ_KEYS.get(s.kind!)!) ?? text.slice(s.start, s.end)).join('');
+    assert.equal(parsed.length, text.length, name);
+    assert.ok(text.includes(unread), name);
+    // An unread value is blanked where that is surely safe; where it is not, it is parsed as written.
+    assert.equal(!parsed.includes(unread), blanked, `${name}: ${blanked ? 'blanked' : 'left as written'}`);
+  }
+  const model = (name: string) => parseManifests('file:///u.yaml', UNREAD[name].text);
+  assert.equal(model('env, resources, probes, volumes').pods[0].ports[0].containerPort.value, 8080);
+  assert.deepEqual([...model('an anchor in an unread value, used by read labels').pods[0].labels], [['app', 'web'], ['team', 'shop']]);
+  for (const broken of ['a tab in the indentation of an unread value', 'a duplicate key in an unread value', 'equal keys written differently (true, True)', 'an invalid escape in an unread value', 'bad indentation in an unread value', 'a dash after a block scalar at its key column', 'a dash after an inline value at its key column', 'a more-indented leading blank line in a block scalar', 'a mapping inside a plain scalar']) {
+    assert.deepEqual(model(broken).errors.map((e) => e.kind), ['syntax'], broken);
+  }
+  assert.deepEqual(model('ports under a key the readers do not read').pods[0].ports.map((p) => p.containerPort.value), [8080]);
+  assert.equal(model('a CronJob and a Pod').pods.length, 2);
+});
+
+test('seeded random edits of generated manifests read the same with and without the fast paths', (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-edits-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const ws = generateWorkspace(path.join(dir, 'ws'), 120, 11);
+  const texts = ws.files.map((file) => readFileSync(file, 'utf8')).filter((text) => /kind: (Deployment|StatefulSet|CronJob|Pod|Service|NetworkPolicy)/.test(text));
+  let seed = 5;
+  const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
+  const inserts = ['\t', ' ', ': ', '&a ', '*a', '"', "'", '- ', '#', ' #', '{', '[', ']', ',', '|', '>', '"\\q"', 'true: 1', '\r', '?', '!', '%', 'x: y', '\n', '\n  ', '\n- '];
+  let broken = 0;
+  for (let i = 0; i < 400; i++) {
+    let text = pick(texts);
+    if (random() < 0.2) text = text.replace(/\n/g, '\r\n');
+    for (let edits = 1 + Math.floor(random() * 3); edits > 0; edits--) {
+      const lines = text.split('\n');
+      const at = Math.floor(random() * lines.length);
+      const line = lines[at];
+      const column = Math.floor(random() * (line.length + 1));
+      const r = random();
+      if (r < 0.15) lines.splice(at, 0, line);
+      else if (r < 0.25) lines.splice(at, 1);
+      else if (r < 0.35) lines[at] = ' ' + line;
+      else if (r < 0.45) lines[at] = line.replace(/^ /, '');
+      else if (r < 0.6) lines[at] = line.slice(0, column) + line.slice(column + 1);
+      else lines[at] = line.slice(0, column) + pick(inserts) + line.slice(column);
+      text = lines.join('\n');
+    }
+    const expected = full('file:///e.yaml', text);
+    if (expected.errors.length > 0) broken++;
+    assert.deepEqual(parseManifests('file:///e.yaml', text), expected, JSON.stringify(text));
+  }
+  assert.ok(broken > 50 && broken < 400, `some edits break the documents (${broken})`);
+});
+
+test('the reader resolves every alias to the node yaml resolves it to', () => {
+  const texts = [
+    'a: &x 1\nb: *x\nc: &x {k: &y [1, *x]}\nd: *x\ne: *y\n&z f: [*z, &w g, *w]\nh: *nowhere\n? &k [a]\n: *k\n',
+    'x: [&a 1, {b: *a, &a c: *a}, *a]\n',
+    'labels: &l {app: a}\nspec:\n  template:\n    metadata:\n      labels: *l\n  selector: {matchLabels: *l}\n',
+  ];
+  for (const text of texts) {
+    const [doc] = parseAllDocuments(text);
+    const reader = new YamlReader(new SourceText('file:///a.yaml', text), doc, []);
+    let aliases = 0;
+    visit(doc, {
+      Alias: (_key, alias) => {
+        aliases++;
+        const target = alias.resolve(doc);
+        assert.equal(reader.resolve(alias), isAlias(target) ? undefined : target, `${text}: *${alias.source}`);
+      },
+    });
+    assert.ok(aliases >= 2);
   }
 });

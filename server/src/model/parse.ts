@@ -37,8 +37,8 @@ const POD_TEMPLATE_PATH: Record<WorkloadKind, string[]> = {
  * keys there are blanked before parsing: see unreadValues.ts). Mappings read whole (labels,
  * selectors, port entries, everything in a policy's rules) are not listed. Keep in step with the readers.
  */
-const READ_KEYS = new Map<string, ReadKeys>();
-{
+export const READ_KEYS: ReadonlyMap<string, ReadKeys> = (() => {
+  const readKeys = new Map<string, ReadKeys>();
   const keys = (entries: Record<string, string[]>): ReadKeys => new Map(Object.entries(entries).map(([path, read]) => [path, new Set(read)]));
   const objectKeys = ['apiVersion', 'kind', 'metadata', 'spec'];
   const refKeys = ['name', 'namespace'];
@@ -55,11 +55,12 @@ const READ_KEYS = new Map<string, ReadKeys>();
     };
     // The maps on the way to the template hold only the next key of the path.
     for (let i = 0; i < templatePath.length - 1; i++) entries[templatePath.slice(0, i + 1).join('.')] = [templatePath[i + 1]];
-    READ_KEYS.set(kind, keys(entries));
+    readKeys.set(kind, keys(entries));
   }
-  READ_KEYS.set('Service', keys({ '': objectKeys, metadata: refKeys, spec: ['type', 'selector', 'ports'] }));
-  READ_KEYS.set('NetworkPolicy', keys({ '': objectKeys, metadata: refKeys, spec: ['podSelector', 'policyTypes', 'ingress', 'egress'] }));
-}
+  readKeys.set('Service', keys({ '': objectKeys, metadata: refKeys, spec: ['type', 'selector', 'ports'] }));
+  readKeys.set('NetworkPolicy', keys({ '': objectKeys, metadata: refKeys, spec: ['podSelector', 'policyTypes', 'ingress', 'egress'] }));
+  return readKeys;
+})();
 
 const PROTOCOLS: readonly string[] = ['TCP', 'UDP', 'SCTP'];
 const HELM_SOURCE = /^\s*Source:\s*(\S.*?)\s*$/m;

@@ -378,7 +378,7 @@ class Validator {
         if (!this.mapping(at - line.start)) return false;
         continue;
       }
-      if (!this.value(line, at, column)) return false;
+      if (!this.value(line, at, column, true)) return false;
     }
     return true;
   }
@@ -408,8 +408,8 @@ class Validator {
     return true;
   }
 
-  /** An inline value or a block scalar after a key or dash at `column`. */
-  private value(line: Line, at: number, column: number): boolean {
+  /** An inline value or a block scalar after a key or (`item`) a dash at `column`. */
+  private value(line: Line, at: number, column: number, item = false): boolean {
     const own = this.n++;
     if (isBlockScalarHeader(this.text, at, line.end)) {
       const last = this.blockScalar(column);
@@ -420,7 +420,8 @@ class Validator {
     if (!isInlineValue(this.text, at, line.end)) return false;
     this.ownLine = own;
     const next = this.peek();
-    return !next || next.indent < column || (next.indent === column && !this.dash(next));
+    // Deeper lines would continue the value; after a key, a dash at its column would be an error.
+    return !next || next.indent < column || (next.indent === column && (item || !this.dash(next)));
   }
 
   /**
