@@ -36,6 +36,7 @@ interface Result {
   planted: number;
   readFloorMs: number;
   parseFloorMs: number;
+  parseBrowserFloorMs: number;
   prefilterMs: number;
   coldMs: number;
   coldRssMb: number;
@@ -137,7 +138,7 @@ function allPlantedPublished(client: BenchClient, ws: GeneratedWorkspace): boole
   return true;
 }
 
-function runFloor(mode: 'read' | 'parse' | 'prefilter', root: string): number {
+function runFloor(mode: 'read' | 'parse' | 'parse-browser' | 'prefilter', root: string): number {
   const out = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'floor.ts'), mode, root], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20 });
   if (out.status !== 0) throw new Error(`floor ${mode} failed: ${out.stderr}`);
   return JSON.parse(out.stdout).ms;
@@ -171,6 +172,8 @@ async function bench(files: number): Promise<Result> {
     log(`  read floor ${fmt(result.readFloorMs)} ms`);
     result.parseFloorMs = runFloor('parse', root);
     log(`  parseAllDocuments floor ${fmt(result.parseFloorMs)} ms`);
+    result.parseBrowserFloorMs = runFloor('parse-browser', root);
+    log(`  parseAllDocuments floor, yaml's browser build ${fmt(result.parseBrowserFloorMs)} ms`);
     result.prefilterMs = runFloor('prefilter', root);
     log(`  read + parseManifests (prefilter) on one thread ${fmt(result.prefilterMs)} ms`);
 
@@ -283,7 +286,8 @@ function report(results: Record<number, Result>, sizes: number[]): string {
     ['planted mistakes', (r) => String(r.planted)],
     ['floor: read only (ms)', (r) => fmt(r.readFloorMs)],
     ['floor: yaml.parseAllDocuments (ms)', (r) => fmt(r.parseFloorMs)],
-    ['for comparison: read + prefiltered parse on one thread, no index (ms)', (r) => fmt(r.prefilterMs)],
+    ["for comparison: the same with yaml's browser build, which the bundles use (ms)", (r) => fmt(r.parseBrowserFloorMs)],
+    ["for comparison: read + prefiltered, blanked parse on one thread, yaml's Node build, no index (ms)", (r) => fmt(r.prefilterMs)],
     ['server: cold index → every planted mistake published (ms)', (r) => fmt(r.coldMs)],
     ['server: warm start from its cache (ms)', (r) => fmt(r.warmMs)],
     ['edit → publish p50 / p95 / max (ms)', (r) => `${fmt(r.editP50)} / ${fmt(r.editP95)} / ${fmt(r.editMax)}`],
@@ -296,6 +300,7 @@ function report(results: Record<number, Result>, sizes: number[]): string {
 
   const targets: Target[] = [
     { what: `cold index / parseAllDocuments floor (${large})`, value: (r) => r[large].coldMs / r[large].parseFloorMs, limit: 0.15, unit: '×' },
+    { what: `for comparison: cold index / the same floor with yaml's browser build (${large})`, value: (r) => r[large].coldMs / r[large].parseBrowserFloorMs, limit: 0.15, unit: '×' },
     { what: `warm start / read-only floor (${large})`, value: (r) => r[large].warmMs / r[large].readFloorMs, limit: 3, unit: '×' },
     { what: `edit → publish p95 (${large})`, value: (r) => r[large].editP95, limit: 50, unit: 'ms' },
     { what: `peak RSS (${large})`, value: (r) => r[large].peakRssMb, limit: 300, unit: 'MB' },
