@@ -114,7 +114,8 @@ function blankedPiece(text: string, slices: DocumentSlice[], i: number, j: numbe
     if (documentText !== undefined) blanked = true;
     piece += documentText ?? text.slice(start, end);
   }
-  return blanked ? piece : undefined;
+  // Every offset must stay: the slices are contiguous and blanking keeps lengths.
+  return blanked && piece.length === slices[j].end - slices[i].start ? piece : undefined;
 }
 
 /**
