@@ -116,13 +116,15 @@ test('an unreadable folder is skipped with its reason; the rest is read', async 
   } catch {
     // permissions hold
   }
-  const realReaddir = fsModule.promises.readdir;
+  // The module object itself (a namespace import is a read-only view of it).
+  const nodeFs = require('node:fs') as { readdirSync: typeof fsModule.readdirSync };
+  const realReaddir = nodeFs.readdirSync;
   if (!blocked) {
-    // As root, mode 000 does not stop reading: inject the same fault the system would raise.
-    t.diagnostic('running as root: EACCES injected into readdir');
-    fsModule.promises.readdir = (async (p: fsModule.PathLike, options?: unknown) => {
+    // As root, mode 000 does not stop reading: inject the same fault the system would raise (the scan lists folders synchronously).
+    t.diagnostic('running as root: EACCES injected into readdirSync');
+    nodeFs.readdirSync = ((p: fsModule.PathLike, options?: unknown) => {
       if (path.resolve(String(p)) === locked) throw Object.assign(new Error(`EACCES: permission denied, scandir '${locked}'`), { code: 'EACCES' });
-      return (realReaddir as (p: fsModule.PathLike, o?: unknown) => Promise<unknown>)(p, options);
+      return (realReaddir as (p: fsModule.PathLike, o?: unknown) => unknown)(p, options);
     }) as typeof realReaddir;
   }
   try {
@@ -130,7 +132,7 @@ test('an unreadable folder is skipped with its reason; the rest is read', async 
     assert.deepEqual(scan.files, [path.join(dir, 'ok.yaml')]);
     assert.deepEqual(reasons(scan.skipped, dir), ['locked: EACCES']);
   } finally {
-    fsModule.promises.readdir = realReaddir;
+    nodeFs.readdirSync = realReaddir;
     chmodSync(locked, 0o755);
   }
 });

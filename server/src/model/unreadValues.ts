@@ -19,6 +19,7 @@ const FLOW_PLAIN = /[A-Za-z0-9_./=+~$()^]|-(?=[A-Za-z0-9_./=+~$()^-])/y;
 const FLOW_PLAIN_REST = /[^,[\]{}:#"'\s]*(?: [^,[\]{}:#"'\s]+)*/y;
 const FLOW_DOUBLE = /"(?:[^"\\]|\\[\\"/ntr0abefv ])*"/y;
 const FLOW_SINGLE = /'(?:[^']|'')*'/y;
+const MAX_DEPTH = 64;
 const FLOW_KEY = /([A-Za-z_][A-Za-z0-9_./-]*): /y;
 
 interface Line {
@@ -323,6 +324,7 @@ function skip(content: string, at: number): number {
  */
 class Validator {
   private n: number;
+  private depth = 0;
   /** The last line that holds a whole node of its own: `key: value`, `key:` with nothing below, `- value`. */
   ownLine = -1;
 
@@ -354,9 +356,13 @@ class Validator {
   /** The node below a key at `parent` (or a dash): deeper, or a compact sequence at the key's column. */
   block(parent: number, compact: boolean): boolean {
     const line = this.peek();
-    if (!line || UNSAFE_CHAR.test(this.text.slice(line.start, line.end))) return false;
-    if (line.indent > parent) return this.dash(line) ? this.sequence(line.indent) : this.mapping(line.indent);
-    return compact && line.indent === parent && this.dash(line) && this.sequence(parent);
+    // Nesting deeper than manifests go is left to the parser (and keeps this recursion short).
+    if (!line || ++this.depth > MAX_DEPTH || UNSAFE_CHAR.test(this.text.slice(line.start, line.end))) return false;
+    let valid = false;
+    if (line.indent > parent) valid = this.dash(line) ? this.sequence(line.indent) : this.mapping(line.indent);
+    else valid = compact && line.indent === parent && this.dash(line) && this.sequence(parent);
+    this.depth--;
+    return valid;
   }
 
   private sequence(column: number): boolean {
