@@ -433,3 +433,31 @@ test('the reader resolves every alias to the node yaml resolves it to', () => {
     assert.ok(aliases >= 2);
   }
 });
+
+test('the alias-bomb check converts only documents whose aliases could reach the limit, and says what converting says', () => {
+  const head = 'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  selector: &sel {app: a}\n  ports: [{port: 1}]\n';
+  const aliases = (n: number) => head + 'x:\n' + '  - *sel\n'.repeat(n);
+  const documents = [
+    aliases(1),
+    aliases(98),
+    aliases(99),
+    aliases(100),
+    aliases(101),
+    head + 'x: *nowhere\n',
+    'apiVersion: v1\nkind: Service\nmetadata: {name: *n}\nspec: {a: &n x}\n',
+    'apiVersion: v1\nkind: Service\nmetadata: &m {name: *m}\n',
+    'apiVersion: v1\nkind: Service\nmetadata: {name: s}\na: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n',
+    'apiVersion: v1\nkind: Service\nmetadata: {name: s}\n&k key: v\nother: *k\ne: &e []\nf: [*e, *e]\n',
+  ];
+  for (const text of documents) {
+    const [doc] = parseAllDocuments(text);
+    let tooFar = false;
+    try {
+      doc.toJS({ maxAliasCount: 100, mapAsMap: true });
+    } catch (error) {
+      tooFar = error instanceof ReferenceError && /alias/i.test(error.message);
+    }
+    const reported = parseManifests('file:///a.yaml', text).errors.some((e) => e.message.startsWith('Too many aliases'));
+    assert.equal(reported, tooFar, text);
+  }
+});

@@ -1,4 +1,4 @@
-import { isMap, isScalar, parseAllDocuments, visit, type Document, type Node, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
 import { YamlReader } from './yamlReader';
 import { isReadKind, isSkippableDocument, splitDocuments, type DocumentSlice } from './prefilter';
 import { SourceText, type Position, type Span } from './source';
@@ -187,16 +187,38 @@ function documentStarts(text: string): number[] {
 /** The `yaml` library's own limit on alias expansion (its default), applied to every document with aliases. */
 const MAX_ALIAS_COUNT = 100;
 
+/**
+ * 'bounded' when following the document's aliases surely stays within the limit, so converting it
+ * to find out can be spared: each alias names an anchor set before it, none lies inside an
+ * anchored node (so an anchor expands to itself alone), and there are no more aliases than the
+ * limit. 'unknown' otherwise (an alias that names nothing fails the conversion too).
+ * Exactly what converting says in those cases: a test compares both.
+ */
+function aliasesOf(doc: Document.Parsed): 'none' | 'bounded' | 'unknown' {
+  let aliases = 0;
+  let bounded = true;
+  const anchors = new Set<string>();
+  // In document order (a node, then its items, a pair's key before its value), without recursion.
+  const stack: Array<[unknown, boolean]> = [[doc.contents, false]];
+  while (stack.length > 0) {
+    const [node, inAnchored] = stack.pop()!;
+    if (isAlias(node)) {
+      aliases++;
+      if (inAnchored || !anchors.has(node.source)) bounded = false;
+    } else if (isPair(node)) {
+      stack.push([node.value, inAnchored], [node.key, inAnchored]);
+    } else if (isScalar(node) || isMap(node) || isSeq(node)) {
+      if (node.anchor) anchors.add(node.anchor);
+      if (!isScalar(node)) for (let i = node.items.length - 1; i >= 0; i--) stack.push([node.items[i], inAnchored || !!node.anchor]);
+    }
+  }
+  // yaml counts an anchor once for itself and once per alias, against the limit.
+  return aliases === 0 ? 'none' : bounded && aliases < MAX_ALIAS_COUNT ? 'bounded' : 'unknown';
+}
+
 /** Would following the document's aliases multiply its size past the limit (billion laughs)? */
 function expandsTooFar(doc: Document.Parsed): boolean {
-  let aliases = false;
-  visit(doc, {
-    Alias() {
-      aliases = true;
-      return visit.BREAK;
-    },
-  });
-  if (!aliases) return false;
+  if (aliasesOf(doc) !== 'unknown') return false;
   try {
     doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT, mapAsMap: true }); // Maps: no warning about collection keys
     return false;
