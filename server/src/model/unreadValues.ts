@@ -19,6 +19,7 @@ const FLOW_PLAIN = /[A-Za-z0-9_./=+~$()^]|-(?=[A-Za-z0-9_./=+~$()^-])/y;
 const FLOW_PLAIN_REST = /[^,[\]{}:#"'\s]*(?: [^,[\]{}:#"'\s]+)*/y;
 const FLOW_DOUBLE = /"(?:[^"\\]|\\[\\"/ntr0abefv ])*"/y;
 const FLOW_SINGLE = /'(?:[^']|'')*'/y;
+/** Deeper nesting in a value is left to the parser (and keeps the validator's recursion short). */
 const MAX_DEPTH = 64;
 const FLOW_KEY = /([A-Za-z_][A-Za-z0-9_./-]*): /y;
 
@@ -40,8 +41,9 @@ interface Line {
  * be blanked. Only values written in a plain subset of YAML that yaml surely reads without an error
  * are blanked (plain keys, single-line scalars and flow collections, block scalars, consistent
  * indentation, no tabs, anchors, aliases, tags or duplicate keys), so blanking never hides an
- * error; the value that ends the document is kept, so the root mapping keeps its range. A
- * document whose structure the scan cannot follow is left as it is.
+ * error. Of the value that ends the document, its last line is kept (all of it, unless that line
+ * holds a node of its own), so the root mapping keeps its range. A document whose structure the
+ * scan cannot follow is left as it is.
  */
 export function blankUnreadValues(text: string, start: number, end: number, readKeys: ReadKeys): string | undefined {
   const lines = splitLines(text, start, end);
@@ -356,7 +358,6 @@ class Validator {
   /** The node below a key at `parent` (or a dash): deeper, or a compact sequence at the key's column. */
   block(parent: number, compact: boolean): boolean {
     const line = this.peek();
-    // Nesting deeper than manifests go is left to the parser (and keeps this recursion short).
     if (!line || ++this.depth > MAX_DEPTH || UNSAFE_CHAR.test(this.text.slice(line.start, line.end))) return false;
     let valid = false;
     if (line.indent > parent) valid = this.dash(line) ? this.sequence(line.indent) : this.mapping(line.indent);
