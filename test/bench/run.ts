@@ -4,26 +4,16 @@
  * the language server over stdio (cold index, warm start from its cache, edit → publish latency,
  * peak RSS) and the CLI; prints the ratios against the targets and writes docs/benchmarks.md.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
-import {
-  createProtocolConnection,
-  DidChangeTextDocumentNotification,
-  DidOpenTextDocumentNotification,
-  InitializedNotification,
-  InitializeRequest,
-  PublishDiagnosticsNotification,
-  type Diagnostic,
-  type ProtocolConnection,
-} from 'vscode-languageserver-protocol';
+import { DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, type ClientCapabilities, type Diagnostic } from 'vscode-languageserver-protocol';
 import { URI } from 'vscode-uri';
+import { TestClient } from '../protocol/lspClient';
 import { generateWorkspace, type GeneratedWorkspace, type Planted } from './generate';
 
 const ROOT = path.resolve(__dirname, '../..');
-const SERVER = path.join(ROOT, 'dist/server.js');
 const CLI = path.join(ROOT, 'dist/cli.js');
 const SIZES = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const EDITS = 200;
@@ -52,86 +42,15 @@ interface Result {
   cliWarmMs: number;
 }
 
-/** An LSP client over stdio that records diagnostics and wakes waiters on every notification. */
-class BenchClient {
-  readonly connection: ProtocolConnection;
-  readonly diagnostics = new Map<string, Diagnostic[]>();
-  ready = false;
-  readonly logs: string[] = [];
-  private readonly child: ChildProcess;
-  private waiters: Array<() => void> = [];
-
-  constructor() {
-    this.child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    this.connection = createProtocolConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
-    this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
-      this.diagnostics.set(p.uri, p.diagnostics);
-      this.wake();
-    });
-    this.connection.onNotification('portLens/status', (p: { state: string }) => {
-      if (p.state === 'ready') this.ready = true;
-      this.wake();
-    });
-    this.connection.onNotification('window/logMessage', (p: { message: string }) => void this.logs.push(p.message));
-    this.connection.onRequest('workspace/configuration', () => [{}]);
-    this.connection.onRequest('client/registerCapability', () => null);
-    this.connection.onRequest('window/workDoneProgress/create', () => null);
-    this.connection.listen();
-  }
-
-  async initialize(root: string, cacheFolder: string): Promise<void> {
-    const uri = URI.file(root).toString();
-    await this.connection.sendRequest(InitializeRequest.type, {
-      processId: process.pid,
-      rootUri: uri,
-      workspaceFolders: [{ uri, name: 'bench' }],
-      capabilities: { workspace: { configuration: true }, window: { workDoneProgress: true } },
-      initializationOptions: { cacheFolder },
-    });
-    await this.connection.sendNotification(InitializedNotification.type, {});
-  }
-
-  until(check: () => boolean, what: string): Promise<void> {
-    if (check()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}\n${this.logs.join('\n')}`)), TIMEOUT_MS);
-      const test = () => {
-        if (check()) {
-          clearTimeout(timer);
-          resolve();
-        } else this.waiters.push(test);
-      };
-      this.waiters.push(test);
-    });
-  }
-
-  /** Peak resident set size of the server process so far (VmHWM), in MB. */
-  peakRssMb(): number {
-    const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
-    return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024;
-  }
-
-  private wake(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    waiters.forEach((w) => w());
-  }
-
-  async stop(): Promise<void> {
-    await this.connection.sendRequest('shutdown').catch(() => undefined);
-    await this.connection.sendNotification('exit').catch(() => undefined);
-    this.connection.dispose();
-    this.child.kill();
-  }
-}
-
+/** What an editor would announce, less what the benchmark does not measure. */
+const BENCH_CAPABILITIES: ClientCapabilities = { workspace: { configuration: true }, window: { workDoneProgress: true } };
 const uriOf = (file: string) => URI.file(file).toString();
 const isProblem = (d: Diagnostic) => d.severity !== undefined && d.severity <= 2;
-const hasPlanted = (client: BenchClient, p: Planted) =>
+const hasPlanted = (client: TestClient, p: Planted) =>
   (client.diagnostics.get(uriOf(p.file)) ?? []).some((d) => isProblem(d) && d.code === p.code && d.range.start.line === p.line);
 
 /** Every planted mistake is published, and no other warning or error. */
-function allPlantedPublished(client: BenchClient, ws: GeneratedWorkspace): boolean {
+function allPlantedPublished(client: TestClient, ws: GeneratedWorkspace): boolean {
   if (!client.ready || !ws.planted.every((p) => hasPlanted(client, p))) return false;
   const problems = [...client.diagnostics.values()].reduce((n, ds) => n + ds.filter(isProblem).length, 0);
   if (problems !== ws.planted.length) throw new Error(`${problems} warnings and errors published, ${ws.planted.length} planted`);
@@ -179,8 +98,8 @@ async function bench(files: number): Promise<Result> {
 
     // Cold: an empty cache folder.
     let started = performance.now();
-    const cold = new BenchClient();
-    await cold.initialize(root, cacheFolder);
+    const cold = new TestClient({ timeoutMs: TIMEOUT_MS });
+    await cold.initialize(root, BENCH_CAPABILITIES, { cacheFolder });
     await cold.until(() => allPlantedPublished(cold, ws), 'every planted mistake (cold)');
     result.coldMs = performance.now() - started;
     result.coldRssMb = cold.peakRssMb();
@@ -194,8 +113,8 @@ async function bench(files: number): Promise<Result> {
     await waitFor(() => existsSync(cacheFolder) && readdirSync(cacheFolder).some((f) => f.endsWith('.bin')));
 
     started = performance.now();
-    const warm = new BenchClient();
-    await warm.initialize(root, cacheFolder);
+    const warm = new TestClient({ timeoutMs: TIMEOUT_MS });
+    await warm.initialize(root, BENCH_CAPABILITIES, { cacheFolder });
     await warm.until(() => allPlantedPublished(warm, ws), 'every planted mistake (warm)');
     result.warmMs = performance.now() - started;
     result.warmRssMb = warm.peakRssMb();
@@ -212,7 +131,7 @@ async function bench(files: number): Promise<Result> {
 }
 
 /** Fixes and re-breaks planted ports in open documents, then renames a port many policies use. */
-async function editLatencies(client: BenchClient, ws: GeneratedWorkspace) {
+async function editLatencies(client: TestClient, ws: GeneratedWorkspace) {
   const targets = ws.planted.filter((p) => p.wrong !== p.right).slice(0, EDITS / 2);
   const versions = new Map<string, number>();
   const open = async (file: string) => {

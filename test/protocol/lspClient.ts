@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import {
@@ -24,10 +25,14 @@ export class TestClient {
   readonly logs: string[] = [];
   private readonly child: ChildProcess;
   private waiters: Array<() => void> = [];
+  private readonly timeoutMs: number;
   settings: unknown = {};
 
-  constructor() {
+  /** `timeoutMs`: how long `until` waits (the benchmark's big workspaces need longer). */
+  constructor(options: { timeoutMs?: number } = {}) {
+    this.timeoutMs = options.timeoutMs ?? 20000;
     this.child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stderr!.on('data', (chunk: Buffer) => this.logs.push(`stderr: ${chunk}`));
     this.connection = createProtocolConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
       this.diagnostics.set(p.uri, p.diagnostics);
@@ -51,14 +56,14 @@ export class TestClient {
     const uri = `file://${rootPath}`;
     await this.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: uri, workspaceFolders: [{ uri, name: 'ws' }], capabilities, initializationOptions });
     await this.connection.sendNotification(InitializedNotification.type, {});
-    await this.until(() => this.status.some((s) => s.state === 'ready'));
+    await this.until(() => this.ready, 'the server to be ready');
   }
 
   /** Waits until `check` holds, re-testing on every notification; fails after a generous limit. */
   until(check: () => boolean, what = 'condition'): Promise<void> {
     if (check()) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; logs:\n${this.logs.join('\n')}`)), 20000);
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; logs:\n${this.logs.join('\n')}`)), this.timeoutMs);
       const test = () => {
         if (check()) {
           clearTimeout(timer);
@@ -67,6 +72,16 @@ export class TestClient {
       };
       this.waiters.push(test);
     });
+  }
+
+  get ready(): boolean {
+    return this.status.some((s) => s.state === 'ready');
+  }
+
+  /** Peak resident set size of the server process so far (VmHWM), in MB. */
+  peakRssMb(): number {
+    const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+    return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024;
   }
 
   private wake(): void {
