@@ -9,8 +9,8 @@ import { formatJson, formatText } from './cli/report';
 import { EXPLAIN_ARGS, EXPLAIN_USAGE, ExplainUsageError, explainOptionsOf, runExplain } from './cli/explain';
 import { formatSarif } from './cli/sarif';
 import { readManifestText, scanPaths } from './files';
+import { loadModels } from './scan/loadModels';
 import { defaultCacheFolder, ModelCache } from './cache/modelCache';
-import type { FileModel } from './model/manifest';
 import { ChartRenderer, DEFAULT_HELM_OPTIONS, type HelmOptions } from './helm/chartRenderer';
 
 declare const PACKAGE_VERSION: string | undefined;
@@ -127,23 +127,9 @@ async function load(paths: string[], lens: PortLens, useCache: boolean): Promise
   const scan = await scanPaths(paths);
   const notes = scan.skipped.map((s) => `skipped ${s.path}: ${s.reason}`);
   const cache = useCache ? await ModelCache.open(defaultCacheFolder(), paths.map((p) => path.resolve(p))) : ModelCache.none();
-  const models: FileModel[] = [];
-  for (const file of scan.files) {
-    const absolute = path.resolve(file);
-    const uri = URI.file(absolute).toString();
-    let read;
-    try {
-      read = await readManifestText(absolute);
-    } catch (error) {
-      notes.push(`skipped ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-      continue;
-    }
-    if ('error' in read) {
-      notes.push(`skipped ${file}: ${read.error}`);
-      continue;
-    }
-    models.push(cache.model(uri, read.text));
-  }
+  // Notes name a file as the scan found it, relative when the path given was.
+  const given = new Map(scan.files.map((file) => [path.resolve(file), file]));
+  const models = await loadModels([...given.keys()], { cache, skipped: (file, reason) => notes.push(`skipped ${given.get(file)}: ${reason}`) });
   lens.load(models);
   await cache.save().catch((error: Error) => notes.push(`the cache could not be written: ${error.message}`));
   return { charts: scan.charts, notes };
