@@ -112,7 +112,7 @@ async function analyse(options: CheckOptions): Promise<Loaded> {
   } else if (charts.length > 0) {
     notes.push(`${charts.length} Helm chart${charts.length === 1 ? '' : 's'} not rendered (--no-helm)`);
   }
-  const findings = renderer.rendered.adjust(lens.allFindings(), lens.index);
+  const findings = renderer.rendered.adjust(lens.allFindings(), lens);
   return { lens, findings, roots: options.paths.map((p) => path.resolve(p)), notes };
 }
 

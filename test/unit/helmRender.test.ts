@@ -1,6 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
@@ -24,7 +25,7 @@ async function render(dir: string, opts = options(), overlays = new Map<string, 
   const lens = new PortLens();
   const renderer = new ChartRenderer(lens);
   const outcome = await renderer.render(dir, opts, new Set(), overlays);
-  const findings = renderer.rendered.adjust(lens.allFindings(), lens.index);
+  const findings = renderer.rendered.adjust(lens.allFindings(), lens);
   return { outcome, findings, lens, renderer };
 }
 
@@ -239,4 +240,22 @@ test('the scheduler runs one render per burst of changes, and a newer change abo
   scheduler.cancelAll();
   assert.equal(runs[1].signal.aborted, true);
   release();
+});
+
+test('a packaged subchart (charts/*.tgz) renders with its parent; its findings sit on Chart.yaml, named, with no edit', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-parent-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(path.join(dir, 'charts'));
+  writeFileSync(path.join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: parent\nversion: 1.0.0\ndependencies:\n  - name: gitlab-ssh\n    version: 0.1.0\n');
+  const packaged = spawnSync(HELM, ['package', path.join(ROOT, 'test/fixtures/charts/gitlab-ssh'), '--destination', path.join(dir, 'charts')], { env: { PATH: process.env.PATH, HOME: dir }, encoding: 'utf8' });
+  assert.equal(packaged.status, 0, packaged.stderr);
+  const { outcome, findings } = await render(dir);
+  assert.equal(outcome, 'rendered');
+  const problems = findings.filter(isProblem);
+  assert.equal(problems.length, 4);
+  for (const finding of problems) {
+    assert.equal(fileOf(finding), path.join(dir, 'Chart.yaml'));
+    assert.match(finding.message, /^NetworkPolicy default\/release-gitlab-\w+, rendered from parent\/charts\/gitlab-ssh\/templates\/networkpolicy\.yaml, which is not in the workspace \(a packaged subchart\): Port 10022\/TCP/);
+    assert.deepEqual(finding.fixes, []);
+  }
 });

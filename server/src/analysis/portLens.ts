@@ -1,4 +1,4 @@
-import type { FileModel, LabelSelector, NetworkPolicy, Service } from '../model/manifest';
+import type { FileModel, LabelSelector, NetworkPolicy, ObjectRef, Service } from '../model/manifest';
 import { selectorMatches } from './selectors';
 import { parseManifests } from '../model/parse';
 import { checkPolicy } from './checkPolicy';
@@ -21,6 +21,7 @@ export type SeverityOverrides = Partial<Record<RuleCode, SeverityOverride>>;
 export class PortLens {
   readonly index = new WorkspaceIndex();
   private readonly objectFindings = new Map<NetworkPolicy | Service, Finding[]>();
+  private readonly owners = new WeakMap<Finding, ObjectRef>();
   private readonly fileErrors = new Map<string, Finding[]>();
   /** Policies with egress peers picked by namespace labels: their findings depend on other namespaces. */
   private readonly crossNamespace = new Set<NetworkPolicy>();
@@ -74,7 +75,13 @@ export class PortLens {
     const findings = 'podSelector' in object ? checkPolicy(this.index, object) : checkService(this.index, object);
     const before = this.objectFindings.get(object);
     this.objectFindings.set(object, findings);
+    for (const finding of findings) this.owners.set(finding, object.ref);
     return !before || JSON.stringify(before) !== JSON.stringify(findings);
+  }
+
+  /** The policy or Service a finding was reported for (structure and file findings have none). */
+  ownerOf(finding: Finding): ObjectRef | undefined {
+    return this.owners.get(finding);
   }
 
   findings(uri: string): Finding[] {

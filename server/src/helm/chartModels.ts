@@ -52,7 +52,8 @@ export function projectRender(chart: Chart, output: string, namespace: string, r
     models.push(remapModel(parseManifests(uri, projection.text), projection, namespace));
   }
   const chartUri = chartFileUri(chart);
-  const rest = parseManifests(chartUri, elsewhere.map((d) => d.lines.join('\n')).join('\n---\n'));
+  // Each document after its own `---`, so that its `# Source:` comment stays with it.
+  const rest = parseManifests(chartUri, elsewhere.map((d) => `---\n${d.lines.join('\n')}`).join('\n'));
   models.push(remapModel(rest, undefined, namespace));
   return { models, projections };
 }

@@ -1,7 +1,8 @@
 import type { Finding, Fix, TextEdit } from '../analysis/findings';
-import type { WorkspaceIndex } from '../analysis/workspaceIndex';
+import type { PortLens } from '../analysis/portLens';
+import type { ObjectRef } from '../model/manifest';
 import { containsPosition, type Position } from '../model/source';
-import type { Chart } from './chartModels';
+import { chartFileUri, type Chart } from './chartModels';
 import type { TemplateProjection } from './templateProjection';
 import { valueLocation, valuesPathOf, valuesUses, type ValuesFile } from './valuesKeys';
 
@@ -25,10 +26,13 @@ export interface RenderedChart {
 export class RenderedCharts {
   private readonly byDir = new Map<string, RenderedChart>();
   private readonly byUri = new Map<string, RenderedChart>();
+  /** Chart.yaml of each rendered chart: holds what came from templates outside the chart folder. */
+  private readonly byChartFile = new Map<string, RenderedChart>();
 
   set(rendered: RenderedChart): void {
     this.delete(rendered.chart.dir);
     this.byDir.set(rendered.chart.dir, rendered);
+    this.byChartFile.set(chartFileUri(rendered.chart), rendered);
     for (const uri of rendered.projections.keys()) this.byUri.set(uri, rendered);
   }
 
@@ -36,6 +40,7 @@ export class RenderedCharts {
     const old = this.byDir.get(dir);
     if (!old) return;
     this.byDir.delete(dir);
+    this.byChartFile.delete(chartFileUri(old.chart));
     for (const uri of old.projections.keys()) this.byUri.delete(uri);
   }
 
@@ -43,12 +48,14 @@ export class RenderedCharts {
     return this.byDir.get(dir);
   }
 
-  adjust(findings: Finding[], index: WorkspaceIndex): Finding[] {
+  adjust(findings: Finding[], lens: PortLens): Finding[] {
     return findings.map((finding) => {
       const fixes = finding.fixes.map((fix) => this.retarget(fix)).filter((f): f is Fix => f !== undefined);
       const rendered = this.byUri.get(finding.uri);
-      const related = rendered ? [...finding.related, ...renderedAs(finding, rendered, index)] : finding.related;
-      return fixes.length === finding.fixes.length && related === finding.related ? finding : { ...finding, fixes, related };
+      const related = rendered ? [...finding.related, ...renderedAs(finding, rendered, lens)] : finding.related;
+      const outside = this.byChartFile.has(finding.uri) && finding.code !== 'helm-render-failed';
+      const message = outside ? `${sourceOf(finding, lens)}, which is not in the workspace (a packaged subchart): ${finding.message}` : finding.message;
+      return fixes.length === finding.fixes.length && related === finding.related && !outside ? finding : { ...finding, message, fixes, related };
     });
   }
 
@@ -67,6 +74,8 @@ export class RenderedCharts {
   private retarget(fix: Fix): Fix | undefined {
     const edits: TextEdit[] = [];
     for (const edit of fix.edits) {
+      // Objects from templates outside the chart folder have no text here to edit.
+      if (this.byChartFile.has(edit.uri)) return undefined;
       const rendered = this.byUri.get(edit.uri);
       if (!rendered) {
         edits.push(edit);
@@ -91,13 +100,25 @@ function editOfValue(action: string, newText: string, rendered: RenderedChart): 
   return location ? { uri: location.uri, range: location.range, newText } : undefined;
 }
 
-function renderedAs(finding: Finding, rendered: RenderedChart, index: WorkspaceIndex) {
-  const model = index.file(finding.uri);
+/** The object a finding is about: the one it was reported for, or the one around its range. */
+function objectOf(finding: Finding, lens: PortLens): ObjectRef | undefined {
+  const owner = lens.ownerOf(finding);
+  if (owner) return owner;
+  const model = lens.index.file(finding.uri);
   const objects = model ? [...model.policies, ...model.services, ...model.pods] : [];
-  const object = objects.find((o) => containsPosition(o.ref.range, finding.range.start));
-  if (!object) return [];
-  const { kind, name, namespace } = object.ref;
-  return [{ uri: finding.uri, range: object.ref.nameRange, message: `rendered as ${kind} ${namespace}/${name} by helm template ${rendered.release} --namespace ${rendered.namespace}` }];
+  return objects.find((o) => containsPosition(o.ref.range, finding.range.start))?.ref;
+}
+
+function renderedAs(finding: Finding, rendered: RenderedChart, lens: PortLens) {
+  const ref = objectOf(finding, lens);
+  if (!ref) return [];
+  return [{ uri: finding.uri, range: ref.nameRange, message: `rendered as ${ref.kind} ${ref.namespace}/${ref.name} by helm template ${rendered.release} --namespace ${rendered.namespace}` }];
+}
+
+function sourceOf(finding: Finding, lens: PortLens): string {
+  const ref = lens.ownerOf(finding);
+  const what = ref ? `${ref.kind} ${ref.namespace}/${ref.name}` : 'An object';
+  return ref?.helmSource ? `${what}, rendered from ${ref.helmSource}` : what;
 }
 
 const fileName = (uri: string) => decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1));

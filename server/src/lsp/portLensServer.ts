@@ -367,7 +367,7 @@ export class PortLensServer {
   /** What is published for a file: fixes retargeted to templates or values, severities as configured. */
   private findingsOf(uri: string) {
     if (!this.settings.enable) return [];
-    return applySeverity(this.renderer.rendered.adjust(this.lens.findings(uri), this.lens.index), this.settings.severity);
+    return applySeverity(this.renderer.rendered.adjust(this.lens.findings(uri), this.lens), this.settings.severity);
   }
 
   private status(state: 'indexing' | 'ready', done = 0, total = 0): void {
