@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { URI } from 'vscode-uri';
 import { applyEdits, preferredEdits } from './analysis/applyFixes';
-import { isProblem, type Finding } from './analysis/findings';
+import { compareFindings, isProblem, type Finding } from './analysis/findings';
 import { PortLens } from './analysis/portLens';
 import { formatJson, formatText } from './cli/report';
 import { EXPLAIN_ARGS, EXPLAIN_USAGE, ExplainUsageError, explainOptionsOf, runExplain } from './cli/explain';
@@ -108,11 +108,11 @@ async function analyse(options: CheckOptions): Promise<Loaded> {
   const { charts, notes } = await load(options.paths, lens, options.cache);
   const renderer = new ChartRenderer(lens, (message) => notes.push(message));
   if (options.helm) {
-    for (const chart of charts) await renderer.render(path.resolve(chart), options.helm, new Set());
+    await renderer.renderAll(charts.map((chart) => path.resolve(chart)), options.helm, new Set());
   } else if (charts.length > 0) {
     notes.push(`${charts.length} Helm chart${charts.length === 1 ? '' : 's'} not rendered (--no-helm)`);
   }
-  const findings = renderer.rendered.adjust(lens.allFindings(), lens);
+  const findings = renderer.rendered.adjust(lens.allFindings(), lens).sort(compareFindings);
   return { lens, findings, roots: options.paths.map((p) => path.resolve(p)), notes };
 }
 

@@ -98,6 +98,27 @@ export class ChartRenderer {
     }
   }
 
+  /** Renders several charts, as many at a time as there are cores (helm runs in its own process). */
+  async renderAll(
+    dirs: readonly string[],
+    options: HelmOptions,
+    changed: Set<string>,
+    overlaysOf: (dir: string) => ReadonlyMap<string, string> = () => new Map(),
+    rendered: (dir: string, outcome: RenderOutcome, done: number) => void = () => undefined,
+  ): Promise<void> {
+    let next = 0;
+    let done = 0;
+    const worker = async () => {
+      while (next < dirs.length) {
+        const dir = dirs[next++];
+        const outcome = await this.render(dir, options, changed, overlaysOf(dir));
+        rendered(dir, outcome, ++done);
+      }
+    };
+    const parallel = Math.min(dirs.length, Math.max(1, Math.min(4, os.availableParallelism())));
+    await Promise.all(Array.from({ length: parallel }, worker));
+  }
+
   /** Takes the chart's output out of the analysis (its folder is gone, or rendering is off). */
   forget(dir: string, changed: Set<string>): void {
     for (const uri of this.state.get(dir)?.uris ?? []) this.lens.removeFile(uri).forEach((u) => changed.add(u));

@@ -215,11 +215,11 @@ export class PortLensServer {
     this.chartNames = scan.charts.map((dir) => ({ dir, name: chartName(readText(path.join(dir, 'Chart.yaml'))) ?? '' }));
     if (scan.charts.length > 0 && !this.helmAllowed()) this.log(`${scan.charts.length} Helm chart(s) not rendered: ${this.trusted ? 'portLens.helm.enable is off' : 'the workspace is not trusted'}`);
     else {
-      for (const [i, dir] of scan.charts.entries()) {
-        progress?.report(`rendering chart ${i + 1}/${scan.charts.length}: ${path.basename(dir)}`);
-        const outcome = await renderer.render(dir, this.settings.helm, new Set(), this.overlaysOf(dir));
+      if (scan.charts.length > 0) progress?.report(`rendering ${scan.charts.length} Helm chart(s)`);
+      await renderer.renderAll(scan.charts, this.settings.helm, new Set(), (dir) => this.overlaysOf(dir), (dir, outcome, done) => {
+        progress?.report(`rendered ${done}/${scan.charts.length} Helm chart(s)`);
         this.log(`chart ${dir}: ${outcome}`);
-      }
+      });
     }
 
     const stale = [...this.lens.index.uris()].filter((uri) => !lens.index.file(uri));
