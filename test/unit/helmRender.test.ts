@@ -98,6 +98,13 @@ test('a render is skipped when nothing it reads changed, and redone when a file 
   const renderer = new ChartRenderer(lens);
   assert.equal(await renderer.render(dir, options(), new Set()), 'rendered');
   assert.equal(await renderer.render(dir, options(), new Set()), 'unchanged');
+  const outside = path.join(mkdtempSync(path.join(tmpdir(), 'port-lens-values-')), 'extra.yaml');
+  t.after(() => rmSync(path.dirname(outside), { recursive: true, force: true }));
+  writeFileSync(outside, 'containerPorts:\n  http: 80\n');
+  assert.equal(await renderer.render(dir, options({ valuesFiles: [outside] }), new Set()), 'rendered');
+  assert.equal(await renderer.render(dir, options({ valuesFiles: [outside] }), new Set()), 'unchanged');
+  writeFileSync(outside, 'containerPorts:\n  http: 8080\n');
+  assert.equal(await renderer.render(dir, options({ valuesFiles: [outside] }), new Set()), 'rendered', 'a values file outside the chart counts too');
   writeFileSync(path.join(dir, 'values.yaml'), readFileSync(path.join(dir, 'values.yaml'), 'utf8').replace('networkPolicy:\n  enabled: true', 'networkPolicy:\n  enabled: false'));
   const changed = new Set<string>();
   assert.equal(await renderer.render(dir, options(), changed), 'rendered');

@@ -1,5 +1,5 @@
-import { existsSync, promises as fs } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
@@ -40,11 +40,6 @@ export class ChartRenderer {
     private readonly log: (message: string) => void = () => undefined,
   ) {}
 
-  /** The chart folders with state in the analysis. */
-  charts(): string[] {
-    return [...this.state.keys()];
-  }
-
   /**
    * Renders the chart in `dir` unless nothing it reads changed since the last render. `overlays`
    * holds unsaved documents (absolute path → text); a render that `signal` aborts changes nothing.
@@ -53,10 +48,12 @@ export class ChartRenderer {
   async render(dir: string, options: HelmOptions, changed: Set<string>, overlays: ReadonlyMap<string, string> = new Map(), signal?: AbortSignal): Promise<RenderOutcome> {
     const files = await chartFiles(dir);
     const valuesFiles = valuesFilesFor(dir, files, options.valuesFiles);
-    const key = await contentKey(dir, files, overlays, { options, valuesFiles });
+    const read = async (file: string) => overlays.get(file) ?? (await readFile(file, 'utf8').catch(() => undefined));
+    // Values files outside the chart folder are not among its files: their text goes into the key.
+    const outside = await Promise.all(valuesFiles.filter((file) => !files.includes(path.relative(dir, file).split(path.sep).join('/'))).map(read));
+    const key = await contentKey(dir, files, overlays, { options, valuesFiles, outside });
     if (this.state.get(dir)?.key === key) return 'unchanged';
 
-    const read = async (file: string) => overlays.get(file) ?? (await fs.readFile(file, 'utf8').catch(() => undefined));
     const chartYaml = (await read(path.join(dir, 'Chart.yaml'))) ?? '';
     const name = chartName(chartYaml);
     const chart: Chart = { dir, name: name ?? path.basename(dir) };
@@ -117,13 +114,6 @@ export class ChartRenderer {
     };
     const parallel = Math.min(dirs.length, Math.max(1, Math.min(4, os.availableParallelism())));
     await Promise.all(Array.from({ length: parallel }, worker));
-  }
-
-  /** Takes the chart's output out of the analysis (its folder is gone, or rendering is off). */
-  forget(dir: string, changed: Set<string>): void {
-    for (const uri of this.state.get(dir)?.uris ?? []) this.lens.removeFile(uri).forEach((u) => changed.add(u));
-    this.state.delete(dir);
-    this.rendered.delete(dir);
   }
 
   private fail(chart: Chart, chartYaml: string, message: string, key: string, changed: Set<string>, missingHelm = false, at?: ModelError['at']): void {
