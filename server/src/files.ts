@@ -1,4 +1,4 @@
-import { closeSync, constants as fsConstants, existsSync, fstatSync, openSync, promises as fs, readdirSync, readSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, openSync, promises as fs, readdirSync, readSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { Minimatch } from 'minimatch';
 
@@ -45,14 +45,6 @@ export class FileFilter {
 }
 
 const toPosix = (p: string) => p.split(path.sep).join('/');
-
-/** A file of a Helm chart (a template, values, a subchart): read through rendering instead. */
-export function isInChart(file: string): boolean {
-  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'Chart.yaml'))) return true;
-  }
-  return false;
-}
 
 /**
  * The manifest files under the given paths: the included globs, except excluded ones and files

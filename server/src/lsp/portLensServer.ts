@@ -67,7 +67,6 @@ export class PortLensServer {
   private renderer = new ChartRenderer(this.lens);
   /** Chart folders found by the last scan. */
   private charts = new Set<string>();
-  private chartNames: Chart[] = [];
   private readonly chartScheduler = new ChartScheduler((dir, signal) => this.renderChart(dir, signal), CHART_DEBOUNCE_MS);
 
   constructor(private readonly connection: Connection) {}
@@ -212,7 +211,6 @@ export class PortLensServer {
     this.chartScheduler.cancelAll();
     const renderer = new ChartRenderer(lens, (message) => this.log(message));
     this.charts = new Set(scan.charts);
-    this.chartNames = scan.charts.map((dir) => ({ dir, name: chartName(readText(path.join(dir, 'Chart.yaml'))) ?? '' }));
     if (scan.charts.length > 0 && !this.helmAllowed()) this.log(`${scan.charts.length} Helm chart(s) not rendered: ${this.trusted ? 'portLens.helm.enable is off' : 'the workspace is not trusted'}`);
     else {
       if (scan.charts.length > 0) progress?.report(`rendering ${scan.charts.length} Helm chart(s)`);
@@ -271,7 +269,9 @@ export class PortLensServer {
     const model = this.lens.index.file(uri);
     const source = model && helmSourceAt(model, position);
     if (!source) return undefined;
-    const template = findTemplate(source, this.chartNames);
+    // Chart names are read only here: hovers over committed renders are rare, scans are not.
+    const charts: Chart[] = [...this.charts].map((dir) => ({ dir, name: chartName(readText(path.join(dir, 'Chart.yaml'))) ?? '' }));
+    const template = findTemplate(source, charts);
     return template ? `Rendered by Helm from [${source}](${URI.file(template).toString()})` : `Rendered by Helm from \`${source}\``;
   }
 
