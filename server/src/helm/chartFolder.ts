@@ -67,17 +67,24 @@ export function valuesFilesFor(dir: string, files: string[], patterns: readonly 
   return result;
 }
 
-/** Identifies what a render depends on: every file's path and content, open documents laid over them. */
-export async function contentKey(dir: string, files: string[], overlays: ReadonlyMap<string, string>, extra: unknown): Promise<string> {
+/** Every file of the chart as a render reads it: an open document's text, or the file's bytes. */
+export async function chartContents(dir: string, files: string[], overlays: ReadonlyMap<string, string>): Promise<Map<string, string | Buffer>> {
+  const contents = new Map<string, string | Buffer>();
+  for (const file of files) await addContent(contents, path.join(dir, file), overlays);
+  return contents;
+}
+
+/** Adds one file's text (open document) or bytes; a file that cannot be read is left out. */
+export async function addContent(contents: Map<string, string | Buffer>, file: string, overlays: ReadonlyMap<string, string>): Promise<void> {
+  const content = overlays.get(file) ?? (await fs.readFile(file).catch(() => undefined));
+  if (content !== undefined) contents.set(file, content);
+}
+
+/** Identifies what a render depends on: every file's path and content, and `extra`. */
+export function contentKey(contents: ReadonlyMap<string, string | Buffer>, extra: unknown): string {
   const hash = createHash('sha256');
   hash.update(JSON.stringify(extra));
-  for (const file of files) {
-    const absolute = path.join(dir, file);
-    hash.update(`\0${file}\0`);
-    const open = overlays.get(absolute);
-    if (open !== undefined) hash.update(open);
-    else hash.update(await fs.readFile(absolute).catch(() => Buffer.alloc(0)));
-  }
+  for (const [file, content] of contents) hash.update(`\0${file}\0`).update(content);
   return hash.digest('hex');
 }
 

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { PortLens } from '../analysis/portLens';
 import type { FileModel, ModelError } from '../model/manifest';
 import { chartFileUri, projectRender, templateFile, type Chart } from './chartModels';
-import { chartFiles, chartName, contentKey, isTemplatePath, overlayCopy, valuesFilesFor } from './chartFolder';
+import { addContent, chartContents, chartFiles, chartName, contentKey, isTemplatePath, overlayCopy, valuesFilesFor } from './chartFolder';
 import { RenderedCharts } from './renderedCharts';
 import { runHelm } from './runHelm';
 
@@ -48,13 +48,14 @@ export class ChartRenderer {
   async render(dir: string, options: HelmOptions, changed: Set<string>, overlays: ReadonlyMap<string, string> = new Map(), signal?: AbortSignal): Promise<RenderOutcome> {
     const files = await chartFiles(dir);
     const valuesFiles = valuesFilesFor(dir, files, options.valuesFiles);
-    const read = async (file: string) => overlays.get(file) ?? (await readFile(file, 'utf8').catch(() => undefined));
-    // Values files outside the chart folder are not among its files: their text goes into the key.
-    const outside = await Promise.all(valuesFiles.filter((file) => !files.includes(path.relative(dir, file).split(path.sep).join('/'))).map(read));
-    const key = await contentKey(dir, files, overlays, { options, valuesFiles, outside });
+    const contents = await chartContents(dir, files, overlays);
+    // Values files outside the chart folder are not among its files, but a render reads them too.
+    for (const file of valuesFiles) if (!contents.has(file)) await addContent(contents, file, overlays);
+    const key = contentKey(contents, options);
     if (this.state.get(dir)?.key === key) return 'unchanged';
+    const read = (file: string) => contents.get(file)?.toString();
 
-    const chartYaml = (await read(path.join(dir, 'Chart.yaml'))) ?? '';
+    const chartYaml = read(path.join(dir, 'Chart.yaml')) ?? '';
     const name = chartName(chartYaml);
     const chart: Chart = { dir, name: name ?? path.basename(dir) };
     if (!name) {
@@ -77,14 +78,14 @@ export class ChartRenderer {
       }
 
       const templates = new Map<string, string>();
-      for (const file of files.filter(isTemplatePath)) {
-        const text = await read(path.join(dir, file));
-        if (text !== undefined) templates.set(path.join(dir, file), text);
+      for (const file of files.filter(isTemplatePath).map((f) => path.join(dir, f))) {
+        const text = read(file);
+        if (text !== undefined) templates.set(file, text);
       }
       const projected = projectRender(chart, result.stdout, options.namespace, (file) => templates.get(file));
       const values = [];
       for (const file of [path.join(dir, 'values.yaml'), ...valuesFiles]) {
-        const text = await read(file);
+        const text = read(file);
         if (text !== undefined) values.push({ uri: URI.file(file).toString(), text });
       }
       this.rendered.set({ chart, release: options.releaseName, namespace: options.namespace, projections: projected.projections, templates: [...templates.values()], values });
