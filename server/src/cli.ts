@@ -124,9 +124,11 @@ async function load(paths: string[], lens: PortLens, useCache: boolean): Promise
       throw new IoError(`${p}: no such file or directory`);
     }
   }
+  // The cache is read while the paths are walked, as the server does.
+  const opening = useCache ? ModelCache.open(defaultCacheFolder(), paths.map((p) => path.resolve(p))) : Promise.resolve(ModelCache.none());
   const scan = await scanPaths(paths);
   const notes = scan.skipped.map((s) => `skipped ${s.path}: ${s.reason}`);
-  const cache = useCache ? await ModelCache.open(defaultCacheFolder(), paths.map((p) => path.resolve(p))) : ModelCache.none();
+  const cache = await opening;
   // Notes name a file as the scan found it, relative when the path given was.
   const given = new Map(scan.files.map((file) => [path.resolve(file), file]));
   const models = await loadModels([...given.keys()], { cache, skipped: (file, reason) => notes.push(`skipped ${given.get(file)}: ${reason}`) });

@@ -79,7 +79,7 @@ export class ModelCache {
   }
 
   /** The cached model of `text` as the content of `uri`, if any, and the key to store a parsed one under. */
-  lookup(uri: string, text: string): { hash: string; model?: FileModel } {
+  private lookup(uri: string, text: string): { hash: string; model?: FileModel } {
     const hash = sha1(text);
     let model = this.current.get(hash) ?? this.previous.get(hash);
     if (!model) {
@@ -94,7 +94,7 @@ export class ModelCache {
   }
 
   /** Keeps a freshly parsed model under the hash `lookup` gave. */
-  store(hash: string, model: FileModel): FileModel {
+  private store(hash: string, model: FileModel): FileModel {
     this.current.set(hash, model);
     this.handedOut.add(model);
     return model;

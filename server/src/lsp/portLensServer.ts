@@ -51,6 +51,8 @@ export class PortLensServer {
   private readonly documents = new TextDocuments(TextDocument);
   private lens = new PortLens();
   private settings: Settings = DEFAULT_SETTINGS;
+  /** The include/exclude globs of `settings.files`, compiled once per settings change. */
+  private filter = new FileFilter(DEFAULT_SETTINGS.files);
   private folders: WorkspaceFolder[] = [];
   private readonly published = new Map<string, { key: string; count: number }>();
   private readonly pending = new Set<string>();
@@ -149,7 +151,7 @@ export class PortLensServer {
         void this.reindex();
       });
     }
-    this.settings = await this.fetchSettings();
+    this.useSettings(await this.fetchSettings());
     await this.reindex();
   }
 
@@ -161,9 +163,14 @@ export class PortLensServer {
     return Promise.race([request, timeout]);
   }
 
+  private useSettings(settings: Settings): void {
+    this.settings = settings;
+    this.filter = new FileFilter(settings.files);
+  }
+
   private async reconfigure(): Promise<void> {
     const before = JSON.stringify([this.settings.files, this.settings.helm]);
-    this.settings = await this.fetchSettings();
+    this.useSettings(await this.fetchSettings());
     if (JSON.stringify([this.settings.files, this.settings.helm]) !== before) await this.reindex();
     else this.publish(this.lens.index.uris());
   }
@@ -206,7 +213,8 @@ export class PortLensServer {
     });
     const lens = new PortLens();
     lens.load(models);
-    for (const doc of this.documents.all()) if (this.accepts(doc.uri, doc.languageId)) lens.setFile(doc.uri, doc.getText());
+    // Open documents the load did not cover: untitled ones, files outside the folders or over the size limit.
+    for (const doc of this.documents.all()) if (!lens.index.file(doc.uri) && this.accepts(doc.uri, doc.languageId)) lens.setFile(doc.uri, doc.getText());
 
     this.chartScheduler.cancelAll();
     const renderer = new ChartRenderer(lens, (message) => this.log(message));
@@ -292,7 +300,7 @@ export class PortLensServer {
     const file = parsed.fsPath;
     if (chartDirOf(file)) return false;
     const folder = this.folders.map((f) => URI.parse(f.uri).fsPath).find((root) => !path.relative(root, file).startsWith('..'));
-    return folder === undefined ? languageId !== undefined : new FileFilter(this.settings.files).includes(path.relative(folder, file));
+    return folder === undefined ? languageId !== undefined : this.filter.includes(path.relative(folder, file));
   }
 
   private schedule(uri: string): void {

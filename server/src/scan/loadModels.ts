@@ -1,7 +1,6 @@
 import { URI } from 'vscode-uri';
 import type { ModelCache } from '../cache/modelCache';
 import { readManifestTextSync } from '../files';
-import { parseManifests } from '../model/parse';
 import type { FileModel } from '../model/manifest';
 
 export interface LoadOptions {
@@ -27,8 +26,7 @@ export async function loadModels(files: readonly string[], options: LoadOptions)
     const result = read(i);
     if ('error' in result) options.skipped?.(files[i], result.error);
     else {
-      const found = options.cache.lookup(uris[i], result.text);
-      models.push(found.model ?? options.cache.store(found.hash, parseManifests(uris[i], result.text)));
+      models.push(options.cache.model(uris[i], result.text));
     }
     if ((i + 1) % 50 === 0 || i + 1 === files.length) {
       options.progress?.(i + 1, files.length);
