@@ -102,3 +102,31 @@ test('an untrusted workspace never runs helm', async (t) => {
   assert.ok(client.logs.some((l) => /1 Helm chart\(s\) not rendered: the workspace is not trusted/.test(l)));
   assert.deepEqual([...client.diagnostics.values()].flat(), []);
 });
+
+test('an edit made while the charts of the first scan render is what gets published', async (t) => {
+  const dir = workspace();
+  cpSync(path.join(ROOT, 'examples/gitlab'), path.join(dir, 'gitlab'), { recursive: true });
+  const bin = mkdtempSync(path.join(tmpdir(), 'port-lens-slow-'));
+  const started = path.join(bin, 'started');
+  const helm = path.join(bin, 'slow-helm');
+  writeFileSync(helm, `#!/bin/sh\ntouch ${started}\nsleep 2\nexec ${HELM} "$@"\n`);
+  chmodSync(helm, 0o755);
+  const client = new TestClient();
+  client.settings = { helm: { path: helm } };
+  t.after(async () => {
+    await client.stop();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(bin, { recursive: true, force: true });
+  });
+  const np = `file://${dir}/gitlab/networkpolicies.yaml`;
+  const text = readFileSync(path.join(dir, 'gitlab/networkpolicies.yaml'), 'utf8');
+  const ready = client.initialize(dir, undefined, { trusted: true });
+  for (let i = 0; i < 200 && !existsSync(started); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  assert.ok(existsSync(started), 'the chart render started');
+  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: np, languageId: 'yaml', version: 1, text } });
+  await client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: np, version: 2 }, contentChanges: [{ text: text.replace('port: 10022', 'port: 22') }] });
+  await ready;
+  const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: np }, position: { line: 0, character: 0 } }); // flushes
+  void hover;
+  assert.deepEqual((client.diagnostics.get(np) ?? []).filter((d) => d.severity! <= 2), []);
+});

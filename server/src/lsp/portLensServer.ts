@@ -201,10 +201,16 @@ export class PortLensServer {
     const scan = await scanPaths(roots, this.settings.files);
     for (const skipped of scan.skipped) this.log(`skipped ${skipped.path}: ${skipped.reason}`);
     const cache = await opening;
+    /** Open documents whose text the load took, at the version it took. */
+    const loadedVersions = new Map<string, number>();
     const models = await loadModels(scan.files, {
       cache,
       maxFileSize: this.settings.files.maxFileSize,
-      openText: (uri) => this.documents.get(uri)?.getText(),
+      openText: (uri) => {
+        const doc = this.documents.get(uri);
+        if (doc) loadedVersions.set(uri, doc.version);
+        return doc?.getText();
+      },
       skipped: (file, reason) => this.log(`skipped ${file}: ${reason}`),
       progress: (done, total) => {
         progress?.report(Math.round((done / total) * 100), `${done}/${total} files`);
@@ -213,8 +219,6 @@ export class PortLensServer {
     });
     const lens = new PortLens();
     lens.load(models);
-    // Open documents the load did not cover: untitled ones, files outside the folders or over the size limit.
-    for (const doc of this.documents.all()) if (!lens.index.file(doc.uri) && this.accepts(doc.uri, doc.languageId)) lens.setFile(doc.uri, doc.getText());
 
     this.chartScheduler.cancelAll();
     const renderer = new ChartRenderer(lens, (message) => this.log(message));
@@ -228,6 +232,11 @@ export class PortLensServer {
       });
     }
 
+    // With no await from here to the swap, no edit can fall between: open documents the load did
+    // not take (untitled, outside the folders, over the size limit) or that changed since it did.
+    for (const doc of this.documents.all()) {
+      if (loadedVersions.get(doc.uri) !== doc.version && this.accepts(doc.uri, doc.languageId)) lens.setFile(doc.uri, doc.getText());
+    }
     const stale = [...this.lens.index.uris()].filter((uri) => !lens.index.file(uri));
     this.lens = lens;
     this.renderer = renderer;
