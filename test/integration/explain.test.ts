@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { HELM } from '../helpers';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
@@ -94,8 +95,7 @@ test('the README shows the story as the CLI prints it', () => {
 });
 
 test('a Helm chart: explained on its rendered objects, with fixes in the template and in values.yaml', () => {
-  const helm = path.join(ROOT, 'node_modules/.cache/helm/helm');
-  const { code, stdout } = run(['explain', '--from', 'external', '--to', 'default/release-gitlab-ssh:10022', '--helm', helm, '--format', 'json', 'test/fixtures/charts/gitlab-ssh']);
+  const { code, stdout } = run(['explain', '--from', 'external', '--to', 'default/release-gitlab-ssh:10022', '--helm', HELM, '--format', 'json', 'test/fixtures/charts/gitlab-ssh']);
   assert.equal(code, 1);
   const answer = JSON.parse(stdout);
   assert.equal(answer.verdict, 'denied');

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { minimatch } from 'minimatch';
 import { parseDocument } from 'yaml';
 
-/** The folder of the chart a file belongs to: the nearest folder above it with a Chart.yaml. */
+/** The folder of the chart a file belongs to: the outermost folder above it with a Chart.yaml (a subchart renders with its parent). */
 export function chartDirOf(file: string): string | undefined {
   let top: string | undefined;
   for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {

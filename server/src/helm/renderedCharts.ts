@@ -44,10 +44,6 @@ export class RenderedCharts {
     for (const uri of old.projections.keys()) this.byUri.delete(uri);
   }
 
-  get(dir: string): RenderedChart | undefined {
-    return this.byDir.get(dir);
-  }
-
   adjust(findings: Finding[], lens: PortLens): Finding[] {
     return findings.map((finding) => {
       const fixes = finding.fixes.map((fix) => this.retarget(fix)).filter((f): f is Fix => f !== undefined);

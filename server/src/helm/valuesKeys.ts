@@ -1,4 +1,4 @@
-import { isScalar, parseDocument } from 'yaml';
+import { isScalar, parseDocument, type Document } from 'yaml';
 import { SourceText, type Range } from '../model/source';
 import { actionBody } from './templateLines';
 
@@ -27,15 +27,26 @@ export interface ValuesFile {
   text: string;
 }
 
+/** Values files are parsed once each: fixes and hovers ask about them again and again. */
+const documents = new WeakMap<ValuesFile, Document | undefined>();
+
+function parsed(file: ValuesFile): Document | undefined {
+  if (!documents.has(file)) {
+    let document: Document | undefined;
+    try {
+      document = parseDocument(file.text, { prettyErrors: false });
+    } catch {
+      document = undefined;
+    }
+    documents.set(file, document);
+  }
+  return documents.get(file);
+}
+
 /** Where the scalar at `keys` is written: in the last values file that sets it (the one helm uses). */
 export function valueLocation(keys: string[], files: ValuesFile[]): { uri: string; range: Range; value: string } | undefined {
   for (const file of [...files].reverse()) {
-    let node;
-    try {
-      node = parseDocument(file.text, { prettyErrors: false }).getIn(keys, true);
-    } catch {
-      continue;
-    }
+    const node = parsed(file)?.getIn(keys, true);
     if (!isScalar(node) || !node.range) continue;
     const [start, end] = node.range;
     const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';

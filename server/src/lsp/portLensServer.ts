@@ -312,12 +312,15 @@ export class PortLensServer {
     return folder === undefined ? languageId !== undefined : this.filter.includes(path.relative(folder, file));
   }
 
-  private schedule(uri: string): void {
+  /** For a file of a chart: re-render that chart (if the scan found it) and say so. */
+  private rerenderChartOf(uri: string): boolean {
     const chart = this.chartOf(uri);
-    if (chart) {
-      if (this.charts.has(chart)) this.chartScheduler.schedule(chart);
-      return;
-    }
+    if (chart && this.charts.has(chart)) this.chartScheduler.schedule(chart);
+    return chart !== undefined;
+  }
+
+  private schedule(uri: string): void {
+    if (this.rerenderChartOf(uri)) return;
     this.pending.add(uri);
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.guard('analysis', () => this.debounce.measure(() => this.flush())), this.debounce.ms);
@@ -354,11 +357,7 @@ export class PortLensServer {
     await this.indexing;
     if (changes.some((c) => c.type !== FileChangeType.Changed && c.uri.endsWith('/Chart.yaml'))) return this.reindex();
     for (const change of changes) {
-      const chart = this.chartOf(change.uri);
-      if (chart) {
-        if (this.charts.has(chart)) this.chartScheduler.schedule(chart);
-        continue;
-      }
+      if (this.rerenderChartOf(change.uri)) continue;
       if (this.documents.get(change.uri)) continue; // the editor's text wins over the disk
       if (change.type === FileChangeType.Deleted) this.publish([...this.lens.removeFile(change.uri), change.uri]);
       else await this.reloadFromDisk(change.uri);
