@@ -158,7 +158,7 @@ async function applyFixes(findings: Finding[], roots: string[], notes: string[])
       notes.push(`not fixed: ${file} lies outside the checked paths`);
       continue;
     }
-    const read = await readManifestText(file).catch(() => undefined);
+    const read = readManifestText(file);
     if (!read || 'error' in read) continue;
     const text = applyEdits(read.text, edits);
     if (text === read.text) continue;

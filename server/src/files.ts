@@ -149,30 +149,9 @@ const tooLarge = (limit: number) => `larger than ${limit} bytes`;
  * Reads a manifest file as text, or says why it is not read: missing or unreadable, not a
  * regular file, over the size limit, binary (NUL bytes), not UTF-8, or reached through a link
  * out of the roots. Never throws; never blocks on a pipe; reads no more than the limit allows.
+ * Synchronous: one call is a handful of system calls, and a scan makes thousands of them.
  */
-export async function readManifestText(file: string, limits: ReadLimits = {}): Promise<ReadResult> {
-  const maxFileSize = limits.maxFileSize ?? DEFAULT_SCAN_OPTIONS.maxFileSize;
-  let handle: fs.FileHandle | undefined;
-  try {
-    if (limits.roots && !isWithin(await fs.realpath(file), limits.roots)) return { error: OUTSIDE };
-    handle = await fs.open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
-    const stat = await handle.stat();
-    if (!stat.isFile()) return { error: NOT_REGULAR };
-    if (stat.size > maxFileSize) return { error: tooLarge(maxFileSize) };
-    // The file may grow between stat and read: read at most one byte past the limit.
-    const buffer = Buffer.alloc(Math.min(stat.size, maxFileSize) + 1);
-    let length = 0;
-    for (let n = -1; n !== 0 && length < buffer.length; length += n) n = (await handle.read(buffer, length, buffer.length - length, length)).bytesRead;
-    return length > maxFileSize ? { error: tooLarge(maxFileSize) } : manifestText(buffer.subarray(0, length));
-  } catch (error) {
-    return { error: (error as NodeJS.ErrnoException).code ?? (error as Error).message };
-  } finally {
-    await handle?.close().catch(() => undefined);
-  }
-}
-
-/** readManifestText without a round trip through the thread pool each time, for a scan of many files. */
-export function readManifestTextSync(file: string, limits: ReadLimits = {}): ReadResult {
+export function readManifestText(file: string, limits: ReadLimits = {}): ReadResult {
   const maxFileSize = limits.maxFileSize ?? DEFAULT_SCAN_OPTIONS.maxFileSize;
   let fd: number | undefined;
   try {

@@ -346,7 +346,7 @@ export class PortLensServer {
     const file = URI.parse(uri);
     let changed: Set<string>;
     const roots = this.folders.map((f) => URI.parse(f.uri).fsPath);
-    const read = file.scheme === 'file' && this.accepts(uri) ? await readManifestText(file.fsPath, { maxFileSize: this.settings.files.maxFileSize, roots }) : undefined;
+    const read = file.scheme === 'file' && this.accepts(uri) ? readManifestText(file.fsPath, { maxFileSize: this.settings.files.maxFileSize, roots }) : undefined;
     if (read && 'error' in read) this.log(`skipped ${file.fsPath}: ${read.error}`);
     if (read && !('error' in read)) changed = this.lens.setFile(uri, read.text);
     else changed = this.lens.removeFile(uri);

@@ -1,6 +1,6 @@
 import { URI } from 'vscode-uri';
 import type { ModelCache } from '../cache/modelCache';
-import { readManifestTextSync } from '../files';
+import { readManifestText } from '../files';
 import type { FileModel } from '../model/manifest';
 
 export interface LoadOptions {
@@ -19,7 +19,7 @@ export async function loadModels(files: readonly string[], options: LoadOptions)
   const read = (i: number): { text: string } | { error: string } => {
     const open = options.openText?.(uris[i]);
     if (open !== undefined) return { text: open };
-    return readManifestTextSync(files[i], { maxFileSize: options.maxFileSize });
+    return readManifestText(files[i], { maxFileSize: options.maxFileSize });
   };
   const models: FileModel[] = [];
   for (let i = 0; i < files.length; i++) {
