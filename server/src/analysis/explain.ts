@@ -57,7 +57,7 @@ export function judge(index: WorkspaceIndex, source: Source, destination: Destin
   if (source.kind === 'external' && destination.kind === 'service' && (destination.service.type === 'ClusterIP' || destination.service.type === '')) {
     notes.push(`Service ${qualifiedName(destination.service.ref)} is ClusterIP: outside the cluster it is reachable only through an Ingress or externalIPs; this answer judges the NetworkPolicies alone`);
   }
-  const subject: Subject = source.kind === 'pod' ? { kind: 'pod', pod: source.pod } : source.kind === 'namespace' ? { kind: 'anyPod', namespace: source.namespace } : { kind: 'external' };
+  const subject = subjectOf(source);
   const results = hops.map((hop) => judgeHop(index, hop, subject));
   for (const result of results) for (const note of result.egress?.notes ?? []) if (!notes.includes(note)) notes.push(note);
   const ipBlocks = results.some((r) => r.ingress?.policies.some((p) => p.rules.some((rule) => rule.rule.peers?.some((peer) => peer.ipBlock))));
@@ -65,6 +65,16 @@ export function judge(index: WorkspaceIndex, source: Source, destination: Destin
     notes.push('an ipBlock sees the client\'s own address only where the Service keeps it (externalTrafficPolicy: Local); otherwise the source may be a node\'s address');
   }
   return { from: sourceName(source), to: destinationName(destination), source, destination, verdict: overall(results, notes), results, notes };
+}
+
+/** The verdict alone, for many sources against one destination: its path is resolved once. */
+export function verdictsTo(index: WorkspaceIndex, destination: Destination): (source: Source) => Verdict {
+  const hops = hopsOf(index, destination, []);
+  return (source) => overall(hops.map((hop) => judgeHop(index, hop, subjectOf(source))), []);
+}
+
+function subjectOf(source: Source): Subject {
+  return source.kind === 'pod' ? { kind: 'pod', pod: source.pod } : source.kind === 'namespace' ? { kind: 'anyPod', namespace: source.namespace } : { kind: 'external' };
 }
 
 /**

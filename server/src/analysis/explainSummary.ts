@@ -1,5 +1,5 @@
 import type { PolicyPort, Service, ServicePort } from '../model/manifest';
-import { judge, type Explanation } from './explain';
+import { judge, verdictsTo, type Explanation } from './explain';
 import type { Destination, Source } from './explainEndpoints';
 import type { Verdict } from './explainIsolation';
 import type { WorkspaceIndex } from './workspaceIndex';
@@ -65,9 +65,10 @@ export function summarizeServicePort(index: WorkspaceIndex, service: Service, po
   const destination: Destination = { kind: 'service', service, port };
   const summary = summarize(judge(index, lensSource(service), destination));
   if (summary.verdict === 'allowed' || service.type === 'LoadBalancer' || service.type === 'NodePort') return summary;
+  const verdictFrom = verdictsTo(index, destination);
   const allowed = index
     .allPods()
-    .filter((pod) => judge(index, { kind: 'pod', pod }, destination).verdict === 'allowed')
+    .filter((pod) => verdictFrom({ kind: 'pod', pod }) === 'allowed')
     .map((pod) => pod.ref.name);
   if (allowed.length === 0) return summary;
   const names = [...new Set(allowed)].sort();
