@@ -1,7 +1,7 @@
 import type { NetworkPolicy, PodTemplate, PolicyPeer, PolicyRule, Service, ServicePort } from '../model/manifest';
 import { destinationPods, podsOfPeer } from './checkPolicy';
-import { entryAdmits, matcherOf, podPorts, targetOf, type KnownPort } from './podPorts';
-import { selectorMatches } from './selectors';
+import { ingressPoliciesOf, rulePortAdmits } from './explainIsolation';
+import { podPorts, targetOf, type KnownPort } from './podPorts';
 import type { WorkspaceIndex } from './workspaceIndex';
 
 /** One hop of a Service port to a container port of one selected pod template. */
@@ -25,19 +25,9 @@ export function chainsOf(index: WorkspaceIndex, service: Service, servicePort: S
 
 /** The ingress rules that admit traffic to `port` of `pod`, and whether any policy isolates the pod at all. */
 export function admittingRules(index: WorkspaceIndex, pod: PodTemplate, port: KnownPort): { isolated: boolean; admitted: Array<{ policy: NetworkPolicy; rule: number }> } {
-  let isolated = false;
-  const admitted: Array<{ policy: NetworkPolicy; rule: number }> = [];
-  for (const policy of index.policies(pod.ref.namespace)) {
-    if (!policy.policyTypes.includes('Ingress') || !selectorMatches(policy.podSelector, pod.labels)) continue;
-    isolated = true;
-    policy.ingress.forEach((rule, i) => {
-      const ports = rule.ports;
-      if (!ports || ports.some((entry) => entryAdmits(matcherOf(entry), port))) {
-        admitted.push({ policy, rule: i + 1 });
-      }
-    });
-  }
-  return { isolated, admitted };
+  const policies = ingressPoliciesOf(index, pod);
+  const admitted = policies.flatMap((policy) => policy.ingress.flatMap((rule, i) => (rulePortAdmits(rule, port) ? [{ policy, rule: i + 1 }] : [])));
+  return { isolated: policies.length > 0, admitted };
 }
 
 /** The pods a policy rule's ports apply to: the selected pods for ingress, the destinations for egress. */

@@ -2,7 +2,7 @@ import type { Located, NetworkPolicy, PodTemplate, PolicyPeer, PolicyPort, Polic
 import { joinAnd, objectName, podNames, qualifiedName, servedPorts } from './describe';
 import { changeValue, removeEntry, setProtocol, nearNames } from './fixes';
 import type { Finding, Fix, RelatedLocation } from './findings';
-import { entryAdmits, isValidPortName, podPorts, servicesSelecting, targetOf, type KnownPort, type PodPorts } from './podPorts';
+import { entryAdmits, isValidPortName, matcherOf, podPorts, servicesSelecting, targetOf, type KnownPort, type PodPorts } from './podPorts';
 import type { WorkspaceIndex } from './workspaceIndex';
 
 /** A Service port that receives the number written in a policy and forwards it elsewhere. */
@@ -71,7 +71,7 @@ function checkRule(index: WorkspaceIndex, policy: NetworkPolicy, rule: PolicyRul
 function judgeEntry(index: WorkspaceIndex, policy: NetworkPolicy, rule: PolicyRule, entry: PolicyPort, pods: PodPorts[]): Finding | undefined {
   const port = entry.port;
   if (!port) return undefined;
-  const wanted = { port: port.value, endPort: entry.endPort?.value, protocol: entry.protocol };
+  const wanted = matcherOf(entry);
   if (pods.some((pod) => pod.ports.some((p) => entryAdmits(wanted, p)))) return undefined;
 
   const ctx = new EntryContext(policy, rule, entry, port, pods);

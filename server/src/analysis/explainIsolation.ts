@@ -60,9 +60,19 @@ export const subjectName = (subject: Subject): string =>
  * (explicit or implied) isolate it, and the union of their rules decides.
  */
 export function judgeIngress(index: WorkspaceIndex, destination: PodTemplate, port: KnownPort, source: Subject): SideJudgement {
-  const policies = [...index.policies(destination.ref.namespace)].filter((p) => p.policyTypes.includes('Ingress') && selectorMatches(p.podSelector, destination.labels));
+  const policies = ingressPoliciesOf(index, destination);
   const what = `${formatKnownPort(port)} from ${subjectName(source)}`;
   return decide('ingress', objectName(destination.ref), what, policies.map((policy) => judgePolicy(index, policy, policy.ingress, port, source)), []);
+}
+
+/** The policies that isolate a pod for ingress: they select it and have `Ingress` among their policyTypes. */
+export function ingressPoliciesOf(index: WorkspaceIndex, pod: PodTemplate): NetworkPolicy[] {
+  return [...index.policies(pod.ref.namespace)].filter((p) => p.policyTypes.includes('Ingress') && selectorMatches(p.podSelector, pod.labels));
+}
+
+/** Does the rule's `ports` admit this pod port? (No `ports`: every port.) */
+export function rulePortAdmits(rule: PolicyRule, port: KnownPort): boolean {
+  return !rule.ports || rule.ports.some((entry) => entryAdmits(matcherOf(entry), port));
 }
 
 /** Egress at the source, for traffic to `port` of the destination pod (the port after the Service's translation). */
@@ -110,7 +120,7 @@ export function entryText(entry: PolicyPort): string {
 }
 
 function judgeRule(index: WorkspaceIndex, policy: NetworkPolicy, rule: PolicyRule, number: number, port: KnownPort, peer: Subject): RuleJudgement {
-  const portAdmits = !rule.ports || rule.ports.some((entry) => entryAdmits(matcherOf(entry), port));
+  const portAdmits = rulePortAdmits(rule, port);
   const ports = rule.ports ? `on ${joinAnd(rule.ports.map(entryText))}` : 'on every port';
   const peerMatch = matchPeers(index, policy, rule, peer);
   const base = { policy, rule, number, portAdmits, peerAdmits: peerMatch.admits };

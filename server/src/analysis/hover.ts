@@ -1,10 +1,10 @@
-import type { ObjectRef, PodTemplate, PortRef, Service } from '../model/manifest';
+import type { ObjectRef, PodTemplate, Service } from '../model/manifest';
 import { containsPosition, type Position, type Range } from '../model/source';
 import { admittingRules, chainsOf, podsOfRule, podsOfSelector, type Chain } from './chains';
 import { objectName, qualifiedName } from './describe';
 import type { Finding } from './findings';
 import { locate, type Target } from './locate';
-import { entryAdmits, matcherOf, formatKnownPort, podPorts, servicesSelecting, type KnownPort } from './podPorts';
+import { entryAdmits, formatKnownPort, formatPortRef, matcherOf, podPorts, servicesSelecting, targetOf, type KnownPort } from './podPorts';
 import { describeSelector } from './selectors';
 import type { WorkspaceIndex } from './workspaceIndex';
 
@@ -15,12 +15,11 @@ export interface HoverResult {
 
 const link = (text: string, uri: string, range: Range) => `[${text}](${uri}#L${range.start.line + 1})`;
 const refLink = (ref: ObjectRef) => link(objectName(ref), ref.uri, ref.nameRange);
-const portRefText = (ref: PortRef) => (ref.kind === 'number' ? String(ref.number) : `"${ref.name}"`);
 
 /** `Service gitlab/gitlab-ssh (LoadBalancer) 10022/TCP → targetPort 22 → Deployment gitlab/gitlab, container gitlab, 22/TCP "ssh"` */
 export function chainText(chain: Chain): string {
   const { service, servicePort, pod, target } = chain;
-  const written = servicePort.targetPort ? portRefText(servicePort.targetPort.value) : String(servicePort.port.value);
+  const written = formatPortRef(targetOf(servicePort));
   const head = `${link(`Service ${qualifiedName(service.ref)}`, service.ref.uri, service.ref.nameRange)} (${service.type}) ${servicePort.port.value}/${servicePort.protocol}`;
   const end = target?.declared
     ? `${refLink(pod.ref)}, container ${target.declared.container}, ${formatKnownPort(target)}`
