@@ -64,7 +64,8 @@ const syntaxBroken = (lens: PortLens, uri: string) => lens.findings(uri).some((f
  *   exception is by design: a quoted number (port-value-invalid) is not judged until it is
  *   unquoted, so when the first pass unquoted one, a second pass may fix what that revealed,
  *   and a third must change nothing (fixes converge, never oscillate);
- * - fixes never break YAML: a file that parsed before still parses after its fixes.
+ * - fixes never break YAML: a file that parsed before still parses after its fixes;
+ * - an information finding never has a preferred fix.
  */
 export function checkCase(c: FuzzCase): void {
   const docs = new Map(Object.entries(c.files).map(([uri, text]) => [uri, TextDocument.create(uri, 'yaml', 0, text)]));
@@ -74,6 +75,8 @@ export function checkCase(c: FuzzCase): void {
     const what = `finding ${finding.code} "${finding.message.slice(0, 80)}"`;
     assertInside(docs, finding.uri, finding.range, what);
     for (const related of finding.related) assertInside(docs, related.uri, related.range, `related location of ${what}`);
+    // SPEC §3: a fix of an information finding is offered, never applied by fix-all.
+    if (finding.severity === 'information' && finding.fixes.some((f) => f.isPreferred)) fail(`${what} is information but has a preferred fix`);
     for (const fix of finding.fixes) {
       for (const edit of fix.edits) assertInside(docs, edit.uri, edit.range, `edit of fix "${fix.title}"`);
       assertDisjoint(docs, fix.edits, `fix "${fix.title}"`);

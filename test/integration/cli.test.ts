@@ -104,6 +104,7 @@ test('every corpus file through the CLI from ../shared/corpus: warnings only whe
     'real/bitnami-zookeeper.yaml': 2,
   };
   const files = spawnSync('ls', ['real'], { cwd: corpus, encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  assert.ok(files.length >= 21, `the corpus of ../shared/corpus/real (${files.length} files)`);
   for (const name of files) {
     const file = `real/${name}`;
     const { code, stdout } = run(['check', file, '--format', 'json', '--no-helm'], corpus);
