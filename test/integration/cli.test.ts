@@ -150,3 +150,23 @@ test('check --no-helm says the charts were not rendered; a missing helm is infor
   const [finding] = JSON.parse(missing.stdout);
   assert.deepEqual([finding.code, finding.severity, finding.file], ['helm-render-failed', 'information', 'test/fixtures/charts/gitlab-ssh/Chart.yaml']);
 });
+
+test('PATH defaults to the current folder; several PATHs are checked together, and a chart helm cannot render leaves the rest checked', () => {
+  const here = run(['check', '--format', 'json'], path.join(ROOT, 'examples/gitlab'));
+  assert.equal(here.code, 1);
+  assert.deepEqual(JSON.parse(here.stdout).map((f: { file: string; code: string }) => [f.file, f.code]), [['networkpolicies.yaml', 'netpol-port-unmatched']]);
+  const both = run(['check', 'examples/gitlab', 'test/fixtures/charts', '--helm', '/nonexistent/helm', '--format', 'json']);
+  assert.equal(both.code, 1);
+  assert.deepEqual(JSON.parse(both.stdout).map((f: { file: string; code: string; severity: string }) => [f.file, f.code, f.severity]), [
+    ['examples/gitlab/networkpolicies.yaml', 'netpol-port-unmatched', 'warning'],
+    ['test/fixtures/charts/gitlab-ssh/Chart.yaml', 'helm-render-failed', 'information'],
+  ]);
+});
+
+test('the port-lens bin is dist/cli.js, a Node script; helm.path is a machine setting a restricted workspace cannot set', () => {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  assert.equal(pkg.bin['port-lens'], 'dist/cli.js');
+  assert.ok(readFileSync(CLI, 'utf8').startsWith('#!/usr/bin/env node\n'));
+  assert.equal(pkg.contributes.configuration.properties['portLens.helm.path'].scope, 'machine');
+  assert.ok(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.includes('portLens.helm.path'));
+});

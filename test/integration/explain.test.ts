@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { HELM } from '../helpers';
@@ -105,4 +105,13 @@ test('a Helm chart: explained on its rendered objects, with fixes in the templat
   assert.deepEqual(toPort22.map((f: { edits: Array<{ file: string }> }) => f.edits[0].file).sort(), ['test/fixtures/charts/gitlab-ssh/templates/networkpolicy.yaml', 'test/fixtures/charts/gitlab-ssh/values.yaml']);
   // Without rendering the chart holds nothing to explain.
   assert.equal(run(['explain', '--from', 'external', '--to', 'default/release-gitlab-ssh:10022', '--no-helm', 'test/fixtures/charts/gitlab-ssh']).code, 2);
+});
+
+test('unknown exits 1, like denied: a Service whose endpoints are outside the workspace', (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-unknown-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(path.join(dir, 'svc.yaml'), 'apiVersion: v1\nkind: Service\nmetadata: {name: ext, namespace: app}\nspec:\n  type: LoadBalancer\n  ports: [{port: 80}]\n');
+  const { code, stdout } = run(['explain', '--from', 'external', '--to', 'app/ext:80', '--format', 'json', dir]);
+  assert.equal(code, 1);
+  assert.equal(JSON.parse(stdout).verdict, 'unknown');
 });

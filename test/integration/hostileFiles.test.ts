@@ -167,3 +167,14 @@ test('the CLI checks the rest of a workspace full of hostile files', (t) => {
   assert.deepEqual(codes, ['broken.yaml yaml-syntax', 'networkpolicies.yaml netpol-port-unmatched']);
   assert.equal(cli.stderr.trim().split('\n').length, 2);
 });
+
+test('the scan reads *.yaml and *.yml, leaves other files, node_modules and .git alone, and names chart folders', async (t) => {
+  const dir = workspace(t);
+  for (const file of ['a.yaml', 'b.yml', 'c.json', 'node_modules/x/d.yaml', '.git/e.yaml', 'sub/f.yml', 'chart/Chart.yaml', 'chart/templates/g.yaml']) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), file.endsWith('Chart.yaml') ? 'apiVersion: v2\nname: chart\nversion: 1.0.0\n' : SERVICE);
+  }
+  const scan = await scanPaths([dir]);
+  assert.deepEqual(scan.files.map((f) => path.relative(dir, f)).sort(), ['a.yaml', 'b.yml', 'ok.yaml', 'sub/f.yml']);
+  assert.deepEqual(scan.charts.map((c) => path.relative(dir, c)), ['chart']);
+});

@@ -16,12 +16,12 @@ function workspace(): string {
 }
 
 /** A helm that records that it ran, then runs the real one. */
-function spyHelm(dir: string): { helm: string; ran: () => boolean } {
+function spyHelm(dir: string): { helm: string; ran: () => boolean; args: () => string[] } {
   const marker = path.join(dir, 'helm-ran');
   const helm = path.join(dir, 'spy-helm');
-  writeFileSync(helm, `#!/bin/sh\ntouch ${marker}\nexec ${HELM} "$@"\n`);
+  writeFileSync(helm, `#!/bin/sh\nprintf '%s\\n' "$@" > ${marker}\nexec ${HELM} "$@"\n`);
   chmodSync(helm, 0o755);
-  return { helm, ran: () => existsSync(marker) };
+  return { helm, ran: () => existsSync(marker), args: () => readFileSync(marker, 'utf8').trim().split('\n') };
 }
 
 /** A copy of the fixture chart and a server whose helm is the spy; all removed after the test. */
@@ -50,6 +50,8 @@ test('Helm through the server: template diagnostics, fixes into values.yaml, hov
   await client.initialize(dir, undefined, { trusted: true });
   await client.until(() => problems().length === 4, 'four warnings on the template');
   assert.ok(spy.ran());
+  // SPEC §5: helm template <release> <chart> --namespace <ns>, nothing that fetches dependencies.
+  assert.deepEqual(spy.args(), ['template', 'release', path.join(dir, 'gitlab-ssh'), '--namespace', 'default']);
   assert.deepEqual(problems().map((d) => lines[d.range.start.line].trim()), [
     '- port: 10022',
     '- port: {{ .Values.networkPolicy.sshPort }}',

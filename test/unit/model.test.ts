@@ -178,3 +178,19 @@ test('Helm # Source comments are kept on the object', () => {
   const model = parseManifests('file:///r.yaml', '---\n# Source: chart/templates/svc.yaml\napiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {}\n');
   assert.equal(model.services[0].ref.helmSource, 'chart/templates/svc.yaml');
 });
+
+test('every workload kind contributes its pod template, with the template\'s labels and ports', () => {
+  const template = 'metadata: {labels: {app: a}}\n    spec: {containers: [{name: c, ports: [{containerPort: 8080}]}]}';
+  const kinds = ['Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job'];
+  const text = [
+    ...kinds.map((kind) => `apiVersion: v1\nkind: ${kind}\nmetadata: {name: w}\nspec:\n  template:\n    ${template}\n`),
+    `apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: w}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        metadata: {labels: {app: a}}\n        spec: {containers: [{name: c, ports: [{containerPort: 8080}]}]}\n`,
+    'apiVersion: v1\nkind: Pod\nmetadata: {name: w, labels: {app: a}}\nspec: {containers: [{name: c, ports: [{containerPort: 8080}]}]}\n',
+  ].join('---\n');
+  const pods = parseManifests('file:///w.yaml', text).pods;
+  assert.deepEqual(pods.map((p) => p.ref.kind), [...kinds, 'CronJob', 'Pod']);
+  for (const pod of pods) {
+    assert.equal(pod.labels.get('app'), 'a', pod.ref.kind);
+    assert.deepEqual(pod.ports.map((p) => p.containerPort.value), [8080], pod.ref.kind);
+  }
+});

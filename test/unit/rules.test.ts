@@ -237,3 +237,8 @@ test('model errors are findings: broken YAML in a manifest, values of the wrong 
     ['typed.yaml', 'manifest-invalid', 'error'],
   ]);
 });
+
+test('an entry without port matches every port of its protocol: nothing to report', () => {
+  assert.deepEqual(findingsOf(withPolicy('[{protocol: TCP}]')), []);
+  assert.deepEqual(findingsOf(withPolicy('[{protocol: TCP}, {port: 80}]')), []);
+});
