@@ -1,5 +1,5 @@
 import { PortLens } from '../server/src/analysis/portLens';
-import type { Finding } from '../server/src/analysis/findings';
+import type { Finding } from '../server/src/analysis/rules/findings';
 
 export const uriOf = (name: string) => `file:///ws/${name}`;
 

@@ -5,7 +5,7 @@ import { stringify } from 'yaml';
 import type { FuzzCase } from './invariants';
 
 const ROOT = path.resolve(__dirname, '../..');
-const CORPUS = path.resolve(ROOT, '../shared/corpus/real');
+const CORPUS = path.resolve(ROOT, 'test/corpus/real');
 const EXAMPLES = path.join(ROOT, 'examples');
 
 const uriOf = (name: string) => `file:///ws/${name}`;

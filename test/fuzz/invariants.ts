@@ -1,6 +1,6 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { applyEdits, nonOverlapping, preferredEdits } from '../../server/src/analysis/applyFixes';
-import type { TextEdit } from '../../server/src/analysis/findings';
+import { applyEdits, nonOverlapping, preferredEdits } from '../../server/src/analysis/fixes/applyFixes';
+import type { TextEdit } from '../../server/src/analysis/rules/findings';
 import { PortLens } from '../../server/src/analysis/portLens';
 import type { Position, Range } from '../../server/src/model/source';
 

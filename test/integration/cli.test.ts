@@ -84,7 +84,7 @@ test('SARIF 2.1.0 with rule metadata, fingerprints and fixes', () => {
 });
 
 test('exit 0 when only information remains, 2 for a missing path or a bad option', () => {
-  assert.equal(run(['check', '../shared/corpus/real/bitnami-prometheus.yaml', '--no-helm']).code, 0);
+  assert.equal(run(['check', 'test/corpus/real/bitnami-prometheus.yaml', '--no-helm']).code, 0);
   const missing = run(['check', 'no/such/dir']);
   assert.equal(missing.code, 2);
   assert.equal(missing.stderr.trim(), 'port-lens: no/such/dir: no such file or directory');
@@ -93,8 +93,8 @@ test('exit 0 when only information remains, 2 for a missing path or a bad option
   assert.equal(run(['frobnicate']).code, 2);
 });
 
-test('every corpus file through the CLI from ../shared/corpus: warnings only where SOURCES.md lists them', () => {
-  const corpus = path.resolve(ROOT, '../shared/corpus');
+test('every corpus file through the CLI from test/corpus: warnings only where SOURCES.md lists them', () => {
+  const corpus = path.resolve(ROOT, 'test/corpus');
   const expected: Record<string, number> = {
     'real/bitnami-appsmith-egress.yaml': 7,
     'real/bitnami-airflow-egress.yaml': 5,
@@ -104,7 +104,7 @@ test('every corpus file through the CLI from ../shared/corpus: warnings only whe
     'real/bitnami-zookeeper.yaml': 2,
   };
   const files = spawnSync('ls', ['real'], { cwd: corpus, encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
-  assert.ok(files.length >= 21, `the corpus of ../shared/corpus/real (${files.length} files)`);
+  assert.ok(files.length >= 21, `the corpus of test/corpus/real (${files.length} files)`);
   for (const name of files) {
     const file = `real/${name}`;
     const { code, stdout } = run(['check', file, '--format', 'json', '--no-helm'], corpus);
@@ -118,7 +118,7 @@ test('every corpus file through the CLI from ../shared/corpus: warnings only whe
 
 test('check renders the corpus charts: loki-distributed\'s http-metrics on the template line, nothing else at warning', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-charts-'));
-  cpSync(path.resolve(ROOT, '../shared/corpus/charts'), dir, { recursive: true });
+  cpSync(path.resolve(ROOT, 'test/corpus/charts'), dir, { recursive: true });
   const values = path.join(dir, 'enable-policies.yaml');
   writeFileSync(values, 'networkPolicy:\n  enabled: true\nnetworkPolicies:\n  create: true\nmetrics:\n  enabled: true\n');
   const { code, stdout } = run(['check', '.', '--helm', HELM, '--values', values, '--release', 'rel', '--namespace', 'monitoring', '--format', 'json'], dir);

@@ -6,10 +6,10 @@ import { PortLens } from '../../server/src/analysis/portLens';
 import { containsPosition } from '../../server/src/model/source';
 import { textAt } from '../helpers';
 
-const REAL = path.resolve(__dirname, '../../../shared/corpus/real');
+const REAL = path.resolve(__dirname, '../corpus/real');
 
 /**
- * The warnings and errors of ../shared/corpus/SOURCES.md "Known findings", each file checked on
+ * The warnings and errors of test/corpus/SOURCES.md "Known findings", each file checked on
  * its own: [object, value as written, code, preferred fix, other fixes that must be offered].
  */
 const KNOWN: Record<string, Array<[string, string, string, string | null, string[]]>> = {
@@ -38,7 +38,7 @@ const KNOWN: Record<string, Array<[string, string, string, string | null, string
 
 const files = existsSync(REAL) ? readdirSync(REAL).filter((f) => f.endsWith('.yaml')).sort() : [];
 
-test('the shared corpus is there', () => {
+test('the vendored corpus is there', () => {
   assert.ok(files.length >= 21, `expected the corpus at ${REAL}`);
   for (const name of Object.keys(KNOWN)) assert.ok(files.includes(name), name);
 });

@@ -1,10 +1,10 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { applyEdits } from '../../server/src/analysis/applyFixes';
-import { explain, type Explanation } from '../../server/src/analysis/explain';
-import { servicePortSummaries } from '../../server/src/analysis/explainSummary';
-import { EndpointError, destinationCandidates, parseDestination, parseSource, sourceCandidates } from '../../server/src/analysis/explainEndpoints';
-import { renderMarkdown, renderText } from '../../server/src/analysis/explainRender';
+import { applyEdits } from '../../server/src/analysis/fixes/applyFixes';
+import { explain, type Explanation } from '../../server/src/analysis/explain/explain';
+import { servicePortSummaries } from '../../server/src/analysis/explain/summary';
+import { EndpointError, destinationCandidates, parseDestination, parseSource, sourceCandidates } from '../../server/src/analysis/explain/endpoints';
+import { renderMarkdown, renderText } from '../../server/src/analysis/explain/render';
 import type { PortLens } from '../../server/src/analysis/portLens';
 import { deployment, lensOf, policy, service, uriOf } from '../helpers';
 

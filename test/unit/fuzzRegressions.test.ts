@@ -1,7 +1,7 @@
 // Inputs the fuzzer (test/fuzz) found to break a property, each kept as a plain regression test.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { applyEdits, preferredEdits } from '../../server/src/analysis/applyFixes';
+import { applyEdits, preferredEdits } from '../../server/src/analysis/fixes/applyFixes';
 import { findingsOf, uriOf } from '../helpers';
 
 const egressPolicy = (ports: string) => `apiVersion: networking.k8s.io/v1

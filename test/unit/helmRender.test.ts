@@ -5,14 +5,14 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rm
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import { isProblem, type Finding } from '../../server/src/analysis/findings';
+import { isProblem, type Finding } from '../../server/src/analysis/rules/findings';
 import { PortLens } from '../../server/src/analysis/portLens';
 import { ChartRenderer, DEFAULT_HELM_OPTIONS, type HelmOptions } from '../../server/src/helm/chartRenderer';
 import { ChartScheduler } from '../../server/src/lsp/chartScheduler';
 import { HELM, textAt } from '../helpers';
 
 const ROOT = path.resolve(__dirname, '../..');
-const CORPUS_CHARTS = path.resolve(ROOT, '../shared/corpus/charts');
+const CORPUS_CHARTS = path.resolve(ROOT, 'test/corpus/charts');
 const options = (extra: Partial<HelmOptions> = {}): HelmOptions => ({ ...DEFAULT_HELM_OPTIONS, path: HELM, ...extra });
 
 function copy(from: string): string {

@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { applyEdits } from '../../server/src/analysis/applyFixes';
+import { applyEdits } from '../../server/src/analysis/fixes/applyFixes';
 import { deployment, findingsOf, lensOf, policy, service, textAt, uriOf } from '../helpers';
 
 const gitlab = {

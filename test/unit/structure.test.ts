@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDocument } from 'yaml';
-import { applyEdits } from '../../server/src/analysis/applyFixes';
+import { applyEdits } from '../../server/src/analysis/fixes/applyFixes';
 import { deployment, findingsOf, lensOf, service, textAt, uriOf } from '../helpers';
 
 const np = (ports: string) => `apiVersion: networking.k8s.io/v1

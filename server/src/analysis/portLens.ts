@@ -1,15 +1,15 @@
 import type { FileModel, LabelSelector, NetworkPolicy, ObjectRef, Service } from '../model/manifest';
-import { selectorMatches } from './selectors';
+import { selectorMatches } from './index/selectors';
 import { parseManifests } from '../model/parse';
-import { checkPolicy } from './checkPolicy';
-import { checkService } from './checkService';
-import { checkStructure } from './checkStructure';
-import { definition, type Location } from './definition';
-import { hover, type HoverResult } from './hover';
+import { checkPolicy } from './rules/checkPolicy';
+import { checkService } from './rules/checkService';
+import { checkStructure } from './rules/checkStructure';
+import { definition, type Location } from './features/definition';
+import { hover, type HoverResult } from './features/hover';
 import type { Position } from '../model/source';
-import { compareFindings, type Finding, type Severity } from './findings';
-import { namespaceKey, WorkspaceIndex } from './workspaceIndex';
-import type { RuleCode } from './rules';
+import { compareFindings, type Finding, type Severity } from './rules/findings';
+import { namespaceKey, WorkspaceIndex } from './index/workspaceIndex';
+import type { RuleCode } from './rules/registry';
 
 export type SeverityOverride = Severity | 'off';
 export type SeverityOverrides = Partial<Record<RuleCode, SeverityOverride>>;

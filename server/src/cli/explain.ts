@@ -1,13 +1,13 @@
 import type { ObjectRef } from '../model/manifest';
 import type { Range } from '../model/source';
-import { explain, type Explanation } from '../analysis/explain';
-import { EndpointError, parseDestination, parseSource } from '../analysis/explainEndpoints';
-import type { SideJudgement } from '../analysis/explainIsolation';
-import { renderText } from '../analysis/explainRender';
-import { objectName } from '../analysis/describe';
-import { formatKnownPort } from '../analysis/podPorts';
-import type { Finding } from '../analysis/findings';
-import type { WorkspaceIndex } from '../analysis/workspaceIndex';
+import { explain, type Explanation } from '../analysis/explain/explain';
+import { EndpointError, parseDestination, parseSource } from '../analysis/explain/endpoints';
+import type { SideJudgement } from '../analysis/explain/isolation';
+import { renderText } from '../analysis/explain/render';
+import { objectName } from '../analysis/index/describe';
+import { formatKnownPort } from '../analysis/index/podPorts';
+import type { Finding } from '../analysis/rules/findings';
+import type { WorkspaceIndex } from '../analysis/index/workspaceIndex';
 import { displayPath } from './report';
 
 export const EXPLAIN_USAGE = `Usage: port-lens explain --from SOURCE --to DEST [--format text|json] [PATH…]

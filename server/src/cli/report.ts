@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import type { Finding, TextEdit } from '../analysis/findings';
+import type { Finding, TextEdit } from '../analysis/rules/findings';
 
 /** A path relative to the current directory with `/` separators, as every output format prints it. */
 export function displayPath(uri: string, cwd: string): string {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Finding } from '../analysis/findings';
-import { RULES, RULE_CODES, ruleDocsUrl } from '../analysis/rules';
+import type { Finding } from '../analysis/rules/findings';
+import { RULES, RULE_CODES, ruleDocsUrl } from '../analysis/rules/registry';
 import type { Range } from '../model/source';
 import { displayPath } from './report';
 

@@ -1,4 +1,4 @@
-import type { Finding, Fix, TextEdit } from '../analysis/findings';
+import type { Finding, Fix, TextEdit } from '../analysis/rules/findings';
 import type { PortLens } from '../analysis/portLens';
 import type { ObjectRef } from '../model/manifest';
 import { containsPosition, type Position } from '../model/source';

@@ -7,8 +7,8 @@ import {
   type TextEdit as LspTextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver';
-import type { Finding, Fix, TextEdit } from '../analysis/findings';
-import { ruleDocsUrl } from '../analysis/rules';
+import type { Finding, Fix, TextEdit } from '../analysis/rules/findings';
+import { ruleDocsUrl } from '../analysis/rules/registry';
 
 export const SOURCE = 'k8s-port-lens';
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.portLens`;

@@ -1,9 +1,9 @@
 import { ErrorCodes, ResponseError, type CodeLens } from 'vscode-languageserver';
-import { explain, type FindingsOf } from '../analysis/explain';
-import { servicePortSummaries } from '../analysis/explainSummary';
-import { EndpointError, destinationCandidates, parseDestination, parseSource, sourceCandidates } from '../analysis/explainEndpoints';
-import { renderMarkdown } from '../analysis/explainRender';
-import type { WorkspaceIndex } from '../analysis/workspaceIndex';
+import { explain, type FindingsOf } from '../analysis/explain/explain';
+import { servicePortSummaries } from '../analysis/explain/summary';
+import { EndpointError, destinationCandidates, parseDestination, parseSource, sourceCandidates } from '../analysis/explain/endpoints';
+import { renderMarkdown } from '../analysis/explain/render';
+import type { WorkspaceIndex } from '../analysis/index/workspaceIndex';
 import { EXPLAIN_COMMAND, type EndpointsResult, type ExplainParams, type ExplainResult } from './protocol';
 
 const link = (text: string, uri: string, range: { start: { line: number } }) => `[${text}](${uri}#L${range.start.line + 1})`;

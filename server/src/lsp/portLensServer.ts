@@ -19,7 +19,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import type { Position } from '../model/source';
-import { preferredEdits } from '../analysis/applyFixes';
+import { preferredEdits } from '../analysis/fixes/applyFixes';
 import { PortLens, applySeverity } from '../analysis/portLens';
 import { ModelCache } from '../cache/modelCache';
 import { FileFilter, readManifestText, scanPaths } from '../files';

@@ -1,5 +1,5 @@
 import type { SeverityOverride, SeverityOverrides } from '../analysis/portLens';
-import { RULE_CODES } from '../analysis/rules';
+import { RULE_CODES } from '../analysis/rules/registry';
 import { DEFAULT_SCAN_OPTIONS, type ScanOptions } from '../files';
 import { DEFAULT_HELM_OPTIONS, type HelmOptions } from '../helm/chartRenderer';
 

@@ -1,0 +1,156 @@
+import type { PodTemplate, Service, ServicePort } from '../../model/manifest';
+import { containsPosition } from '../../model/source';
+import { objectName, qualifiedName } from '../index/describe';
+import { destinationName, sourceName, type Destination, type Source } from './endpoints';
+import { judgeEgress, judgeIngress, type SideJudgement, type Subject, type Verdict } from './isolation';
+import type { Finding, Fix } from '../rules/findings';
+import { podPorts, resolveInPod, targetOf, type KnownPort } from '../index/podPorts';
+import type { WorkspaceIndex } from '../index/workspaceIndex';
+
+/** How traffic reaches one destination pod template: through a Service port or straight to the pod. */
+export interface Hop {
+  pod: PodTemplate;
+  service?: Service;
+  servicePort?: ServicePort;
+  /** The pod port the traffic arrives on; undefined when the target cannot be resolved in this pod. */
+  port?: KnownPort;
+  /** Why the traffic never reaches the pod, when it does not. */
+  problem?: string;
+}
+
+export interface DestinationResult {
+  hop: Hop;
+  /** False for a pod the Service sends nothing (a named targetPort it does not declare): it does not count. */
+  endpoint: boolean;
+  verdict: Verdict;
+  reason: string;
+  ingress?: SideJudgement;
+  egress?: SideJudgement;
+}
+
+export interface Explanation {
+  from: string;
+  to: string;
+  source: Source;
+  destination: Destination;
+  verdict: Verdict;
+  /** One per destination pod template. */
+  results: DestinationResult[];
+  /** Fixes of existing findings that would turn a denied result into an allowed one. */
+  fixes: Fix[];
+  notes: string[];
+}
+
+/** The findings of a file, as the caller reports them (with fixes retargeted to Helm templates, say). */
+export type FindingsOf = (uri: string) => Finding[];
+
+/** Would traffic from `source` reach `destination`, and if not, why? With the fixes that would let it. */
+export function explain(index: WorkspaceIndex, findingsOf: FindingsOf, source: Source, destination: Destination): Explanation {
+  const judged = judge(index, source, destination);
+  return { ...judged, fixes: fixesFor(findingsOf, judged.results) };
+}
+
+/** The answer without fixes: all a verdict needs. */
+export function judge(index: WorkspaceIndex, source: Source, destination: Destination): Omit<Explanation, 'fixes'> {
+  const notes: string[] = [];
+  const hops = hopsOf(index, destination, notes);
+  if (source.kind === 'external' && destination.kind === 'service' && (destination.service.type === 'ClusterIP' || destination.service.type === '')) {
+    notes.push(`Service ${qualifiedName(destination.service.ref)} is ClusterIP: outside the cluster it is reachable only through an Ingress or externalIPs; this answer judges the NetworkPolicies alone`);
+  }
+  const subject = subjectOf(source);
+  const results = hops.map((hop) => judgeHop(index, hop, subject));
+  for (const result of results) for (const note of result.egress?.notes ?? []) if (!notes.includes(note)) notes.push(note);
+  const ipBlocks = results.some((r) => r.ingress?.policies.some((p) => p.rules.some((rule) => rule.rule.peers?.some((peer) => peer.ipBlock))));
+  if (source.kind === 'external' && ipBlocks) {
+    notes.push('an ipBlock sees the client\'s own address only where the Service keeps it (externalTrafficPolicy: Local); otherwise the source may be a node\'s address');
+  }
+  return { from: sourceName(source), to: destinationName(destination), source, destination, verdict: overall(results, notes), results, notes };
+}
+
+/** The verdict alone, for many sources against one destination: its path is resolved once. */
+export function verdictsTo(index: WorkspaceIndex, destination: Destination): (source: Source) => Verdict {
+  const hops = hopsOf(index, destination, []);
+  return (source) => overall(hops.map((hop) => judgeHop(index, hop, subjectOf(source))), []);
+}
+
+function subjectOf(source: Source): Subject {
+  return source.kind === 'pod' ? { kind: 'pod', pod: source.pod } : source.kind === 'namespace' ? { kind: 'anyPod', namespace: source.namespace } : { kind: 'external' };
+}
+
+/**
+ * Traffic is spread over the Service's endpoints: it gets through when it does to every one.
+ * Pods that are no endpoint count only when there is none at all (then nothing answers).
+ */
+function overall(results: DestinationResult[], notes: string[]): Verdict {
+  const endpoints = results.filter((r) => r.endpoint);
+  if (results.length > 0 && endpoints.length === 0) {
+    notes.push('the Service has no endpoint among the pod templates it selects: nothing answers');
+    return 'denied';
+  }
+  if (endpoints.length === 0) return 'unknown';
+  if (endpoints.some((r) => r.verdict === 'denied')) return 'denied';
+  return endpoints.some((r) => r.verdict === 'unknown') ? 'unknown' : 'allowed';
+}
+
+function hopsOf(index: WorkspaceIndex, destination: Destination, notes: string[]): Hop[] {
+  if (destination.kind === 'pod') {
+    const known = podPorts(index, destination.pod);
+    const port = resolveInPod(destination.port, destination.protocol, known)[0] ?? (destination.port.kind === 'number' ? { number: destination.port.number, protocol: destination.protocol } : undefined);
+    return [{ pod: destination.pod, port }];
+  }
+  const { service, port: servicePort } = destination;
+  if (!service.selector) {
+    notes.push(`Service ${qualifiedName(service.ref)} has no selector: its endpoints are managed by hand, outside the workspace`);
+    return [];
+  }
+  const pods = index.podsSelectedByMap(service.selector.value, service.ref.namespace);
+  if (pods.length === 0) notes.push(`Service ${qualifiedName(service.ref)} selects no pod template in the workspace`);
+  const target = targetOf(servicePort);
+  return pods.map((pod) => {
+    const hop: Hop = { pod, service, servicePort };
+    const resolved = resolveInPod(target, servicePort.protocol, podPorts(index, pod));
+    if (target.kind === 'number') hop.port = resolved.find((p) => p.declared) ?? resolved[0] ?? { number: target.number, protocol: servicePort.protocol };
+    else if (resolved.length > 0) hop.port = resolved[0];
+    else hop.problem = `${objectName(pod.ref)} declares no ${servicePort.protocol} port named "${target.name}", so the Service sends it nothing`;
+    return hop;
+  });
+}
+
+function judgeHop(index: WorkspaceIndex, hop: Hop, subject: Subject): DestinationResult {
+  if (!hop.port) return { hop, endpoint: false, verdict: 'denied', reason: hop.problem ?? 'the port cannot be resolved in this pod' };
+  if (hop.pod.hostNetwork) return { hop, endpoint: true, verdict: 'unknown', reason: `${objectName(hop.pod.ref)} uses hostNetwork: NetworkPolicies do not reliably apply to host-network pods` };
+  const ingress = judgeIngress(index, hop.pod, hop.port, subject);
+  const egress = judgeEgress(index, subject, hop.pod, hop.port);
+  if (subject.kind === 'pod' && subject.pod.hostNetwork) egress.notes.push(`${objectName(subject.pod.ref)} uses hostNetwork: its traffic may not be subject to NetworkPolicies at all`);
+  const sides = [ingress, egress];
+  const denied = sides.find((s) => s.verdict === 'denied');
+  const unknown = sides.find((s) => s.verdict === 'unknown');
+  const decisive = denied ?? unknown;
+  if (decisive) return { hop, endpoint: true, verdict: decisive.verdict, reason: decisive.reason, ingress, egress };
+  return { hop, endpoint: true, verdict: 'allowed', reason: ingress.reason, ingress, egress };
+}
+
+/**
+ * The fixes the checks already offer on the port entries of rules that admit the source but not
+ * the pod port, kept when they write that pod port (its number or its name).
+ */
+function fixesFor(findingsOf: FindingsOf, results: DestinationResult[]): Fix[] {
+  const fixes = new Map<string, Fix>();
+  for (const result of results) {
+    if (result.verdict !== 'denied' || !result.endpoint || !result.hop.port) continue;
+    const port = result.hop.port;
+    const wanted = new Set([String(port.number), ...(port.declared && port.name ? [port.name] : [])]);
+    for (const side of [result.ingress, result.egress]) {
+      if (side?.verdict !== 'denied') continue;
+      for (const rule of side.policies.flatMap((p) => p.rules)) {
+        if (rule.peerAdmits !== 'yes' || rule.portAdmits) continue;
+        const entries = rule.rule.ports ?? [];
+        for (const finding of findingsOf(rule.policy.ref.uri)) {
+          if (!entries.some((e) => containsPosition(e.range, finding.range.start))) continue;
+          for (const fix of finding.fixes) if (fix.edits.some((e) => wanted.has(e.newText))) fixes.set(JSON.stringify([fix.title, fix.edits]), fix);
+        }
+      }
+    }
+  }
+  return [...fixes.values()];
+}

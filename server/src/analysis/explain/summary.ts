@@ -1,0 +1,86 @@
+import type { PolicyPort, Service, ServicePort } from '../../model/manifest';
+import { judge, verdictsTo, type Explanation } from './explain';
+import type { Destination, Source } from './endpoints';
+import type { Verdict } from './isolation';
+import type { WorkspaceIndex } from '../index/workspaceIndex';
+
+/** The one-line answer shown above a Service port: the source it is judged from, and the verdict. */
+export interface PortSummary {
+  title: string;
+  from: string;
+  to: string;
+  verdict: Verdict;
+}
+
+const MARK: Record<Verdict, string> = { allowed: '✓', denied: '✗', unknown: '?' };
+
+/** `external ✗ (allow-from-all admits 80, 10022 — not 22)` */
+export function verdictLine(explanation: Omit<Explanation, 'fixes'>): string {
+  return `${explanation.from} ${MARK[explanation.verdict]} (${shortReason(explanation)})`;
+}
+
+/** `reachable from: external ✗ (allow-from-all admits 80, 10022 — not 22)` */
+export function summarize(explanation: Omit<Explanation, 'fixes'>): PortSummary {
+  const { from, to, verdict } = explanation;
+  return { title: `reachable from: ${verdictLine(explanation)}`, from, to, verdict };
+}
+
+function shortReason(explanation: Omit<Explanation, 'fixes'>): string {
+  const results = explanation.results.filter((r) => r.endpoint);
+  if (results.length === 0) return explanation.results[0]?.reason ?? explanation.notes[0] ?? 'no pod template to judge';
+  const decisive = results.find((r) => r.verdict === explanation.verdict)!;
+  if (!decisive.ingress) return decisive.reason;
+  const side = [decisive.ingress, decisive.egress].find((s) => s?.verdict === explanation.verdict) ?? decisive.ingress;
+  if (explanation.verdict === 'allowed') {
+    const rule = side.policies.flatMap((p) => p.rules).find((r) => r.admits === 'yes');
+    return rule ? `${rule.policy.ref.name} ${rule.rule.direction} rule ${rule.number}` : 'no NetworkPolicy isolates the pods';
+  }
+  if (explanation.verdict === 'unknown') return decisive.reason;
+  const port = decisive.hop.port!.number;
+  const direction = side.direction === 'egress' ? 'egress: ' : '';
+  return direction + side.policies.map((p) => {
+    const open = p.rules.filter((r) => r.peerAdmits !== 'no');
+    const ports = [...new Set(open.flatMap((r) => (r.rule.ports ?? []).map(entryShort)))];
+    if (ports.length > 0) return `${p.policy.ref.name} admits ${ports.join(', ')} — not ${port}`;
+    if (p.rules.some((r) => r.portAdmits)) return `${p.policy.ref.name} admits ${port} from other ${side.direction === 'ingress' ? 'sources' : 'destinations'} only`;
+    return `${p.policy.ref.name} admits nothing`;
+  }).join('; ');
+}
+
+const entryShort = (e: PolicyPort) => (e.port ? (e.port.value.kind === 'number' ? String(e.port.value.number) : e.port.value.name) + (e.endPort ? `-${e.endPort.value}` : '') : `every ${e.protocol} port`);
+
+/**
+ * The source a Service port is judged from in its code lens: outside the cluster for a
+ * LoadBalancer or NodePort, otherwise every pod of the Service's own namespace.
+ */
+export function lensSource(service: Service): Source {
+  return service.type === 'LoadBalancer' || service.type === 'NodePort' ? { kind: 'external' } : { kind: 'namespace', namespace: service.ref.namespace };
+}
+
+/**
+ * The lens line of one Service port. When not every pod of the namespace gets through to an
+ * internal Service, it names the pod templates of the workspace that do.
+ */
+export function summarizeServicePort(index: WorkspaceIndex, service: Service, port: ServicePort): PortSummary {
+  const destination: Destination = { kind: 'service', service, port };
+  const summary = summarize(judge(index, lensSource(service), destination));
+  if (summary.verdict === 'allowed' || service.type === 'LoadBalancer' || service.type === 'NodePort') return summary;
+  const verdictFrom = verdictsTo(index, destination);
+  const allowed = index
+    .allPods()
+    .filter((pod) => verdictFrom({ kind: 'pod', pod }) === 'allowed')
+    .map((pod) => pod.ref.name);
+  if (allowed.length === 0) return summary;
+  const names = [...new Set(allowed)].sort();
+  const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
+  return { ...summary, title: `reachable from: ${shown} ✓ · ${summary.title.slice('reachable from: '.length)}` };
+}
+
+/** The code lens summaries of every Service port of a file. */
+export function servicePortSummaries(index: WorkspaceIndex, uri: string): Array<{ service: Service; port: ServicePort; summary: PortSummary }> {
+  const model = index.file(uri);
+  if (!model) return [];
+  return model.services
+    .filter((service) => service.selector)
+    .flatMap((service) => service.ports.map((port) => ({ service, port, summary: summarizeServicePort(index, service, port) })));
+}

@@ -1,0 +1,137 @@
+import type { ObjectRef, PodTemplate, Service } from '../../model/manifest';
+import { containsPosition, type Position, type Range } from '../../model/source';
+import { admittingRules, chainsOf, podsOfRule, podsOfSelector, type Chain } from '../index/chains';
+import { objectName, qualifiedName } from '../index/describe';
+import type { Finding } from '../rules/findings';
+import { locate, type Target } from '../index/locate';
+import { entryAdmits, formatKnownPort, formatPortRef, matcherOf, podPorts, servicesSelecting, targetOf, type KnownPort } from '../index/podPorts';
+import { describeSelector } from '../index/selectors';
+import type { WorkspaceIndex } from '../index/workspaceIndex';
+
+export interface HoverResult {
+  markdown: string;
+  range: Range;
+}
+
+const link = (text: string, uri: string, range: Range) => `[${text}](${uri}#L${range.start.line + 1})`;
+const refLink = (ref: ObjectRef) => link(objectName(ref), ref.uri, ref.nameRange);
+
+/** `Service gitlab/gitlab-ssh (LoadBalancer) 10022/TCP → targetPort 22 → Deployment gitlab/gitlab, container gitlab, 22/TCP "ssh"` */
+export function chainText(chain: Chain): string {
+  const { service, servicePort, pod, target } = chain;
+  const written = formatPortRef(targetOf(servicePort));
+  const head = `${link(`Service ${qualifiedName(service.ref)}`, service.ref.uri, service.ref.nameRange)} (${service.type}) ${servicePort.port.value}/${servicePort.protocol}`;
+  const end = target?.declared
+    ? `${refLink(pod.ref)}, container ${target.declared.container}, ${formatKnownPort(target)}`
+    : `${refLink(pod.ref)} (declares no such port)`;
+  return `${head} → targetPort ${written} → ${end}`;
+}
+
+function podLine(index: WorkspaceIndex, pod: PodTemplate): string {
+  const info = podPorts(index, pod);
+  const ports = info.unknown ? 'declares no ports' : info.ports.map((p) => (p.declared ? formatKnownPort(p) : `${formatKnownPort(p)} (from Service ${qualifiedName(p.evidence!.service.ref)})`)).join(', ');
+  return `- ${refLink(pod.ref)}${pod.hostNetwork ? ' (hostNetwork)' : ''}: ${ports}`;
+}
+
+function forwardingLines(index: WorkspaceIndex, pods: PodTemplate[]): string[] {
+  const services = new Set<Service>();
+  for (const pod of pods) servicesSelecting(index, pod).forEach((s) => services.add(s));
+  const podSet = new Set(pods);
+  const lines: string[] = [];
+  for (const service of services) {
+    for (const port of service.ports) {
+      for (const chain of chainsOf(index, service, port)) if (podSet.has(chain.pod)) lines.push(`- ${chainText(chain)}`);
+    }
+  }
+  return lines;
+}
+
+function admissionLines(index: WorkspaceIndex, pod: PodTemplate, port: KnownPort): string[] {
+  const { isolated, admitted } = admittingRules(index, pod, port);
+  if (!isolated) return [`- no NetworkPolicy isolates ${objectName(pod.ref)}: all ingress is admitted`];
+  if (admitted.length === 0) return [`- ✗ no ingress rule admits ${formatKnownPort(port)} on ${objectName(pod.ref)}`];
+  return admitted.map(({ policy, rule }) => {
+    const from = policy.ingress[rule - 1].peers === undefined ? 'from anywhere' : 'from the peers it lists';
+    return `- ✓ ${link(`NetworkPolicy ${qualifiedName(policy.ref)}`, policy.ref.uri, policy.ref.nameRange)}, ingress rule ${rule} (${from})`;
+  });
+}
+
+function section(title: string, lines: string[]): string {
+  return lines.length === 0 ? '' : `\n\n**${title}**\n\n${lines.join('\n')}`;
+}
+
+/** The Markdown shown when hovering a port, a selector or a container port. */
+export function hover(index: WorkspaceIndex, findings: Finding[], uri: string, position: Position): HoverResult | undefined {
+  const model = index.file(uri);
+  if (!model) return undefined;
+  const target = locate(model, position);
+  if (!target) return undefined;
+  const markdown = render(index, findings, target);
+  return markdown ? { markdown, range: targetRange(target) } : undefined;
+}
+
+function targetRange(target: Target): Range {
+  switch (target.kind) {
+    case 'policyPort':
+      return (target.entry.port ?? target.entry).range;
+    case 'servicePort':
+      return target.port.range;
+    case 'containerPort':
+      return target.port.range;
+    case 'policySelector':
+      return target.selector.range;
+    case 'serviceSelector':
+      return target.service.selector!.range;
+  }
+}
+
+function render(index: WorkspaceIndex, findings: Finding[], target: Target): string {
+  switch (target.kind) {
+    case 'policyPort': {
+      const { policy, rule, entry } = target;
+      const pods = podsOfRule(index, policy, rule);
+      const written = entry.port ? `${entry.port.value.kind === 'number' ? entry.port.value.number : entry.port.value.name}${entry.endPort ? `-${entry.endPort.value}` : ''}/${entry.protocol}` : `every ${entry.protocol} port`;
+      const header = `**NetworkPolicy ${qualifiedName(policy.ref)}** · ${rule.direction} port \`${written}\``;
+      const here = findings.filter((f) => f.uri === policy.ref.uri && containsPosition(entry.range, f.range.start));
+      let verdict: string;
+      if (here.length > 0) verdict = here.map((f) => `${f.severity === 'information' ? 'ℹ️' : '⚠️'} ${f.message}`).join('\n\n');
+      else if (pods.length === 0) verdict = rule.direction === 'ingress' ? 'The policy selects no pod in the workspace.' : 'The destination pods are outside what the workspace knows; not judged.';
+      else {
+        const matched = pods.flatMap((pod) => podPorts(index, pod).ports.filter((p) => entryAdmits(matcherOf(entry), p)).map((p) => `${formatKnownPort(p)} on ${objectName(pod.ref)}`));
+        verdict = matched.length > 0 ? `✓ Admits ${[...new Set(matched)].join(', ')}.` : 'Not judged: the pods declare no ports the analysis could check.';
+      }
+      return header + '\n\n' + verdict + section(rule.direction === 'ingress' ? 'Pods this policy selects' : 'Pods this rule sends to', pods.map((p) => podLine(index, p))) + section('Services forwarding to them', forwardingLines(index, pods)) + tip(findings.length > 0 && here.some((f) => f.fixes.length > 0));
+    }
+    case 'servicePort': {
+      const { service, port } = target;
+      const chains = chainsOf(index, service, port);
+      const header = `**Service ${qualifiedName(service.ref)}** (${service.type}) · port \`${port.port.value}/${port.protocol}\`${port.nodePort ? ` · nodePort ${port.nodePort.value}` : ''}`;
+      if (!service.selector) return `${header}\n\nNo selector: the endpoints are managed outside the Service, so its ports are not checked.`;
+      if (chains.length === 0) return `${header}\n\nThe selector (${describeSelector(service.selector.value)}) matches no pod template in the workspace.`;
+      const admission = chains.flatMap((c) => (c.target ? admissionLines(index, c.pod, c.target) : []));
+      return header + section('Forwards to', chains.map((c) => `- ${chainText(c)}`)) + section('NetworkPolicies admitting the target', [...new Set(admission)]);
+    }
+    case 'containerPort': {
+      const { pod, port } = target;
+      const known = podPorts(index, pod).ports.find((p) => p.declared === port)!;
+      const header = `**${objectName(pod.ref)}** · container ${port.container} · \`${formatKnownPort(known)}\``;
+      const chains = servicesSelecting(index, pod).flatMap((s) => s.ports.flatMap((sp) => chainsOf(index, s, sp))).filter((c) => c.pod === pod && c.target?.declared === port);
+      return header + section('Services forwarding to it', chains.length > 0 ? chains.map((c) => `- ${chainText(c)}`) : ['- none in the workspace']) + section('NetworkPolicies', admissionLines(index, pod, known));
+    }
+    case 'policySelector': {
+      const { policy, selector, peer } = target;
+      const pods = podsOfSelector(index, policy, peer);
+      const title = peer ? 'Pods this peer selects' : 'Pods this policy selects';
+      return `**${describeSelector(selector)}**` + (pods.length > 0 ? section(title, pods.map((p) => podLine(index, p))) : '\n\nSelects no pod template in the workspace.');
+    }
+    case 'serviceSelector': {
+      const { service } = target;
+      const pods = index.podsSelectedByMap(service.selector!.value, service.ref.namespace);
+      return `**${describeSelector(service.selector!.value)}**` + (pods.length > 0 ? section('Pods this Service selects', pods.map((p) => podLine(index, p))) : '\n\nSelects no pod template in the workspace.');
+    }
+  }
+}
+
+function tip(show: boolean): string {
+  return show ? '\n\n_A named port (`ssh`) in the policy avoids this mistake; some network plugins (AWS VPC CNI) also recommend keeping Service port and container port equal._' : '';
+}

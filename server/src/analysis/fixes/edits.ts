@@ -1,0 +1,34 @@
+import type { Located, PolicyPort, Protocol } from '../../model/manifest';
+import type { TextEdit } from '../rules/findings';
+
+/** Replaces a scalar's content; quotes, comments and the rest of the line stay as written. */
+export function changeValue(uri: string, value: Located<unknown>, newText: string): TextEdit {
+  return { uri, range: value.valueRange, newText };
+}
+
+/** Deletes a policy port entry from its list, or nothing when the list's layout makes that unsafe. */
+export function removeEntry(uri: string, entry: PolicyPort): TextEdit | undefined {
+  return entry.removal ? { uri, range: entry.removal, newText: '' } : undefined;
+}
+
+/** Changes the entry's protocol, writing the key when the protocol was implied. */
+export function setProtocol(uri: string, entry: PolicyPort, protocol: Protocol): TextEdit[] {
+  if (entry.protocolValue) return [changeValue(uri, entry.protocolValue, protocol)];
+  if (!entry.keyInsertion) return [];
+  const { at, prefix } = entry.keyInsertion;
+  return [{ uri, range: { start: at, end: at }, newText: `${prefix}protocol: ${protocol}` }];
+}
+
+/**
+ * Declared names that differ from `name` only by a prefix or a suffix (`fabric` → `server-fabric`,
+ * `http-metrics` → `http`): the evident meaning of a name that matches nothing.
+ */
+export function nearNames(name: string, declared: Iterable<string>): string[] {
+  const result = new Set<string>();
+  for (const candidate of declared) {
+    if (candidate === name) continue;
+    const [short, long] = candidate.length < name.length ? [candidate, name] : [name, candidate];
+    if (short.length >= 3 && (long.endsWith(`-${short}`) || long.startsWith(`${short}-`))) result.add(candidate);
+  }
+  return [...result].sort();
+}

@@ -1,0 +1,40 @@
+import type { ContainerPort, FileModel, LabelSelector, NetworkPolicy, PodTemplate, PolicyPeer, PolicyPort, PolicyRule, Service, ServicePort } from '../../model/manifest';
+import { containsPosition, type Position } from '../../model/source';
+
+/** What sits under the cursor, in terms of the model. */
+export type Target =
+  | { kind: 'policyPort'; policy: NetworkPolicy; rule: PolicyRule; entry: PolicyPort }
+  | { kind: 'servicePort'; service: Service; port: ServicePort }
+  | { kind: 'containerPort'; pod: PodTemplate; port: ContainerPort }
+  | { kind: 'policySelector'; policy: NetworkPolicy; selector: LabelSelector; peer?: PolicyPeer }
+  | { kind: 'serviceSelector'; service: Service };
+
+export function locate(model: FileModel, position: Position): Target | undefined {
+  const at = (range: { start: Position; end: Position } | undefined) => range !== undefined && containsPosition(range, position);
+  for (const policy of model.policies) {
+    if (!at(policy.ref.range)) continue;
+    for (const rule of [...policy.ingress, ...policy.egress]) {
+      for (const entry of rule.ports ?? []) {
+        if (at(entry.range)) return { kind: 'policyPort', policy, rule, entry };
+      }
+      for (const peer of rule.peers ?? []) {
+        if (peer.podSelector && at(peer.podSelector.range)) return { kind: 'policySelector', policy, selector: peer.podSelector, peer };
+      }
+    }
+    if (at(policy.podSelector.range)) return { kind: 'policySelector', policy, selector: policy.podSelector };
+  }
+  for (const service of model.services) {
+    if (!at(service.ref.range)) continue;
+    for (const port of service.ports) {
+      if (at(port.range)) return { kind: 'servicePort', service, port };
+    }
+    if (at(service.selector?.range)) return { kind: 'serviceSelector', service };
+  }
+  for (const pod of model.pods) {
+    if (!at(pod.ref.range)) continue;
+    for (const port of pod.ports) {
+      if (at(port.range)) return { kind: 'containerPort', pod, port };
+    }
+  }
+  return undefined;
+}

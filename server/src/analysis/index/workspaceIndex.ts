@@ -1,0 +1,227 @@
+import type { FileModel, LabelSelector, NamespaceObject, NetworkPolicy, PodTemplate, Service } from '../../model/manifest';
+import { NAMESPACE_NAME_LABEL, isEmptySelector, mapSelectorMatches, selectorMatches } from './selectors';
+
+/** Objects without `metadata.namespace` all share this one (what `kubectl apply -f` does). */
+export const UNSPECIFIED_NAMESPACE = '';
+
+export function namespaceKey(namespace: string | undefined): string {
+  return namespace ?? UNSPECIFIED_NAMESPACE;
+}
+
+/** The objects of one namespace, with pods indexed by label so selectors need not scan them all. */
+class NamespaceBucket {
+  readonly pods = new Set<PodTemplate>();
+  readonly services = new Set<Service>();
+  readonly policies = new Set<NetworkPolicy>();
+  private readonly byLabel = new Map<string, Map<string, Set<PodTemplate>>>();
+
+  addPod(pod: PodTemplate): void {
+    this.pods.add(pod);
+    for (const [key, value] of pod.labels) {
+      let values = this.byLabel.get(key);
+      if (!values) this.byLabel.set(key, (values = new Map()));
+      let pods = values.get(value);
+      if (!pods) values.set(value, (pods = new Set()));
+      pods.add(pod);
+    }
+  }
+
+  removePod(pod: PodTemplate): void {
+    this.pods.delete(pod);
+    for (const [key, value] of pod.labels) {
+      const values = this.byLabel.get(key);
+      const pods = values?.get(value);
+      pods?.delete(pod);
+      if (pods?.size === 0) values!.delete(value);
+      if (values?.size === 0) this.byLabel.delete(key);
+    }
+  }
+
+  isEmpty(): boolean {
+    return this.pods.size === 0 && this.services.size === 0 && this.policies.size === 0;
+  }
+
+  /** The smallest set of pods that can contain every match, from the label index. */
+  candidates(equalities: Iterable<[string, string]>, inSets: Array<[string, string[]]>): Iterable<PodTemplate> {
+    let best: Iterable<PodTemplate> = this.pods;
+    let bestSize = this.pods.size;
+    for (const [key, value] of equalities) {
+      const pods = this.byLabel.get(key)?.get(value);
+      if (!pods) return [];
+      if (pods.size < bestSize) [best, bestSize] = [pods, pods.size];
+    }
+    for (const [key, values] of inSets) {
+      const byValue = this.byLabel.get(key);
+      const union = new Set<PodTemplate>();
+      for (const value of values) for (const pod of byValue?.get(value) ?? []) union.add(pod);
+      if (union.size < bestSize) [best, bestSize] = [union, union.size];
+    }
+    return best;
+  }
+}
+
+/**
+ * Every object of the workspace, by namespace. Files are replaced one at a time; nothing is
+ * rebuilt for the files that did not change.
+ */
+export class WorkspaceIndex {
+  private readonly files = new Map<string, FileModel>();
+  private readonly buckets = new Map<string, NamespaceBucket>();
+  private readonly namespaceObjects = new Map<string, Set<NamespaceObject>>();
+
+  get fileCount(): number {
+    return this.files.size;
+  }
+
+  file(uri: string): FileModel | undefined {
+    return this.files.get(uri);
+  }
+
+  uris(): IterableIterator<string> {
+    return this.files.keys();
+  }
+
+  /** Puts a file's objects in place of its previous ones; returns the previous model, if any. */
+  setFile(model: FileModel): FileModel | undefined {
+    const previous = this.removeFile(model.uri);
+    this.files.set(model.uri, model);
+    for (const pod of model.pods) this.bucket(pod.ref.namespace).addPod(pod);
+    for (const service of model.services) this.bucket(service.ref.namespace).services.add(service);
+    for (const policy of model.policies) this.bucket(policy.ref.namespace).policies.add(policy);
+    for (const ns of model.namespaces) {
+      let set = this.namespaceObjects.get(ns.ref.name);
+      if (!set) this.namespaceObjects.set(ns.ref.name, (set = new Set()));
+      set.add(ns);
+    }
+    return previous;
+  }
+
+  removeFile(uri: string): FileModel | undefined {
+    const previous = this.files.get(uri);
+    if (!previous) return undefined;
+    this.files.delete(uri);
+    for (const pod of previous.pods) this.existingBucket(pod.ref.namespace)?.removePod(pod);
+    for (const service of previous.services) this.existingBucket(service.ref.namespace)?.services.delete(service);
+    for (const policy of previous.policies) this.existingBucket(policy.ref.namespace)?.policies.delete(policy);
+    for (const ns of previous.namespaces) {
+      const set = this.namespaceObjects.get(ns.ref.name);
+      set?.delete(ns);
+      if (set?.size === 0) this.namespaceObjects.delete(ns.ref.name);
+    }
+    for (const [key, bucket] of this.buckets) if (bucket.isEmpty()) this.buckets.delete(key);
+    return previous;
+  }
+
+  podsSelectedBy(selector: LabelSelector, namespace: string | undefined): PodTemplate[] {
+    const bucket = this.existingBucket(namespace);
+    if (!bucket) return [];
+    if (isEmptySelector(selector)) return [...bucket.pods];
+    const inSets = selector.matchExpressions.filter((r) => r.operator === 'In').map((r): [string, string[]] => [r.key, r.values]);
+    return [...bucket.candidates(selector.matchLabels, inSets)].filter((pod) => selectorMatches(selector, pod.labels));
+  }
+
+  podsSelectedByMap(selector: ReadonlyMap<string, string>, namespace: string | undefined): PodTemplate[] {
+    const bucket = this.existingBucket(namespace);
+    if (!bucket) return [];
+    return [...bucket.candidates(selector, [])].filter((pod) => mapSelectorMatches(selector, pod.labels));
+  }
+
+  pods(namespace: string | undefined): ReadonlySet<PodTemplate> {
+    return this.existingBucket(namespace)?.pods ?? new Set();
+  }
+
+  services(namespace: string | undefined): ReadonlySet<Service> {
+    return this.existingBucket(namespace)?.services ?? new Set();
+  }
+
+  policies(namespace: string | undefined): ReadonlySet<NetworkPolicy> {
+    return this.existingBucket(namespace)?.policies ?? new Set();
+  }
+
+  allPolicies(): NetworkPolicy[] {
+    return [...this.buckets.values()].flatMap((b) => [...b.policies]);
+  }
+
+  allServices(): Service[] {
+    return [...this.buckets.values()].flatMap((b) => [...b.services]);
+  }
+
+  allPods(): PodTemplate[] {
+    return [...this.buckets.values()].flatMap((b) => [...b.pods]);
+  }
+
+  /**
+   * The namespaces a `namespaceSelector` picks, or undefined when the workspace cannot tell:
+   * an empty selector (every namespace, most of them outside the workspace), or labels that no
+   * Namespace object here carries. Names are always known: every namespace carries
+   * `kubernetes.io/metadata.name`.
+   */
+  namespacesSelectedBy(selector: LabelSelector): string[] | undefined {
+    if (isEmptySelector(selector)) return undefined;
+    const byNameOnly =
+      [...selector.matchLabels.keys()].every((k) => k === NAMESPACE_NAME_LABEL) &&
+      selector.matchExpressions.every((r) => r.key === NAMESPACE_NAME_LABEL);
+    // A selector that pins one name can pick only that namespace: no need to try every other one.
+    const pinned = pinnedName(selector);
+    if (pinned !== undefined) {
+      const known = byNameOnly || this.namespaceObjects.has(pinned);
+      const picks = known && selectorMatches(selector, this.namespaceLabels(pinned));
+      if (!picks || selector.matchExpressions.some((r) => r.operator === 'NotIn' || r.operator === 'DoesNotExist')) return undefined;
+      return [pinned];
+    }
+    const candidates = new Set<string>(this.namespaceObjects.keys());
+    if (byNameOnly) {
+      for (const key of this.buckets.keys()) if (key !== UNSPECIFIED_NAMESPACE) candidates.add(key);
+      const named = selector.matchLabels.get(NAMESPACE_NAME_LABEL);
+      if (named !== undefined) candidates.add(named);
+      for (const r of selector.matchExpressions) if (r.operator === 'In') r.values.forEach((v) => candidates.add(v));
+    }
+    const selected = [...candidates].filter((name) => selectorMatches(selector, this.namespaceLabels(name)));
+    if (selected.length === 0) return undefined;
+    // NotIn / DoesNotExist on names also match namespaces outside the workspace.
+    if (selector.matchExpressions.some((r) => r.operator === 'NotIn' || r.operator === 'DoesNotExist')) return undefined;
+    return selected;
+  }
+
+  /** Is there a Namespace object for `name`, so that its labels are known? */
+  hasNamespaceObject(name: string): boolean {
+    return this.namespaceObjects.has(name);
+  }
+
+  /** Every namespace holding objects here or declared by a Namespace object (undefined: the unspecified one). */
+  namespaceNames(): Array<string | undefined> {
+    const names = new Set<string>([...this.buckets.keys(), ...this.namespaceObjects.keys()]);
+    return [...names].sort().map((n) => (n === UNSPECIFIED_NAMESPACE ? undefined : n));
+  }
+
+  namespaceLabels(name: string): Map<string, string> {
+    const labels = new Map<string, string>();
+    for (const ns of this.namespaceObjects.get(name) ?? []) for (const [k, v] of ns.labels) labels.set(k, v);
+    labels.set(NAMESPACE_NAME_LABEL, name);
+    return labels;
+  }
+
+  private bucket(namespace: string | undefined): NamespaceBucket {
+    const key = namespaceKey(namespace);
+    let bucket = this.buckets.get(key);
+    if (!bucket) this.buckets.set(key, (bucket = new NamespaceBucket()));
+    return bucket;
+  }
+
+  private existingBucket(namespace: string | undefined): NamespaceBucket | undefined {
+    return this.buckets.get(namespaceKey(namespace));
+  }
+}
+
+/** The one namespace name a selector requires (`kubernetes.io/metadata.name: x` or `In [x]`), if any. */
+function pinnedName(selector: LabelSelector): string | undefined {
+  const names = new Set<string>();
+  const label = selector.matchLabels.get(NAMESPACE_NAME_LABEL);
+  if (label !== undefined) names.add(label);
+  for (const r of selector.matchExpressions) {
+    if (r.key !== NAMESPACE_NAME_LABEL || r.operator !== 'In') continue;
+    if (r.values.length !== 1) return undefined;
+    names.add(r.values[0]);
+  }
+  return names.size === 1 ? [...names][0] : undefined;
+}

@@ -1,0 +1,90 @@
+import type { Service, ServicePort } from '../../model/manifest';
+import { objectName, podNames, qualifiedName, servedPorts } from '../index/describe';
+import { changeValue, nearNames } from '../fixes/edits';
+import type { Finding, Fix } from './findings';
+import { podPorts, servicesSelecting, targetOf, type PodPorts } from '../index/podPorts';
+import type { WorkspaceIndex } from '../index/workspaceIndex';
+
+/** The findings of one Service's targetPorts against the pods its selector picks. */
+export function checkService(index: WorkspaceIndex, service: Service): Finding[] {
+  if (!service.selector) return [];
+  const selected = index.podsSelectedByMap(service.selector.value, service.ref.namespace);
+  if (selected.length === 0) return [];
+  const pods = selected.map((pod) => podPorts(index, pod));
+  const findings: Finding[] = [];
+  for (const port of service.ports) {
+    const finding = judgeTarget(index, service, port, pods);
+    if (finding) findings.push(finding);
+  }
+  return findings;
+}
+
+function judgeTarget(index: WorkspaceIndex, service: Service, port: ServicePort, pods: PodPorts[]): Finding | undefined {
+  const target = targetOf(port);
+  const written = port.targetPort ?? port.port;
+  const uri = service.ref.uri;
+  const finding = (severity: Finding['severity'], message: string, fixes: Fix[]): Finding => ({
+    uri,
+    range: written.range,
+    severity,
+    code: 'service-target-port-unmatched',
+    message,
+    related: pods.map((pod) => ({ uri: pod.pod.ref.uri, range: pod.pod.ref.nameRange, message: `selected pods: ${objectName(pod.pod.ref)}` })),
+    fixes,
+  });
+  const change = (to: string, why: string, preferred: boolean): Fix => ({
+    title: `Change targetPort ${target.kind === 'name' ? `"${target.name}"` : target.number} to ${to}${why}`,
+    isPreferred: preferred,
+    edits: [changeValue(uri, written, to)],
+  });
+  const declared = pods.flatMap((pod) => pod.ports.filter((p) => p.declared));
+
+  if (target.kind === 'name') {
+    if (declared.some((p) => p.name === target.name && p.protocol === port.protocol)) return undefined;
+    const candidates = nearNames(target.name, declared.filter((p) => p.protocol === port.protocol && p.name).map((p) => p.name!));
+    return finding(
+      'warning',
+      `Service ${qualifiedName(service.ref)} forwards port ${port.port.value} to the port named "${target.name}", but no container of the pods it selects (${podNames(pods)}) declares that name, so this port has no endpoints. They serve ${servedPorts(pods)}.`,
+      candidates.map((c) => change(c, '', candidates.length === 1)),
+    );
+  }
+
+  // Numbers are judged only against pods that all declare their ports.
+  if (pods.some((pod) => pod.pod.ports.length === 0 || pod.pod.hostNetwork)) return undefined;
+  if (declared.some((p) => p.number === target.number && p.protocol === port.protocol)) return undefined;
+
+  const confused = otherServicePort(index, service, pods, target.number, port);
+  if (confused) {
+    const [other, otherPort, otherTarget] = confused;
+    return finding(
+      'warning',
+      `targetPort ${target.number} is the port of Service ${qualifiedName(other.ref)} (which forwards it to ${otherTarget}), not a port of the pods (${podNames(pods)}); they serve ${servedPorts(pods)}. A targetPort is a pod port.`,
+      [change(String(otherTarget), ` (Service ${qualifiedName(other.ref)} forwards ${otherPort.port.value} → ${otherTarget})`, true)],
+    );
+  }
+  const sameProtocol = declared.filter((p) => p.protocol === port.protocol);
+  const only = new Set(sameProtocol.map((p) => p.number)).size === 1 ? sameProtocol[0] : undefined;
+  return finding(
+    'information',
+    `targetPort ${target.number}/${port.protocol} is declared by no container of the pods this Service selects (${podNames(pods)}), which serve ${servedPorts(pods)}. A process may listen on a port it does not declare.`,
+    only ? [change(String(only.number), ` (the only declared ${port.protocol} port)`, false)] : [],
+  );
+}
+
+/** Another Service of the same pods whose `port` is `number` and forwards it to a declared pod port. */
+function otherServicePort(index: WorkspaceIndex, service: Service, pods: PodPorts[], number: number, self: ServicePort): [Service, ServicePort, number] | undefined {
+  for (const pod of pods) {
+    for (const other of servicesSelecting(index, pod.pod)) {
+      if (other === service) continue;
+      for (const otherPort of other.ports) {
+        if (otherPort.protocol !== self.protocol || otherPort.port.value !== number) continue;
+        const target = targetOf(otherPort);
+        const resolved = target.kind === 'number' ? target.number : pod.ports.find((p) => p.declared && p.name === target.name)?.number;
+        if (resolved !== undefined && resolved !== number && pod.ports.some((p) => p.declared && p.number === resolved)) {
+          return [other, otherPort, resolved];
+        }
+      }
+    }
+  }
+  return undefined;
+}
