@@ -8,6 +8,7 @@ import { PortLens } from './analysis/portLens';
 import { formatJson, formatText } from './cli/report';
 import { EXPLAIN_ARGS, EXPLAIN_USAGE, ExplainUsageError, explainOptionsOf, runExplain } from './cli/explain';
 import { formatSarif } from './cli/sarif';
+import { MAP_ARGS, MAP_USAGE, MapUsageError, mapOptionsOf, runMap } from './cli/map';
 import { readManifestText, scanPaths } from './files';
 import { loadModels } from './scan/loadModels';
 import { defaultCacheFolder, ModelCache } from './cache/modelCache';
@@ -18,6 +19,7 @@ const VERSION = typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : '0.0.0-d
 
 const USAGE = `Usage: port-lens check [PATH…] [--format text|json|sarif] [--fix] [--no-helm] [--no-cache]
        port-lens explain --from SOURCE --to DEST [--format text|json] [PATH…]
+       port-lens map [PATH…] [--namespace NS] [--format mermaid|dot|html|json]
 
 Checks the Kubernetes manifests under each PATH (default: .) for NetworkPolicy and Service
 ports that match no pod port. Helm charts (folders with a Chart.yaml) are rendered with
@@ -37,7 +39,7 @@ least one; 2: usage or I/O error.
   -h, --help                 show this help
   --version                  print the version
 
-"port-lens explain --help" describes explain.`;
+"port-lens explain --help" describes explain, "port-lens map --help" the port map.`;
 
 class UsageError extends Error {}
 
@@ -183,6 +185,18 @@ async function explainCommand(args: string[]): Promise<number> {
   return code;
 }
 
+async function mapCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...MAP_ARGS, ...HELM_ARGS, ...CACHE_ARGS } });
+  const options = mapOptionsOf(values, positionals);
+  // --namespace names the namespace drawn, and the release namespace of the charts rendered for it.
+  const { lens, findings, notes } = await analyse({ paths: options.paths, helm: helmOptionsOf(values), cache: !values['no-cache'] });
+  for (const note of notes) process.stderr.write(`port-lens: ${note}\n`);
+  const byFile = new Map<string, Finding[]>();
+  for (const finding of findings) byFile.set(finding.uri, [...(byFile.get(finding.uri) ?? []), finding]);
+  process.stdout.write(runMap(lens.index, (uri) => byFile.get(uri) ?? [], options, process.cwd()) + '\n');
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -194,15 +208,16 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(VERSION + '\n');
       return 0;
     }
-    if (command !== 'check' && command !== 'explain') throw new UsageError(`unknown command "${command}"`);
+    if (command !== 'check' && command !== 'explain' && command !== 'map') throw new UsageError(`unknown command "${command}"`);
     if (rest.includes('-h') || rest.includes('--help')) {
-      process.stdout.write((command === 'explain' ? EXPLAIN_USAGE : USAGE) + '\n');
+      process.stdout.write((command === 'explain' ? EXPLAIN_USAGE : command === 'map' ? MAP_USAGE : USAGE) + '\n');
       return 0;
     }
     if (command === 'explain') return await explainCommand(rest);
+    if (command === 'map') return await mapCommand(rest);
     return await check(parseCheckArgs(rest));
   } catch (error) {
-    const usage = error instanceof UsageError || error instanceof ExplainUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const usage = error instanceof UsageError || error instanceof ExplainUsageError || error instanceof MapUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`port-lens: ${(error as Error).message}\n`);
     if (usage) process.stderr.write(`Run "port-lens --help" for usage.\n`);
     return 2;

@@ -25,7 +25,8 @@ export function summarize(explanation: Omit<Explanation, 'fixes'>): PortSummary 
   return { title: `reachable from: ${verdictLine(explanation)}`, from, to, verdict };
 }
 
-function shortReason(explanation: Omit<Explanation, 'fixes'>): string {
+/** Why, in a few words: the admitting rule, or what each isolating policy admits instead. */
+export function shortReason(explanation: Omit<Explanation, 'fixes'>): string {
   const results = explanation.results.filter((r) => r.endpoint);
   if (results.length === 0) return explanation.results[0]?.reason ?? explanation.notes[0] ?? 'no pod template to judge';
   const decisive = results.find((r) => r.verdict === explanation.verdict)!;

@@ -1,0 +1,422 @@
+import type { ContainerPort, NetworkPolicy, PodTemplate, Service, ServicePort } from '../../model/manifest';
+import { containsPosition, type Range } from '../../model/source';
+import { judge, type DestinationResult, type Explanation, type FindingsOf } from '../explain/explain';
+import { namespaceSourceName, servicePortName, sourceName, type Source } from '../explain/endpoints';
+import { ingressPoliciesOf, type SideJudgement, type Verdict } from '../explain/isolation';
+import { lensSource, shortReason } from '../explain/summary';
+import { selectorMatches } from '../index/selectors';
+import { formatPortRef, targetOf, type KnownPort } from '../index/podPorts';
+import type { Finding, Severity } from '../rules/findings';
+import type { WorkspaceIndex } from '../index/workspaceIndex';
+
+/** Bumped when a field changes meaning or goes away (docs/map.md). */
+export const PORT_MAP_VERSION = 1;
+
+/** How many namespaces other than its own a map draws as sources, at most. */
+const MAX_OTHER_NAMESPACES = 12;
+
+/** Where an object is written. */
+export interface Place {
+  uri: string;
+  range: Range;
+}
+
+export interface MapFinding extends Place {
+  code: string;
+  severity: Severity;
+  message: string;
+}
+
+/** Where traffic comes from: outside the cluster, or every pod of a namespace (`explain`'s sources). */
+export interface SourceNode {
+  id: string;
+  kind: 'external' | 'namespace';
+  /** The source as `explain` writes it: `external`, `gitlab/*`. */
+  name: string;
+  label: string;
+  namespace: string | null;
+  /** The map's own namespace. */
+  own: boolean;
+  /** The workspace holds objects of it or a Namespace object for it. */
+  inWorkspace: boolean;
+}
+
+export interface ServicePortNode extends Place {
+  id: string;
+  /** `ssh 10022/TCP` */
+  label: string;
+  name: string | null;
+  port: number;
+  protocol: string;
+  targetPort: number | string;
+  /** As `explain` writes the destination: `gitlab/gitlab-ssh:10022`. */
+  destination: string;
+  /** The verdicts of the reach edges into this port, by source kind (external only for LoadBalancer and NodePort). */
+  reach: { external?: Verdict; namespace?: Verdict };
+  findings: MapFinding[];
+}
+
+export interface ServiceNode extends Place {
+  id: string;
+  name: string;
+  type: string;
+  /** False: the Service has no selector, its endpoints are made by hand and are not judged. */
+  selector: boolean;
+  nameRange: Range;
+  ports: ServicePortNode[];
+  /** Findings on the Service outside its ports. */
+  findings: MapFinding[];
+}
+
+export interface ContainerPortNode {
+  id: string;
+  /** `22/TCP "ssh"` */
+  label: string;
+  number: number;
+  name: string | null;
+  protocol: string;
+  container: string | null;
+  /** False: a Service forwards to a number no container declares (the node stands for it). */
+  declared: boolean;
+  uri: string;
+  range: Range;
+  findings: MapFinding[];
+}
+
+export interface PodNode extends Place {
+  id: string;
+  kind: string;
+  name: string;
+  nameRange: Range;
+  hostNetwork: boolean;
+  ports: ContainerPortNode[];
+  /** Ids of the policies whose podSelector picks this pod template. */
+  policies: string[];
+  findings: MapFinding[];
+}
+
+export interface PolicyNode extends Place {
+  id: string;
+  name: string;
+  /** The policy language: `kubernetes` for networking.k8s.io NetworkPolicies. */
+  dialect: string;
+  nameRange: Range;
+  policyTypes: string[];
+  /** Ids of the pod templates its podSelector picks. */
+  selects: string[];
+  findings: MapFinding[];
+}
+
+/**
+ * `reach`: a source to a Service port, judged as `explain --from SOURCE --to DEST` judges it.
+ * `forward`: a Service port to the container port of one selected pod template (or to the pod
+ * template itself when the target does not resolve in it), judged from the Service's usual source.
+ */
+export interface MapEdge {
+  id: string;
+  kind: 'reach' | 'forward';
+  from: string;
+  to: string;
+  verdict: Verdict;
+  /** The policies that decide the verdict: the admitting ones, the isolating ones, the ones that may admit. */
+  policies: string[];
+  /** Why, in a few words. */
+  reason: string;
+  /** The `explain` question whose answer this edge shows. */
+  explain: { from: string; to: string };
+  /** Findings on the port entries that keep this path closed (a fix there would open it). */
+  findings: MapFinding[];
+}
+
+export interface PortMap {
+  version: number;
+  namespace: string | null;
+  sources: SourceNode[];
+  services: ServiceNode[];
+  pods: PodNode[];
+  policies: PolicyNode[];
+  edges: MapEdge[];
+}
+
+/** A namespace the map can draw, with how much it holds: cheap, for a first level of a tree. */
+export interface MapNamespace {
+  namespace: string | null;
+  services: number;
+  pods: number;
+  policies: number;
+}
+
+export function mapNamespaces(index: WorkspaceIndex): MapNamespace[] {
+  return index.namespaceNames().map((ns) => ({ namespace: ns ?? null, services: index.services(ns).size, pods: index.pods(ns).size, policies: index.policies(ns).size }));
+}
+
+const byName = <T extends { ref: { name: string; kind: string; uri: string } }>(a: T, b: T) =>
+  a.ref.name.localeCompare(b.ref.name) || a.ref.kind.localeCompare(b.ref.kind) || a.ref.uri.localeCompare(b.ref.uri);
+
+/** Names made unique: the same object written twice (two files, two charts) gets `#2`. */
+class Ids {
+  private readonly used = new Set<string>();
+  take(wanted: string): string {
+    let id = wanted;
+    for (let n = 2; this.used.has(id); n++) id = `${wanted}#${n}`;
+    this.used.add(id);
+    return id;
+  }
+}
+
+/**
+ * The port map of one namespace of the index given (the workspace, or one Kustomize root's
+ * world): its Services, pod templates and policies, and every path from a source to a pod port
+ * with `explain`'s verdict. Built on demand; nothing is kept.
+ */
+export function buildPortMap(index: WorkspaceIndex, findingsOf: FindingsOf, namespace: string | undefined): PortMap {
+  return new MapBuilder(index, findingsOf, namespace).build();
+}
+
+class MapBuilder {
+  private readonly ids = new Ids();
+  private readonly fileFindings = new Map<string, Finding[]>();
+  private readonly podNodes = new Map<PodTemplate, PodNode>();
+  private readonly portNodes = new Map<ContainerPort, ContainerPortNode>();
+  private readonly sources = new Map<string, SourceNode>();
+  private readonly edges: MapEdge[] = [];
+
+  constructor(
+    private readonly index: WorkspaceIndex,
+    private readonly findingsOf: FindingsOf,
+    private readonly namespace: string | undefined,
+  ) {}
+
+  build(): PortMap {
+    const { index, namespace } = this;
+    const pods = [...index.pods(namespace)].sort(byName).map((pod) => this.podNode(pod));
+    const policies = [...index.policies(namespace)].sort(byName).map((policy) => this.policyNode(policy));
+    const services = [...index.services(namespace)].sort(byName).map((service) => this.serviceNode(service));
+    const order = (s: SourceNode) => (s.kind === 'external' ? 0 : s.own ? 1 : 2);
+    const sources = [...this.sources.values()].sort((a, b) => order(a) - order(b) || a.name.localeCompare(b.name));
+    return { version: PORT_MAP_VERSION, namespace: namespace ?? null, sources, services, pods, policies, edges: this.edges };
+  }
+
+  private findingsIn(uri: string, range: Range, except: Range[] = []): MapFinding[] {
+    let findings = this.fileFindings.get(uri);
+    if (!findings) this.fileFindings.set(uri, (findings = this.findingsOf(uri)));
+    return findings
+      .filter((f) => containsPosition(range, f.range.start) && !except.some((r) => containsPosition(r, f.range.start)))
+      .map(mapFinding);
+  }
+
+  private podNode(pod: PodTemplate): PodNode {
+    const id = this.ids.take(`${pod.ref.kind}/${pod.ref.name}`);
+    const ports = pod.ports.map((port) => {
+      const node: ContainerPortNode = {
+        id: this.ids.take(`${id}:${port.container}:${port.containerPort.value}/${port.protocol}`),
+        label: portLabel(port.containerPort.value, port.protocol, port.name?.value),
+        number: port.containerPort.value,
+        name: port.name?.value ?? null,
+        protocol: port.protocol,
+        container: port.container,
+        declared: true,
+        uri: pod.ref.uri,
+        range: port.range,
+        findings: this.findingsIn(pod.ref.uri, port.range),
+      };
+      this.portNodes.set(port, node);
+      return node;
+    });
+    const node: PodNode = {
+      id,
+      kind: pod.ref.kind,
+      name: pod.ref.name,
+      uri: pod.ref.uri,
+      range: pod.ref.range,
+      nameRange: pod.ref.nameRange,
+      hostNetwork: pod.hostNetwork,
+      ports,
+      policies: [],
+      findings: this.findingsIn(pod.ref.uri, pod.ref.range, pod.ports.map((p) => p.range)),
+    };
+    this.podNodes.set(pod, node);
+    return node;
+  }
+
+  private policyNode(policy: NetworkPolicy): PolicyNode {
+    const id = this.ids.take(`NetworkPolicy/${policy.ref.name}`);
+    const selects: string[] = [];
+    for (const [pod, node] of this.podNodes) {
+      if (!selectorMatches(policy.podSelector, pod.labels)) continue;
+      selects.push(node.id);
+      node.policies.push(id);
+    }
+    const { uri, range, nameRange } = policy.ref;
+    return { id, name: policy.ref.name, dialect: 'kubernetes', uri, range, nameRange, policyTypes: [...policy.policyTypes], selects, findings: this.findingsIn(uri, range) };
+  }
+
+  private serviceNode(service: Service): ServiceNode {
+    const id = this.ids.take(`Service/${service.ref.name}`);
+    const { uri, range, nameRange } = service.ref;
+    const ports = service.ports.map((port) => this.servicePortNode(service, id, port));
+    const findings = this.findingsIn(uri, range, service.ports.map((p) => p.range));
+    return { id, name: service.ref.name, type: service.type || 'ClusterIP', selector: service.selector !== undefined, uri, range, nameRange, ports, findings };
+  }
+
+  private servicePortNode(service: Service, serviceId: string, port: ServicePort): ServicePortNode {
+    const target = targetOf(port);
+    const node: ServicePortNode = {
+      id: this.ids.take(`${serviceId}:${port.port.value}/${port.protocol}`),
+      label: portLabel(port.port.value, port.protocol, port.name?.value),
+      name: port.name?.value ?? null,
+      port: port.port.value,
+      protocol: port.protocol,
+      targetPort: target.kind === 'number' ? target.number : target.name,
+      destination: servicePortName(service, port),
+      uri: service.ref.uri,
+      range: port.range,
+      reach: {},
+      findings: this.findingsIn(service.ref.uri, port.range),
+    };
+    if (!service.selector) return node;
+    const destination = { kind: 'service' as const, service, port };
+    const main = lensSource(service);
+    for (const source of this.sourcesOf(service, main)) {
+      const explanation = judge(this.index, source, destination);
+      const from = this.sourceNode(source);
+      this.edges.push(this.edge('reach', from.id, node.id, explanation, explanation.results));
+      if (source.kind === 'external') node.reach.external = explanation.verdict;
+      else if (from.own) node.reach.namespace = explanation.verdict;
+      if (sourceName(source) === sourceName(main)) this.forwardEdges(node, explanation);
+    }
+    return node;
+  }
+
+  /**
+   * Who a Service port is judged from: outside the cluster when a LoadBalancer or NodePort
+   * exposes it, its own namespace always, and the other namespaces that the ingress rules of
+   * the policies on its pods name.
+   */
+  private sourcesOf(service: Service, main: Source): Source[] {
+    const sources: Source[] = [main];
+    if (main.kind === 'external') sources.push({ kind: 'namespace', namespace: this.namespace });
+    const others = new Set<string>();
+    const pods = this.index.podsSelectedByMap(service.selector!.value, service.ref.namespace);
+    for (const policy of new Set(pods.flatMap((pod) => ingressPoliciesOf(this.index, pod)))) {
+      for (const peer of policy.ingress.flatMap((rule) => rule.peers ?? [])) {
+        if (!peer.namespaceSelector) continue;
+        for (const name of this.index.namespacesSelectedBy(peer.namespaceSelector) ?? []) if (name !== this.namespace) others.add(name);
+      }
+    }
+    for (const name of [...others].sort().slice(0, MAX_OTHER_NAMESPACES)) sources.push({ kind: 'namespace', namespace: name });
+    return sources;
+  }
+
+  private sourceNode(source: Source): SourceNode {
+    const name = sourceName(source);
+    let node = this.sources.get(name);
+    if (node) return node;
+    if (source.kind === 'namespace') {
+      const own = source.namespace === this.namespace;
+      const known = this.index.namespaceNames().includes(source.namespace);
+      const label = `${own ? 'namespace ' : ''}${source.namespace ?? '(unspecified)'}${own ? ' (every pod)' : ''}`;
+      node = { id: this.ids.take(`source:${namespaceSourceName(source.namespace)}`), kind: 'namespace', name, label, namespace: source.namespace ?? null, own, inWorkspace: known };
+    } else {
+      node = { id: this.ids.take('source:external'), kind: 'external', name, label: 'external (outside the cluster)', namespace: null, own: false, inWorkspace: false };
+    }
+    this.sources.set(name, node);
+    return node;
+  }
+
+  /** One edge per pod template the Service port sends to, coloured by that pod's verdict. */
+  private forwardEdges(port: ServicePortNode, explanation: Omit<Explanation, 'fixes'>): void {
+    const order = (r: DestinationResult) => this.podNodes.get(r.hop.pod)?.id ?? '';
+    for (const result of [...explanation.results].sort((a, b) => order(a).localeCompare(order(b)))) {
+      const pod = this.podNodes.get(result.hop.pod);
+      if (!pod) continue;
+      const to = result.hop.port ? this.containerPortNode(pod, result.hop.port) : pod;
+      const verdict = result.endpoint ? result.verdict : 'denied';
+      this.edges.push(this.edge('forward', port.id, to.id, { ...explanation, verdict, results: [result] }, [result]));
+    }
+  }
+
+  /** The node of the pod port a hop arrives on: the declared one, or one made for an undeclared number. */
+  private containerPortNode(pod: PodNode, port: KnownPort): ContainerPortNode {
+    if (port.declared) {
+      const node = this.portNodes.get(port.declared);
+      if (node) return node;
+    }
+    const existing = pod.ports.find((p) => !p.declared && p.number === port.number && p.protocol === port.protocol);
+    if (existing) return existing;
+    const node: ContainerPortNode = {
+      id: this.ids.take(`${pod.id}:${port.number}/${port.protocol}`),
+      label: `${portLabel(port.number, port.protocol)} (declared by no container)`,
+      number: port.number,
+      name: null,
+      protocol: port.protocol,
+      container: null,
+      declared: false,
+      uri: pod.uri,
+      range: pod.nameRange,
+      findings: [],
+    };
+    pod.ports.push(node);
+    return node;
+  }
+
+  private edge(kind: MapEdge['kind'], from: string, to: string, explanation: Omit<Explanation, 'fixes'>, results: DestinationResult[]): MapEdge {
+    const { verdict } = explanation;
+    const reason = results.some((r) => r.endpoint) ? shortReason(explanation) : (results[0]?.reason ?? explanation.notes[0] ?? 'no pod template to judge');
+    return {
+      id: this.ids.take(`${from}->${to}`),
+      kind,
+      from,
+      to,
+      verdict,
+      policies: decidingPolicies(results, verdict),
+      reason,
+      explain: { from: explanation.from, to: explanation.to },
+      findings: verdict === 'denied' ? this.closingFindings(results) : [],
+    };
+  }
+
+  /** The findings on port entries of rules that admit the source but not the pod port: the seed mistake's signature. */
+  private closingFindings(results: DestinationResult[]): MapFinding[] {
+    const found = new Map<string, MapFinding>();
+    for (const result of results) {
+      for (const side of [result.ingress, result.egress]) {
+        if (side?.verdict !== 'denied') continue;
+        for (const rule of side.policies.flatMap((p) => p.rules)) {
+          if (rule.peerAdmits !== 'yes' || rule.portAdmits) continue;
+          for (const entry of rule.rule.ports ?? []) {
+            for (const finding of this.findingsIn(rule.policy.ref.uri, entry.range)) found.set(JSON.stringify([finding.uri, finding.range, finding.code]), finding);
+          }
+        }
+      }
+    }
+    return [...found.values()];
+  }
+}
+
+/** The policies that decide a verdict: those that admit, those that isolate and admit nothing, those that may admit. */
+function decidingPolicies(results: DestinationResult[], verdict: Verdict): string[] {
+  const names = new Set<string>();
+  for (const result of results) {
+    if (!result.endpoint || result.verdict !== verdict) continue;
+    const sides = [result.ingress, result.egress].filter((s): s is SideJudgement => s !== undefined && s.verdict === verdict);
+    for (const side of sides) {
+      if (verdict === 'denied') side.policies.forEach((p) => names.add(p.policy.ref.name));
+      else side.policies.filter((p) => p.admits === (verdict === 'allowed' ? 'yes' : 'unknown')).forEach((p) => names.add(p.policy.ref.name));
+    }
+  }
+  return [...names].sort();
+}
+
+function portLabel(number: number, protocol: string, name?: string): string {
+  return `${name ? `${name} ` : ''}${number}/${protocol}`;
+}
+
+function mapFinding(finding: Finding): MapFinding {
+  return { uri: finding.uri, range: finding.range, code: finding.code, severity: finding.severity, message: finding.message };
+}
+
+/** `targetPort 22` or `targetPort "ssh"`, for labels. */
+export function targetText(port: ServicePortNode): string {
+  return `targetPort ${formatPortRef(typeof port.targetPort === 'number' ? { kind: 'number', number: port.targetPort } : { kind: 'name', name: port.targetPort })}`;
+}
