@@ -7,6 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { generatePortHeavyWorkspace } from './generatePortHeavy';
 
 /** A mistake written on purpose: the warning expected at `line:character` and the value that fixes it. */
 export interface Planted {
@@ -37,10 +38,40 @@ export interface GeneratedWorkspace {
   readBytes: number;
   planted: Planted[];
   dependency: Dependency;
+  /** A file with a Service of 20 ports (code lens and hover are measured on it): its `port:` values. */
+  lens: { file: string; ports: Array<{ line: number; character: number }> };
+}
+
+export type Profile = 'current' | 'port-heavy';
+export const PROFILES: Profile[] = ['current', 'port-heavy'];
+
+/** The workspace of a profile: `current` (most bytes in objects the checks skip) or `port-heavy` (nearly all read). */
+export function generateProfile(profile: Profile, root: string, fileCount: number): GeneratedWorkspace {
+  return profile === 'port-heavy' ? generatePortHeavyWorkspace(root, fileCount) : generateWorkspace(root, fileCount);
+}
+
+/** An edge proxy serving 20 named ports, its Service forwarding all of them, and a policy admitting half. */
+export function writeWidePortApp(w: Writer, namespace: string): Array<{ line: number; character: number }> {
+  const ports = Array.from({ length: 20 }, (_, i) => ({ name: `edge-${i}`, number: 7000 + i }));
+  const positions: Array<{ line: number; character: number }> = [];
+  w.beginRead();
+  w.push('apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: edge-proxy', `  namespace: ${namespace}`, 'spec:', '  selector:', '    matchLabels:', '      app: edge-proxy');
+  w.push('  template:', '    metadata:', '      labels:', '        app: edge-proxy', '    spec:', '      containers:', '        - name: proxy', '          image: envoyproxy/envoy:v1.31.0', '          ports:');
+  for (const p of ports) w.push(`            - name: ${p.name}`, `              containerPort: ${p.number}`);
+  w.push('---', 'apiVersion: v1', 'kind: Service', 'metadata:', '  name: edge-proxy', `  namespace: ${namespace}`, 'spec:', '  selector:', '    app: edge-proxy', '  ports:');
+  for (const p of ports) {
+    w.push(`    - name: ${p.name}`, `      port: ${p.number + 10000}`);
+    positions.push(w.last(String(p.number + 10000)));
+    w.push(`      targetPort: ${p.name}`);
+  }
+  w.push('---', 'apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', '  name: edge-proxy', `  namespace: ${namespace}`, 'spec:', '  podSelector:', '    matchLabels:', '      app: edge-proxy', '  ingress:', '    - from:', '        - podSelector: {}', '      ports:');
+  for (const p of ports.slice(0, 10)) w.push(`        - port: ${p.name}`);
+  w.endRead();
+  return positions;
 }
 
 /** mulberry32: a small seeded PRNG, so the same seed writes the same workspace. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -51,12 +82,12 @@ function prng(seed: number): () => number {
   };
 }
 
-const WORDS = ['api', 'web', 'auth', 'billing', 'cart', 'search', 'orders', 'users', 'media', 'mail', 'queue', 'cache', 'report', 'gateway', 'catalog', 'payments', 'ledger', 'notify', 'export', 'ingest'];
-const TEAMS = ['core', 'data', 'growth', 'infra', 'platform', 'shop'];
-const CLUSTERS = ['prod-eu', 'prod-us', 'staging'];
+export const WORDS = ['api', 'web', 'auth', 'billing', 'cart', 'search', 'orders', 'users', 'media', 'mail', 'queue', 'cache', 'report', 'gateway', 'catalog', 'payments', 'ledger', 'notify', 'export', 'ingest'];
+export const TEAMS = ['core', 'data', 'growth', 'infra', 'platform', 'shop'];
+export const CLUSTERS = ['prod-eu', 'prod-us', 'staging'];
 
 /** Lines of one file, remembering where things were written. */
-class Writer {
+export class Writer {
   readonly lines: string[] = [];
   readBytes = 0;
   private readStart: number | undefined;
@@ -90,7 +121,7 @@ class Writer {
   }
 }
 
-interface PortSpec {
+export interface PortSpec {
   name?: string;
   number: number;
   protocol?: 'UDP';
@@ -113,7 +144,7 @@ const PORT_SETS: PortSpec[][] = [
   [{ name: 'http', number: 3000 }, { name: 'statsd', number: 9125, protocol: 'UDP' }],
   [{ name: 'grpc', number: 50051 }, { name: 'http', number: 8081 }],
 ];
-const WORKLOAD_KINDS = ['Deployment', 'Deployment', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Pod'];
+export const WORKLOAD_KINDS = ['Deployment', 'Deployment', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Pod'];
 
 export function generateWorkspace(root: string, fileCount: number, seed = 20260601): GeneratedWorkspace {
   const random = prng(seed);
@@ -172,6 +203,11 @@ export function generateWorkspace(root: string, fileCount: number, seed = 202606
     add(file, w);
     dependents.push(file);
   }
+
+  const lensWriter = new Writer();
+  const lensPorts = writeWidePortApp(lensWriter, depNamespace);
+  const lensFile = dir(depNamespace, 'edge-proxy', 'edge-proxy.yaml');
+  add(lensFile, lensWriter);
 
   // Apps first (policies refer to them), then everything else in proportion.
   const appCount = Math.round(fileCount * 0.36);
@@ -298,6 +334,7 @@ export function generateWorkspace(root: string, fileCount: number, seed = 202606
     readBytes,
     planted: planted.map((p) => ({ ...p, file: path.join(root, p.file) })),
     dependency: { file: path.join(root, depFile), ...depPosition!, name: 'web', renamed: 'web2', dependents: dependents.map((d) => path.join(root, d)) },
+    lens: { file: path.join(root, lensFile), ports: lensPorts },
   };
 
   function writeHelmHeader(w: Writer, app: App): void {
