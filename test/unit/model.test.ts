@@ -182,8 +182,9 @@ test('Helm # Source comments are kept on the object', () => {
 test('every workload kind contributes its pod template, with the template\'s labels and ports', () => {
   const template = 'metadata: {labels: {app: a}}\n    spec: {containers: [{name: c, ports: [{containerPort: 8080}]}]}';
   const kinds = ['Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job'];
+  const group: Record<string, string> = { ReplicationController: 'v1', Job: 'batch/v1' };
   const text = [
-    ...kinds.map((kind) => `apiVersion: v1\nkind: ${kind}\nmetadata: {name: w}\nspec:\n  template:\n    ${template}\n`),
+    ...kinds.map((kind) => `apiVersion: ${group[kind] ?? 'apps/v1'}\nkind: ${kind}\nmetadata: {name: w}\nspec:\n  template:\n    ${template}\n`),
     `apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: w}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        metadata: {labels: {app: a}}\n        spec: {containers: [{name: c, ports: [{containerPort: 8080}]}]}\n`,
     'apiVersion: v1\nkind: Pod\nmetadata: {name: w, labels: {app: a}}\nspec: {containers: [{name: c, ports: [{containerPort: 8080}]}]}\n',
   ].join('---\n');

@@ -6,8 +6,10 @@ export interface Located<T> {
   range: Range;
   /** The scalar's content (inside quotes, if any): what a fix replaces. */
   valueRange: Range;
-  /** The scalar was quoted in the source (`"5432"` is a name to Kubernetes, not a number). */
+  /** The value is a string because of how it is written: quoted (`"5432"` is a name to Kubernetes, not a number) or tagged `!!str`. */
   quoted: boolean;
+  /** Written with an explicit `!!str` tag, which `range` includes. */
+  stringTag?: boolean;
 }
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';

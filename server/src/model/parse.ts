@@ -1,5 +1,6 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
 import { YamlReader } from './yamlReader';
+import { isReadApiVersion } from './apiGroups';
 import { isReadKind, isSkippableDocument, splitDocuments, type DocumentSlice } from './prefilter';
 import { SourceText, type Position, type Span } from './source';
 import { blankUnreadValues, type ReadKeys } from './unreadValues';
@@ -128,7 +129,8 @@ function readDocuments(model: FileModel, source: SourceText, start: number, end:
   const piece = blanked ?? (start === 0 && end === text.length ? text : text.slice(start, end));
   let docs: Document.Parsed[];
   try {
-    const parsed = parseAllDocuments(piece, { prettyErrors: false });
+    // Duplicate keys are the reader's to report (YamlReader.pairs): one slip must not lose the document.
+    const parsed = parseAllDocuments(piece, { prettyErrors: false, uniqueKeys: false });
     docs = Array.isArray(parsed) ? parsed : [];
   } catch (error) {
     if (blanked !== undefined) return false;
@@ -168,7 +170,7 @@ function readDocuments(model: FileModel, source: SourceText, start: number, end:
       const contents = doc.contents as Node | null;
       if (!isMap(contents)) continue;
       const helmSource = HELM_SOURCE.exec(doc.commentBefore ?? contents.commentBefore ?? '')?.[1];
-      readObject(reader, contents, model, helmSource);
+      if (readObject(reader, contents, model, helmSource)) reader.reportDuplicateKeys();
     } catch (error) {
       // The reader records type errors itself; this only guards against the unforeseen.
       model.errors.push({ message: `Document could not be read: ${(error as Error).message}`, range: reader.range(doc.contents as Node), kind: 'type' });
@@ -227,18 +229,21 @@ function expandsTooFar(doc: Document.Parsed): boolean {
   }
 }
 
-function readObject(r: YamlReader, object: YAMLMap, model: FileModel, helmSource: string | undefined): void {
+/** Reads one object (or a List's items) into the model; true when it is of a kind and API group the analysis reads. */
+function readObject(r: YamlReader, object: YAMLMap, model: FileModel, helmSource: string | undefined): boolean {
   const kind = r.get(object, 'kind');
   const apiVersion = r.get(object, 'apiVersion');
-  if (kind === undefined || apiVersion === undefined) return; // not a manifest
+  if (kind === undefined || apiVersion === undefined) return false; // not a manifest
   const kindName = r.string(kind, 'kind')?.value;
-  if (!kindName || !isReadKind(kindName)) return;
+  if (!kindName || !isReadKind(kindName)) return false;
+  const version = r.string(apiVersion, 'apiVersion')?.value;
+  if (version === undefined || !isReadApiVersion(kindName, version)) return false;
   if (kindName.endsWith('List')) {
     for (const item of r.items(r.seq(r.get(object, 'items'), 'items'))) {
       const itemMap = r.map(item, 'a List item');
       if (itemMap) readObject(r, itemMap, model, helmSource);
     }
-    return;
+    return true;
   }
   const ref = objectRef(r, object, kindName, helmSource);
   if (kindName in POD_TEMPLATE_PATH) {
@@ -252,6 +257,7 @@ function readObject(r: YamlReader, object: YAMLMap, model: FileModel, helmSource
     const metadata = r.map(r.get(object, 'metadata'), 'metadata');
     model.namespaces.push({ ref: { ...ref, namespace: ref.name }, labels: r.stringMap(r.get(metadata, 'labels'), 'metadata.labels') });
   }
+  return true;
 }
 
 function path(r: YamlReader, object: YAMLMap, keys: string[]): YAMLMap | undefined {
@@ -438,13 +444,11 @@ function readRules(r: YamlReader, spec: YAMLMap, direction: 'ingress' | 'egress'
 
 function misplacedIn(r: YamlReader, map: YAMLMap | undefined, allowed: string[], within: MisplacedField['within'], out: MisplacedField[]) {
   const found: Array<{ key: string; node: Node; field: MisplacedField }> = [];
-  for (const pair of map?.items ?? []) {
-    const key = r.resolve(pair.key);
-    const name = isScalar(key) ? String(key.value) : '';
+  for (const [name, pair] of map ? r.pairs(map) : []) {
     if (!POLICY_KEYS.includes(name) || allowed.includes(name)) continue;
-    const field: MisplacedField = { key: name, keyRange: r.range(pair.key as Node), within };
+    const field: MisplacedField = { key: name, keyRange: r.range(pair.key), within };
     out.push(field);
-    found.push({ key: name, node: pair.key as Node, field });
+    found.push({ key: name, node: pair.key, field });
   }
   return found;
 }

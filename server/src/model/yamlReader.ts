@@ -1,6 +1,20 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, type Alias, type Document, type Node, type YAMLMap, type YAMLSeq, type Scalar } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Alias, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq, type Scalar } from 'yaml';
 import type { Located, ModelError, PortRef } from './manifest';
 import type { Range, SourceText, Span } from './source';
+
+/** A key and its value, as written (aliases not followed). */
+export interface KeyValue {
+  key: Node;
+  value: Node | undefined;
+}
+
+const STR_TAG = 'tag:yaml.org,2002:str';
+const STR_TAG_BEFORE = /(?:!!str|!<tag:yaml\.org,2002:str>)\s+$/;
+
+/** `<<` written plain (a quoted "<<" is an ordinary key). */
+function isMergeKey(key: Scalar): boolean {
+  return (key.value === '<<' && key.type === 'PLAIN') || (typeof key.value === 'symbol' && key.source === '<<');
+}
 
 /**
  * Typed, range-keeping access to one parsed YAML document. Values of the wrong type are
@@ -63,22 +77,58 @@ export class YamlReader {
   }
 
   get(map: YAMLMap | undefined, key: string): Node | undefined {
-    if (!map) return undefined;
-    for (const pair of map.items) {
-      const k = this.resolve(pair.key);
-      if (isScalar(k) && String(k.value) === key) return (pair.value ?? undefined) as Node | undefined;
-    }
-    return undefined;
+    return (map && this.pairs(map).get(key)?.value) ?? undefined;
   }
 
   /** The key node of `key` in `map`, for findings reported on a key. */
   keyNode(map: YAMLMap | undefined, key: string): Node | undefined {
-    if (!map) return undefined;
-    for (const pair of map.items) {
-      const k = this.resolve(pair.key);
-      if (isScalar(k) && String(k.value) === key) return pair.key as Node;
+    return (map && this.pairs(map).get(key)?.key) ?? undefined;
+  }
+
+  private readonly effectivePairs = new WeakMap<YAMLMap, Map<string, KeyValue>>();
+
+  /**
+   * The pairs of a mapping as Kubernetes reads it (YAML 1.1, like kubectl): merge keys (`<<: *x`,
+   * `<<: [*a, *b]`) bring in the keys the mapping does not write itself, the first merged mapping
+   * winning; of a key written twice the last one counts. Keyed by the key's text.
+   */
+  pairs(map: YAMLMap): ReadonlyMap<string, KeyValue> {
+    return this.pairsOf(map, 0);
+  }
+
+  private pairsOf(map: YAMLMap, depth: number): Map<string, KeyValue> {
+    let result = this.effectivePairs.get(map);
+    if (result) return result;
+    result = new Map();
+    this.effectivePairs.set(map, result);
+    const merged: Array<Map<string, KeyValue>> = [];
+    for (const pair of map.items as Array<Pair<unknown, unknown>>) {
+      const key = this.resolve(pair.key);
+      if (!isScalar(key)) continue;
+      if (isMergeKey(key)) {
+        merged.push(...this.mergedMaps(pair.value as Node, depth));
+        continue;
+      }
+      const name = String(key.value);
+      // The last of a key written twice counts (duplicateKeys reports the second).
+      result.delete(name);
+      result.set(name, { key: pair.key as Node, value: (pair.value ?? undefined) as Node | undefined });
     }
-    return undefined;
+    for (const pairs of merged) for (const [name, pair] of pairs) if (!result.has(name)) result.set(name, pair);
+    return result;
+  }
+
+  /** The mappings a merge key's value names: one mapping or a list of them (an anchor's own merges included). */
+  private mergedMaps(value: Node | undefined, depth: number): Array<Map<string, KeyValue>> {
+    const node = this.resolve(value);
+    // Anchors can only name earlier nodes, so merges cannot loop; the depth only bounds the work.
+    if (isMap(node) && depth < 32) return [this.pairsOf(node, depth + 1)];
+    if (isSeq(node)) {
+      const maps = node.items.map((item) => this.resolve(item));
+      if (maps.every(isMap)) return maps.map((m) => this.pairsOf(m as YAMLMap, depth + 1));
+    }
+    this.typeError(value, 'a merge key (<<) must name a mapping or a list of mappings');
+    return [];
   }
 
   map(node: Node | undefined, what: string): YAMLMap | undefined {
@@ -120,7 +170,7 @@ export class YamlReader {
       return this.located(node as Node, n, n.value);
     }
     // A quoted number is kept, marked quoted: the rules report it with a fix that unquotes it.
-    if (isScalar(n) && typeof n.value === 'string' && /^\d+$/.test(n.value) && n.type !== 'PLAIN') {
+    if (isScalar(n) && typeof n.value === 'string' && /^\d+$/.test(n.value) && (n.type !== 'PLAIN' || n.tag === STR_TAG)) {
       return this.located(node as Node, n, Number(n.value));
     }
     this.typeError(node, `${what} must be an integer`);
@@ -154,19 +204,42 @@ export class YamlReader {
     const result = new Map<string, string>();
     const map = this.map(node, what);
     if (!map) return result;
-    for (const pair of map.items) {
-      const key = this.resolve(pair.key);
-      const value = this.resolve(pair.value as Node);
-      if (!isScalar(key)) continue;
+    for (const [key, pair] of this.pairs(map)) {
+      const value = this.resolve(pair.value);
       if (isScalar(value) && value.value !== null && typeof value.value !== 'object') {
-        result.set(String(key.value), String(value.value));
+        result.set(key, String(value.value));
       } else if (!this.isNull(value)) {
-        this.typeError(pair.value as Node, `${what} values must be strings`);
+        this.typeError(pair.value, `${what} values must be strings`);
       } else {
-        result.set(String(key.value), '');
+        result.set(key, '');
       }
     }
     return result;
+  }
+
+  /**
+   * Reports every key written a second time in a mapping of the document (kubectl apply rejects
+   * the object), once, on the second key. Aliases are not followed: their anchor is reported.
+   */
+  reportDuplicateKeys(): void {
+    const stack: unknown[] = [this.doc.contents];
+    while (stack.length > 0) {
+      const node = stack.pop();
+      if (isSeq(node)) stack.push(...node.items);
+      if (!isMap(node)) continue;
+      const seen = new Set<string>();
+      for (const pair of node.items as Array<Pair<unknown, unknown>>) {
+        stack.push(pair.value);
+        const key = this.resolve(pair.key);
+        if (!isScalar(key) || isMergeKey(key)) continue;
+        const id = `${typeof key.value}:${String(key.value)}`;
+        if (!seen.has(id)) {
+          seen.add(id);
+          continue;
+        }
+        this.errors.push({ message: `"${String(key.value)}" is written twice in this mapping: kubectl apply rejects the object. The last one is read.`, range: this.range(pair.key as Node), kind: 'syntax' });
+      }
+    }
   }
 
   span(node: Node | undefined): Span {
@@ -179,11 +252,16 @@ export class YamlReader {
   }
 
   private located<T>(written: Node, scalar: Scalar, value: T): Located<T> {
-    const span = this.span(written);
-    const quoted = scalar.type === 'QUOTE_DOUBLE' || scalar.type === 'QUOTE_SINGLE';
+    let span = this.span(written);
+    const quotes = scalar.type === 'QUOTE_DOUBLE' || scalar.type === 'QUOTE_SINGLE';
     // For a quoted scalar written in place, a fix replaces the content and keeps the quotes.
-    const valueSpan = quoted && written === scalar ? { start: span.start + 1, end: span.end - 1 } : span;
-    return { value, range: this.source.range(span), valueRange: this.source.range(valueSpan), quoted };
+    const valueSpan = quotes && written === scalar ? { start: span.start + 1, end: span.end - 1 } : span;
+    // `!!int "8008"` is a number; `!!str 9000` a string, reported with its tag (which a fix removes).
+    const tag = written === scalar && scalar.tag === STR_TAG ? STR_TAG_BEFORE.exec(this.source.text.slice(Math.max(0, span.start - 64), span.start)) : null;
+    if (tag) span = { start: span.start - tag[0].length, end: span.end };
+    const located: Located<T> = { value, range: this.source.range(span), valueRange: this.source.range(valueSpan), quoted: (quotes || tag !== null) && typeof scalar.value === 'string' };
+    if (tag) located.stringTag = true;
+    return located;
   }
 
   private typeError(node: Node | undefined, message: string): void {

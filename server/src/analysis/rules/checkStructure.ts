@@ -11,11 +11,12 @@ export function checkStructure(model: FileModel): Finding[] {
   const invalid = (value: Located<unknown>, message: string, fixes: Fix[] = []) =>
     findings.push({ uri, range: value.range, severity: 'error', code: 'port-value-invalid', message, related: [], fixes });
   const unquote = (value: Located<unknown>, digits: string): Fix[] => [
-    { title: `Unquote ${digits}`, isPreferred: true, edits: [{ uri, range: value.range, newText: digits }] },
+    { title: value.stringTag ? `Remove the !!str tag of ${digits}` : `Unquote ${digits}`, isPreferred: true, edits: [{ uri, range: value.range, newText: digits }] },
   ];
+  const asWritten = (value: Located<unknown>) => (value.stringTag ? 'is a string (tagged !!str)' : 'is quoted');
   const number = (value: Located<number> | undefined, what: string) => {
     if (!value) return;
-    if (value.quoted) invalid(value, `${what} "${value.value}" is quoted: Kubernetes expects a number here and rejects the string.`, unquote(value, String(value.value)));
+    if (value.quoted) invalid(value, `${what} "${value.value}" ${asWritten(value)}: Kubernetes expects a number here and rejects the string.`, unquote(value, String(value.value)));
     else if (value.value < 1 || value.value > 65535) invalid(value, `${what} ${value.value} is outside 1–65535.`);
   };
   const portRef = (value: Located<PortRef> | undefined, what: string) => {
@@ -26,7 +27,7 @@ export function checkStructure(model: FileModel): Finding[] {
       return;
     }
     if (/^\d+$/.test(ref.name)) {
-      invalid(value, `${what} "${ref.name}" is quoted, so Kubernetes reads it as a port name, and a name must contain a letter: the API server rejects the object. Write ${ref.name} without quotes.`, unquote(value, ref.name));
+      invalid(value, `${what} "${ref.name}" ${asWritten(value)}, so Kubernetes reads it as a port name, and a name must contain a letter: the API server rejects the object. Write ${ref.name} without ${value.stringTag ? 'the tag' : 'quotes'}.`, unquote(value, ref.name));
     } else if (!isValidPortName(ref.name)) {
       invalid(value, `${what} "${ref.name}" is not a valid port name: 1–15 characters of a-z, 0-9 and "-", at least one letter, no leading, trailing or double "-".`);
     }

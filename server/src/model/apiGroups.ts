@@ -1,0 +1,35 @@
+/**
+ * The API groups under which each kind is read (SPEC §1). An object of a kind listed here but of
+ * another group (a Calico `projectcalico.org/v3` NetworkPolicy, a Knative Service) is not the
+ * Kubernetes object of that name and gets none of its rules. `''` is the core group (`v1`).
+ * Readers of other dialects add their own kinds and groups here.
+ */
+export const API_GROUPS: ReadonlyMap<string, readonly string[]> = new Map<string, readonly string[]>([
+  ['Pod', ['']],
+  ['ReplicationController', ['']],
+  ['Service', ['']],
+  ['Namespace', ['']],
+  ['List', ['']],
+  ['Deployment', ['apps', 'extensions']],
+  ['ReplicaSet', ['apps', 'extensions']],
+  ['DaemonSet', ['apps', 'extensions']],
+  ['StatefulSet', ['apps']],
+  ['Job', ['batch']],
+  ['CronJob', ['batch']],
+  ['NetworkPolicy', ['networking.k8s.io', 'extensions']],
+]);
+
+/** The group of an `apiVersion`: `apps` of `apps/v1`, `''` of `v1`. */
+export function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash === -1 ? '' : apiVersion.slice(0, slash);
+}
+
+/**
+ * Is an object of this kind and apiVersion one the analysis reads as that kind? A `FooList`
+ * takes the groups of `Foo`; kinds the table does not list are not read.
+ */
+export function isReadApiVersion(kind: string, apiVersion: string): boolean {
+  const groups = API_GROUPS.get(kind) ?? (kind.endsWith('List') ? API_GROUPS.get(kind.slice(0, -'List'.length)) : undefined);
+  return groups !== undefined && groups.includes(groupOf(apiVersion.trim()));
+}
