@@ -25,6 +25,7 @@ import {
   type StatusParams,
 } from '../../server/src/lsp/protocol';
 import { linksForPreview } from './previewLinks';
+import { registerPortMap, type PortMapFeatures } from './portMap';
 
 const NAME = 'Kubernetes Port Lens';
 const MAX_CRASHES = 5;
@@ -46,6 +47,7 @@ let output: vscode.LogOutputChannel;
 let status: vscode.StatusBarItem;
 let client: PortLensClient | undefined;
 let lifecycle: Promise<void> = Promise.resolve();
+let portMap: PortMapFeatures;
 
 export function activate(context: vscode.ExtensionContext): void {
   output = vscode.window.createOutputChannel(NAME, { log: true });
@@ -62,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): void {
     // The server reads trust once, from its initialization options.
     vscode.workspace.onDidGrantWorkspaceTrust(() => restart(context)),
   );
+  portMap = registerPortMap(context, () => client);
   void restart(context);
 }
 
@@ -131,7 +134,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     traceOutputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     // The server keeps the models of unchanged files between sessions in the workspace's storage.
-    initializationOptions: () => ({ trusted: vscode.workspace.isTrusted, cacheFolder: (context.storageUri ?? context.globalStorageUri).fsPath }),
+    initializationOptions: () => ({ trusted: vscode.workspace.isTrusted, cacheFolder: (context.storageUri ?? context.globalStorageUri).fsPath, portMapLenses: true }),
     middleware: {
       workspace: {
         // What the server may run is the user's choice alone: helm.path never comes from a workspace.
@@ -157,6 +160,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   };
   const next = new PortLensClient('portLens', NAME, serverOptions, clientOptions);
   client = next;
+  portMap.attach(next);
   next.onNotification(statusNotification, (params) => {
     if (client === next) showStatus(params);
   });

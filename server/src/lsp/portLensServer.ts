@@ -34,6 +34,8 @@ import { FIX_ALL_KIND, SOURCE, toCodeAction, toDiagnostic, toWorkspaceEdit, type
 import { DEFAULT_SETTINGS, toSettings, type Settings } from './settings';
 import { codeLenses, endpoints, explainRequest } from './explain';
 import { ENDPOINTS_REQUEST, EXPLAIN_COMMAND, EXPLAIN_REQUEST, STATUS_NOTIFICATION, type StatusParams } from './protocol';
+import { CHANGED_NOTIFICATION, MAP_NAMESPACES_REQUEST, MAP_REQUEST } from './protocol';
+import { mapCodeLenses, mapNamespacesRequest, mapRequest } from './map';
 
 const LANGUAGES = new Set(['yaml', 'helm']);
 /** Bounds of the wait after an edit, which follows the cost of the last analysis (see AdaptiveDelay). */
@@ -64,6 +66,7 @@ export class PortLensServer {
   private capabilities = { configuration: false, watchedFiles: false, configurationChange: false, progress: false, versionedEdits: false, folderChanges: false, codeLensRefresh: false };
   private indexing: Promise<void> = Promise.resolve();
   private scanning = false;
+  private portMapLenses = false;
   /** VS Code workspace trust; other clients are trusted unless they say otherwise. */
   private trusted = true;
   private renderer = new ChartRenderer(this.lens);
@@ -87,7 +90,9 @@ export class PortLensServer {
     c.onCodeAction((params) => this.guard('code actions', () => this.codeActions(params)));
     c.onCodeLens((params) => this.guard('code lens', () => {
       this.flush();
-      return this.settings.enable ? codeLenses(this.lens.index, params.textDocument.uri) : [];
+      if (!this.settings.enable) return [];
+      const lenses = codeLenses(this.lens.index, params.textDocument.uri);
+      return this.portMapLenses ? [...lenses, ...mapCodeLenses(this.lens.index, params.textDocument.uri)] : lenses;
     }));
     const answer = (params: unknown) => this.guard('explain', () => {
       this.flush();
@@ -98,6 +103,14 @@ export class PortLensServer {
     c.onRequest(ENDPOINTS_REQUEST, () => this.guard('endpoints', () => {
       this.flush();
       return endpoints(this.lens.index);
+    }));
+    c.onRequest(MAP_NAMESPACES_REQUEST, () => this.guard('map', () => {
+      this.flush();
+      return mapNamespacesRequest(this.lens.index);
+    }));
+    c.onRequest(MAP_REQUEST, (params) => this.guard('map', () => {
+      this.flush();
+      return mapRequest(this.lens.index, (uri) => this.findingsOf(uri), params);
     }));
     this.documents.onDidChangeContent((e) => this.schedule(e.document.uri));
     this.documents.onDidClose((e) => void this.guard('close', () => (this.chartOf(e.document.uri) ? this.schedule(e.document.uri) : this.reloadFromDisk(e.document.uri))));
@@ -121,6 +134,8 @@ export class PortLensServer {
       codeLensRefresh: caps.workspace?.codeLens?.refreshSupport === true,
     };
     this.trusted = (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted !== false;
+    // The Namespace and policy lenses run a client command: only a client that has it asks for them.
+    this.portMapLenses = (params.initializationOptions as { portMapLenses?: unknown } | undefined)?.portMapLenses === true;
     const cacheFolder = (params.initializationOptions as { cacheFolder?: unknown } | undefined)?.cacheFolder;
     this.cacheFolder = typeof cacheFolder === 'string' && cacheFolder !== '' ? cacheFolder : undefined;
     this.folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(URI.parse(params.rootUri).fsPath) }] : []);
@@ -368,6 +383,7 @@ export class PortLensServer {
     const changed = new Set(uris);
     // Any change to the index may change what a Service port's lens says, in any file.
     if (changed.size > 0 && this.capabilities.codeLensRefresh) void this.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    if (changed.size > 0) void this.connection.sendNotification(CHANGED_NOTIFICATION);
     for (const uri of changed) {
       const findings = this.findingsOf(uri);
       const diagnostics = findings.map(toDiagnostic);

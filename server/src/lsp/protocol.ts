@@ -1,5 +1,8 @@
-// Custom LSP messages between the extension and its server, for both sides. Kept free of
+// Custom LSP messages between the extension and its server, for both sides. Kept free of value
 // imports, so that the client bundles these few names and nothing else of the server.
+import type { MapNamespace, PortMap } from '../analysis/map/portMap';
+
+export type { MapEdge, MapNamespace, PortMap } from '../analysis/map/portMap';
 
 /** Server → client notification: progress of the workspace scan and its result. */
 export const STATUS_NOTIFICATION = 'portLens/status';
@@ -47,3 +50,20 @@ export interface EndpointsResult {
   sources: Endpoint[];
   destinations: Endpoint[];
 }
+
+/** Client → server request: no params → MapNamespace[], the namespaces a port map can draw (cheap: counts only). */
+export const MAP_NAMESPACES_REQUEST = 'portLens/mapNamespaces';
+/** Client → server request: MapParams → PortMap (docs/map.md, with `uri` where the CLI's JSON has `file`). */
+export const MAP_REQUEST = 'portLens/map';
+/** Server → client notification, no params: the index changed (an edit, a scan, a render); maps drawn are stale. */
+export const CHANGED_NOTIFICATION = 'portLens/changed';
+/** The client command the Namespace and NetworkPolicy code lenses run, arguments `[MapParams]`. */
+export const SHOW_PORT_MAP_COMMAND = 'portLens.showPortMap';
+
+export interface MapParams {
+  /** The namespace to draw; null for objects that name none. */
+  namespace: string | null;
+}
+
+export type MapNamespacesResult = MapNamespace[];
+export type MapResult = PortMap;

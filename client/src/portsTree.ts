@@ -1,0 +1,159 @@
+// The "Ports" view in the Explorer: namespace → Service → port → the container port of each pod
+// template it forwards to, and the policies that select those pods. Every node opens its line.
+import * as vscode from 'vscode';
+import type { MapEdge, MapNamespace, PortMap } from '../../server/src/lsp/protocol';
+
+type ServiceNode = PortMap['services'][number];
+type PortNode = ServiceNode['ports'][number];
+
+export type PortsNode =
+  | { kind: 'namespace'; namespace: MapNamespace }
+  | { kind: 'service'; map: PortMap; service: ServiceNode }
+  | { kind: 'port'; map: PortMap; service: ServiceNode; port: PortNode }
+  | { kind: 'target'; map: PortMap; edge: MapEdge }
+  | { kind: 'policy'; map: PortMap; policy: PortMap['policies'][number]; parent: string };
+
+/** Where the tree gets its data: the language server, when it runs. */
+export interface MapSource {
+  namespaces(): Promise<MapNamespace[]>;
+  map(namespace: string | null): Promise<PortMap>;
+}
+
+const green = new vscode.ThemeColor('charts.green');
+const red = new vscode.ThemeColor('charts.red');
+const warning = new vscode.ThemeColor('list.warningForeground');
+const grey = new vscode.ThemeColor('disabledForeground');
+const nsName = (namespace: string | null) => namespace ?? '(unspecified)';
+
+export class PortsTree implements vscode.TreeDataProvider<PortsNode> {
+  private readonly changed = new vscode.EventEmitter<PortsNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly maps = new Map<string | null, Promise<PortMap>>();
+
+  constructor(private readonly source: MapSource) {}
+
+  /** The index changed: every map is asked for again when shown. */
+  refresh(): void {
+    this.maps.clear();
+    this.changed.fire(undefined);
+  }
+
+  private mapOf(namespace: string | null): Promise<PortMap> {
+    let map = this.maps.get(namespace);
+    if (!map) this.maps.set(namespace, (map = this.source.map(namespace)));
+    return map;
+  }
+
+  async getChildren(node?: PortsNode): Promise<PortsNode[]> {
+    if (!node) return (await this.source.namespaces()).map((namespace) => ({ kind: 'namespace', namespace }));
+    if (node.kind === 'namespace') {
+      const map = await this.mapOf(node.namespace.namespace);
+      return map.services.map((service) => ({ kind: 'service', map, service }));
+    }
+    if (node.kind === 'service') return node.service.ports.map((port) => ({ kind: 'port', map: node.map, service: node.service, port }));
+    if (node.kind === 'port') {
+      const forward = node.map.edges.filter((e) => e.kind === 'forward' && e.from === node.port.id);
+      const pods = new Set(forward.map((e) => podOf(node.map, e.to)?.id));
+      const policies = node.map.policies.filter((p) => p.selects.some((id) => pods.has(id)));
+      return [
+        ...forward.map((edge): PortsNode => ({ kind: 'target', map: node.map, edge })),
+        ...policies.map((policy): PortsNode => ({ kind: 'policy', map: node.map, policy, parent: node.port.id })),
+      ];
+    }
+    return [];
+  }
+
+  getTreeItem(node: PortsNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'namespace': {
+        const { namespace, services, pods, policies } = node.namespace;
+        const item = new vscode.TreeItem(nsName(namespace), services > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        item.id = `ns:${namespace}`;
+        item.description = `${services} Service${services === 1 ? '' : 's'} · ${pods} pod template${pods === 1 ? '' : 's'} · ${policies} polic${policies === 1 ? 'y' : 'ies'}`;
+        item.iconPath = new vscode.ThemeIcon('symbol-namespace');
+        item.contextValue = 'namespace';
+        item.tooltip = `Namespace ${nsName(namespace)}: open its port map with the button on the right`;
+        return item;
+      }
+      case 'service': {
+        const { service, map } = node;
+        const item = new vscode.TreeItem(service.name, service.ports.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        item.id = `${map.namespace}:${service.id}`;
+        item.description = service.type;
+        const worst = service.ports.map((p) => portLook(map, p));
+        item.iconPath = worst.find((l) => l.finding)?.icon ?? worst.find((l) => l.external)?.icon ?? worst[0]?.icon ?? new vscode.ThemeIcon('server');
+        item.tooltip = `Service ${service.name} (${service.type})${service.selector ? '' : ': no selector, its endpoints are made by hand'}`;
+        item.command = openCommand(service.uri, service.nameRange);
+        return item;
+      }
+      case 'port': {
+        const { port, map } = node;
+        const item = new vscode.TreeItem(`${port.label} → ${port.targetPort}`, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `${map.namespace}:${port.id}`;
+        const look = portLook(map, port);
+        item.iconPath = look.icon;
+        item.description = look.text;
+        item.tooltip = new vscode.MarkdownString(look.tooltip);
+        item.command = openCommand(port.uri, port.range);
+        return item;
+      }
+      case 'target': {
+        const { edge, map } = node;
+        const pod = podOf(map, edge.to);
+        const port = pod?.ports.find((p) => p.id === edge.to);
+        const item = new vscode.TreeItem(`${pod ? `${pod.kind} ${pod.name}` : edge.to}${port ? ` · ${port.label}` : ''}`);
+        item.id = `${map.namespace}:${edge.id}`;
+        item.description = `${port?.container ?? ''}${edge.verdict === 'allowed' ? '' : ` ${edge.verdict}: ${edge.reason}`}`.trim();
+        item.iconPath = verdictIcon(edge.verdict, edge.findings.length > 0 || (port?.findings.length ?? 0) > 0);
+        item.tooltip = `${edge.explain.from} → ${edge.explain.to}: ${edge.verdict}\n${edge.reason}`;
+        if (port) item.command = openCommand(port.uri, port.range);
+        else if (pod) item.command = openCommand(pod.uri, pod.nameRange);
+        return item;
+      }
+      case 'policy': {
+        const { policy, map } = node;
+        const item = new vscode.TreeItem(`NetworkPolicy ${policy.name}`);
+        item.id = `${map.namespace}:${node.parent}:${policy.id}`;
+        item.description = `selects ${policy.selects.map((id) => podOf(map, id)?.name ?? id).join(', ')}`;
+        item.iconPath = policy.findings.some((f) => f.severity !== 'information') ? new vscode.ThemeIcon('warning', warning) : new vscode.ThemeIcon('shield');
+        item.tooltip = policy.findings.map((f) => `${f.code}: ${f.message}`).join('\n') || `NetworkPolicy ${policy.name} (${policy.policyTypes.join(', ')})`;
+        item.command = openCommand(policy.uri, policy.nameRange);
+        return item;
+      }
+    }
+  }
+}
+
+/** The pod template a node id belongs to: the template itself, or one of its container ports. */
+function podOf(map: PortMap, id: string) {
+  return map.pods.find((p) => p.id === id || p.ports.some((c) => c.id === id));
+}
+
+/** A Service port's icon: a finding on it, reachable from outside, from its namespace, blocked or unknown. */
+function portLook(map: PortMap, port: PortNode): { icon: vscode.ThemeIcon; text: string; tooltip: string; finding: boolean; external: boolean } {
+  const into = map.edges.filter((e) => e.kind === 'reach' && e.to === port.id);
+  const findings = [...port.findings, ...into.flatMap((e) => e.findings)];
+  const lines = into.map((e) => `- ${e.explain.from}: **${e.verdict}** — ${e.reason}`);
+  const tooltip = [`**${port.destination}** → targetPort ${port.targetPort}`, '', ...lines, ...findings.map((f) => `- ⚠ \`${f.code}\`: ${f.message}`)].join('\n');
+  const external = port.reach.external === 'allowed';
+  const base = { tooltip, finding: findings.length > 0, external };
+  if (findings.length > 0) return { ...base, icon: new vscode.ThemeIcon('warning', warning), text: `finding: ${findings[0].code}` };
+  if (external) return { ...base, icon: new vscode.ThemeIcon('globe', green), text: 'reachable from outside' };
+  if (port.reach.namespace === 'allowed') return { ...base, icon: new vscode.ThemeIcon('home', green), text: 'reachable from its namespace' };
+  if (into.some((e) => e.verdict === 'allowed')) return { ...base, icon: new vscode.ThemeIcon('home', green), text: 'reachable from other namespaces' };
+  if (into.some((e) => e.verdict === 'unknown') || into.length === 0) return { ...base, icon: new vscode.ThemeIcon('question', grey), text: into.length === 0 ? 'not judged' : 'unknown' };
+  return { ...base, icon: new vscode.ThemeIcon('circle-slash', red), text: 'blocked' };
+}
+
+function verdictIcon(verdict: MapEdge['verdict'], finding: boolean): vscode.ThemeIcon {
+  if (finding) return new vscode.ThemeIcon('warning', warning);
+  if (verdict === 'allowed') return new vscode.ThemeIcon('pass', green);
+  return verdict === 'denied' ? new vscode.ThemeIcon('circle-slash', red) : new vscode.ThemeIcon('question', grey);
+}
+
+type Place = { start: { line: number; character: number } };
+
+export function openCommand(uri: string, range: Place): vscode.Command {
+  const at = new vscode.Position(range.start.line, range.start.character);
+  return { title: 'Open', command: 'vscode.open', arguments: [vscode.Uri.parse(uri), { selection: new vscode.Range(at, at) } satisfies vscode.TextDocumentShowOptions] };
+}

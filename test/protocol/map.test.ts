@@ -1,0 +1,81 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { CodeLensRequest, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, type CodeLens } from 'vscode-languageserver-protocol';
+import { FULL_CAPABILITIES, TestClient } from './lspClient';
+import type { PortMap } from '../../server/src/analysis/map/portMap';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+test('the port map through the server: namespaces, the map with URIs, a change notification and a fresh map after an edit', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-map-lsp-'));
+  cpSync(path.join(ROOT, 'examples/gitlab'), dir, { recursive: true });
+  const client = new TestClient();
+  let changes = 0;
+  let changed: () => void = () => undefined;
+  client.connection.onNotification('portLens/changed', () => {
+    changes++;
+    changed();
+  });
+  t.after(async () => {
+    await client.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await client.initialize(dir, FULL_CAPABILITIES, { portMapLenses: true });
+  const np = `file://${dir}/networkpolicies.yaml`;
+  const npText = readFileSync(path.join(dir, 'networkpolicies.yaml'), 'utf8');
+  const sshEdge = (map: PortMap) => map.edges.find((e) => e.from === 'source:external' && e.to === 'Service/gitlab-ssh:10022/TCP')!;
+
+  await t.test('portLens/mapNamespaces: each namespace with its counts', async () => {
+    assert.deepEqual(await client.connection.sendRequest('portLens/mapNamespaces'), [{ namespace: 'gitlab', services: 4, pods: 3, policies: 3 }]);
+  });
+
+  await t.test('portLens/map: the namespace drawn, nodes with their file URI and range, the red edge', async () => {
+    const map = (await client.connection.sendRequest('portLens/map', { namespace: 'gitlab' })) as PortMap;
+    assert.equal(map.namespace, 'gitlab');
+    const edge = sshEdge(map);
+    assert.deepEqual([edge.verdict, edge.policies, edge.explain], ['denied', ['allow-from-all'], { from: 'external', to: 'gitlab/gitlab-ssh:10022' }]);
+    assert.equal(edge.findings[0].uri, np);
+    const pod = map.pods.find((p) => p.name === 'gitlab')!;
+    assert.deepEqual([pod.uri, pod.nameRange.start.line], [`file://${dir}/gitlab.yaml`, 4]);
+    const empty = (await client.connection.sendRequest('portLens/map', { namespace: 'elsewhere' })) as PortMap;
+    assert.deepEqual([empty.services, empty.edges], [[], []]);
+    await assert.rejects(client.connection.sendRequest('portLens/map', { namespace: 7 }), (e: { code: number }) => e.code === -32602);
+  });
+
+  await t.test('code lenses above the Namespace and each NetworkPolicy open the map of their namespace', async () => {
+    const lenses = (await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: np } })) as CodeLens[];
+    assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command!.title, l.command!.command, l.command!.arguments]), [
+      [2, 'Show port map of namespace gitlab', 'portLens.showPortMap', [{ namespace: 'gitlab' }]],
+      [22, 'Show port map of namespace gitlab', 'portLens.showPortMap', [{ namespace: 'gitlab' }]],
+      [43, 'Show port map of namespace gitlab', 'portLens.showPortMap', [{ namespace: 'gitlab' }]],
+    ]);
+    const namespace = (await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: `file://${dir}/namespace.yaml` } })) as CodeLens[];
+    assert.deepEqual(namespace.map((l) => l.command!.arguments), [[{ namespace: 'gitlab' }]]);
+  });
+
+  await t.test('an edit of the policy sends portLens/changed; the map asked for then is green', async () => {
+    const before = changes;
+    const notified = new Promise<void>((resolve) => (changed = resolve));
+    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: np, languageId: 'yaml', version: 1, text: npText } });
+    await client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: np, version: 2 }, contentChanges: [{ text: npText.replace('port: 10022', 'port: 22') }] });
+    await notified;
+    assert.ok(changes > before);
+    const map = (await client.connection.sendRequest('portLens/map', { namespace: 'gitlab' })) as PortMap;
+    assert.deepEqual([sshEdge(map).verdict, sshEdge(map).findings], ['allowed', []]);
+  });
+});
+
+test('without initializationOptions.portMapLenses the server sends no port map lenses (other clients lack the command)', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-map-lsp-'));
+  cpSync(path.join(ROOT, 'examples/gitlab'), dir, { recursive: true });
+  const client = new TestClient();
+  t.after(async () => {
+    await client.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await client.initialize(dir);
+  assert.deepEqual(await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: `file://${dir}/networkpolicies.yaml` } }), []);
+});
