@@ -1,9 +1,9 @@
 import type { FileModel, LabelSelector, NetworkPolicy, ObjectRef, Service } from '../model/manifest';
 import { selectorMatches } from './index/selectors';
 import { parseManifests } from '../model/parse';
-import { checkPolicy } from './rules/checkPolicy';
-import { checkService } from './rules/checkService';
-import { checkStructure } from './rules/checkStructure';
+import { checkPolicy } from './rules/policy';
+import { checkService } from './rules/serviceTargetPort';
+import { checkStructure } from './rules/structure';
 import { definition, type Location } from './features/definition';
 import { hover, type HoverResult } from './features/hover';
 import type { Position } from '../model/source';

@@ -1,5 +1,5 @@
 import type { NetworkPolicy, PodTemplate, PolicyPeer, PolicyRule, Service, ServicePort } from '../../model/manifest';
-import { destinationPods, podsOfPeer } from '../rules/checkPolicy';
+import { destinationPods, podsOfPeer } from './peers';
 import { ingressPoliciesOf, rulePortAdmits } from '../explain/isolation';
 import { podPorts, targetOf, type KnownPort } from './podPorts';
 import type { WorkspaceIndex } from './workspaceIndex';

@@ -1,9 +1,11 @@
-import type { Located, NetworkPolicy, PodTemplate, PolicyPeer, PolicyPort, PolicyRule, PortRef, Protocol, Service, ServicePort } from '../../model/manifest';
+import type { Located, NetworkPolicy, PolicyPort, PolicyRule, PortRef, Protocol, Service, ServicePort } from '../../model/manifest';
 import { joinAnd, objectName, podNames, qualifiedName, servedPorts } from '../index/describe';
-import { changeValue, removeEntry, setProtocol, nearNames } from '../fixes/edits';
+import { changeValue, removeEntry, nearNames } from '../fixes/edits';
 import type { Finding, Fix, RelatedLocation } from './findings';
-import { entryAdmits, isValidPortName, matcherOf, podPorts, servicesSelecting, targetOf, type KnownPort, type PodPorts } from '../index/podPorts';
+import { entryAdmits, isValidPortName, matcherOf, servicesSelecting, targetOf, type PodPorts } from '../index/podPorts';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
+import { protocolMismatch } from './netpolProtocolMismatch';
+import { numberScope, tiered, type Tier } from './tiers';
 
 /** A Service port that receives the number written in a policy and forwards it elsewhere. */
 interface Forwarding {
@@ -13,62 +15,12 @@ interface Forwarding {
   targets: Array<{ number: number; name?: string; pod: PodPorts }>;
 }
 
-/** The findings of one NetworkPolicy against the pods the workspace holds. */
-export function checkPolicy(index: WorkspaceIndex, policy: NetworkPolicy): Finding[] {
-  const findings: Finding[] = [];
-  const selected = index.podsSelectedBy(policy.podSelector, policy.ref.namespace);
-  if (selected.length === 0) {
-    findings.push({
-      uri: policy.ref.uri,
-      range: policy.podSelector.range,
-      severity: 'information',
-      code: 'netpol-selects-nothing',
-      message: `NetworkPolicy ${qualifiedName(policy.ref)} selects no pod template in the workspace, so its ports cannot be checked (the pods may come from an operator or be disabled).`,
-      related: [],
-      fixes: [],
-    });
-  } else {
-    const pods = selected.map((pod) => podPorts(index, pod));
-    for (const rule of policy.ingress) checkRule(index, policy, rule, pods, findings);
-  }
-  for (const rule of policy.egress) {
-    const destinations = destinationPods(index, policy, rule);
-    if (destinations) checkRule(index, policy, rule, destinations.map((pod) => podPorts(index, pod)), findings);
-  }
-  return findings;
-}
-
 /**
- * The pods an egress rule sends to, or undefined when any peer reaches beyond what the workspace
- * knows: no `to`, an ipBlock, a namespaceSelector alone or one that does not resolve, or a
- * selector that matches no pod here.
+ * `netpol-port-unmatched` (ingress) and `netpol-egress-port-unmatched` (egress): one port entry of
+ * a NetworkPolicy rule against the pods its ports apply to (the selected pods, or the rule's
+ * destinations). Undefined when the entry matches, or is not judged.
  */
-export function destinationPods(index: WorkspaceIndex, policy: NetworkPolicy, rule: PolicyRule): PodTemplate[] | undefined {
-  if (!rule.peers || rule.peers.length === 0) return undefined;
-  const pods = new Set<PodTemplate>();
-  for (const peer of rule.peers) {
-    const peerPods = podsOfPeer(index, policy, peer);
-    if (!peerPods || peerPods.length === 0) return undefined;
-    peerPods.forEach((pod) => pods.add(pod));
-  }
-  return [...pods];
-}
-
-/** The pods a peer selects, or undefined when it reaches beyond what the workspace can resolve. */
-export function podsOfPeer(index: WorkspaceIndex, policy: NetworkPolicy, peer: PolicyPeer): PodTemplate[] | undefined {
-  if (peer.ipBlock || !peer.podSelector) return undefined;
-  const namespaces = peer.namespaceSelector ? index.namespacesSelectedBy(peer.namespaceSelector) : [policy.ref.namespace];
-  return namespaces?.flatMap((ns) => index.podsSelectedBy(peer.podSelector!, ns));
-}
-
-function checkRule(index: WorkspaceIndex, policy: NetworkPolicy, rule: PolicyRule, pods: PodPorts[], findings: Finding[]): void {
-  for (const entry of rule.ports ?? []) {
-    const finding = judgeEntry(index, policy, rule, entry, pods);
-    if (finding) findings.push(finding);
-  }
-}
-
-function judgeEntry(index: WorkspaceIndex, policy: NetworkPolicy, rule: PolicyRule, entry: PolicyPort, pods: PodPorts[]): Finding | undefined {
+export function judgePortEntry(index: WorkspaceIndex, policy: NetworkPolicy, rule: PolicyRule, entry: PolicyPort, pods: PodPorts[]): Finding | undefined {
   const port = entry.port;
   if (!port) return undefined;
   const wanted = matcherOf(entry);
@@ -76,16 +28,15 @@ function judgeEntry(index: WorkspaceIndex, policy: NetworkPolicy, rule: PolicyRu
 
   const ctx = new EntryContext(policy, rule, entry, port, pods);
   const value = port.value;
-  const isName = value.kind === 'name';
-  // A hostNetwork pod listens on the node: its numbers are not judged.
-  if (!isName && pods.some((pod) => pod.pod.hostNetwork)) return undefined;
+  const scope = numberScope(pods);
+  if (value.kind === 'number' && scope === 'none') return undefined;
 
   // A pod that declares the port under another protocol shows what the entry was meant for.
   const otherProtocol = pods.flatMap((pod) => pod.ports.filter((p) => p.protocol !== entry.protocol && entryAdmits({ ...wanted, protocol: p.protocol }, p)));
-  if (otherProtocol.length > 0) return ctx.protocolMismatch(otherProtocol);
+  if (otherProtocol.length > 0) return protocolMismatch(policy, entry, ctx.written, pods, otherProtocol, ctx.related());
   // Names exist only where declared, so a name is judged even against pods that declare nothing.
   if (value.kind === 'name') return isValidPortName(value.name) ? ctx.unknownName(value.name) : undefined; // invalid: port-value-invalid says so
-  if (pods.some((pod) => pod.unknown)) return undefined;
+  if (scope !== 'all') return undefined;
 
   if (entry.endPort === undefined) {
     const forwardings = forwardingsOf(index, pods, value.number, entry.protocol);
@@ -169,24 +120,8 @@ class EntryContext {
     return pods.map((pod) => ({ uri: pod.pod.ref.uri, range: pod.pod.ref.nameRange, message: `selected pods: ${objectName(pod.pod.ref)}` }));
   }
 
-  protocolMismatch(matches: KnownPort[]): Finding {
-    const protocols = [...new Set(matches.map((p) => p.protocol))];
-    const implied = this.entry.protocolValue ? '' : ` (${this.entry.protocol} is implied when no protocol is written)`;
-    const fixes: Fix[] = protocols.map((protocol) => ({
-      title: `Change protocol to ${protocol}`,
-      isPreferred: protocols.length === 1,
-      edits: setProtocol(this.uri, this.entry, protocol),
-    }));
-    const owners = [...new Set(matches.map((p) => p.declared ? objectName(this.pods.find((pod) => pod.ports.includes(p))!.pod.ref) : ''))].filter(Boolean);
-    return {
-      uri: this.uri,
-      range: this.entry.protocolValue?.range ?? this.port.range,
-      severity: 'warning',
-      code: 'netpol-protocol-mismatch',
-      message: `${this.written}${implied} matches no container port; ${joinAnd(owners)} serve${owners.length === 1 ? 's' : ''} ${joinAnd([...new Set(matches.map((p) => `${p.number}/${p.protocol}${p.name ? ` "${p.name}"` : ''}`))])}.`,
-      related: this.related(),
-      fixes: fixes.filter((f) => f.edits.length > 0),
-    };
+  finding(tier: Tier, message: string, fixes: Fix[], related = this.related()): Finding {
+    return tiered(tier, { uri: this.uri, range: this.port.range, code: this.code, message, related, fixes });
   }
 
   unknownName(name: string): Finding {
@@ -196,27 +131,19 @@ class EntryContext {
       isPreferred: false,
       edits: [changeValue(this.uri, this.port, candidate)],
     }));
-    return {
-      uri: this.uri,
-      range: this.port.range,
-      severity: 'warning',
-      code: this.code,
-      message: `No container of ${this.podsPhrase} declares a port named "${name}", so this entry admits nothing (a port name exists only where a container declares it). They serve ${servedPorts(this.pods)}.`,
-      related: this.related(),
+    return this.finding(
+      'evidence',
+      `No container of ${this.podsPhrase} declares a port named "${name}", so this entry admits nothing (a port name exists only where a container declares it). They serve ${servedPorts(this.pods)}.`,
       fixes,
-    };
+    );
   }
 
   undeclaredNumber(): Finding {
-    return {
-      uri: this.uri,
-      range: this.port.range,
-      severity: 'information',
-      code: this.code,
-      message: `${this.written} is declared by no container of ${this.podsPhrase}, which serve ${servedPorts(this.pods)}. A process may listen on a port it does not declare; if not, this entry admits nothing.`,
-      related: this.related(),
-      fixes: [],
-    };
+    return this.finding(
+      'possible',
+      `${this.written} is declared by no container of ${this.podsPhrase}, which serve ${servedPorts(this.pods)}. A process may listen on a port it does not declare; if not, this entry admits nothing.`,
+      [],
+    );
   }
 
   servicePort(forwardings: Forwarding[]): Finding {
@@ -247,15 +174,12 @@ class EntryContext {
     if (notAdmitted.length === 0) {
       const admitted = joinAnd([...targets.keys()].map(String));
       const fix = removeEntry(this.uri, this.entry);
-      return {
-        uri: this.uri,
-        range: this.port.range,
-        severity: 'information',
-        code: this.code,
-        message: `${this.written} is ${chain}. This rule already admits ${admitted}, so the entry ${number} matches no pod port and can be removed. ${lesson}`,
+      return this.finding(
+        'dead',
+        `${this.written} is ${chain}. This rule already admits ${admitted}, so the entry ${number} matches no pod port and can be removed. ${lesson}`,
+        fix ? [{ title: `Remove port entry ${number} (the rule already admits ${admitted})`, isPreferred: false, edits: [fix] }] : [],
         related,
-        fixes: fix ? [{ title: `Remove port entry ${number} (the rule already admits ${admitted})`, isPreferred: false, edits: [fix] }] : [],
-      };
+      );
     }
     const fixes: Fix[] = [];
     for (const target of notAdmitted) {
@@ -274,14 +198,6 @@ class EntryContext {
     }
     const admittedTargets = [...targets.keys()].filter((t) => !notAdmitted.includes(t));
     const partial = admittedTargets.length > 0 ? ` This rule admits ${joinAnd(admittedTargets.map(String))} but not ${joinAnd(notAdmitted.map(String))}.` : '';
-    return {
-      uri: this.uri,
-      range: this.port.range,
-      severity: 'warning',
-      code: this.code,
-      message: `${this.written} is ${chain}. ${lesson}${partial}`,
-      related,
-      fixes,
-    };
+    return this.finding('classic', `${this.written} is ${chain}. ${lesson}${partial}`, fixes, related);
   }
 }

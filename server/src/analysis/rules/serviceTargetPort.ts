@@ -2,10 +2,11 @@ import type { Service, ServicePort } from '../../model/manifest';
 import { objectName, podNames, qualifiedName, servedPorts } from '../index/describe';
 import { changeValue, nearNames } from '../fixes/edits';
 import type { Finding, Fix } from './findings';
+import { tiered, type Tier } from './tiers';
 import { podPorts, servicesSelecting, targetOf, type PodPorts } from '../index/podPorts';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 
-/** The findings of one Service's targetPorts against the pods its selector picks. */
+/** `service-target-port-unmatched`: one Service's targetPorts against the pods its selector picks. */
 export function checkService(index: WorkspaceIndex, service: Service): Finding[] {
   if (!service.selector) return [];
   const selected = index.podsSelectedByMap(service.selector.value, service.ref.namespace);
@@ -23,15 +24,15 @@ function judgeTarget(index: WorkspaceIndex, service: Service, port: ServicePort,
   const target = targetOf(port);
   const written = port.targetPort ?? port.port;
   const uri = service.ref.uri;
-  const finding = (severity: Finding['severity'], message: string, fixes: Fix[]): Finding => ({
-    uri,
-    range: written.range,
-    severity,
-    code: 'service-target-port-unmatched',
-    message,
-    related: pods.map((pod) => ({ uri: pod.pod.ref.uri, range: pod.pod.ref.nameRange, message: `selected pods: ${objectName(pod.pod.ref)}` })),
-    fixes,
-  });
+  const finding = (tier: Tier, message: string, fixes: Fix[]): Finding =>
+    tiered(tier, {
+      uri,
+      range: written.range,
+      code: 'service-target-port-unmatched',
+      message,
+      related: pods.map((pod) => ({ uri: pod.pod.ref.uri, range: pod.pod.ref.nameRange, message: `selected pods: ${objectName(pod.pod.ref)}` })),
+      fixes,
+    });
   const change = (to: string, why: string, preferred: boolean): Fix => ({
     title: `Change targetPort ${target.kind === 'name' ? `"${target.name}"` : target.number} to ${to}${why}`,
     isPreferred: preferred,
@@ -43,7 +44,7 @@ function judgeTarget(index: WorkspaceIndex, service: Service, port: ServicePort,
     if (declared.some((p) => p.name === target.name && p.protocol === port.protocol)) return undefined;
     const candidates = nearNames(target.name, declared.filter((p) => p.protocol === port.protocol && p.name).map((p) => p.name!));
     return finding(
-      'warning',
+      'evidence',
       `Service ${qualifiedName(service.ref)} forwards port ${port.port.value} to the port named "${target.name}", but no container of the pods it selects (${podNames(pods)}) declares that name, so this port has no endpoints. They serve ${servedPorts(pods)}.`,
       candidates.map((c) => change(c, '', candidates.length === 1)),
     );
@@ -57,7 +58,7 @@ function judgeTarget(index: WorkspaceIndex, service: Service, port: ServicePort,
   if (confused) {
     const [other, otherPort, otherTarget] = confused;
     return finding(
-      'warning',
+      'evidence',
       `targetPort ${target.number} is the port of Service ${qualifiedName(other.ref)} (which forwards it to ${otherTarget}), not a port of the pods (${podNames(pods)}); they serve ${servedPorts(pods)}. A targetPort is a pod port.`,
       [change(String(otherTarget), ` (Service ${qualifiedName(other.ref)} forwards ${otherPort.port.value} → ${otherTarget})`, true)],
     );
@@ -65,7 +66,7 @@ function judgeTarget(index: WorkspaceIndex, service: Service, port: ServicePort,
   const sameProtocol = declared.filter((p) => p.protocol === port.protocol);
   const only = new Set(sameProtocol.map((p) => p.number)).size === 1 ? sameProtocol[0] : undefined;
   return finding(
-    'information',
+    'possible',
     `targetPort ${target.number}/${port.protocol} is declared by no container of the pods this Service selects (${podNames(pods)}), which serve ${servedPorts(pods)}. A process may listen on a port it does not declare.`,
     only ? [change(String(only.number), ` (the only declared ${port.protocol} port)`, false)] : [],
   );

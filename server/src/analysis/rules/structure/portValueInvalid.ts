@@ -1,11 +1,11 @@
-import type { FileModel, Located, PolicyRule, PortRef } from '../../model/manifest';
-import type { Finding, Fix } from './findings';
-import { isValidPortName } from '../index/podPorts';
+import type { FileModel, Located, PortRef } from '../../../model/manifest';
+import { isValidPortName } from '../../index/podPorts';
+import type { Finding, Fix } from '../findings';
 
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
 
-/** Slips in a file's shape that void or change its meaning without any port being wrong (SPEC §2a). */
-export function checkStructure(model: FileModel): Finding[] {
+/** `port-value-invalid`: values the API server rejects (SPEC §2a). */
+export function portValueInvalid(model: FileModel): Finding[] {
   const findings: Finding[] = [];
   const uri = model.uri;
   const invalid = (value: Located<unknown>, message: string, fixes: Fix[] = []) =>
@@ -54,41 +54,7 @@ export function checkStructure(model: FileModel): Finding[] {
           else number(entry.endPort, 'endPort');
         }
       }
-      if (rule.portsEmpty) {
-        findings.push({
-          uri,
-          range: rule.portsEmpty,
-          severity: 'information',
-          code: 'netpol-ports-empty',
-          message: `"ports" is empty, so this ${rule.direction} rule admits every port${rule.peers ? '' : rule.direction === 'ingress' ? ' from every source' : ' to every destination'} (often a template branch that rendered nothing).`,
-          related: [],
-          fixes: [],
-        });
-      }
-      for (const field of rule.misplaced) {
-        const fixes: Fix[] = field.dedent
-          ? [{ title: `Move "${field.key}" up to the rule`, isPreferred: true, edits: field.dedent.lines.map((start) => ({ uri, range: { start, end: { line: start.line, character: field.dedent!.width } }, newText: '' })) }]
-          : [];
-        findings.push({
-          uri,
-          range: field.keyRange,
-          severity: 'warning',
-          code: 'netpol-misplaced-field',
-          message: `"${field.key}" is not a field of a NetworkPolicy ${field.within}; Kubernetes drops it, so ${effectiveMeaning(rule)}.`,
-          related: [],
-          fixes,
-        });
-      }
     }
   }
   return findings;
-}
-
-/** What a rule admits, as Kubernetes reads it: "this rule admits 6379/TCP to every destination". */
-function effectiveMeaning(rule: PolicyRule): string {
-  const ports = rule.ports
-    ? rule.ports.map((e) => (e.port ? `${e.port.value.kind === 'number' ? e.port.value.number : e.port.value.name}${e.endPort ? `-${e.endPort.value}` : ''}/${e.protocol}` : `every ${e.protocol} port`)).join(', ')
-    : 'every port';
-  const peers = rule.peers ? (rule.direction === 'ingress' ? 'from the sources it names' : 'to the destinations it names') : rule.direction === 'ingress' ? 'from every source' : 'to every destination';
-  return `this rule admits ${ports} ${peers}`;
 }

@@ -1,0 +1,16 @@
+import type { NetworkPolicy } from '../../model/manifest';
+import { qualifiedName } from '../index/describe';
+import type { Finding } from './findings';
+
+/** `netpol-selects-nothing`: the policy's podSelector matches no pod template in the workspace. */
+export function selectsNothing(policy: NetworkPolicy): Finding {
+  return {
+    uri: policy.ref.uri,
+    range: policy.podSelector.range,
+    severity: 'information',
+    code: 'netpol-selects-nothing',
+    message: `NetworkPolicy ${qualifiedName(policy.ref)} selects no pod template in the workspace, so its ports cannot be checked (the pods may come from an operator or be disabled).`,
+    related: [],
+    fixes: [],
+  };
+}
