@@ -114,7 +114,7 @@ async function analyse(options: Pick<CheckOptions, 'paths' | 'helm' | 'cache'>):
   } else if (charts.length > 0) {
     notes.push(`${charts.length} Helm chart${charts.length === 1 ? '' : 's'} not rendered (--no-helm)`);
   }
-  const findings = renderer.rendered.adjust(lens.allFindings(), lens).sort(compareFindings);
+  const findings = lens.suppressAll(renderer.rendered.adjust(lens.allFindings(), lens)).sort(compareFindings);
   return { lens, findings, roots: options.paths.map((p) => path.resolve(p)), notes };
 }
 

@@ -10,6 +10,7 @@ import type { Position } from '../model/source';
 import { compareFindings, type Finding, type Severity } from './rules/findings';
 import { namespaceKey, WorkspaceIndex } from './index/workspaceIndex';
 import type { RuleCode } from './rules/registry';
+import { applySuppressions } from './suppressions/suppress';
 
 export type SeverityOverride = Severity | 'off';
 export type SeverityOverrides = Partial<Record<RuleCode, SeverityOverride>>;
@@ -94,6 +95,19 @@ export class PortLens {
 
   allFindings(): Finding[] {
     return [...this.index.uris()].flatMap((uri) => this.findings(uri));
+  }
+
+  /** One file's findings with its suppression comments and annotations applied (see applySuppressions). */
+  suppress(uri: string, findings: Finding[]): Finding[] {
+    return applySuppressions(findings, this.index.file(uri), (finding) => this.ownerOf(finding));
+  }
+
+  /** Findings of any files with the suppressions of every indexed file applied (unused ones reported too). */
+  suppressAll(findings: Finding[]): Finding[] {
+    const byUri = new Map<string, Finding[]>();
+    for (const finding of findings) byUri.set(finding.uri, [...(byUri.get(finding.uri) ?? []), finding]);
+    const uris = new Set([...this.index.uris(), ...byUri.keys()]);
+    return [...uris].flatMap((uri) => this.suppress(uri, byUri.get(uri) ?? []));
   }
 
   hover(uri: string, position: Position): HoverResult | undefined {

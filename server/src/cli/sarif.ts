@@ -50,6 +50,7 @@ export function formatSarif(findings: Finding[], cwd: string, version: string): 
         physicalLocation: { artifactLocation: artifact(r.uri, cwd), region: region(r.range) },
       })),
       partialFingerprints: { 'portLens/v1': fingerprint },
+      ...(f.suppressed ? { suppressions: [{ kind: 'inSource' }] } : {}),
       fixes: f.fixes.map((fix) => ({
         description: { text: fix.title },
         artifactChanges: groupByUri(fix.edits).map(([uri, edits]) => ({

@@ -8,8 +8,9 @@ import {
   FileChangeType,
   TextDocuments,
   TextDocumentSyncKind,
-  type CodeAction,
+  CodeAction,
   type CodeActionParams,
+  type Diagnostic,
   type Connection,
   type Hover,
   type InitializeParams,
@@ -30,6 +31,7 @@ import type { Chart } from '../helm/chartModels';
 import { findTemplate, helmSourceAt } from '../helm/renderedSource';
 import { ChartRenderer } from '../helm/chartRenderer';
 import { ChartScheduler } from './chartScheduler';
+import { ignoreEdit } from '../model/suppressionComments';
 import { FIX_ALL_KIND, SOURCE, toCodeAction, toDiagnostic, toWorkspaceEdit, type DiagnosticData, type VersionOf } from './convert';
 import { DEFAULT_SETTINGS, toSettings, type Settings } from './settings';
 import { codeLenses, endpoints, explainRequest } from './explain';
@@ -385,7 +387,7 @@ export class PortLensServer {
     if (changed.size > 0 && this.capabilities.codeLensRefresh) void this.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
     if (changed.size > 0) void this.connection.sendNotification(CHANGED_NOTIFICATION);
     for (const uri of changed) {
-      const findings = this.findingsOf(uri);
+      const findings = this.findingsOf(uri).filter((f) => !f.suppressed);
       const diagnostics = findings.map(toDiagnostic);
       const key = JSON.stringify(diagnostics);
       if (this.published.get(uri)?.key === key) continue;
@@ -396,10 +398,10 @@ export class PortLensServer {
     if (!this.scanning) this.status('ready');
   }
 
-  /** What is published for a file: fixes retargeted to templates or values, severities as configured. */
+  /** What is published for a file: fixes retargeted to templates or values, suppressions marked, severities as configured. */
   private findingsOf(uri: string) {
     if (!this.settings.enable) return [];
-    return applySeverity(this.renderer.rendered.adjust(this.lens.findings(uri), this.lens), this.settings.severity);
+    return applySeverity(this.lens.suppress(uri, this.renderer.rendered.adjust(this.lens.findings(uri), this.lens)), this.settings.severity);
   }
 
   private status(state: 'indexing' | 'ready', done = 0, total = 0): void {
@@ -419,6 +421,8 @@ export class PortLensServer {
         if (diagnostic.source !== SOURCE) continue;
         const data = diagnostic.data as DiagnosticData | undefined;
         for (const fix of data?.fixes ?? []) actions.push(toCodeAction(fix, diagnostic, versionOf));
+        const ignore = this.ignoreAction(uri, diagnostic, versionOf);
+        if (ignore) actions.push(ignore);
       }
     }
     if (wants(FIX_ALL_KIND)) {
@@ -427,6 +431,19 @@ export class PortLensServer {
       if (edits.length > 0) actions.push({ title: 'Fix all Kubernetes port problems', kind: FIX_ALL_KIND, edit: toWorkspaceEdit(edits, versionOf) });
     }
     return actions;
+  }
+
+  /** "Ignore <code> on this line": writes or extends the line's `# port-lens: ignore` comment. */
+  private ignoreAction(uri: string, diagnostic: Diagnostic, versionOf: VersionOf | undefined): CodeAction | undefined {
+    const code = typeof diagnostic.code === 'string' ? diagnostic.code : undefined;
+    const doc = this.documents.get(uri);
+    if (!code || code === 'suppression-unused' || !doc) return undefined;
+    const line = diagnostic.range.start.line;
+    const text = doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '');
+    const edit = ignoreEdit(text, line, code);
+    const action = CodeAction.create(`Ignore ${code} on this line`, toWorkspaceEdit([{ uri, ...edit }], versionOf), CodeActionKind.QuickFix);
+    action.diagnostics = [diagnostic];
+    return action;
   }
 
   /** Runs a handler so that an error in one file or request is logged and answered, never fatal. */

@@ -1,4 +1,5 @@
 import type { Position, Range } from './source';
+import type { SuppressedCode, SuppressionComment } from './suppressionComments';
 
 /** A value read from YAML together with where it is written. */
 export interface Located<T> {
@@ -41,6 +42,8 @@ export interface ObjectRef {
   range: Range;
   /** Helm's `# Source:` template path written before the document, if any. */
   helmSource?: string;
+  /** The codes its `port-lens.io/ignore` annotation silences for the whole object. */
+  ignore?: SuppressedCode[];
 }
 
 export interface LabelRequirement {
@@ -166,4 +169,6 @@ export interface FileModel {
   policies: NetworkPolicy[];
   namespaces: NamespaceObject[];
   errors: ModelError[];
+  /** `# port-lens: ignore …` comments (absent: none). */
+  suppressions?: SuppressionComment[];
 }

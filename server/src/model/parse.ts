@@ -4,6 +4,7 @@ import { isReadApiVersion } from './apiGroups';
 import { isReadKind, isSkippableDocument, splitDocuments, type DocumentSlice } from './prefilter';
 import { SourceText, type Position, type Span } from './source';
 import { blankUnreadValues, type ReadKeys } from './unreadValues';
+import { annotationCodes, suppressionComments } from './suppressionComments';
 import {
   DEFAULT_PROTOCOL,
   type ContainerPort,
@@ -33,6 +34,9 @@ const POD_TEMPLATE_PATH: Record<WorkloadKind, string[]> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
 };
 
+/** The annotation that silences rule codes for a whole object. */
+export const IGNORE_ANNOTATION = 'port-lens.io/ignore';
+
 /**
  * The keys the readers below look at in each mapping they walk, by kind (the values of all other
  * keys there are blanked before parsing: see unreadValues.ts). Mappings read whole (labels,
@@ -42,13 +46,14 @@ export const READ_KEYS: ReadonlyMap<string, ReadKeys> = (() => {
   const readKeys = new Map<string, ReadKeys>();
   const keys = (entries: Record<string, string[]>): ReadKeys => new Map(Object.entries(entries).map(([path, read]) => [path, new Set(read)]));
   const objectKeys = ['apiVersion', 'kind', 'metadata', 'spec'];
-  const refKeys = ['name', 'namespace'];
+  const refKeys = ['name', 'namespace', 'annotations'];
   for (const [kind, templatePath] of Object.entries(POD_TEMPLATE_PATH)) {
     const template = templatePath.join('.');
     const at = (key: string) => (template ? `${template}.${key}` : key);
     const entries: Record<string, string[]> = {
       '': objectKeys,
       metadata: refKeys,
+      'metadata.annotations': [IGNORE_ANNOTATION],
       [at('metadata')]: template ? ['labels'] : [...refKeys, 'labels'],
       [at('spec')]: ['containers', 'initContainers', 'hostNetwork'],
       [at('spec.containers[]')]: ['name', 'ports'],
@@ -58,8 +63,9 @@ export const READ_KEYS: ReadonlyMap<string, ReadKeys> = (() => {
     for (let i = 0; i < templatePath.length - 1; i++) entries[templatePath.slice(0, i + 1).join('.')] = [templatePath[i + 1]];
     readKeys.set(kind, keys(entries));
   }
-  readKeys.set('Service', keys({ '': objectKeys, metadata: refKeys, spec: ['type', 'selector', 'ports'] }));
-  readKeys.set('NetworkPolicy', keys({ '': objectKeys, metadata: refKeys, spec: ['podSelector', 'policyTypes', 'ingress', 'egress'] }));
+  const annotations = { 'metadata.annotations': [IGNORE_ANNOTATION] };
+  readKeys.set('Service', keys({ '': objectKeys, metadata: refKeys, ...annotations, spec: ['type', 'selector', 'ports'] }));
+  readKeys.set('NetworkPolicy', keys({ '': objectKeys, metadata: refKeys, ...annotations, spec: ['podSelector', 'policyTypes', 'ingress', 'egress'] }));
   return readKeys;
 })();
 
@@ -81,6 +87,8 @@ export interface ParseOptions {
  */
 export function parseManifests(uri: string, text: string, options: ParseOptions = {}): FileModel {
   const model: FileModel = { uri, pods: [], services: [], policies: [], namespaces: [], errors: [] };
+  const suppressions = suppressionComments(text);
+  if (suppressions.length > 0) model.suppressions = suppressions;
   const slices = options.everyDocument ? undefined : splitDocuments(text);
   if (!slices) {
     readDocuments(model, new SourceText(uri, text), 0, text.length);
@@ -280,6 +288,8 @@ function objectRef(r: YamlReader, object: YAMLMap, kind: string, helmSource: str
     range: r.range(object),
   };
   if (helmSource) ref.helmSource = helmSource;
+  const ignore = r.string(r.get(r.map(r.get(metadata, 'annotations'), 'metadata.annotations'), IGNORE_ANNOTATION), IGNORE_ANNOTATION);
+  if (ignore) ref.ignore = annotationCodes(ignore.value, ignore.valueRange);
   return ref;
 }
 

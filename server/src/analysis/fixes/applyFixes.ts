@@ -5,7 +5,7 @@ import type { Finding, TextEdit } from '../rules/findings';
 export function preferredEdits(findings: Finding[]): Map<string, TextEdit[]> {
   const byUri = new Map<string, TextEdit[]>();
   for (const finding of findings) {
-    const fix = finding.fixes.find((f) => f.isPreferred);
+    const fix = finding.suppressed ? undefined : finding.fixes.find((f) => f.isPreferred);
     if (!fix) continue;
     for (const edit of fix.edits) {
       const list = byUri.get(edit.uri) ?? [];

@@ -31,6 +31,8 @@ export interface Finding {
   message: string;
   related: RelatedLocation[];
   fixes: Fix[];
+  /** Silenced by a suppression comment or annotation: not published, never fails the CLI. */
+  suppressed?: boolean;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, information: 2 };
@@ -47,5 +49,5 @@ export function compareFindings(a: Finding, b: Finding): number {
 }
 
 export function isProblem(finding: Finding): boolean {
-  return finding.severity === 'warning' || finding.severity === 'error';
+  return !finding.suppressed && (finding.severity === 'warning' || finding.severity === 'error');
 }

@@ -63,6 +63,18 @@ export const RULES = {
     description:
       'helm template failed, timed out or is not installed, so the chart was not checked. Reported on Chart.yaml with helm\'s own message; a missing helm is information only.',
   },
+  'suppression-unused': {
+    severity: 'information',
+    title: 'Suppression that silences nothing',
+    description:
+      'A `# port-lens: ignore <code>` comment or a `port-lens.io/ignore` annotation names a code that has no finding on that line or object (or is not a rule code): remove it, so it cannot hide a later problem.',
+  },
+  'object-duplicate': {
+    severity: 'information',
+    title: 'The same object defined twice',
+    description:
+      'Two objects of the same kind, namespace and name in the workspace (often two renders of one chart, or two installs in one namespace): Kubernetes keeps one of them, and the analysis sees both.',
+  },
   'yaml-syntax': {
     severity: 'error',
     title: 'Broken YAML in a manifest',
