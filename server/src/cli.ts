@@ -142,7 +142,9 @@ async function load(paths: string[], lens: PortLens, useCache: boolean): Promise
 class IoError extends Error {}
 
 async function check(options: CheckOptions): Promise<number> {
-  let { findings, roots, notes } = await analyse(options);
+  const analysis = await analyse(options);
+  const { roots } = analysis;
+  let { findings, notes } = analysis;
   if (options.fix && (await applyFixes(findings, roots, notes)) > 0) ({ findings, notes } = await analyse(options));
   const cwd = process.cwd();
   for (const note of notes) process.stderr.write(`port-lens: ${note}\n`);
@@ -224,6 +226,6 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => {
+void main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

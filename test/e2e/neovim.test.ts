@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { NVIM, ROOT, filesUnder, gitlabWorkspace, isolatedEnv, missingTool, scratchDir, skipE2E, stop, tails } from './tools';
+import { NVIM, ROOT, filesUnder, gitlabWorkspace, isolatedEnv, missingTool, scratchDir, e2eSkip, stop, tails } from './tools';
 
 interface NeovimResult {
   steps: string[];
@@ -15,7 +15,7 @@ interface NeovimResult {
   cleared?: boolean;
 }
 
-test('Neovim LSP client: diagnostic, hover and quick fix', { skip: skipE2E && 'PORT_LENS_SKIP_E2E=1' }, async (t) => {
+test('Neovim LSP client: diagnostic, hover and quick fix', { skip: e2eSkip([NVIM]) }, async (t) => {
   const missing = missingTool([NVIM]);
   assert.equal(missing, undefined, missing);
 

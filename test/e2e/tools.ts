@@ -3,7 +3,7 @@
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '../..');
@@ -23,20 +23,32 @@ const RIPGREP_PACKAGE = '@vscode/ripgrep@1.15.11';
 const RIPGREP_ASSET = 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz';
 const RIPGREP_BINARY_PACKAGE = '@vscode/ripgrep-linux-x64@1.18.0';
 
-const CACHE = process.env.PORT_LENS_E2E_CACHE
-  ?? path.join(process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache'), 'k8s-port-lens-e2e');
+/** Inside the clone (`.cache/` is ignored by git), so installs survive the test runner's temporary folder. */
+const CACHE = process.env.PORT_LENS_E2E_CACHE ?? path.join(ROOT, '.cache', 'e2e');
 
-/**
- * Why the end-to-end tests cannot run here, or undefined when they can. PORT_LENS_SKIP_E2E=1
- * turns a missing tool into a skip; without it a missing tool fails the test (as in CI).
- */
+/** Why the end-to-end tests cannot run here, or undefined when they can. */
 export function missingTool(tools: string[]): string | undefined {
   const missing = tools.filter((tool) => !onPath(tool));
   if (missing.length === 0) return undefined;
-  return `${missing.join(' and ')} not found: install the Debian packages (apt-get install chromium neovim libkrb5-dev, as .ci/run does), or set PORT_LENS_SKIP_E2E=1 to skip the editor tests`;
+  return `${missing.join(' and ')} not found: install the Debian packages (apt-get install chromium neovim libkrb5-dev, as .ci/run does)`;
 }
 
 export const skipE2E = process.env.PORT_LENS_SKIP_E2E === '1';
+/** Set by .ci/run: a missing editor or browser fails the editor tests instead of skipping them. */
+export const requireE2E = process.env.PORT_LENS_REQUIRE_E2E === '1';
+
+/**
+ * The `skip` option of an editor test: PORT_LENS_SKIP_E2E=1, or one line naming what is missing
+ * and how to get it; false (run, and fail on what is missing) under PORT_LENS_REQUIRE_E2E=1.
+ */
+export function e2eSkip(tools: string[]): string | false {
+  if (skipE2E) return 'PORT_LENS_SKIP_E2E=1';
+  const missing = missingTool(tools);
+  return missing !== undefined && !requireE2E ? missing : false;
+}
+
+/** What the code-server test needs on the machine: Chromium, and Kerberos headers for its native module. */
+export const CODE_SERVER_NEEDS = [CHROMIUM, 'krb5-config'];
 
 function onPath(tool: string): boolean {
   if (path.isAbsolute(tool)) return existsSync(tool);
@@ -73,7 +85,9 @@ export function ensureTools(log: (line: string) => void): Tools {
     npm(['install', '--no-audit', '--no-fund', '--no-save', '--unsafe-perm', CODE_SERVER, PLAYWRIGHT_CORE], { npm_config_yes: 'true' });
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
-    throw new Error(`npm install of ${CODE_SERVER} failed (native modules need python3, make, g++ and libkrb5-dev):\n${stdout ?? ''}${stderr ?? ''}`);
+    throw new Error(`npm install of ${CODE_SERVER} failed (native modules need python3, make, g++ and libkrb5-dev):\n${stdout ?? ''}${stderr ?? ''}`, {
+      cause: error,
+    });
   }
   const rg = path.join(dir, 'node_modules/code-server/lib/vscode/node_modules/@vscode/ripgrep/bin/rg');
   if (!existsSync(rg) || !existsSync(tools.codeServer)) throw new Error(`the install in ${dir} is incomplete (${rg} missing)`);

@@ -15,7 +15,8 @@ import {
   isolatedEnv,
   missingTool,
   scratchDir,
-  skipE2E,
+  e2eSkip,
+  CODE_SERVER_NEEDS,
   stop,
   tails,
   until,
@@ -23,8 +24,8 @@ import {
 import { explainThroughTheUI, lensFollowsThePolicy } from './explainConnection';
 import { IMAGES, goToLine, laidOut, openFile, screenshotAround, settled, type Page } from './workbench';
 
-test('VS Code (code-server) with the packaged extension: explain a connection; problem, hover, quick fix', { skip: skipE2E && 'PORT_LENS_SKIP_E2E=1' }, async (t) => {
-  const missing = missingTool([CHROMIUM]);
+test('VS Code (code-server) with the packaged extension: explain a connection; problem, hover, quick fix', { skip: e2eSkip(CODE_SERVER_NEEDS) }, async (t) => {
+  const missing = missingTool(CODE_SERVER_NEEDS);
   assert.equal(missing, undefined, missing);
   const log = (line: string) => t.diagnostic(line);
   const tools = ensureTools(log);

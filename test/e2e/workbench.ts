@@ -13,7 +13,7 @@ export const IMAGES = process.env.PORT_LENS_UPDATE_SCREENSHOTS === '1'
 
 // playwright-core is installed in the e2e cache, not among the project's dependencies, so its
 // types are not visible to tsc: the browser objects are untyped here.
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 export type Page = any;
 export type Locator = any;
 

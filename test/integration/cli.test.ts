@@ -136,7 +136,7 @@ test('check --fix on a chart edits the template literal and the values key, and 
   const { stdout } = run(['check', 'gitlab-ssh', '--helm', HELM, '--fix'], dir);
   assert.match(readFileSync(path.join(dir, 'gitlab-ssh/templates/networkpolicy.yaml'), 'utf8'), /- port: 22\n {10}protocol: TCP/);
   assert.match(readFileSync(path.join(dir, 'gitlab-ssh/values.yaml'), 'utf8'), /sshPort: "22"/);
-  assert.match(readFileSync(path.join(dir, 'gitlab-ssh/values.yaml'), 'utf8'), /service:\n  type: LoadBalancer\n.*\n  sshPort: 10022/);
+  assert.match(readFileSync(path.join(dir, 'gitlab-ssh/values.yaml'), 'utf8'), /service:\n {2}type: LoadBalancer\n.*\n {2}sshPort: 10022/);
   assert.equal(stdout.trim().split('\n').filter((l) => l.includes('warning netpol')).length, 2, stdout);
 });
 

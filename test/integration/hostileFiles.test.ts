@@ -33,7 +33,7 @@ test('a 50 MB YAML file is skipped by its size, before it is read: one message, 
   const scan = await scanPaths([dir]);
   const scanMs = performance.now() - started;
   started = performance.now();
-  const read = await readManifestText(big);
+  const read = readManifestText(big);
   const readMs = performance.now() - started;
   const after = process.memoryUsage();
 
@@ -55,8 +55,8 @@ test('a binary file with NUL bytes and a file that is not UTF-8 are skipped with
   // Latin-1 "é" in a comment: decoding it as UTF-8 would replace it, and --fix would write the replacement back
   const latin1 = Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9]), Buffer.from('\n' + SERVICE.replace('80', '10022'))]);
   writeFileSync(path.join(dir, 'latin1.yaml'), latin1);
-  assert.deepEqual(await readManifestText(path.join(dir, 'binary.yaml')), { error: 'binary file (contains NUL bytes)' });
-  assert.deepEqual(await readManifestText(path.join(dir, 'latin1.yaml')), { error: 'not UTF-8 text' });
+  assert.deepEqual(readManifestText(path.join(dir, 'binary.yaml')), { error: 'binary file (contains NUL bytes)' });
+  assert.deepEqual(readManifestText(path.join(dir, 'latin1.yaml')), { error: 'not UTF-8 text' });
 
   const cli = spawnSync(process.execPath, [CLI, 'check', dir, '--fix'], { encoding: 'utf8' });
   assert.equal(cli.status, 0);
@@ -70,7 +70,7 @@ test('a binary file with NUL bytes and a file that is not UTF-8 are skipped with
 test('a byte order mark is kept apart from the text, so a fix can write it back', async (t) => {
   const dir = workspace(t);
   writeFileSync(path.join(dir, 'bom.yaml'), '\ufeff' + SERVICE);
-  assert.deepEqual(await readManifestText(path.join(dir, 'bom.yaml')), { text: SERVICE, bom: true });
+  assert.deepEqual(readManifestText(path.join(dir, 'bom.yaml')), { text: SERVICE, bom: true });
 });
 
 test('links that loop end the scan normally; each file is read once', async (t) => {
@@ -84,7 +84,7 @@ test('links that loop end the scan normally; each file is read once', async (t) 
   const scan = await scanPaths([dir]);
   assert.deepEqual(scan.files, [path.join(dir, 'ok.yaml'), path.join(dir, 'sub/inner.yaml')]);
   assert.deepEqual(reasons(scan.skipped, dir), ['a.yaml: ELOOP', 'b.yaml: ELOOP', 'self.yaml: ELOOP']);
-  assert.deepEqual(await readManifestText(path.join(dir, 'self.yaml')), { error: 'ELOOP' });
+  assert.deepEqual(readManifestText(path.join(dir, 'self.yaml')), { error: 'ELOOP' });
 });
 
 test('links to outside the workspace are neither followed by the scan nor read', async (t) => {
@@ -97,10 +97,10 @@ test('links to outside the workspace are neither followed by the scan nor read',
   const scan = await scanPaths([dir]);
   assert.deepEqual(scan.files, [path.join(dir, 'ok.yaml')]);
   assert.deepEqual(reasons(scan.skipped, dir), ['linked-folder: a link to outside the workspace folders', 'linked.yaml: a link to outside the workspace folders']);
-  assert.deepEqual(await readManifestText(path.join(dir, 'linked.yaml'), { roots: [dir] }), { error: 'a link to outside the workspace folders' });
+  assert.deepEqual(readManifestText(path.join(dir, 'linked.yaml'), { roots: [dir] }), { error: 'a link to outside the workspace folders' });
   // a link that stays inside is fine
   symlinkSync('ok.yaml', path.join(dir, 'alias.yaml'));
-  assert.deepEqual(await readManifestText(path.join(dir, 'alias.yaml'), { roots: [dir] }), { text: SERVICE, bom: false });
+  assert.deepEqual(readManifestText(path.join(dir, 'alias.yaml'), { roots: [dir] }), { text: SERVICE, bom: false });
 });
 
 test('an unreadable folder is skipped with its reason; the rest is read', async (t) => {
@@ -143,15 +143,15 @@ test('a file deleted between listing and reading is skipped with its reason, nev
   const scan = await scanPaths([dir]);
   assert.equal(scan.files.length, 2);
   rmSync(path.join(dir, 'gone.yaml'));
-  assert.deepEqual(await readManifestText(path.join(dir, 'gone.yaml')), { error: 'ENOENT' });
-  assert.deepEqual(await readManifestText(path.join(dir, 'ok.yaml')), { text: SERVICE, bom: false });
+  assert.deepEqual(readManifestText(path.join(dir, 'gone.yaml')), { error: 'ENOENT' });
+  assert.deepEqual(readManifestText(path.join(dir, 'ok.yaml')), { text: SERVICE, bom: false });
 });
 
 test('a named pipe is not read (reading it would block until a writer came)', { skip: process.platform === 'win32' }, async (t) => {
   const dir = workspace(t);
   const fifo = path.join(dir, 'pipe.yaml');
   execFileSync('mkfifo', [fifo]);
-  assert.deepEqual(await readManifestText(fifo), { error: 'not a regular file' });
+  assert.deepEqual(readManifestText(fifo), { error: 'not a regular file' });
   assert.deepEqual((await scanPaths([dir])).files, [path.join(dir, 'ok.yaml')]);
 });
 

@@ -6,12 +6,17 @@ import { checkCase } from '../fuzz/invariants';
 
 const workspaces = realWorkspaces();
 
-test('fuzz sample: random YAML never breaks the core or its fixes', () => {
-  fc.assert(fc.property(randomYaml, checkCase), { numRuns: 150 });
+/** A fixed seed keeps the sample the same on every run; PORT_LENS_FUZZ_SEED=N tries another (a failure names it). */
+const SEED = Number(process.env.PORT_LENS_FUZZ_SEED ?? 20261203);
+
+test(`fuzz sample: random YAML never breaks the core or its fixes (seed ${SEED})`, (t) => {
+  t.diagnostic(`seed ${SEED}: PORT_LENS_FUZZ_SEED=${SEED} npm run test:unit reproduces this sample`);
+  fc.assert(fc.property(randomYaml, checkCase), { numRuns: 150, seed: SEED });
 });
 
-test('fuzz sample: mutated real manifests never break the core or its fixes', () => {
-  fc.assert(fc.property(mutatedReal(workspaces), checkCase), { numRuns: 150 });
+test(`fuzz sample: mutated real manifests never break the core or its fixes (seed ${SEED})`, (t) => {
+  t.diagnostic(`seed ${SEED}: PORT_LENS_FUZZ_SEED=${SEED} npm run test:unit reproduces this sample`);
+  fc.assert(fc.property(mutatedReal(workspaces), checkCase), { numRuns: 150, seed: SEED });
 });
 
 test('every real workspace, unmutated, keeps the properties', () => {

@@ -128,7 +128,7 @@ spec:
   assert.equal(textAt(np, implied), '9125');
   assert.equal(textAt(np, written), 'SCTP');
   const fixed = applyEdits(np, [...implied.fixes[0].edits, ...written.fixes[0].edits]);
-  assert.match(fixed, /        - port: 9125 # statsd\n          protocol: UDP\n        - \{port: 9125, protocol: UDP\}\n/);
+  assert.match(fixed, / {8}- port: 9125 # statsd\n {10}protocol: UDP\n {8}- \{port: 9125, protocol: UDP\}\n/);
 });
 
 test('egress: judged against destination pods only when every peer resolves', () => {

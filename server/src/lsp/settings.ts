@@ -21,6 +21,7 @@ const stringArray = (value: unknown, fallback: readonly string[]) =>
 /** Reads what the client sent, keeping the default for anything missing or malformed. */
 export function toSettings(raw: unknown): Settings {
   if (!raw || typeof raw !== 'object') return DEFAULT_SETTINGS;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- every field is checked below
   const r = raw as Record<string, any>;
   const severity: SeverityOverrides = {};
   for (const code of RULE_CODES) {

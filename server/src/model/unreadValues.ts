@@ -14,6 +14,7 @@ const DOUBLE_QUOTED = /"(?:[^"\\]|\\[\\"/ntr0abefv ])*"(?: +#.*)? *$/y;
 const SINGLE_QUOTED = /'(?:[^']|'')*'(?: +#.*)? *$/y;
 const TRAILING_COMMENT = /(?: +#.*)? *$/y;
 /** Characters yaml rejects or treats specially; a tab, too, is left to the parser. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
 const UNSAFE_CHAR = /[\x00-\x1f\x7f-\x9f\ufeff]/;
 const FLOW_PLAIN = /[A-Za-z0-9_./=+~$()^]|-(?=[A-Za-z0-9_./=+~$()^-])/y;
 const FLOW_PLAIN_REST = /[^,[\]{}:#"'\s]*(?: [^,[\]{}:#"'\s]+)*/y;
@@ -359,7 +360,7 @@ class Validator {
   block(parent: number, compact: boolean): boolean {
     const line = this.peek();
     if (!line || ++this.depth > MAX_DEPTH || UNSAFE_CHAR.test(this.text.slice(line.start, line.end))) return false;
-    let valid = false;
+    let valid: boolean;
     if (line.indent > parent) valid = this.dash(line) ? this.sequence(line.indent) : this.mapping(line.indent);
     else valid = compact && line.indent === parent && this.dash(line) && this.sequence(parent);
     this.depth--;
