@@ -1,7 +1,15 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { PortLens } from '../../server/src/analysis/portLens';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { URI } from 'vscode-uri';
+import type { FileModel } from '../../server/src/model/manifest';
+import type { Finding } from '../../server/src/analysis/rules/findings';
+import { parseManifests } from '../../server/src/model/parse';
 import { deployment, lensOf, policy, service, uriOf } from '../helpers';
+import { generateProfile, PROFILES } from '../bench/generate';
 
 const files = {
   'deploy.yaml': deployment('gitlab', '{name: gitlab}', '[{name: ssh, containerPort: 22}]'),
@@ -54,3 +62,70 @@ test('incremental results equal a fresh analysis after any sequence of edits', (
     assert.deepEqual(lens.allFindings(), fresh.allFindings());
   }
 });
+
+/** Seeded edits of the values the checks read in generated workspaces; after each, the incremental state equals a fresh load. */
+for (const profile of PROFILES) {
+  test(`${profile} workspace: after seeded random edits, removals and restores, the incremental findings equal a fresh load`, (t) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-incremental-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const ws = generateProfile(profile, path.join(dir, 'ws'), profile === 'port-heavy' ? 130 : 200);
+    const original = new Map(ws.files.map((file) => [URI.file(file).toString(), readFileSync(file, 'utf8')]));
+    const models = new Map<string, FileModel>();
+    const modelOf = (uri: string, text: string) => {
+      const key = `${uri}\n${text}`;
+      let model = models.get(key);
+      if (!model) models.set(key, (model = parseManifests(uri, text)));
+      return model;
+    };
+    const current = new Map(original);
+    const lens = new PortLens();
+    lens.load([...current].map(([uri, text]) => modelOf(uri, text)));
+    // The pods a selector picks come in the order the files were indexed, which edits change: related locations are compared as sets.
+    const related = (f: Finding) => ({ ...f, related: [...f.related].sort((a, b) => `${a.uri}:${a.range.start.line}`.localeCompare(`${b.uri}:${b.range.start.line}`)) });
+    const byUri = (l: PortLens) => new Map([...current.keys()].sort().map((uri) => [uri, l.findings(uri).map(related)]));
+
+    let seed = 17;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+    const uris = [...original.keys()];
+    const values: Record<string, string[]> = {
+      port: ['80', '8080', '9090', 'http', 'metrics', 'web', '53', '10022', 'https'],
+      containerPort: ['80', '8080', '9090', '22', '3000', '5432'],
+      targetPort: ['http', 'metrics', '8080', '22', 'web', 'grpc'],
+      name: ['http', 'metrics', 'web', 'ssh', 'grpc', 'dns-tcp'],
+      app: ['gateway', 'storefront', 'api-1', 'edge-proxy', 'other'],
+      team: ['core', 'data', 'growth', 'infra', 'none'],
+      role: ['gateway', 'worker'],
+      protocol: ['TCP', 'UDP'],
+      'kubernetes.io/metadata.name': ['kube-system', 'core-api-0', 'data-api-1'],
+    };
+    const editable = new RegExp(`^(\\s*(?:- )?)(${Object.keys(values).map((k) => k.replace(/[./]/g, '\\$&')).join('|')}): (\\S+)$`);
+    for (let step = 0; step < 60; step++) {
+      const uri = pick(uris);
+      const r = random();
+      let text: string | undefined;
+      if (r < 0.08) text = undefined;
+      else if (r < 0.16 || !current.has(uri)) text = original.get(uri)!;
+      else {
+        const lines = current.get(uri)!.split('\n');
+        const candidates = lines.map((line, i) => [line.match(editable), i] as const).filter(([m]) => m);
+        if (candidates.length === 0) continue;
+        for (let k = 0; k < 1 + Math.floor(random() * 3); k++) {
+          const [m, i] = pick(candidates);
+          lines[i] = `${m![1]}${m![2]}: ${pick(values[m![2]])}`;
+        }
+        text = lines.join('\n');
+      }
+      if (text === undefined) {
+        lens.removeFile(uri);
+        current.delete(uri);
+      } else {
+        lens.setModel(modelOf(uri, text));
+        current.set(uri, text);
+      }
+      const fresh = new PortLens();
+      fresh.load([...current].map(([u, s]) => modelOf(u, s)));
+      assert.deepEqual(byUri(lens), byUri(fresh), `step ${step}: ${uri}`);
+    }
+  });
+}

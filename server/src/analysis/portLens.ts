@@ -1,5 +1,5 @@
-import type { FileModel, LabelSelector, NetworkPolicy, ObjectRef, Service } from '../model/manifest';
-import { selectorMatches } from './index/selectors';
+import type { FileModel, NetworkPolicy, ObjectRef, PodTemplate, PolicyPeer, Service } from '../model/manifest';
+import { mapSelectorMatches, selectorMatches } from './index/selectors';
 import { parseManifests } from '../model/parse';
 import { checkPolicy } from './rules/policy';
 import { checkService } from './rules/serviceTargetPort';
@@ -9,6 +9,7 @@ import { hover, type HoverResult } from './features/hover';
 import type { Position } from '../model/source';
 import { compareFindings, type Finding, type Severity } from './rules/findings';
 import { namespaceKey, WorkspaceIndex } from './index/workspaceIndex';
+import { EgressReach } from './index/egressReach';
 import type { RuleCode } from './rules/registry';
 import { applySuppressions } from './suppressions/suppress';
 
@@ -25,7 +26,9 @@ export class PortLens {
   private readonly owners = new WeakMap<Finding, ObjectRef>();
   private readonly fileErrors = new Map<string, Finding[]>();
   /** Policies with egress peers picked by namespace labels: their findings depend on other namespaces. */
-  private readonly crossNamespace = new Set<NetworkPolicy>();
+  private readonly crossNamespace = new EgressReach();
+  /** Policies and Services whose last check looked up Services (for pods without ports, or forwarded ports). */
+  private readonly readsServices = new WeakSet<NetworkPolicy | Service>();
 
   /** Parses `text` as the new content of `uri`. */
   setFile(uri: string, text: string): Set<string> {
@@ -73,7 +76,10 @@ export class PortLens {
 
   /** Checks one policy or Service again; true when its findings changed. */
   private check(object: NetworkPolicy | Service): boolean {
+    const reads = this.index.serviceReads;
     const findings = 'podSelector' in object ? checkPolicy(this.index, object) : checkService(this.index, object);
+    if (this.index.serviceReads !== reads) this.readsServices.add(object);
+    else this.readsServices.delete(object);
     const before = this.objectFindings.get(object);
     this.objectFindings.set(object, findings);
     for (const finding of findings) this.owners.set(finding, object.ref);
@@ -119,34 +125,48 @@ export class PortLens {
   }
 
   /**
-   * What a changed file can affect: its own objects, every policy and Service in the namespaces
-   * whose pods or Services it touched, and policies whose egress peers pick namespaces by label.
+   * What a changed file can affect: its own objects; the policies and Services that select one of
+   * its pods (before or after the change) or reach it through an egress peer; of those that select
+   * a pod one of its Services selects, the ones whose last check looked at Services; every policy
+   * whose egress peers pick namespaces by label when a Namespace object changed.
    */
   private recheck(uri: string, previous: FileModel | undefined, next: FileModel | undefined): Set<string> {
     const changed = new Set<string>([uri]);
     for (const object of [...(previous?.policies ?? []), ...(previous?.services ?? [])]) this.objectFindings.delete(object);
 
-    const namespaces = new Set<string>();
-    let namespacesChanged = false;
-    for (const model of [previous, next]) {
-      if (!model) continue;
-      for (const o of [...model.pods, ...model.services]) namespaces.add(namespaceKey(o.ref.namespace));
-      if (model.namespaces.length > 0) namespacesChanged = true;
-    }
     const toCheck = new Set<NetworkPolicy | Service>([...(next?.policies ?? []), ...(next?.services ?? [])]);
-    for (const ns of namespaces) {
-      const name = ns === '' ? undefined : ns;
-      this.index.policies(name).forEach((p) => toCheck.add(p));
-      this.index.services(name).forEach((s) => toCheck.add(s));
-    }
-    // Pods of a namespace matter to a cross-namespace rule only if its selector can pick that namespace.
-    const labels = namespacesChanged ? [] : [...namespaces].map((ns) => this.index.namespaceLabels(ns));
-    for (const policy of this.crossNamespace) {
-      const reaches = (selector: LabelSelector) => namespacesChanged || labels.some((l) => selectorMatches(selector, l));
-      if (policy.egress.some((rule) => rule.peers?.some((peer) => peer.namespaceSelector && reaches(peer.namespaceSelector)))) toCheck.add(policy);
+    if (previous?.namespaces.length || next?.namespaces.length) for (const policy of this.crossNamespace.policies()) toCheck.add(policy);
+    const pods = [...(previous?.pods ?? []), ...(next?.pods ?? [])];
+    for (const pod of pods) this.addSelecting(pod, toCheck, false);
+    for (const service of [...(previous?.services ?? []), ...(next?.services ?? [])]) {
+      if (!service.selector) continue;
+      const selector = service.selector.value;
+      const servicePods = new Set(this.index.podsSelectedByMap(selector, service.ref.namespace));
+      const namespace = namespaceKey(service.ref.namespace);
+      for (const pod of pods) if (namespaceKey(pod.ref.namespace) === namespace && mapSelectorMatches(selector, pod.labels)) servicePods.add(pod);
+      for (const pod of servicePods) this.addSelecting(pod, toCheck, true);
     }
     for (const object of toCheck) if (this.check(object)) changed.add(object.ref.uri);
     return changed;
+  }
+
+  /**
+   * Adds the policies and Services whose check reads `pod`: they select it, or an egress peer picks
+   * it (a superset: the peer's namespace selector is matched against the pod's namespace alone).
+   */
+  private addSelecting(pod: PodTemplate, toCheck: Set<NetworkPolicy | Service>, onlyServiceReaders: boolean): void {
+    const accept = (object: NetworkPolicy | Service) => !toCheck.has(object) && (!onlyServiceReaders || this.readsServices.has(object));
+    const picks = (peer: PolicyPeer) => !peer.ipBlock && !!peer.podSelector && !peer.namespaceSelector && selectorMatches(peer.podSelector, pod.labels);
+    const namespace = pod.ref.namespace;
+    for (const policy of this.index.policies(namespace)) {
+      if (accept(policy) && (selectorMatches(policy.podSelector, pod.labels) || policy.egress.some((rule) => rule.peers?.some((peer) => picks(peer))))) toCheck.add(policy);
+    }
+    for (const service of this.index.services(namespace)) {
+      if (accept(service) && service.selector && mapSelectorMatches(service.selector.value, pod.labels)) toCheck.add(service);
+    }
+    this.crossNamespace.reaching(pod, this.index.namespaceLabels(namespaceKey(namespace)), (policy) => {
+      if (accept(policy)) toCheck.add(policy);
+    });
   }
 }
 

@@ -68,6 +68,12 @@ export class WorkspaceIndex {
   private readonly files = new Map<string, FileModel>();
   private readonly buckets = new Map<string, NamespaceBucket>();
   private readonly namespaceObjects = new Map<string, Set<NamespaceObject>>();
+  /** Derived from the namespaces alone (their labels, which exist): cleared when a Namespace object or a bucket comes or goes. */
+  private readonly labelsOf = new Map<string, ReadonlyMap<string, string>>();
+  private readonly selectedNamespaces = new Map<string, readonly string[] | undefined>();
+
+  /** Counts the lookups of a namespace's Services: a check that made none did not depend on them. */
+  serviceReads = 0;
 
   get fileCount(): number {
     return this.files.size;
@@ -85,6 +91,7 @@ export class WorkspaceIndex {
   setFile(model: FileModel): FileModel | undefined {
     const previous = this.removeFile(model.uri);
     this.files.set(model.uri, model);
+    if (model.namespaces.length > 0) this.namespacesChanged();
     for (const pod of model.pods) this.bucket(pod.ref.namespace).addPod(pod);
     for (const service of model.services) this.bucket(service.ref.namespace).services.add(service);
     for (const policy of model.policies) this.bucket(policy.ref.namespace).policies.add(policy);
@@ -100,6 +107,7 @@ export class WorkspaceIndex {
     const previous = this.files.get(uri);
     if (!previous) return undefined;
     this.files.delete(uri);
+    if (previous.namespaces.length > 0) this.namespacesChanged();
     for (const pod of previous.pods) this.existingBucket(pod.ref.namespace)?.removePod(pod);
     for (const service of previous.services) this.existingBucket(service.ref.namespace)?.services.delete(service);
     for (const policy of previous.policies) this.existingBucket(policy.ref.namespace)?.policies.delete(policy);
@@ -108,8 +116,17 @@ export class WorkspaceIndex {
       set?.delete(ns);
       if (set?.size === 0) this.namespaceObjects.delete(ns.ref.name);
     }
-    for (const [key, bucket] of this.buckets) if (bucket.isEmpty()) this.buckets.delete(key);
+    for (const [key, bucket] of this.buckets) {
+      if (!bucket.isEmpty()) continue;
+      this.buckets.delete(key);
+      this.selectedNamespaces.clear();
+    }
     return previous;
+  }
+
+  private namespacesChanged(): void {
+    this.labelsOf.clear();
+    this.selectedNamespaces.clear();
   }
 
   podsSelectedBy(selector: LabelSelector, namespace: string | undefined): PodTemplate[] {
@@ -131,6 +148,7 @@ export class WorkspaceIndex {
   }
 
   services(namespace: string | undefined): ReadonlySet<Service> {
+    this.serviceReads++;
     return this.existingBucket(namespace)?.services ?? new Set();
   }
 
@@ -156,7 +174,15 @@ export class WorkspaceIndex {
    * Namespace object here carries. Names are always known: every namespace carries
    * `kubernetes.io/metadata.name`.
    */
-  namespacesSelectedBy(selector: LabelSelector): string[] | undefined {
+  namespacesSelectedBy(selector: LabelSelector): readonly string[] | undefined {
+    const key = selectorKey(selector);
+    if (this.selectedNamespaces.has(key)) return this.selectedNamespaces.get(key);
+    const selected = this.selectNamespaces(selector);
+    this.selectedNamespaces.set(key, selected);
+    return selected;
+  }
+
+  private selectNamespaces(selector: LabelSelector): string[] | undefined {
     if (isEmptySelector(selector)) return undefined;
     const byNameOnly =
       [...selector.matchLabels.keys()].every((k) => k === NAMESPACE_NAME_LABEL) &&
@@ -194,17 +220,23 @@ export class WorkspaceIndex {
     return [...names].sort().map((n) => (n === UNSPECIFIED_NAMESPACE ? undefined : n));
   }
 
-  namespaceLabels(name: string): Map<string, string> {
-    const labels = new Map<string, string>();
-    for (const ns of this.namespaceObjects.get(name) ?? []) for (const [k, v] of ns.labels) labels.set(k, v);
-    labels.set(NAMESPACE_NAME_LABEL, name);
+  namespaceLabels(name: string): ReadonlyMap<string, string> {
+    let labels = this.labelsOf.get(name);
+    if (labels) return labels;
+    const built = new Map<string, string>();
+    for (const ns of this.namespaceObjects.get(name) ?? []) for (const [k, v] of ns.labels) built.set(k, v);
+    built.set(NAMESPACE_NAME_LABEL, name);
+    this.labelsOf.set(name, (labels = built));
     return labels;
   }
 
   private bucket(namespace: string | undefined): NamespaceBucket {
     const key = namespaceKey(namespace);
     let bucket = this.buckets.get(key);
-    if (!bucket) this.buckets.set(key, (bucket = new NamespaceBucket()));
+    if (!bucket) {
+      this.buckets.set(key, (bucket = new NamespaceBucket()));
+      this.selectedNamespaces.clear();
+    }
     return bucket;
   }
 
@@ -224,4 +256,16 @@ function pinnedName(selector: LabelSelector): string | undefined {
     names.add(r.values[0]);
   }
   return names.size === 1 ? [...names][0] : undefined;
+}
+
+const selectorKeys = new WeakMap<LabelSelector, string>();
+
+/** What a selector requires, as a string: equal selectors of different policies share one. */
+export function selectorKey(selector: LabelSelector): string {
+  let key = selectorKeys.get(selector);
+  if (key === undefined) {
+    key = JSON.stringify([[...selector.matchLabels], selector.matchExpressions.map((r) => [r.key, r.operator, r.values])]);
+    selectorKeys.set(selector, key);
+  }
+  return key;
 }
