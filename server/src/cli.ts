@@ -3,16 +3,17 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { URI } from 'vscode-uri';
 import { applyEdits, preferredEdits } from './analysis/fixes/applyFixes';
-import { compareFindings, isProblem, type Finding } from './analysis/rules/findings';
-import { PortLens } from './analysis/portLens';
+import { isProblem, type Finding } from './analysis/rules/findings';
+import type { PortLens } from './analysis/portLens';
 import { formatJson, formatText } from './cli/report';
 import { EXPLAIN_ARGS, EXPLAIN_USAGE, ExplainUsageError, explainOptionsOf, runExplain } from './cli/explain';
 import { formatSarif } from './cli/sarif';
 import { MAP_ARGS, MAP_USAGE, MapUsageError, mapOptionsOf, runMap } from './cli/map';
-import { readManifestText, scanPaths } from './files';
-import { loadModels } from './scan/loadModels';
+import { DEFAULT_SCAN_OPTIONS, readManifestText } from './files';
 import { defaultCacheFolder, ModelCache } from './cache/modelCache';
-import { ChartRenderer, DEFAULT_HELM_OPTIONS, type HelmOptions } from './helm/chartRenderer';
+import { DEFAULT_HELM_OPTIONS, type HelmOptions } from './helm/chartRenderer';
+import { WorkspaceSession } from './workspace/session';
+import { isInside } from './workspace/paths';
 
 declare const PACKAGE_VERSION: string | undefined;
 const VERSION = typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : '0.0.0-dev';
@@ -104,39 +105,31 @@ interface Loaded {
   notes: string[];
 }
 
-/** Reads the manifests and renders the charts under `paths`, and analyses them. */
+/** Reads the manifests and renders the charts under `paths` through the workspace session, and analyses them. */
 async function analyse(options: Pick<CheckOptions, 'paths' | 'helm' | 'cache'>): Promise<Loaded> {
-  const lens = new PortLens();
-  const { charts, notes } = await load(options.paths, lens, options.cache);
-  const renderer = new ChartRenderer(lens, (message) => notes.push(message));
-  if (options.helm) {
-    await renderer.renderAll(charts.map((chart) => path.resolve(chart)), options.helm, new Set());
-  } else if (charts.length > 0) {
-    notes.push(`${charts.length} Helm chart${charts.length === 1 ? '' : 's'} not rendered (--no-helm)`);
-  }
-  const findings = lens.suppressAll(renderer.rendered.adjust(lens.allFindings(), lens)).sort(compareFindings);
-  return { lens, findings, roots: options.paths.map((p) => path.resolve(p)), notes };
-}
-
-async function load(paths: string[], lens: PortLens, useCache: boolean): Promise<{ charts: string[]; notes: string[] }> {
-  for (const p of paths) {
+  for (const p of options.paths) {
     try {
       await fs.stat(p);
     } catch {
       throw new IoError(`${p}: no such file or directory`);
     }
   }
-  // The cache is read while the paths are walked, as the server does.
-  const opening = useCache ? ModelCache.open(defaultCacheFolder(), paths.map((p) => path.resolve(p))) : Promise.resolve(ModelCache.none());
-  const scan = await scanPaths(paths);
-  const notes = scan.skipped.map((s) => `skipped ${s.path}: ${s.reason}`);
-  const cache = await opening;
-  // Notes name a file as the scan found it, relative when the path given was.
-  const given = new Map(scan.files.map((file) => [path.resolve(file), file]));
-  const models = await loadModels([...given.keys()], { cache, skipped: (file, reason) => notes.push(`skipped ${given.get(file)}: ${reason}`) });
-  lens.load(models);
-  await cache.save().catch((error: Error) => notes.push(`the cache could not be written: ${error.message}`));
-  return { charts: scan.charts, notes };
+  const notes: string[] = [];
+  const roots = options.paths.map((p) => path.resolve(p));
+  // Notes name a file as the scan found it: relative when the path given was.
+  const shown = (file: string) => {
+    const i = roots.findIndex((root) => isInside(root, file));
+    return i >= 0 && !path.isAbsolute(options.paths[i]) ? path.relative(process.cwd(), file) : file;
+  };
+  const session = new WorkspaceSession({
+    openCache: options.cache ? (folders) => ModelCache.open(defaultCacheFolder(), folders) : undefined,
+    log: (message) => notes.push(message),
+    skipped: (file, reason) => notes.push(`skipped ${shown(file)}: ${reason}`),
+  });
+  const helm = options.helm ?? { off: '--no-helm' };
+  const report = await session.scan(roots.map((root) => ({ path: root, files: DEFAULT_SCAN_OPTIONS, helm })));
+  await report.saveCache().catch((error: Error) => notes.push(`the cache could not be written: ${error.message}`));
+  return { lens: session.lens, findings: session.allFindings(), roots, notes };
 }
 
 class IoError extends Error {}
@@ -170,11 +163,6 @@ async function applyFixes(findings: Finding[], roots: string[], notes: string[])
     fixed++;
   }
   return fixed;
-}
-
-function isInside(root: string, file: string): boolean {
-  const relative = path.relative(root, file);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
 async function explainCommand(args: string[]): Promise<number> {

@@ -1,6 +1,8 @@
-import { closeSync, constants as fsConstants, fstatSync, openSync, promises as fs, readdirSync, readSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { Minimatch } from 'minimatch';
+import type { DirectoryListing, FileStat, FileSystem, FileSystemError, ReadLimits, ReadResult } from './workspace/host';
+import { DEFAULT_MAX_FILE_SIZE, nodeFileSystem } from './workspace/nodeFileSystem';
+import { isInside } from './workspace/paths';
 
 export interface ScanOptions {
   include: readonly string[];
@@ -11,14 +13,23 @@ export interface ScanOptions {
 export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
   include: ['**/*.yaml', '**/*.yml'],
   exclude: ['**/node_modules/**', '**/.git/**'],
-  maxFileSize: 2 * 1024 * 1024,
+  maxFileSize: DEFAULT_MAX_FILE_SIZE,
 };
 
 export interface ScanResult {
   files: string[];
-  /** Folders holding a Chart.yaml: read by rendering them, not file by file. */
-  charts: string[];
+  /** Folders and files the input sources claimed (a chart's folder): not read file by file. */
+  claimed: string[];
   skipped: Array<{ path: string; reason: string }>;
+}
+
+/** How a scan reads the disk and which folders it leaves to the input sources. */
+export interface ScanHooks {
+  fs?: FileSystem;
+  /** A folder (with its entries) that an input source reads itself: the walk does not go into it. */
+  claimsFolder?: (dir: string, entries: DirectoryListing['entries']) => boolean;
+  /** A file given as a path that stands for such a folder (`Chart.yaml`). */
+  claimsFile?: (file: string) => boolean;
 }
 
 /** Glob tests on paths relative to the scanned root, `/`-separated. */
@@ -48,27 +59,36 @@ const toPosix = (p: string) => p.split(path.sep).join('/');
 
 /**
  * The manifest files under the given paths: the included globs, except excluded ones and files
- * over the size limit; and the Helm charts, whose files are not read one by one. Folders reached
- * twice through links are read once; unreadable ones are reported as skipped.
+ * over the size limit; folders an input source claims (Helm charts) are not read file by file.
+ * Folders reached twice through links are read once; unreadable ones are reported as skipped.
  */
-export async function scanPaths(paths: string[], options: ScanOptions = DEFAULT_SCAN_OPTIONS): Promise<ScanResult> {
-  const result: ScanResult = { files: [], charts: [], skipped: [] };
+export async function scanPaths(paths: string[], options: ScanOptions = DEFAULT_SCAN_OPTIONS, hooks: ScanHooks = {}): Promise<ScanResult> {
+  const fs = hooks.fs ?? nodeFileSystem;
+  const result: ScanResult = { files: [], claimed: [], skipped: [] };
   const seenDirs = new Set<string>();
   const filter = new FileFilter(options);
+  const failure = (error: unknown) => (error as FileSystemError).code ?? (error as Error).message;
 
-  const list = (dir: string): [string, Dirent[]] | NodeJS.ErrnoException => {
+  const list = (dir: string): DirectoryListing | { error: string } => {
     try {
-      return [realpathSync.native(dir), readdirSync(dir, { withFileTypes: true })];
+      return fs.readDirectory(dir);
     } catch (error) {
-      return error as NodeJS.ErrnoException;
+      return { error: failure(error) };
     }
   };
-  const stat = (file: string, root: string, link: boolean): { stat: Stats } | { error: NodeJS.ErrnoException } => {
+  const stat = (file: string, root: string, link: boolean): { stat: FileStat } | { error: string } => {
     try {
-      return { stat: link ? linkTarget(file, root) : statSync(file) };
+      if (link && !isInside(realRoot(root), fs.realPath(file))) return { error: 'a link to outside the workspace folders' };
+      return { stat: fs.stat(file) };
     } catch (error) {
-      return { error: error as NodeJS.ErrnoException };
+      return { error: failure(error) };
     }
+  };
+  const realRoots = new Map<string, string>();
+  const realRoot = (root: string) => {
+    let real = realRoots.get(root);
+    if (real === undefined) realRoots.set(root, (real = fs.realPath(root)));
+    return real;
   };
 
   // Synchronous calls, a folder at a time: several times faster than a round trip through the
@@ -76,125 +96,54 @@ export async function scanPaths(paths: string[], options: ScanOptions = DEFAULT_
   const visitDir = async (root: string, dir: string): Promise<void> => {
     await new Promise((resolve) => setImmediate(resolve));
     const listed = list(dir);
-    if (listed instanceof Error) {
-      result.skipped.push({ path: dir, reason: listed.code ?? listed.message });
+    if ('error' in listed) {
+      result.skipped.push({ path: dir, reason: listed.error });
       return;
     }
-    const [real, entries] = listed;
-    if (seenDirs.has(real)) return;
-    seenDirs.add(real);
-    if (entries.some((e) => e.name === 'Chart.yaml' && !e.isDirectory())) {
-      result.charts.push(dir);
+    if (seenDirs.has(listed.real)) return;
+    seenDirs.add(listed.real);
+    if (hooks.claimsFolder?.(dir, listed.entries)) {
+      result.claimed.push(dir);
       return;
     }
-    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of listed.entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, entry.name);
       const relative = path.relative(root, full);
-      const linked = entry.isSymbolicLink();
-      const included = (linked || entry.isFile()) && filter.includes(relative);
+      const linked = entry.kind === 'symlink';
+      const included = (linked || entry.kind === 'file') && filter.includes(relative);
       const stated = linked || included ? stat(full, root, linked) : undefined;
       if (stated && 'error' in stated) {
-        result.skipped.push({ path: full, reason: stated.error.code ?? stated.error.message });
+        result.skipped.push({ path: full, reason: stated.error });
         continue; // gone, a dangling link, a loop of links, a link out of the root
       }
-      const kind = stated?.stat ?? entry;
-      if (kind.isDirectory()) {
+      const kind = stated?.stat.kind ?? entry.kind;
+      if (kind === 'directory') {
         if (!filter.prunes(relative)) await visitDir(root, full);
-      } else if (kind.isFile() && included && stated) {
+      } else if (kind === 'file' && included && stated) {
         if (stated.stat.size > options.maxFileSize) result.skipped.push({ path: full, reason: `larger than ${options.maxFileSize} bytes` });
         else result.files.push(full);
       }
     }
   };
 
-  const addFile = async (file: string): Promise<void> => {
+  const addFile = (file: string): void => {
     try {
-      const { size } = await fs.stat(file);
+      const { size } = fs.stat(file);
       if (size > options.maxFileSize) result.skipped.push({ path: file, reason: `larger than ${options.maxFileSize} bytes` });
       else result.files.push(file);
     } catch (error) {
-      result.skipped.push({ path: file, reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message });
+      result.skipped.push({ path: file, reason: failure(error) });
     }
   };
 
   for (const p of paths) {
-    const stat = await fs.stat(p); // a missing path is the caller's error to report
-    if (stat.isDirectory()) await visitDir(p, p);
-    else if (path.basename(p) === 'Chart.yaml') result.charts.push(path.dirname(p));
-    else await addFile(p);
+    const stat = fs.stat(p); // a missing path is the caller's error to report
+    if (stat.kind === 'directory') await visitDir(p, p);
+    else if (hooks.claimsFile?.(p)) result.claimed.push(p);
+    else addFile(p);
   }
   return result;
 }
 
-/** What a link found in a scan points to; never followed out of the scanned root. */
-function linkTarget(link: string, root: string): Stats {
-  if (!isWithin(realpathSync.native(link), [root])) throw new Error('a link to outside the workspace folders');
-  return statSync(link);
-}
-
-export interface ReadLimits {
-  /** Larger files are not read (checked on the open file, before reading it). */
-  maxFileSize?: number;
-  /** When given, a file whose real path (links resolved) lies outside all of them is not read. */
-  roots?: readonly string[];
-}
-
-type ReadResult = { text: string; bom: boolean } | { error: string };
-
-const OUTSIDE = 'a link to outside the workspace folders';
-const NOT_REGULAR = 'not a regular file';
-const tooLarge = (limit: number) => `larger than ${limit} bytes`;
-
-/**
- * Reads a manifest file as text, or says why it is not read: missing or unreadable, not a
- * regular file, over the size limit, binary (NUL bytes), not UTF-8, or reached through a link
- * out of the roots. Never throws; never blocks on a pipe; reads no more than the limit allows.
- * Synchronous: one call is a handful of system calls, and a scan makes thousands of them.
- */
-export function readManifestText(file: string, limits: ReadLimits = {}): ReadResult {
-  const maxFileSize = limits.maxFileSize ?? DEFAULT_SCAN_OPTIONS.maxFileSize;
-  let fd: number | undefined;
-  try {
-    if (limits.roots && !isWithin(realpathSync(file), limits.roots)) return { error: OUTSIDE };
-    fd = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) return { error: NOT_REGULAR };
-    if (stat.size > maxFileSize) return { error: tooLarge(maxFileSize) };
-    const buffer = Buffer.alloc(Math.min(stat.size, maxFileSize) + 1);
-    let length = 0;
-    for (let n = -1; n !== 0 && length < buffer.length; length += n) n = readSync(fd, buffer, length, buffer.length - length, length);
-    return length > maxFileSize ? { error: tooLarge(maxFileSize) } : manifestText(buffer.subarray(0, length));
-  } catch (error) {
-    return { error: (error as NodeJS.ErrnoException).code ?? (error as Error).message };
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
-const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-function manifestText(bytes: Uint8Array): ReadResult {
-  if (bytes.includes(0)) return { error: 'binary file (contains NUL bytes)' };
-  let text: string;
-  try {
-    text = UTF8.decode(bytes);
-  } catch {
-    return { error: 'not UTF-8 text' };
-  }
-  const bom = text.charCodeAt(0) === 0xfeff;
-  return { text: bom ? text.slice(1) : text, bom };
-}
-
-function isWithin(real: string, roots: readonly string[]): boolean {
-  for (const root of roots) {
-    let realRoot: string;
-    try {
-      realRoot = realpathSync(root);
-    } catch {
-      realRoot = path.resolve(root);
-    }
-    const relative = path.relative(realRoot, real);
-    if (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative)) return true;
-  }
-  return false;
-}
+/** Reads a manifest file from disk (see `FileSystem.readText`). */
+export const readManifestText = (file: string, limits: ReadLimits = {}): ReadResult => nodeFileSystem.readText(file, limits);

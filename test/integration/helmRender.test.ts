@@ -8,7 +8,7 @@ import { URI } from 'vscode-uri';
 import { isProblem, type Finding } from '../../server/src/analysis/rules/findings';
 import { PortLens } from '../../server/src/analysis/portLens';
 import { ChartRenderer, DEFAULT_HELM_OPTIONS, type HelmOptions } from '../../server/src/helm/chartRenderer';
-import { ChartScheduler } from '../../server/src/lsp/chartScheduler';
+import { RebuildScheduler } from '../../server/src/workspace/rebuildScheduler';
 import { HELM, textAt } from '../helpers';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -228,7 +228,7 @@ test('a template error is reported on Chart.yaml, pointing at the template line 
 test('the scheduler runs one render per burst of changes, and a newer change aborts the render under way', async () => {
   const runs: Array<{ dir: string; signal: AbortSignal }> = [];
   let release = () => {};
-  const scheduler = new ChartScheduler((dir, signal) => {
+  const scheduler = new RebuildScheduler((dir, signal) => {
     runs.push({ dir, signal });
     return new Promise<void>((resolve) => (release = resolve));
   }, 10);

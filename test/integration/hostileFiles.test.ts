@@ -174,7 +174,7 @@ test('the scan reads *.yaml and *.yml, leaves other files, node_modules and .git
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), file.endsWith('Chart.yaml') ? 'apiVersion: v2\nname: chart\nversion: 1.0.0\n' : SERVICE);
   }
-  const scan = await scanPaths([dir]);
+  const scan = await scanPaths([dir], undefined, { claimsFolder: (_, entries) => entries.some((e) => e.name === 'Chart.yaml') });
   assert.deepEqual(scan.files.map((f) => path.relative(dir, f)).sort(), ['a.yaml', 'b.yml', 'ok.yaml', 'sub/f.yml']);
-  assert.deepEqual(scan.charts.map((c) => path.relative(dir, c)), ['chart']);
+  assert.deepEqual(scan.claimed.map((c) => path.relative(dir, c)), ['chart']);
 });

@@ -1,14 +1,14 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { PortLens } from '../analysis/portLens';
 import type { FileModel, ModelError } from '../model/manifest';
 import { chartFileUri, projectRender, templateFile, type Chart } from './chartModels';
-import { addContent, chartContents, chartFiles, chartName, contentKey, isTemplatePath, overlayCopy, valuesFilesFor } from './chartFolder';
+import { addContent, chartContents, chartFiles, chartName, contentKey, isTemplatePath, valuesFilesFor } from './chartFolder';
 import { RenderedCharts } from './renderedCharts';
-import { runHelm } from './runHelm';
+import type { FileSystem, WorkspaceHost } from '../workspace/host';
+import { nodeHost } from '../workspace/nodeHost';
+import { isInside } from '../workspace/paths';
 
 export interface HelmOptions {
   /** The helm executable. */
@@ -38,6 +38,7 @@ export class ChartRenderer {
   constructor(
     private readonly lens: PortLens,
     private readonly log: (message: string) => void = () => undefined,
+    private readonly host: WorkspaceHost = nodeHost,
   ) {}
 
   /**
@@ -46,14 +47,15 @@ export class ChartRenderer {
    * Adds the URIs whose findings changed to `changed`.
    */
   async render(dir: string, options: HelmOptions, changed: Set<string>, overlays: ReadonlyMap<string, string> = new Map(), signal?: AbortSignal): Promise<RenderOutcome> {
-    const files = await chartFiles(dir);
-    const valuesFiles = valuesFilesFor(dir, files, options.valuesFiles);
-    const contents = await chartContents(dir, files, overlays);
+    const fs = this.host.fs;
+    const files = await chartFiles(dir, fs);
+    const valuesFiles = valuesFilesFor(dir, files, options.valuesFiles, fs);
+    const contents = await chartContents(dir, files, overlays, fs);
     // Values files outside the chart folder are not among its files, but a render reads them too.
-    for (const file of valuesFiles) if (!contents.has(file)) await addContent(contents, file, overlays);
+    for (const file of valuesFiles) if (!contents.has(file)) await addContent(contents, file, overlays, fs);
     const key = contentKey(contents, options);
     if (this.state.get(dir)?.key === key) return 'unchanged';
-    const read = (file: string) => contents.get(file)?.toString();
+    const read = (file: string) => textOf(contents.get(file));
 
     const chartYaml = read(path.join(dir, 'Chart.yaml')) ?? '';
     const name = chartName(chartYaml);
@@ -63,17 +65,19 @@ export class ChartRenderer {
       return 'failed';
     }
 
-    const scratch = overlays.size > 0 ? await mkdtemp(path.join(os.tmpdir(), 'port-lens-chart-')) : undefined;
+    const scratch = overlays.size > 0 ? await fs.overlayCopy(dir, overlays) : undefined;
     try {
-      const renderDir = scratch ? await overlayCopy(dir, overlays, scratch) : dir;
+      const renderDir = scratch?.dir ?? dir;
       const args = ['template', options.releaseName, renderDir, '--namespace', options.namespace];
-      for (const file of valuesFiles) args.push('--values', scratch ? path.join(renderDir, path.relative(dir, file)) : file);
-      const result = await runHelm({ helm: options.path, args, cwd: renderDir, timeoutMs: options.timeoutSeconds * 1000, maxOutputBytes: MAX_OUTPUT_BYTES, signal });
+      for (const file of valuesFiles) args.push('--values', scratch && isInsideChart(dir, file) ? path.join(renderDir, path.relative(dir, file)) : file);
+      const timeoutMs = options.timeoutSeconds * 1000;
+      const result = await this.host.processes.run({ command: options.path, args, cwd: renderDir, title: 'helm template', timeoutMs, maxOutputBytes: MAX_OUTPUT_BYTES, signal });
       if (!result.ok) {
         if (result.reason === 'cancelled') return 'cancelled';
         this.log(`helm template ${dir}: ${result.message}`);
-        const message = result.reason === 'missing' ? result.message : `helm template failed: ${result.message}`;
-        this.fail(chart, chartYaml, message, key, changed, result.reason === 'missing', errorLocation(chart, result.message));
+        const missing = result.reason === 'missing';
+        const message = missing ? `helm was not found ("${options.path}"): install helm or set portLens.helm.path` : `helm template failed: ${result.message}`;
+        this.fail(chart, chartYaml, message, key, changed, missing, errorLocation(chart, result.message, fs));
         return 'failed';
       }
 
@@ -92,7 +96,7 @@ export class ChartRenderer {
       this.replace(dir, projected.models, key, changed);
       return 'rendered';
     } finally {
-      if (scratch) await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
+      await scratch?.dispose();
     }
   }
 
@@ -139,11 +143,16 @@ export class ChartRenderer {
  * The template line helm's error names: `(chart/templates/x.yaml:6)`, `(…:6:11)`,
  * `template: chart/templates/x.yaml:6:11:` or `YAML parse error on chart/templates/x.yaml`.
  */
-export function errorLocation(chart: Chart, message: string): ModelError['at'] {
+export function errorLocation(chart: Chart, message: string, fs: FileSystem = nodeHost.fs): ModelError['at'] {
   const match = /(?:\(|template: |error on )([^\s():]+)(?::(\d+))?(?::(\d+))?/.exec(message);
   const file = match ? templateFile(chart, match[1]) : undefined;
-  if (!match || !file || !existsSync(file)) return undefined;
+  if (!match || !file || !fs.exists(file)) return undefined;
   const line = match[2] ? Math.max(0, Number(match[2]) - 1) : 0;
   const character = match[3] ? Math.max(0, Number(match[3]) - 1) : 0;
   return { uri: URI.file(file).toString(), range: { start: { line, character }, end: { line, character } } };
 }
+
+const textOf = (content: string | Uint8Array | undefined) =>
+  content === undefined || typeof content === 'string' ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8');
+
+const isInsideChart = (dir: string, file: string) => isInside(dir, file);

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import type { FileModel } from '../model/manifest';
 import { containsPosition, type Position } from '../model/source';
 import { templateFile, type Chart } from './chartModels';
+import type { FileSystem } from '../workspace/host';
 
 /** The `# Source:` template of the object at `position` of a committed render, if it names one. */
 export function helmSourceAt(model: FileModel, position: Position): string | undefined {
@@ -10,10 +10,10 @@ export function helmSourceAt(model: FileModel, position: Position): string | und
 }
 
 /** The template file a `# Source:` path names among the workspace's charts, if it is there. */
-export function findTemplate(source: string, charts: Iterable<Chart>): string | undefined {
+export function findTemplate(source: string, charts: Iterable<Chart>, fs: FileSystem): string | undefined {
   for (const chart of charts) {
     const file = templateFile(chart, source);
-    if (file && existsSync(file)) return file;
+    if (file && fs.exists(file)) return file;
   }
   return undefined;
 }

@@ -1,4 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   CodeActionKind,
@@ -10,8 +9,8 @@ import {
   TextDocumentSyncKind,
   CodeAction,
   type CodeActionParams,
-  type Diagnostic,
   type Connection,
+  type Diagnostic,
   type Hover,
   type InitializeParams,
   type InitializeResult,
@@ -21,23 +20,20 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import type { Position } from '../model/source';
 import { preferredEdits } from '../analysis/fixes/applyFixes';
-import { PortLens, applySeverity } from '../analysis/portLens';
+import { applySeverity } from '../analysis/portLens';
+import type { Finding } from '../analysis/rules/findings';
 import { ModelCache } from '../cache/modelCache';
-import { FileFilter, readManifestText, scanPaths } from '../files';
-import { loadModels } from '../scan/loadModels';
+import { WorkspaceSession, type FileChange, type OpenDocument } from '../workspace/session';
+import type { RootConfig } from '../workspace/inputSource';
+import { isInside } from '../workspace/paths';
 import { AdaptiveDelay } from './adaptiveDelay';
-import { chartDirOf, chartName } from '../helm/chartFolder';
-import type { Chart } from '../helm/chartModels';
-import { findTemplate, helmSourceAt } from '../helm/renderedSource';
-import { ChartRenderer } from '../helm/chartRenderer';
-import { ChartScheduler } from './chartScheduler';
-import { ignoreEdit } from '../model/suppressionComments';
-import { FIX_ALL_KIND, SOURCE, toCodeAction, toDiagnostic, toWorkspaceEdit, type DiagnosticData, type VersionOf } from './convert';
+import { FIX_ALL_KIND, SOURCE, toCodeAction, toDiagnostic, toWorkspaceEdit, type VersionOf } from './convert';
 import { DEFAULT_SETTINGS, toSettings, type Settings } from './settings';
 import { codeLenses, endpoints, explainRequest } from './explain';
 import { ENDPOINTS_REQUEST, EXPLAIN_COMMAND, EXPLAIN_REQUEST, STATUS_NOTIFICATION, type StatusParams } from './protocol';
 import { CHANGED_NOTIFICATION, MAP_NAMESPACES_REQUEST, MAP_REQUEST } from './protocol';
 import { mapCodeLenses, mapNamespacesRequest, mapRequest } from './map';
+import { ignoreEdit } from '../model/suppressionComments';
 
 const LANGUAGES = new Set(['yaml', 'helm']);
 /** Bounds of the wait after an edit, which follows the cost of the last analysis (see AdaptiveDelay). */
@@ -46,17 +42,19 @@ const DEBOUNCE_MAX_MS = 150;
 const CHART_DEBOUNCE_MS = 300;
 const CONFIGURATION_TIMEOUT_MS = 3000;
 
+const CHANGE: Record<FileChangeType, FileChange> = { [FileChangeType.Created]: 'created', [FileChangeType.Changed]: 'changed', [FileChangeType.Deleted]: 'deleted' };
 
 /**
- * The protocol layer: keeps the analysis fed with the workspace's files and open documents and
- * answers LSP requests from it. All judgement lives in the analysis core.
+ * The protocol layer: feeds the workspace session (the core's scan, render and analysis) with the
+ * editor's folders, settings, documents and file events, and answers LSP requests from it.
  */
 export class PortLensServer {
   private readonly documents = new TextDocuments(TextDocument);
-  private lens = new PortLens();
+  private readonly session: WorkspaceSession;
+  /** Settings asked for without a folder: for files outside every folder. */
   private settings: Settings = DEFAULT_SETTINGS;
-  /** The include/exclude globs of `settings.files`, compiled once per settings change. */
-  private filter = new FileFilter(DEFAULT_SETTINGS.files);
+  /** Each workspace folder's settings (resource-scoped settings differ per folder), by folder URI. */
+  private folderSettings = new Map<string, Settings>();
   private folders: WorkspaceFolder[] = [];
   private readonly published = new Map<string, { key: string; count: number }>();
   private readonly pending = new Set<string>();
@@ -65,18 +63,37 @@ export class PortLensServer {
   /** Where the models of unchanged files are kept between runs (initializationOptions.cacheFolder). */
   private cacheFolder: string | undefined;
   private cacheSaved: Promise<void> = Promise.resolve();
-  private capabilities = { configuration: false, watchedFiles: false, configurationChange: false, progress: false, versionedEdits: false, folderChanges: false, codeLensRefresh: false };
+  private capabilities = {
+    configuration: false,
+    watchedFiles: false,
+    configurationChange: false,
+    progress: false,
+    versionedEdits: false,
+    folderChanges: false,
+    codeLensRefresh: false,
+  };
   private indexing: Promise<void> = Promise.resolve();
+  private configuring: Promise<void> = Promise.resolve();
   private scanning = false;
   private portMapLenses = false;
   /** VS Code workspace trust; other clients are trusted unless they say otherwise. */
   private trusted = true;
-  private renderer = new ChartRenderer(this.lens);
-  /** Chart folders found by the last scan. */
-  private charts = new Set<string>();
-  private readonly chartScheduler = new ChartScheduler((dir, signal) => this.renderChart(dir, signal), CHART_DEBOUNCE_MS);
+  /** What the code lenses of the open documents said when the client was last told to refresh them. */
+  private lensKey = '';
 
-  constructor(private readonly connection: Connection) {}
+  constructor(private readonly connection: Connection) {
+    this.session = new WorkspaceSession({
+      documents: {
+        get: (uri) => this.openDocument(uri),
+        all: () => this.documents.keys().map((uri) => this.openDocument(uri)!),
+      },
+      openCache: (roots) => (this.cacheFolder ? ModelCache.open(this.cacheFolder, roots) : Promise.resolve(ModelCache.none())),
+      log: (message) => this.log(message),
+      skipped: (file, reason) => this.log(`skipped ${file}: ${reason}`),
+      onDidChange: (uris) => this.publish(uris),
+      rebuildDelayMs: CHART_DEBOUNCE_MS,
+    });
+  }
 
   listen(): void {
     const c = this.connection;
@@ -87,37 +104,38 @@ export class PortLensServer {
     c.onHover((params) => this.guard('hover', () => this.hover(params.textDocument.uri, params.position)));
     c.onDefinition((params) => this.guard('definition', () => {
       this.flush();
-      return this.lens.definition(params.textDocument.uri, params.position);
+      return this.session.lens.definition(params.textDocument.uri, params.position);
     }));
     c.onCodeAction((params) => this.guard('code actions', () => this.codeActions(params)));
     c.onCodeLens((params) => this.guard('code lens', () => {
       this.flush();
-      if (!this.settings.enable) return [];
-      const lenses = codeLenses(this.lens.index, params.textDocument.uri);
-      return this.portMapLenses ? [...lenses, ...mapCodeLenses(this.lens.index, params.textDocument.uri)] : lenses;
+      return this.codeLenses(params.textDocument.uri);
     }));
     const answer = (params: unknown) => this.guard('explain', () => {
       this.flush();
-      return explainRequest(this.lens.index, (uri) => this.findingsOf(uri), params);
+      return explainRequest(this.session.lens.index, (uri) => this.findingsOf(uri), params);
     });
     c.onExecuteCommand((params) => (params.command === EXPLAIN_COMMAND ? answer(params.arguments) : null));
     c.onRequest(EXPLAIN_REQUEST, answer);
     c.onRequest(ENDPOINTS_REQUEST, () => this.guard('endpoints', () => {
       this.flush();
-      return endpoints(this.lens.index);
+      return endpoints(this.session.lens.index);
     }));
     c.onRequest(MAP_NAMESPACES_REQUEST, () => this.guard('map', () => {
       this.flush();
-      return mapNamespacesRequest(this.lens.index);
+      return mapNamespacesRequest(this.session.lens.index);
     }));
     c.onRequest(MAP_REQUEST, (params) => this.guard('map', () => {
       this.flush();
-      return mapRequest(this.lens.index, (uri) => this.findingsOf(uri), params);
+      return mapRequest(this.session.lens.index, (uri) => this.findingsOf(uri), params);
     }));
     this.documents.onDidChangeContent((e) => this.schedule(e.document.uri));
-    this.documents.onDidClose((e) => void this.guard('close', () => (this.chartOf(e.document.uri) ? this.schedule(e.document.uri) : this.reloadFromDisk(e.document.uri))));
+    this.documents.onDidClose((e) => void this.guard('close', () => {
+      this.pending.delete(e.document.uri);
+      this.publish([...this.session.documentClosed(e.document.uri), e.document.uri]);
+    }));
     c.onShutdown(async () => {
-      this.chartScheduler.cancelAll();
+      this.session.dispose();
       await this.cacheSaved; // a server stopped right after indexing still leaves its cache
     });
     this.documents.listen(c);
@@ -135,12 +153,13 @@ export class PortLensServer {
       folderChanges: caps.workspace?.workspaceFolders === true,
       codeLensRefresh: caps.workspace?.codeLens?.refreshSupport === true,
     };
-    this.trusted = (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted !== false;
+    const options = params.initializationOptions as { trusted?: unknown; cacheFolder?: unknown; portMapLenses?: unknown } | undefined;
+    this.trusted = options?.trusted !== false;
     // The Namespace and policy lenses run a client command: only a client that has it asks for them.
-    this.portMapLenses = (params.initializationOptions as { portMapLenses?: unknown } | undefined)?.portMapLenses === true;
-    const cacheFolder = (params.initializationOptions as { cacheFolder?: unknown } | undefined)?.cacheFolder;
-    this.cacheFolder = typeof cacheFolder === 'string' && cacheFolder !== '' ? cacheFolder : undefined;
-    this.folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(URI.parse(params.rootUri).fsPath) }] : []);
+    this.portMapLenses = options?.portMapLenses === true;
+    this.cacheFolder = typeof options?.cacheFolder === 'string' && options.cacheFolder !== '' ? options.cacheFolder : undefined;
+    const root = params.rootUri ? [{ uri: params.rootUri, name: path.basename(URI.parse(params.rootUri).fsPath) }] : [];
+    this.folders = params.workspaceFolders ?? root;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -165,31 +184,72 @@ export class PortLensServer {
     if (this.capabilities.folderChanges) {
       this.connection.workspace.onDidChangeWorkspaceFolders((e) => {
         this.folders = [...this.folders.filter((f) => !e.removed.some((r) => r.uri === f.uri)), ...e.added];
-        void this.reindex();
+        void this.reconfigure(true);
       });
     }
-    this.useSettings(await this.fetchSettings());
+    await this.fetchSettings();
     await this.reindex();
   }
 
-  /** Settings from the client; defaults when it cannot or does not answer. */
-  private async fetchSettings(): Promise<Settings> {
-    if (!this.capabilities.configuration) return DEFAULT_SETTINGS;
-    const request = this.connection.workspace.getConfiguration({ section: 'portLens' }).then(toSettings, () => DEFAULT_SETTINGS);
-    const timeout = new Promise<Settings>((resolve) => setTimeout(() => resolve(DEFAULT_SETTINGS), CONFIGURATION_TIMEOUT_MS).unref());
-    return Promise.race([request, timeout]);
+  /**
+   * Asks the client for the settings without a folder and for each folder (`scopeUri`), as
+   * resource-scoped settings may differ per folder; defaults when it cannot or does not answer.
+   */
+  private async fetchSettings(): Promise<void> {
+    const folders = this.folders;
+    let answers: unknown[] = [];
+    if (this.capabilities.configuration) {
+      const items = [{ section: 'portLens' }, ...folders.map((f) => ({ section: 'portLens', scopeUri: f.uri }))];
+      const request = this.connection.workspace.getConfiguration(items).then(
+        (result: unknown) => (Array.isArray(result) ? result : []),
+        () => [],
+      );
+      const timeout = new Promise<unknown[]>((resolve) => setTimeout(() => resolve([]), CONFIGURATION_TIMEOUT_MS).unref());
+      answers = await Promise.race([request, timeout]);
+    }
+    this.settings = toSettings(answers[0]);
+    // A client that answers one item for all (some do) gives every folder the same settings.
+    this.folderSettings = new Map(folders.map((f, i) => [f.uri, answers[i + 1] === undefined ? this.settings : toSettings(answers[i + 1])]));
   }
 
-  private useSettings(settings: Settings): void {
-    this.settings = settings;
-    this.filter = new FileFilter(settings.files);
+  /** The settings of the folder a file lies in (the innermost), or the settings without a folder. */
+  private settingsFor(uri: string): Settings {
+    const parsed = URI.parse(uri);
+    if (parsed.scheme !== 'file') return this.settings;
+    let best: WorkspaceFolder | undefined;
+    for (const folder of this.folders) {
+      const root = URI.parse(folder.uri).fsPath;
+      if (isInside(root, parsed.fsPath) && (!best || root.length > URI.parse(best.uri).fsPath.length)) best = folder;
+    }
+    return (best && this.folderSettings.get(best.uri)) ?? this.settings;
   }
 
-  private async reconfigure(): Promise<void> {
-    const before = JSON.stringify([this.settings.files, this.settings.helm]);
-    this.useSettings(await this.fetchSettings());
-    if (JSON.stringify([this.settings.files, this.settings.helm]) !== before) await this.reindex();
-    else this.publish(this.lens.index.uris());
+  /** What the session reads: each folder with its own file globs and Helm options. */
+  private roots(): RootConfig[] {
+    return this.folders.map((folder) => {
+      const settings = this.folderSettings.get(folder.uri) ?? this.settings;
+      const helm = !this.trusted
+        ? { off: 'the workspace is not trusted' }
+        : !settings.helm.enable
+          ? { off: 'portLens.helm.enable is off' }
+          : settings.helm;
+      return { path: URI.parse(folder.uri).fsPath, files: settings.files, helm };
+    });
+  }
+
+  /**
+   * Settings may have changed: scans again when what is read changed, else publishes again.
+   * One at a time, so that two notifications of one change (some clients send two) scan once.
+   */
+  private reconfigure(foldersChanged = false): Promise<void> {
+    const run = async () => {
+      const before = JSON.stringify(this.roots());
+      await this.fetchSettings();
+      if (foldersChanged || JSON.stringify(this.roots()) !== before) await this.reindex();
+      else this.publish(this.session.lens.index.uris());
+    };
+    this.configuring = this.configuring.then(run, run);
+    return this.configuring;
   }
 
   /** Reads every workspace folder afresh, open documents taking the place of their files. */
@@ -200,144 +260,54 @@ export class PortLensServer {
 
   private async scan(): Promise<void> {
     this.scanning = true;
+    const progress = this.capabilities.progress ? await this.connection.window.createWorkDoneProgress() : undefined;
+    progress?.begin('Kubernetes Port Lens: indexing manifests', 0, undefined, false);
     try {
-      await this.scanFolders();
+      const report = await this.session.scan(this.roots(), {
+        loaded: (done, total) => {
+          progress?.report(Math.round((done / total) * 100), `${done}/${total} files`);
+          this.status('indexing', done, total);
+        },
+        building: (total) => progress?.report(`rendering ${total} Helm chart(s)`),
+        built: (done, total, what, outcome) => {
+          progress?.report(`rendered ${done}/${total} Helm chart(s)`);
+          this.log(`${what}: ${outcome}`);
+        },
+      });
+      // The scan took the open documents as they are now: edits waiting for analysis are in.
+      this.pending.clear();
+      this.publish(report.changed);
+      this.log(`indexed ${report.files} files and ${report.units} charts in ${report.ms} ms (${report.cacheHits} files from the cache)`);
+      // Written once the diagnostics and the status are out: serializing takes a moment.
+      this.cacheSaved = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => report.saveCache())
+        .catch((error: Error) => this.log(`the cache could not be written: ${error.message}`));
     } finally {
       this.scanning = false;
+      progress?.done();
     }
     this.status('ready');
   }
 
-  private async scanFolders(): Promise<void> {
-    const started = Date.now();
-    const progress = this.capabilities.progress ? await this.connection.window.createWorkDoneProgress() : undefined;
-    progress?.begin('Kubernetes Port Lens: indexing manifests', 0, undefined, false);
-    const roots = this.folders.map((f) => URI.parse(f.uri).fsPath).filter((p) => existsSync(p));
-    // The cache is read while the folders are walked.
-    const opening = this.cacheFolder ? ModelCache.open(this.cacheFolder, roots) : Promise.resolve(ModelCache.none());
-    const scan = await scanPaths(roots, this.settings.files);
-    for (const skipped of scan.skipped) this.log(`skipped ${skipped.path}: ${skipped.reason}`);
-    const cache = await opening;
-    /** Open documents whose text the load took, at the version it took. */
-    const loadedVersions = new Map<string, number>();
-    const models = await loadModels(scan.files, {
-      cache,
-      maxFileSize: this.settings.files.maxFileSize,
-      openText: (uri) => {
-        const doc = this.documents.get(uri);
-        if (doc) loadedVersions.set(uri, doc.version);
-        return doc?.getText();
-      },
-      skipped: (file, reason) => this.log(`skipped ${file}: ${reason}`),
-      progress: (done, total) => {
-        progress?.report(Math.round((done / total) * 100), `${done}/${total} files`);
-        this.status('indexing', done, total);
-      },
-    });
-    const lens = new PortLens();
-    lens.load(models);
-
-    this.chartScheduler.cancelAll();
-    const renderer = new ChartRenderer(lens, (message) => this.log(message));
-    this.charts = new Set(scan.charts);
-    if (scan.charts.length > 0 && !this.helmAllowed()) this.log(`${scan.charts.length} Helm chart(s) not rendered: ${this.trusted ? 'portLens.helm.enable is off' : 'the workspace is not trusted'}`);
-    else {
-      if (scan.charts.length > 0) progress?.report(`rendering ${scan.charts.length} Helm chart(s)`);
-      await renderer.renderAll(scan.charts, this.settings.helm, new Set(), (dir) => this.overlaysOf(dir), (dir, outcome, done) => {
-        progress?.report(`rendered ${done}/${scan.charts.length} Helm chart(s)`);
-        this.log(`chart ${dir}: ${outcome}`);
-      });
-    }
-
-    // With no await from here to the swap, no edit can fall between: open documents the load did
-    // not take (untitled, outside the folders, over the size limit) or that changed since it did.
-    for (const doc of this.documents.all()) {
-      if (loadedVersions.get(doc.uri) !== doc.version && this.accepts(doc.uri, doc.languageId)) lens.setFile(doc.uri, doc.getText());
-    }
-    const stale = [...this.lens.index.uris()].filter((uri) => !lens.index.file(uri));
-    this.lens = lens;
-    this.renderer = renderer;
-    this.pending.clear();
-    this.publish([...lens.index.uris(), ...stale]);
-    progress?.done();
-    this.log(`indexed ${lens.index.fileCount} files and ${scan.charts.length} charts in ${Date.now() - started} ms (${cache.hits} files from the cache)`);
-    // Written once the diagnostics and the status are out: serializing takes a moment.
-    this.cacheSaved = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => cache.save())
-      .catch((error: Error) => this.log(`the cache could not be written: ${error.message}`));
-  }
-
-  private helmAllowed(): boolean {
-    return this.trusted && this.settings.helm.enable;
-  }
-
-  /** The chart folder a document belongs to, if it is a file of a chart. */
-  private chartOf(uri: string): string | undefined {
-    const parsed = URI.parse(uri);
-    return parsed.scheme === 'file' ? chartDirOf(parsed.fsPath) : undefined;
-  }
-
-  /** Unsaved documents of a chart, laid over its files when it is rendered. */
-  private overlaysOf(dir: string): Map<string, string> {
-    const overlays = new Map<string, string>();
-    for (const doc of this.documents.all()) {
-      const file = URI.parse(doc.uri);
-      if (file.scheme === 'file' && !path.relative(dir, file.fsPath).startsWith('..')) overlays.set(file.fsPath, doc.getText());
-    }
-    return overlays;
-  }
-
-  private async renderChart(dir: string, signal: AbortSignal): Promise<void> {
-    await this.indexing;
-    if (!this.helmAllowed() || signal.aborted) return;
-    const renderer = this.renderer;
-    const changed = new Set<string>();
-    const outcome = await renderer.render(dir, this.settings.helm, changed, this.overlaysOf(dir), signal);
-    if (renderer !== this.renderer) return; // the workspace was indexed afresh meanwhile
-    this.log(`chart ${dir}: ${outcome}`);
-    this.publish(changed);
-  }
-
-  /** For committed `helm template` output: which template wrote the object, linked when it is here. */
-  private renderedSourceNote(uri: string, position: Position): string | undefined {
-    const model = this.lens.index.file(uri);
-    const source = model && helmSourceAt(model, position);
-    if (!source) return undefined;
-    // Chart names are read only here: hovers over committed renders are rare, scans are not.
-    const charts: Chart[] = [...this.charts].map((dir) => ({ dir, name: chartName(readText(path.join(dir, 'Chart.yaml'))) ?? '' }));
-    const template = findTemplate(source, charts);
-    return template ? `Rendered by Helm from [${source}](${URI.file(template).toString()})` : `Rendered by Helm from \`${source}\``;
+  /** An open document as the session sees it; `manifest` is false for languages that are not YAML. */
+  private openDocument(uri: string): OpenDocument | undefined {
+    const doc = this.documents.get(uri);
+    if (!doc) return undefined;
+    const manifest = LANGUAGES.has(doc.languageId) && (!uri.startsWith('untitled:') || doc.languageId === 'yaml');
+    return { uri, version: doc.version, text: doc.getText(), manifest };
   }
 
   private hover(uri: string, position: Position): Hover | null {
     this.flush();
-    const result = this.lens.hover(uri, position);
-    const note = this.renderer.rendered.hoverNote(uri, position) ?? this.renderedSourceNote(uri, position);
+    const result = this.session.lens.hover(uri, position);
+    const note = this.session.hoverNote(uri, position);
     if (!result && !note) return null;
     const markdown = [result?.markdown, note].filter(Boolean).join('\n\n---\n\n');
     return { contents: { kind: 'markdown', value: markdown }, range: result?.range };
   }
 
-  /** Does this document belong to the analysis? Plain YAML in the workspace, not a chart template. */
-  private accepts(uri: string, languageId?: string): boolean {
-    if (languageId !== undefined && !LANGUAGES.has(languageId)) return false;
-    const parsed = URI.parse(uri);
-    if (parsed.scheme !== 'file') return parsed.scheme === 'untitled' && languageId === 'yaml';
-    const file = parsed.fsPath;
-    if (chartDirOf(file)) return false;
-    const folder = this.folders.map((f) => URI.parse(f.uri).fsPath).find((root) => !path.relative(root, file).startsWith('..'));
-    return folder === undefined ? languageId !== undefined : this.filter.includes(path.relative(folder, file));
-  }
-
-  /** For a file of a chart: re-render that chart (if the scan found it) and say so. */
-  private rerenderChartOf(uri: string): boolean {
-    const chart = this.chartOf(uri);
-    if (chart && this.charts.has(chart)) this.chartScheduler.schedule(chart);
-    return chart !== undefined;
-  }
-
   private schedule(uri: string): void {
-    if (this.rerenderChartOf(uri)) return;
+    if (this.session.documentChanged(uri)) return;
     this.pending.add(uri);
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.guard('analysis', () => this.debounce.measure(() => this.flush())), this.debounce.ms);
@@ -349,42 +319,29 @@ export class PortLensServer {
     if (this.pending.size === 0) return;
     const changed = new Set<string>();
     for (const uri of this.pending) {
-      const doc = this.documents.get(uri);
+      const doc = this.openDocument(uri);
       if (!doc) continue;
-      const affected = this.accepts(uri, doc.languageId) ? this.lens.setFile(uri, doc.getText()) : this.lens.removeFile(uri);
-      affected.forEach((u) => changed.add(u));
+      const accepted = doc.manifest && this.session.accepts(uri, true);
+      this.session.update(uri, accepted ? doc.text : undefined).forEach((u) => changed.add(u));
     }
     this.pending.clear();
     this.publish(changed);
   }
 
-  private async reloadFromDisk(uri: string): Promise<void> {
-    this.pending.delete(uri);
-    const file = URI.parse(uri);
-    let changed: Set<string>;
-    const roots = this.folders.map((f) => URI.parse(f.uri).fsPath);
-    const read = file.scheme === 'file' && this.accepts(uri) ? readManifestText(file.fsPath, { maxFileSize: this.settings.files.maxFileSize, roots }) : undefined;
-    if (read && 'error' in read) this.log(`skipped ${file.fsPath}: ${read.error}`);
-    if (read && !('error' in read)) changed = this.lens.setFile(uri, read.text);
-    else changed = this.lens.removeFile(uri);
-    this.publish([...changed, uri]);
-  }
-
   private async watchedFilesChanged(changes: Array<{ uri: string; type: FileChangeType }>): Promise<void> {
     await this.indexing;
-    if (changes.some((c) => c.type !== FileChangeType.Changed && c.uri.endsWith('/Chart.yaml'))) return this.reindex();
-    for (const change of changes) {
-      if (this.rerenderChartOf(change.uri)) continue;
-      if (this.documents.get(change.uri)) continue; // the editor's text wins over the disk
-      if (change.type === FileChangeType.Deleted) this.publish([...this.lens.removeFile(change.uri), change.uri]);
-      else await this.reloadFromDisk(change.uri);
-    }
+    const result = this.session.filesChanged(changes.map((c) => ({ uri: c.uri, change: CHANGE[c.type] })));
+    if (result === 'rescan') return this.reindex();
+    this.publish(result);
   }
 
+  /**
+   * Sends the diagnostics of `uris` that differ from what was sent. Nothing before the first scan
+   * and its renders are complete: a partial index would say "selects nothing" of pods not read yet.
+   */
   private publish(uris: Iterable<string>): void {
+    if (!this.session.ready) return;
     const changed = new Set(uris);
-    // Any change to the index may change what a Service port's lens says, in any file.
-    if (changed.size > 0 && this.capabilities.codeLensRefresh) void this.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
     if (changed.size > 0) void this.connection.sendNotification(CHANGED_NOTIFICATION);
     for (const uri of changed) {
       const findings = this.findingsOf(uri).filter((f) => !f.suppressed);
@@ -395,18 +352,37 @@ export class PortLensServer {
       this.published.set(uri, { key, count: diagnostics.length });
       void this.connection.sendDiagnostics({ uri, version: this.documents.get(uri)?.version, diagnostics });
     }
+    this.refreshCodeLenses();
     if (!this.scanning) this.status('ready');
   }
 
-  /** What is published for a file: fixes retargeted to templates or values, suppressions marked, severities as configured. */
-  private findingsOf(uri: string) {
-    if (!this.settings.enable) return [];
-    return applySeverity(this.lens.suppress(uri, this.renderer.rendered.adjust(this.lens.findings(uri), this.lens)), this.settings.severity);
+  /** Tells the client to ask for code lenses again when one of an open document's would now say something else. */
+  private refreshCodeLenses(): void {
+    if (!this.capabilities.codeLensRefresh) return;
+    const lenses = this.documents.keys().map((uri) => [uri, this.codeLenses(uri)]);
+    const key = JSON.stringify(lenses);
+    if (key === this.lensKey) return;
+    this.lensKey = key;
+    void this.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+  }
+
+  private codeLenses(uri: string) {
+    if (!this.settingsFor(uri).enable) return [];
+    const lenses = codeLenses(this.session.lens.index, uri);
+    return this.portMapLenses ? [...lenses, ...mapCodeLenses(this.session.lens.index, uri)] : lenses;
+  }
+
+  /** What is published for a file: fixes retargeted to templates or values, suppressions marked, severities as its folder says. */
+  private findingsOf(uri: string): Finding[] {
+    const settings = this.settingsFor(uri);
+    if (!settings.enable) return [];
+    return applySeverity(this.session.findings(uri), settings.severity);
   }
 
   private status(state: 'indexing' | 'ready', done = 0, total = 0): void {
     const findings = state === 'ready' ? [...this.published.values()].reduce((n, p) => n + p.count, 0) : 0;
-    void this.connection.sendNotification(STATUS_NOTIFICATION, { state, done, total, files: this.lens.index.fileCount, findings } satisfies StatusParams);
+    const files = this.session.lens.index.fileCount;
+    void this.connection.sendNotification(STATUS_NOTIFICATION, { state, done, total, files, findings } satisfies StatusParams);
   }
 
   private codeActions(params: CodeActionParams): CodeAction[] {
@@ -416,17 +392,20 @@ export class PortLensServer {
     const only = params.context.only;
     const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
     const actions: CodeAction[] = [];
+    const findings = this.findingsOf(uri);
     if (wants(CodeActionKind.QuickFix)) {
       for (const diagnostic of params.context.diagnostics) {
         if (diagnostic.source !== SOURCE) continue;
-        const data = diagnostic.data as DiagnosticData | undefined;
-        for (const fix of data?.fixes ?? []) actions.push(toCodeAction(fix, diagnostic, versionOf));
+        // The client's diagnostic may come from an older version of the text: only one the
+        // analysis of the current text still reports gets fixes, and they are the current ones.
+        const finding = findings.find((f) => sameProblem(f, diagnostic));
+        if (!finding) continue;
+        for (const fix of finding.fixes) actions.push(toCodeAction(fix, diagnostic, versionOf));
         const ignore = this.ignoreAction(uri, diagnostic, versionOf);
         if (ignore) actions.push(ignore);
       }
     }
     if (wants(FIX_ALL_KIND)) {
-      const findings = this.findingsOf(uri);
       const edits = preferredEdits(findings).get(uri) ?? [];
       if (edits.length > 0) actions.push({ title: 'Fix all Kubernetes port problems', kind: FIX_ALL_KIND, edit: toWorkspaceEdit(edits, versionOf) });
     }
@@ -467,10 +446,16 @@ export class PortLensServer {
   }
 }
 
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
+/** Whether a diagnostic the client holds is the finding's: same rule, range and message. */
+function sameProblem(finding: Finding, diagnostic: Diagnostic): boolean {
+  const a = finding.range;
+  const b = diagnostic.range;
+  return (
+    finding.code === diagnostic.code &&
+    finding.message === diagnostic.message &&
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
 }

@@ -1,10 +1,12 @@
 import { URI } from 'vscode-uri';
 import type { ModelCache } from '../cache/modelCache';
-import { readManifestText } from '../files';
 import type { FileModel } from '../model/manifest';
+import type { FileSystem } from '../workspace/host';
+import { nodeFileSystem } from '../workspace/nodeFileSystem';
 
 export interface LoadOptions {
   cache: ModelCache;
+  fs?: FileSystem;
   /** Files larger than this are skipped (the scan's limit; the file may have grown since). */
   maxFileSize?: number;
   /** The text of a file open in the editor, which takes the place of the file on disk. */
@@ -19,7 +21,7 @@ export async function loadModels(files: readonly string[], options: LoadOptions)
   const read = (i: number): { text: string } | { error: string } => {
     const open = options.openText?.(uris[i]);
     if (open !== undefined) return { text: open };
-    return readManifestText(files[i], { maxFileSize: options.maxFileSize });
+    return (options.fs ?? nodeFileSystem).readText(files[i], { maxFileSize: options.maxFileSize });
   };
   const models: FileModel[] = [];
   for (let i = 0; i < files.length; i++) {

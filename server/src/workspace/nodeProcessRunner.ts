@@ -2,40 +2,29 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-
-export interface HelmRun {
-  helm: string;
-  args: string[];
-  cwd: string;
-  timeoutMs: number;
-  /** stdout beyond this is not read: the process is killed and the run fails. */
-  maxOutputBytes: number;
-  signal?: AbortSignal;
-}
-
-export type HelmResult =
-  | { ok: true; stdout: string }
-  | { ok: false; reason: 'missing' | 'failed' | 'timeout' | 'too-large' | 'cancelled'; message: string };
+import type { ProcessRequest, ProcessResult, ProcessRunner } from './host';
 
 const MAX_ERROR_CHARS = 4000;
 
 /**
- * Runs helm with an empty home, config, cache and plugin folder, so that no user plugin, repository
- * or kubeconfig is read, and nothing is written outside a temporary folder removed afterwards.
- * Killed (with any children) on timeout, on too much output, or when `signal` aborts.
+ * Runs a program with an empty home, config, cache and plugin folder, so that no user plugin,
+ * repository or kubeconfig is read, and nothing is written outside a temporary folder removed
+ * afterwards. Killed (with any children) on timeout, on too much output, or when `signal` aborts.
  */
-export async function runHelm(run: HelmRun): Promise<HelmResult> {
-  if (run.signal?.aborted) return { ok: false, reason: 'cancelled', message: 'cancelled' };
-  const home = await mkdtemp(path.join(os.tmpdir(), 'port-lens-helm-'));
-  try {
-    return await execute(run, home);
-  } finally {
-    await rm(home, { recursive: true, force: true }).catch(() => undefined);
-  }
-}
+export const nodeProcessRunner: ProcessRunner = {
+  async run(request: ProcessRequest): Promise<ProcessResult> {
+    if (request.signal?.aborted) return { ok: false, reason: 'cancelled', message: 'cancelled' };
+    const home = await mkdtemp(path.join(os.tmpdir(), 'port-lens-run-'));
+    try {
+      return await execute(request, home);
+    } finally {
+      await rm(home, { recursive: true, force: true }).catch(() => undefined);
+    }
+  },
+};
 
-function execute(run: HelmRun, home: string): Promise<HelmResult> {
-  const env: NodeJS.ProcessEnv = {
+function isolatedEnvironment(home: string): NodeJS.ProcessEnv {
+  return {
     PATH: process.env.PATH ?? '',
     HOME: home,
     XDG_CONFIG_HOME: path.join(home, 'config'),
@@ -47,31 +36,34 @@ function execute(run: HelmRun, home: string): Promise<HelmResult> {
     HELM_PLUGINS: path.join(home, 'plugins'),
     KUBECONFIG: path.join(home, 'kubeconfig'),
   };
+}
+
+function execute(run: ProcessRequest, home: string): Promise<ProcessResult> {
   return new Promise((resolve) => {
-    const child = spawn(run.helm, run.args, { cwd: run.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+    const child = spawn(run.command, run.args, { cwd: run.cwd, env: isolatedEnvironment(home), stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
     const stdout: Buffer[] = [];
     let stdoutBytes = 0;
     let stderr = '';
-    let outcome: HelmResult | undefined;
+    let outcome: ProcessResult | undefined;
 
-    const stop = (result: HelmResult) => {
+    const stop = (result: ProcessResult) => {
       outcome ??= result;
       try {
-        // The whole process group: helm and anything it started.
+        // The whole process group: the program and anything it started.
         if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
         else child.kill('SIGKILL');
       } catch {
         // already gone
       }
     };
-    const timer = setTimeout(() => stop({ ok: false, reason: 'timeout', message: `helm template took longer than ${run.timeoutMs / 1000} s and was stopped` }), run.timeoutMs);
+    const timer = setTimeout(() => stop({ ok: false, reason: 'timeout', message: `${run.title} took longer than ${run.timeoutMs / 1000} s and was stopped` }), run.timeoutMs);
     const onAbort = () => stop({ ok: false, reason: 'cancelled', message: 'cancelled' });
     run.signal?.addEventListener('abort', onAbort, { once: true });
 
     child.stdout.on('data', (chunk: Buffer) => {
       if (outcome) return;
       stdoutBytes += chunk.length;
-      if (stdoutBytes > run.maxOutputBytes) stop({ ok: false, reason: 'too-large', message: `helm template printed more than ${run.maxOutputBytes} bytes; the chart is not checked` });
+      if (stdoutBytes > run.maxOutputBytes) stop({ ok: false, reason: 'too-large', message: `${run.title} printed more than ${run.maxOutputBytes} bytes; it is not checked` });
       else stdout.push(chunk);
     });
     child.stderr.on('data', (chunk: Buffer) => {
@@ -80,8 +72,8 @@ function execute(run: HelmRun, home: string): Promise<HelmResult> {
     child.on('error', (error: NodeJS.ErrnoException) => {
       outcome ??=
         error.code === 'ENOENT'
-          ? { ok: false, reason: 'missing', message: `helm was not found ("${run.helm}"): install helm or set portLens.helm.path` }
-          : { ok: false, reason: 'failed', message: `helm could not be started: ${error.message}` };
+          ? { ok: false, reason: 'missing', message: `"${run.command}" was not found` }
+          : { ok: false, reason: 'failed', message: `${run.command} could not be started: ${error.message}` };
       if (child.pid === undefined) {
         clearTimeout(timer);
         run.signal?.removeEventListener('abort', onAbort);
@@ -94,12 +86,12 @@ function execute(run: HelmRun, home: string): Promise<HelmResult> {
       run.signal?.removeEventListener('abort', onAbort);
       if (outcome) return resolve(outcome);
       if (code === 0) return resolve({ ok: true, stdout: Buffer.concat(stdout).toString('utf8') });
-      resolve({ ok: false, reason: 'failed', message: errorText(stderr) || `helm exited with ${signal ?? `code ${code}`}` });
+      resolve({ ok: false, reason: 'failed', message: errorText(stderr) || `${run.command} exited with ${signal ?? `code ${code}`}` });
     });
   });
 }
 
-/** helm's own words, without its log noise, cut to a readable length. */
+/** The program's own words, without its log noise, cut to a readable length. */
 function errorText(stderr: string): string {
   const lines = stderr.split(/\r?\n/).filter((l) => l.trim() !== '' && !/^level=(?:WARN|INFO|DEBUG)\b/.test(l));
   const text = lines.join('\n').trim();
