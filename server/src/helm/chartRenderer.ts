@@ -1,4 +1,3 @@
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { PortLens } from '../analysis/portLens';
@@ -7,6 +6,7 @@ import { chartFileUri, projectRender, templateFile, type Chart } from './chartMo
 import { addContent, chartContents, chartFiles, chartName, contentKey, isTemplatePath, valuesFilesFor } from './chartFolder';
 import { RenderedCharts } from './renderedCharts';
 import type { FileSystem, WorkspaceHost } from '../workspace/host';
+import type { BuildOutcome } from '../workspace/inputSource';
 import { nodeHost } from '../workspace/nodeHost';
 import { isInside } from '../workspace/paths';
 
@@ -24,7 +24,7 @@ export const DEFAULT_HELM_OPTIONS: HelmOptions = { path: 'helm', releaseName: 'r
 
 const MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
 
-export type RenderOutcome = 'rendered' | 'unchanged' | 'failed' | 'cancelled';
+export type RenderOutcome = BuildOutcome;
 
 /**
  * Renders charts with helm and keeps their output in the analysis: one model per template, the
@@ -69,7 +69,7 @@ export class ChartRenderer {
     try {
       const renderDir = scratch?.dir ?? dir;
       const args = ['template', options.releaseName, renderDir, '--namespace', options.namespace];
-      for (const file of valuesFiles) args.push('--values', scratch && isInsideChart(dir, file) ? path.join(renderDir, path.relative(dir, file)) : file);
+      for (const file of valuesFiles) args.push('--values', scratch && isInside(dir, file) ? path.join(renderDir, path.relative(dir, file)) : file);
       const timeoutMs = options.timeoutSeconds * 1000;
       const result = await this.host.processes.run({ command: options.path, args, cwd: renderDir, title: 'helm template', timeoutMs, maxOutputBytes: MAX_OUTPUT_BYTES, signal });
       if (!result.ok) {
@@ -98,27 +98,6 @@ export class ChartRenderer {
     } finally {
       await scratch?.dispose();
     }
-  }
-
-  /** Renders several charts, as many at a time as there are cores (helm runs in its own process). */
-  async renderAll(
-    dirs: readonly string[],
-    options: HelmOptions,
-    changed: Set<string>,
-    overlaysOf: (dir: string) => ReadonlyMap<string, string> = () => new Map(),
-    rendered: (dir: string, outcome: RenderOutcome, done: number) => void = () => undefined,
-  ): Promise<void> {
-    let next = 0;
-    let done = 0;
-    const worker = async () => {
-      while (next < dirs.length) {
-        const dir = dirs[next++];
-        const outcome = await this.render(dir, options, changed, overlaysOf(dir));
-        rendered(dir, outcome, ++done);
-      }
-    };
-    const parallel = Math.min(dirs.length, Math.max(1, Math.min(4, os.availableParallelism())));
-    await Promise.all(Array.from({ length: parallel }, worker));
   }
 
   private fail(chart: Chart, chartYaml: string, message: string, key: string, changed: Set<string>, missingHelm = false, at?: ModelError['at']): void {
@@ -154,5 +133,3 @@ export function errorLocation(chart: Chart, message: string, fs: FileSystem = no
 
 const textOf = (content: string | Uint8Array | undefined) =>
   content === undefined || typeof content === 'string' ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8');
-
-const isInsideChart = (dir: string, file: string) => isInside(dir, file);
