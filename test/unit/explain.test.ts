@@ -1,7 +1,14 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEdits } from '../../server/src/analysis/fixes/applyFixes';
-import { explain, type Explanation } from '../../server/src/analysis/explain/explain';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { URI } from 'vscode-uri';
+import { explain, possibleSources, verdictsTo, type Explanation } from '../../server/src/analysis/explain/explain';
+import { PortLens as PortLensClass } from '../../server/src/analysis/portLens';
+import { parseManifests } from '../../server/src/model/parse';
+import { generateProfile, PROFILES } from '../bench/generate';
 import { servicePortSummaries } from '../../server/src/analysis/explain/summary';
 import { EndpointError, destinationCandidates, parseDestination, parseSource, sourceCandidates } from '../../server/src/analysis/explain/endpoints';
 import { renderMarkdown, renderText } from '../../server/src/analysis/explain/render';
@@ -335,4 +342,38 @@ test('the Markdown answer links every object it names to its file and line', () 
   assert.match(markdown, /\[NetworkPolicy gitlab\/allow-from-all\]\(file:\/\/\/ws\/np\.yaml#L4\)/);
   assert.match(markdown, /\[rule 1\]\(file:\/\/\/ws\/np\.yaml#L\d+\)/);
   assert.match(markdown, /\*\*Fixes\*\*\n\n- Change port 10022 to 22 .*\(file:\/\/\/ws\/np\.yaml#L\d+\)/);
+});
+
+test('the lens tries only the pods that may get through: every pod allowed to a Service port is among possibleSources', (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-sources-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const crafted: Record<string, string> = {
+    'web.yaml': deployment('web', '{app: web}', '[{name: http, containerPort: 8080}]', 'shop'),
+    'svc.yaml': service('web', '{app: web}', '[{port: 80, targetPort: http}]', 'shop'),
+    'loose.yaml': deployment('loose', '{app: loose}', '[{containerPort: 1}]').replace(/\n\s*namespace: \S+/, ''),
+    'client.yaml': deployment('client', '{app: client}', '[{containerPort: 2}]', 'other'),
+    'np.yaml': policy('any-namespace', '{matchLabels: {app: web}}', '[{from: [{namespaceSelector: {}}], ports: [{port: 8080}]}]', 'shop'),
+  };
+  const lenses: Array<[string, PortLens]> = [['crafted', lensOf(crafted)]];
+  for (const profile of PROFILES) {
+    const ws = generateProfile(profile, path.join(dir, profile), profile === 'port-heavy' ? 70 : 150);
+    const lens = new PortLensClass();
+    lens.load(ws.files.map((file) => parseManifests(URI.file(file).toString(), readFileSync(file, 'utf8'))));
+    lenses.push([profile, lens]);
+  }
+  for (const [name, lens] of lenses) {
+    let narrowed = 0;
+    for (const svc of lens.index.allServices()) {
+      for (const port of svc.ports) {
+        const destination = { kind: 'service' as const, service: svc, port };
+        const verdictFrom = verdictsTo(lens.index, destination);
+        const allowed = lens.index.allPods().filter((pod) => verdictFrom({ kind: 'pod', pod }) === 'allowed');
+        const possible = possibleSources(lens.index, destination);
+        if (possible === undefined) continue;
+        narrowed++;
+        for (const pod of allowed) assert.ok(possible.includes(pod), `${name}: ${pod.ref.name} → ${svc.ref.name}:${port.port.value}`);
+      }
+    }
+    assert.ok(narrowed > 0, `${name}: some Service ports are narrowed`);
+  }
 });

@@ -2,7 +2,8 @@ import type { PodTemplate, Service, ServicePort } from '../../model/manifest';
 import { containsPosition } from '../../model/source';
 import { objectName, qualifiedName } from '../index/describe';
 import { destinationName, sourceName, type Destination, type Source } from './endpoints';
-import { judgeEgress, judgeIngress, type SideJudgement, type Subject, type Verdict } from './isolation';
+import { ingressPoliciesOf, judgeEgress, judgeIngress, rulePortAdmits, type SideJudgement, type Subject, type Verdict } from './isolation';
+import { isEmptySelector, selectorMatches } from '../index/selectors';
 import type { Finding, Fix } from '../rules/findings';
 import { podPorts, resolveInPod, targetOf, type KnownPort } from '../index/podPorts';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
@@ -71,6 +72,39 @@ export function judge(index: WorkspaceIndex, source: Source, destination: Destin
 export function verdictsTo(index: WorkspaceIndex, destination: Destination): (source: Source) => Verdict {
   const hops = hopsOf(index, destination, []);
   return (source) => overall(hops.map((hop) => judgeHop(index, hop, subjectOf(source))), []);
+}
+
+/**
+ * The pod templates that may get through to `destination`: a superset of those whose verdict is
+ * allowed, read from the ingress rules of one endpoint (a pod allowed to a Service is admitted at
+ * every endpoint, by a rule whose ports admit the port and one of whose peers admits it for sure).
+ * Undefined when every pod may: the endpoint is not isolated, or a rule admits every source.
+ */
+export function possibleSources(index: WorkspaceIndex, destination: Destination): PodTemplate[] | undefined {
+  const endpoint = hopsOf(index, destination, []).find((hop) => hop.port && !hop.pod.hostNetwork);
+  // No endpoint whose verdict can be allowed: a Service without one is never allowed.
+  if (!endpoint) return [];
+  const policies = ingressPoliciesOf(index, endpoint.pod);
+  if (policies.length === 0) return undefined;
+  const pods = new Set<PodTemplate>();
+  for (const policy of policies) {
+    for (const rule of policy.ingress) {
+      if (!rulePortAdmits(rule, endpoint.port!)) continue;
+      if (!rule.peers) return undefined;
+      for (const peer of rule.peers) {
+        // An ipBlock is never sure to admit a pod; an empty peer admits nothing.
+        if (peer.ipBlock || (!peer.podSelector && !peer.namespaceSelector)) continue;
+        const selector = peer.namespaceSelector;
+        const namespaces = !selector
+          ? [policy.ref.namespace]
+          : index.namespaceNames().filter((ns) => isEmptySelector(selector) || (ns !== undefined && selectorMatches(selector, index.namespaceLabels(ns))));
+        for (const ns of namespaces) {
+          for (const pod of peer.podSelector ? index.podsSelectedBy(peer.podSelector, ns) : index.pods(ns)) pods.add(pod);
+        }
+      }
+    }
+  }
+  return [...pods];
 }
 
 function subjectOf(source: Source): Subject {

@@ -1,5 +1,5 @@
 import type { PolicyPort, Service, ServicePort } from '../../model/manifest';
-import { judge, verdictsTo, type Explanation } from './explain';
+import { judge, possibleSources, verdictsTo, type Explanation } from './explain';
 import type { Destination, Source } from './endpoints';
 import type { Verdict } from './isolation';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
@@ -67,8 +67,7 @@ export function summarizeServicePort(index: WorkspaceIndex, service: Service, po
   const summary = summarize(judge(index, lensSource(service), destination));
   if (summary.verdict === 'allowed' || service.type === 'LoadBalancer' || service.type === 'NodePort') return summary;
   const verdictFrom = verdictsTo(index, destination);
-  const allowed = index
-    .allPods()
+  const allowed = (possibleSources(index, destination) ?? index.allPods())
     .filter((pod) => verdictFrom({ kind: 'pod', pod }) === 'allowed')
     .map((pod) => pod.ref.name);
   if (allowed.length === 0) return summary;
