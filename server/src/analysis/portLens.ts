@@ -1,9 +1,12 @@
-import type { FileModel, NetworkPolicy, ObjectRef, PodTemplate, PolicyPeer, Service } from '../model/manifest';
+import type { FileModel, Monitor, NetworkPolicy, ObjectRef, PodTemplate, PolicyPeer, Router, Service } from '../model/manifest';
 import { mapSelectorMatches, selectorMatches } from './index/selectors';
 import { parseManifests } from '../model/parse';
 import { checkPolicy } from './rules/policy';
 import { checkService } from './rules/serviceTargetPort';
 import { checkStructure } from './rules/structure';
+import { checkRouter } from './rules/backendPortUnmatched';
+import { checkMonitor } from './rules/monitorPortUnmatched';
+import { checkProbes } from './rules/probePortUnmatched';
 import { definition, type Location } from './features/definition';
 import { hover, type HoverResult } from './features/hover';
 import type { Position } from '../model/source';
@@ -16,19 +19,35 @@ import { applySuppressions } from './suppressions/suppress';
 export type SeverityOverride = Severity | 'off';
 export type SeverityOverrides = Partial<Record<RuleCode, SeverityOverride>>;
 
+/** An object whose findings are computed against the rest of the workspace. */
+type Checked = NetworkPolicy | Service | Router | Monitor | PodTemplate;
+
+function checkObject(index: WorkspaceIndex, object: Checked): Finding[] {
+  if ('podSelector' in object) return checkPolicy(index, object);
+  if ('backends' in object) return checkRouter(index, object);
+  if ('endpoints' in object) return checkMonitor(index, object);
+  if ('probes' in object) return checkProbes(index, object);
+  return checkService(index, object);
+}
+
+/** The objects of a file that get findings of their own: policies, Services, routers, monitors and probed pods. */
+function checkedOf(model: FileModel): Checked[] {
+  return [...model.policies, ...model.services, ...model.routers, ...model.monitors, ...model.pods.filter((p) => p.probes.length > 0)];
+}
+
 /**
  * The analysis of a whole workspace: files in, findings out. Each change re-reads one file and
  * re-checks only the policies and Services it can affect; it answers which files' findings changed.
  */
 export class PortLens {
   readonly index = new WorkspaceIndex();
-  private readonly objectFindings = new Map<NetworkPolicy | Service, Finding[]>();
+  private readonly objectFindings = new Map<Checked, Finding[]>();
   private readonly owners = new WeakMap<Finding, ObjectRef>();
   private readonly fileErrors = new Map<string, Finding[]>();
   /** Policies with egress peers picked by namespace labels: their findings depend on other namespaces. */
   private readonly crossNamespace = new EgressReach();
   /** Policies and Services whose last check looked up Services (for pods without ports, or forwarded ports). */
-  private readonly readsServices = new WeakSet<NetworkPolicy | Service>();
+  private readonly readsServices = new WeakSet<Checked>();
 
   /** Parses `text` as the new content of `uri`. */
   setFile(uri: string, text: string): Set<string> {
@@ -51,7 +70,8 @@ export class PortLens {
       if (previous) this.recheck(model.uri, previous, undefined).forEach((uri) => changed.add(uri));
       changed.add(model.uri);
     }
-    for (const object of [...this.index.allPolicies(), ...this.index.allServices()]) {
+    const probed = this.index.allPods().filter((p) => p.probes.length > 0);
+    for (const object of [...this.index.allPolicies(), ...this.index.allServices(), ...this.index.allRouters(), ...this.index.allMonitors(), ...probed]) {
       if (this.check(object)) changed.add(object.ref.uri);
     }
     return changed;
@@ -74,10 +94,10 @@ export class PortLens {
     return previous;
   }
 
-  /** Checks one policy or Service again; true when its findings changed. */
-  private check(object: NetworkPolicy | Service): boolean {
+  /** Checks one object again; true when its findings changed. */
+  private check(object: Checked): boolean {
     const reads = this.index.serviceReads;
-    const findings = 'podSelector' in object ? checkPolicy(this.index, object) : checkService(this.index, object);
+    const findings = checkObject(this.index, object);
     if (this.index.serviceReads !== reads) this.readsServices.add(object);
     else this.readsServices.delete(object);
     const before = this.objectFindings.get(object);
@@ -95,7 +115,7 @@ export class PortLens {
     const model = this.index.file(uri);
     if (!model) return [];
     const result = [...(this.fileErrors.get(uri) ?? [])];
-    for (const object of [...model.policies, ...model.services]) result.push(...(this.objectFindings.get(object) ?? []));
+    for (const object of checkedOf(model)) result.push(...(this.objectFindings.get(object) ?? []));
     return result.sort(compareFindings);
   }
 
@@ -128,33 +148,51 @@ export class PortLens {
    * What a changed file can affect: its own objects; the policies and Services that select one of
    * its pods (before or after the change) or reach it through an egress peer; of those that select
    * a pod one of its Services selects, the ones whose last check looked at Services; every policy
-   * whose egress peers pick namespaces by label when a Namespace object changed.
+   * whose egress peers pick namespaces by label when a Namespace object changed; the Ingresses and
+   * routes that name one of its Services or a Service of one of its pods, the monitors that look in
+   * those namespaces, and the probed pods its Services select.
    */
   private recheck(uri: string, previous: FileModel | undefined, next: FileModel | undefined): Set<string> {
     const changed = new Set<string>([uri]);
-    for (const object of [...(previous?.policies ?? []), ...(previous?.services ?? [])]) this.objectFindings.delete(object);
+    if (previous) for (const object of checkedOf(previous)) this.objectFindings.delete(object);
 
-    const toCheck = new Set<NetworkPolicy | Service>([...(next?.policies ?? []), ...(next?.services ?? [])]);
+    const toCheck = new Set<Checked>(next ? checkedOf(next) : []);
     if (previous?.namespaces.length || next?.namespaces.length) for (const policy of this.crossNamespace.policies()) toCheck.add(policy);
     const pods = [...(previous?.pods ?? []), ...(next?.pods ?? [])];
-    for (const pod of pods) this.addSelecting(pod, toCheck, false);
+    for (const pod of pods) {
+      this.addSelecting(pod, toCheck, false);
+      this.addReferring(pod.ref.namespace, toCheck);
+      for (const service of this.index.services(pod.ref.namespace)) {
+        if (service.selector && mapSelectorMatches(service.selector.value, pod.labels)) this.index.routersUsing(service.ref.namespace, service.ref.name).forEach((r) => toCheck.add(r));
+      }
+    }
     for (const service of [...(previous?.services ?? []), ...(next?.services ?? [])]) {
+      this.index.routersUsing(service.ref.namespace, service.ref.name).forEach((r) => toCheck.add(r));
+      this.addReferring(service.ref.namespace, toCheck);
       if (!service.selector) continue;
       const selector = service.selector.value;
       const servicePods = new Set(this.index.podsSelectedByMap(selector, service.ref.namespace));
       const namespace = namespaceKey(service.ref.namespace);
       for (const pod of pods) if (namespaceKey(pod.ref.namespace) === namespace && mapSelectorMatches(selector, pod.labels)) servicePods.add(pod);
-      for (const pod of servicePods) this.addSelecting(pod, toCheck, true);
+      for (const pod of servicePods) {
+        this.addSelecting(pod, toCheck, true);
+        if (pod.probes.length > 0 && this.index.file(pod.ref.uri)?.pods.includes(pod)) toCheck.add(pod);
+      }
     }
     for (const object of toCheck) if (this.check(object)) changed.add(object.ref.uri);
     return changed;
+  }
+
+  /** Adds the monitors that look in a namespace: what they select and forward to may have changed. */
+  private addReferring(namespace: string | undefined, toCheck: Set<Checked>): void {
+    for (const monitor of this.index.monitorsLookingAt(namespace)) toCheck.add(monitor);
   }
 
   /**
    * Adds the policies and Services whose check reads `pod`: they select it, or an egress peer picks
    * it (a superset: the peer's namespace selector is matched against the pod's namespace alone).
    */
-  private addSelecting(pod: PodTemplate, toCheck: Set<NetworkPolicy | Service>, onlyServiceReaders: boolean): void {
+  private addSelecting(pod: PodTemplate, toCheck: Set<Checked>, onlyServiceReaders: boolean): void {
     const accept = (object: NetworkPolicy | Service) => !toCheck.has(object) && (!onlyServiceReaders || this.readsServices.has(object));
     const picks = (peer: PolicyPeer) => !peer.ipBlock && !!peer.podSelector && !peer.namespaceSelector && selectorMatches(peer.podSelector, pod.labels);
     const namespace = pod.ref.namespace;

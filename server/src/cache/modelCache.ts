@@ -3,7 +3,7 @@ import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import type { FileModel } from '../model/manifest';
+import { objectsOf, type FileModel } from '../model/manifest';
 import { parseManifests } from '../model/parse';
 
 /** Bumped whenever the cached form changes in a way the code hash below would not show. */
@@ -115,7 +115,7 @@ export class ModelCache {
 function withUri(model: FileModel, uri: string): FileModel {
   if (model.uri === uri) return model;
   model.uri = uri;
-  for (const o of [...model.pods, ...model.services, ...model.policies, ...model.namespaces]) o.ref.uri = uri;
+  for (const o of objectsOf(model)) o.ref.uri = uri;
   return model;
 }
 

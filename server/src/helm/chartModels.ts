@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import type { FileModel, ModelError, ObjectRef } from '../model/manifest';
+import { objectsOf, type FileModel, type ModelError, type ObjectRef } from '../model/manifest';
 import { parseManifests } from '../model/parse';
 import type { Position, Range } from '../model/source';
 import { splitRenderedOutput, type RenderedDocument } from './renderedOutput';
@@ -85,7 +85,7 @@ function remapModel(model: FileModel, projection: TemplateProjection | undefined
     return copy;
   };
   const moved = walk(model) as FileModel;
-  const refs: ObjectRef[] = [...moved.pods, ...moved.services, ...moved.policies, ...moved.namespaces].map((o) => o.ref);
+  const refs: ObjectRef[] = objectsOf(moved).map((o) => o.ref);
   for (const ref of refs) if (ref.kind !== 'Namespace' && ref.namespace === undefined) ref.namespace = namespace;
   moved.errors = moved.errors.map((e: ModelError) => ({ ...e, message: `${e.message} (in helm's output)` }));
   return moved;

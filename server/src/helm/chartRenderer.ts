@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { PortLens } from '../analysis/portLens';
-import type { FileModel, ModelError } from '../model/manifest';
+import { emptyModel, type FileModel, type ModelError } from '../model/manifest';
 import { chartFileUri, projectRender, templateFile, type Chart } from './chartModels';
 import { addContent, chartContents, chartFiles, chartName, contentKey, isTemplatePath, valuesFilesFor } from './chartFolder';
 import { RenderedCharts } from './renderedCharts';
@@ -105,7 +105,7 @@ export class ChartRenderer {
     const uri = chartFileUri(chart);
     const firstLine = chartYaml.split(/\r?\n/, 1)[0] ?? '';
     const range = { start: { line: 0, character: 0 }, end: { line: 0, character: firstLine.length } };
-    const model: FileModel = { uri, pods: [], services: [], policies: [], namespaces: [], errors: [{ message, range, kind: 'render', ...(missingHelm ? { severity: 'information' as const } : {}), ...(at ? { at } : {}) }] };
+    const model: FileModel = { ...emptyModel(uri), errors: [{ message, range, kind: 'render', ...(missingHelm ? { severity: 'information' as const } : {}), ...(at ? { at } : {}) }] };
     this.replace(chart.dir, [model], key, changed);
   }
 

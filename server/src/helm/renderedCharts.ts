@@ -1,6 +1,6 @@
 import type { Finding, Fix, TextEdit } from '../analysis/rules/findings';
 import type { PortLens } from '../analysis/portLens';
-import type { ObjectRef } from '../model/manifest';
+import { objectsOf, type ObjectRef } from '../model/manifest';
 import { containsPosition, type Position } from '../model/source';
 import { chartFileUri, type Chart } from './chartModels';
 import type { TemplateProjection } from './templateProjection';
@@ -101,7 +101,7 @@ function objectOf(finding: Finding, lens: PortLens): ObjectRef | undefined {
   const owner = lens.ownerOf(finding);
   if (owner) return owner;
   const model = lens.index.file(finding.uri);
-  const objects = model ? [...model.policies, ...model.services, ...model.pods] : [];
+  const objects = model ? objectsOf(model).filter((o) => o.ref.kind !== 'Namespace') : [];
   return objects.find((o) => containsPosition(o.ref.range, finding.range.start))?.ref;
 }
 

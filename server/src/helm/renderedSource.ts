@@ -1,11 +1,11 @@
-import type { FileModel } from '../model/manifest';
+import { objectsOf, type FileModel } from '../model/manifest';
 import { containsPosition, type Position } from '../model/source';
 import { templateFile, type Chart } from './chartModels';
 import type { FileSystem } from '../workspace/host';
 
 /** The `# Source:` template of the object at `position` of a committed render, if it names one. */
 export function helmSourceAt(model: FileModel, position: Position): string | undefined {
-  const objects = [...model.policies, ...model.services, ...model.pods, ...model.namespaces];
+  const objects = objectsOf(model);
   return objects.find((o) => o.ref.helmSource && containsPosition(o.ref.range, position))?.ref.helmSource;
 }
 

@@ -17,6 +17,15 @@ export const API_GROUPS: ReadonlyMap<string, readonly string[]> = new Map<string
   ['Job', ['batch']],
   ['CronJob', ['batch']],
   ['NetworkPolicy', ['networking.k8s.io', 'extensions']],
+  // The extensions/v1beta1 Ingress names its backends differently (serviceName, servicePort).
+  ['Ingress', ['networking.k8s.io']],
+  ['HTTPRoute', ['gateway.networking.k8s.io']],
+  ['GRPCRoute', ['gateway.networking.k8s.io']],
+  ['TLSRoute', ['gateway.networking.k8s.io']],
+  ['TCPRoute', ['gateway.networking.k8s.io']],
+  ['UDPRoute', ['gateway.networking.k8s.io']],
+  ['ServiceMonitor', ['monitoring.coreos.com']],
+  ['PodMonitor', ['monitoring.coreos.com']],
 ]);
 
 /** The group of an `apiVersion`: `apps` of `apps/v1`, `''` of `v1`. */

@@ -66,11 +66,23 @@ export interface ContainerPort {
   range: Range;
 }
 
+export type ProbeKind = 'liveness' | 'readiness' | 'startup';
+
+/** A liveness, readiness or startup probe that names a port: `httpGet.port`, `tcpSocket.port` or `grpc.port`. */
+export interface Probe {
+  container: string;
+  kind: ProbeKind;
+  handler: 'httpGet' | 'tcpSocket' | 'grpc';
+  port: Located<PortRef>;
+}
+
 export interface PodTemplate {
   ref: ObjectRef;
   labels: Map<string, string>;
   ports: ContainerPort[];
   hostNetwork: boolean;
+  /** The port-naming probes of its containers (and sidecars), in order. */
+  probes: Probe[];
 }
 
 export interface ServicePort {
@@ -85,6 +97,8 @@ export interface ServicePort {
 
 export interface Service {
   ref: ObjectRef;
+  /** `metadata.labels`: what a ServiceMonitor selects. */
+  labels: Map<string, string>;
   type: string;
   /** Undefined: no selector, endpoints are managed by hand and the Service is not judged. */
   selector: Located<Map<string, string>> | undefined;
@@ -145,6 +159,50 @@ export interface NetworkPolicy {
   egress: PolicyRule[];
 }
 
+/**
+ * One reference to a Service port: an Ingress backend (`backend.service`, `defaultBackend.service`)
+ * or a Gateway API route's `backendRefs[]` entry of kind Service.
+ */
+export interface ServiceBackend {
+  /** `metadata.name` of the Service. */
+  service: Located<string>;
+  /** Where the Service is looked up: the backendRef's `namespace`, else the router's own. */
+  namespace: string | undefined;
+  /** Ingress: `port.number` or `port.name`; route: `port` (a number). Absent when not written. */
+  port?: Located<PortRef>;
+  /** How people name the backend: the Ingress path (`/api`), `default backend`, or the route rule (`rule 1`). */
+  label: string;
+}
+
+/** An object that sends traffic to Service ports: an Ingress (networking.k8s.io/v1) or a Gateway API route. */
+export interface Router {
+  ref: ObjectRef;
+  backends: ServiceBackend[];
+}
+
+/** A `namespaceSelector` of a prometheus-operator monitor: absent means the monitor's own namespace. */
+export type MonitorNamespaces = { kind: 'own' } | { kind: 'any' } | { kind: 'names'; names: string[] };
+
+/** One scrape endpoint of a ServiceMonitor (`endpoints[]`) or a PodMonitor (`podMetricsEndpoints[]`). */
+export interface MonitorEndpoint {
+  /** ServiceMonitor: a Service port name; PodMonitor: a container port name. */
+  port?: Located<string>;
+  /** Deprecated in both: the pod port, as a number or a name. */
+  targetPort?: Located<PortRef>;
+  /** PodMonitor only: the container port number. */
+  portNumber?: Located<number>;
+}
+
+/** A prometheus-operator ServiceMonitor or PodMonitor (monitoring.coreos.com/v1). */
+export interface Monitor {
+  ref: ObjectRef;
+  /** ServiceMonitor: selects Services by their labels; PodMonitor: pods by their template labels. */
+  selects: 'services' | 'pods';
+  selector: LabelSelector;
+  namespaces: MonitorNamespaces;
+  endpoints: MonitorEndpoint[];
+}
+
 export interface NamespaceObject {
   ref: ObjectRef;
   labels: Map<string, string>;
@@ -168,7 +226,21 @@ export interface FileModel {
   services: Service[];
   policies: NetworkPolicy[];
   namespaces: NamespaceObject[];
+  /** Ingresses and Gateway API routes. */
+  routers: Router[];
+  /** ServiceMonitors and PodMonitors. */
+  monitors: Monitor[];
   errors: ModelError[];
   /** `# port-lens: ignore …` comments (absent: none). */
   suppressions?: SuppressionComment[];
+}
+
+/** An empty model of a file. */
+export function emptyModel(uri: string): FileModel {
+  return { uri, pods: [], services: [], policies: [], namespaces: [], routers: [], monitors: [], errors: [] };
+}
+
+/** Every object of a file, of every kind. */
+export function objectsOf(model: FileModel): Array<{ ref: ObjectRef }> {
+  return [...model.pods, ...model.services, ...model.policies, ...model.namespaces, ...model.routers, ...model.monitors];
 }

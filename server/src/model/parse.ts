@@ -1,12 +1,14 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
 import { YamlReader } from './yamlReader';
 import { isReadApiVersion } from './apiGroups';
-import { isReadKind, isSkippableDocument, splitDocuments, type DocumentSlice } from './prefilter';
+import { isReadKind, isSkippableDocument, REFERENCE_KINDS, ROUTE_KINDS, splitDocuments, type DocumentSlice } from './prefilter';
+import { readProbes, readReference } from './referenceReaders';
 import { SourceText, type Position, type Span } from './source';
 import { blankUnreadValues, type ReadKeys } from './unreadValues';
 import { annotationCodes, suppressionComments } from './suppressionComments';
 import {
   DEFAULT_PROTOCOL,
+  emptyModel,
   type ContainerPort,
   type FileModel,
   type LabelRequirement,
@@ -17,6 +19,7 @@ import {
   type PolicyPeer,
   type PolicyPort,
   type PolicyRule,
+  type Probe,
   type Protocol,
   type ServicePort,
   type WorkloadKind,
@@ -42,6 +45,8 @@ export const IGNORE_ANNOTATION = 'port-lens.io/ignore';
  * keys there are blanked before parsing: see unreadValues.ts). Mappings read whole (labels,
  * selectors, port entries, everything in a policy's rules) are not listed. Keep in step with the readers.
  */
+const PROBE_KEYS = ['livenessProbe', 'readinessProbe', 'startupProbe'];
+
 export const READ_KEYS: ReadonlyMap<string, ReadKeys> = (() => {
   const readKeys = new Map<string, ReadKeys>();
   const keys = (entries: Record<string, string[]>): ReadKeys => new Map(Object.entries(entries).map(([path, read]) => [path, new Set(read)]));
@@ -56,16 +61,22 @@ export const READ_KEYS: ReadonlyMap<string, ReadKeys> = (() => {
       'metadata.annotations': [IGNORE_ANNOTATION],
       [at('metadata')]: template ? ['labels'] : [...refKeys, 'labels'],
       [at('spec')]: ['containers', 'initContainers', 'hostNetwork'],
-      [at('spec.containers[]')]: ['name', 'ports'],
-      [at('spec.initContainers[]')]: ['name', 'ports', 'restartPolicy'],
+      [at('spec.containers[]')]: ['name', 'ports', ...PROBE_KEYS],
+      [at('spec.initContainers[]')]: ['name', 'ports', 'restartPolicy', ...PROBE_KEYS],
     };
     // The maps on the way to the template hold only the next key of the path.
     for (let i = 0; i < templatePath.length - 1; i++) entries[templatePath.slice(0, i + 1).join('.')] = [templatePath[i + 1]];
     readKeys.set(kind, keys(entries));
   }
   const annotations = { 'metadata.annotations': [IGNORE_ANNOTATION] };
-  readKeys.set('Service', keys({ '': objectKeys, metadata: refKeys, ...annotations, spec: ['type', 'selector', 'ports'] }));
+  readKeys.set('Service', keys({ '': objectKeys, metadata: [...refKeys, 'labels'], ...annotations, spec: ['type', 'selector', 'ports'] }));
   readKeys.set('NetworkPolicy', keys({ '': objectKeys, metadata: refKeys, ...annotations, spec: ['podSelector', 'policyTypes', 'ingress', 'egress'] }));
+  readKeys.set('Ingress', keys({ '': objectKeys, metadata: refKeys, ...annotations, spec: ['defaultBackend', 'rules'] }));
+  for (const kind of ROUTE_KINDS) readKeys.set(kind, keys({ '': objectKeys, metadata: refKeys, ...annotations, spec: ['rules'], 'spec.rules[]': ['matches', 'backendRefs'] }));
+  const endpointKeys = ['port', 'targetPort', 'portNumber'];
+  const monitorSpec = (endpoints: string) => ({ spec: ['selector', 'namespaceSelector', endpoints], [`spec.${endpoints}[]`]: endpointKeys });
+  readKeys.set('ServiceMonitor', keys({ '': objectKeys, metadata: refKeys, ...annotations, ...monitorSpec('endpoints') }));
+  readKeys.set('PodMonitor', keys({ '': objectKeys, metadata: refKeys, ...annotations, ...monitorSpec('podMetricsEndpoints') }));
   return readKeys;
 })();
 
@@ -86,7 +97,7 @@ export interface ParseOptions {
  * Never throws.
  */
 export function parseManifests(uri: string, text: string, options: ParseOptions = {}): FileModel {
-  const model: FileModel = { uri, pods: [], services: [], policies: [], namespaces: [], errors: [] };
+  const model: FileModel = emptyModel(uri);
   const suppressions = suppressionComments(text);
   if (suppressions.length > 0) model.suppressions = suppressions;
   const slices = options.everyDocument ? undefined : splitDocuments(text);
@@ -253,6 +264,10 @@ function readObject(r: YamlReader, object: YAMLMap, model: FileModel, helmSource
     }
     return true;
   }
+  if (REFERENCE_KINDS.has(kindName)) {
+    readReference(r, object, objectRef(r, object, kindName, helmSource), model);
+    return true;
+  }
   const ref = objectRef(r, object, kindName, helmSource);
   if (kindName in POD_TEMPLATE_PATH) {
     const template = path(r, object, POD_TEMPLATE_PATH[kindName as WorkloadKind]);
@@ -304,6 +319,7 @@ function readPodTemplate(r: YamlReader, template: YAMLMap, ref: ObjectRef, model
   const metadata = r.map(r.get(template, 'metadata'), 'metadata');
   const spec = r.map(r.get(template, 'spec'), 'spec');
   const ports: ContainerPort[] = [];
+  const probes: Probe[] = [];
   const containers = r.items(r.seq(r.get(spec, 'containers'), 'spec.containers'));
   // Init containers serve ports only as sidecars (restartPolicy: Always), which run for the pod's life.
   const sidecars = r
@@ -312,6 +328,7 @@ function readPodTemplate(r: YamlReader, template: YAMLMap, ref: ObjectRef, model
   for (const containerNode of [...containers, ...sidecars]) {
     const container = r.map(containerNode, 'container');
     const containerName = r.string(r.get(container, 'name'), 'container name')?.value ?? '';
+    probes.push(...readProbes(r, container, containerName));
     for (const portNode of r.items(r.seq(r.get(container, 'ports'), 'container ports'))) {
       const entry = r.map(portNode, 'container port');
       const containerPort = r.integer(r.get(entry, 'containerPort'), 'containerPort');
@@ -332,6 +349,7 @@ function readPodTemplate(r: YamlReader, template: YAMLMap, ref: ObjectRef, model
     labels: r.stringMap(r.get(metadata, 'labels'), 'metadata.labels'),
     ports,
     hostNetwork: r.boolean(r.get(spec, 'hostNetwork'), 'hostNetwork'),
+    probes,
   });
 }
 
@@ -359,10 +377,11 @@ function readService(r: YamlReader, object: YAMLMap, ref: ObjectRef, model: File
   const selector = judged
     ? { value: selectorMap, range: r.range(selectorNode), valueRange: r.range(selectorNode), quoted: false }
     : undefined;
-  model.services.push({ ref, type, selector, ports });
+  const metadata = r.map(r.get(object, 'metadata'), 'metadata');
+  model.services.push({ ref, labels: r.stringMap(r.get(metadata, 'labels'), 'metadata.labels'), type, selector, ports });
 }
 
-function readSelector(r: YamlReader, node: Node | undefined, what: string, fallback: Node): LabelSelector {
+export function readSelector(r: YamlReader, node: Node | undefined, what: string, fallback: Node): LabelSelector {
   const map = r.map(node, what);
   const matchExpressions: LabelRequirement[] = [];
   for (const exprNode of r.items(r.seq(r.get(map, 'matchExpressions'), `${what}.matchExpressions`))) {

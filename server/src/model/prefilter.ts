@@ -11,9 +11,22 @@ const WORKLOAD_KINDS: Record<WorkloadKind, true> = {
   CronJob: true,
 };
 
+/** The kinds of Gateway API routes whose `backendRefs` name Service ports. */
+export const ROUTE_KINDS: ReadonlySet<string> = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute']);
+
+/** Kinds that name Service or pod ports by reference (SPEC §10). */
+export const REFERENCE_KINDS: ReadonlySet<string> = new Set(['Ingress', ...ROUTE_KINDS, 'ServiceMonitor', 'PodMonitor']);
+
 /** The kinds whose objects the analysis reads; `List` and every `…List` are unpacked. */
 export function isReadKind(kind: string): boolean {
-  return Object.hasOwn(WORKLOAD_KINDS, kind) || kind === 'Service' || kind === 'NetworkPolicy' || kind === 'Namespace' || kind.endsWith('List');
+  return (
+    Object.hasOwn(WORKLOAD_KINDS, kind) ||
+    kind === 'Service' ||
+    kind === 'NetworkPolicy' ||
+    kind === 'Namespace' ||
+    REFERENCE_KINDS.has(kind) ||
+    kind.endsWith('List')
+  );
 }
 
 /** One YAML document of a file, as offsets [start, end) from its `---` line (or the file start). */

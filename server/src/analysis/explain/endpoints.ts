@@ -1,4 +1,5 @@
 import type { PodTemplate, PortRef, Protocol, Service, ServicePort, WorkloadKind } from '../../model/manifest';
+import { editDistance } from '../fixes/edits';
 import { isValidPortName } from '../index/podPorts';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 
@@ -174,14 +175,4 @@ function near(written: string, candidates: Candidate[]): string[] {
     .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
     .slice(0, 5)
     .map((c) => c.name);
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length];
 }

@@ -32,3 +32,26 @@ export function nearNames(name: string, declared: Iterable<string>): string[] {
   }
   return [...result].sort();
 }
+
+/**
+ * Names close to `name`: those at most two edits away where the name is long enough for that to
+ * mean a typo (`metrcs` → `metrics`, not `tcp` → `http`); failing those, the names that differ by
+ * a prefix or a suffix (nearNames).
+ */
+export function similarNames(name: string, candidates: Iterable<string>): string[] {
+  const names = [...new Set(candidates)].filter((c) => c !== name);
+  const limit = Math.min(2, Math.floor(name.length / 3));
+  const typos = names.filter((c) => editDistance(name, c) <= limit);
+  return typos.length > 0 ? typos.sort() : nearNames(name, names);
+}
+
+/** Levenshtein distance. */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length];
+}

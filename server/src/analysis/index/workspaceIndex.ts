@@ -1,4 +1,4 @@
-import type { FileModel, LabelSelector, NamespaceObject, NetworkPolicy, PodTemplate, Service } from '../../model/manifest';
+import type { FileModel, LabelSelector, Monitor, NamespaceObject, NetworkPolicy, PodTemplate, Router, Service } from '../../model/manifest';
 import { NAMESPACE_NAME_LABEL, isEmptySelector, mapSelectorMatches, selectorMatches } from './selectors';
 
 /** Objects without `metadata.namespace` all share this one (what `kubectl apply -f` does). */
@@ -13,6 +13,10 @@ class NamespaceBucket {
   readonly pods = new Set<PodTemplate>();
   readonly services = new Set<Service>();
   readonly policies = new Set<NetworkPolicy>();
+  readonly routers = new Set<Router>();
+  readonly monitors = new Set<Monitor>();
+  /** Services by `metadata.name` (the same name may be written in several files). */
+  readonly servicesByName = new Map<string, Set<Service>>();
   private readonly byLabel = new Map<string, Map<string, Set<PodTemplate>>>();
 
   addPod(pod: PodTemplate): void {
@@ -37,8 +41,18 @@ class NamespaceBucket {
     }
   }
 
+  addService(service: Service): void {
+    this.services.add(service);
+    addTo(this.servicesByName, service.ref.name, service);
+  }
+
+  removeService(service: Service): void {
+    this.services.delete(service);
+    deleteFrom(this.servicesByName, service.ref.name, service);
+  }
+
   isEmpty(): boolean {
-    return this.pods.size === 0 && this.services.size === 0 && this.policies.size === 0;
+    return this.pods.size === 0 && this.services.size === 0 && this.policies.size === 0 && this.routers.size === 0 && this.monitors.size === 0;
   }
 
   /** The smallest set of pods that can contain every match, from the label index. */
@@ -75,6 +89,13 @@ export class WorkspaceIndex {
   /** Counts the lookups of a namespace's Services: a check that made none did not depend on them. */
   serviceReads = 0;
 
+  /** Routers by each Service they name (`namespace/name`), and by the namespaces their backends point into. */
+  private readonly routersByService = new Map<string, Set<Router>>();
+  private readonly routersByTarget = new Map<string, Set<Router>>();
+  /** Monitors by the namespaces they look in; those looking in every namespace apart. */
+  private readonly monitorsByTarget = new Map<string, Set<Monitor>>();
+  private readonly anyNamespaceMonitors = new Set<Monitor>();
+
   get fileCount(): number {
     return this.files.size;
   }
@@ -93,8 +114,20 @@ export class WorkspaceIndex {
     this.files.set(model.uri, model);
     if (model.namespaces.length > 0) this.namespacesChanged();
     for (const pod of model.pods) this.bucket(pod.ref.namespace).addPod(pod);
-    for (const service of model.services) this.bucket(service.ref.namespace).services.add(service);
+    for (const service of model.services) this.bucket(service.ref.namespace).addService(service);
     for (const policy of model.policies) this.bucket(policy.ref.namespace).policies.add(policy);
+    for (const monitor of model.monitors) {
+      this.bucket(monitor.ref.namespace).monitors.add(monitor);
+      if (monitor.namespaces.kind === 'any') this.anyNamespaceMonitors.add(monitor);
+      else for (const ns of this.monitorNamespaces(monitor)) addTo(this.monitorsByTarget, namespaceKey(ns), monitor);
+    }
+    for (const router of model.routers) {
+      this.bucket(router.ref.namespace).routers.add(router);
+      for (const backend of router.backends) {
+        addTo(this.routersByService, serviceKey(backend.namespace, backend.service.value), router);
+        addTo(this.routersByTarget, namespaceKey(backend.namespace), router);
+      }
+    }
     for (const ns of model.namespaces) {
       let set = this.namespaceObjects.get(ns.ref.name);
       if (!set) this.namespaceObjects.set(ns.ref.name, (set = new Set()));
@@ -109,8 +142,20 @@ export class WorkspaceIndex {
     this.files.delete(uri);
     if (previous.namespaces.length > 0) this.namespacesChanged();
     for (const pod of previous.pods) this.existingBucket(pod.ref.namespace)?.removePod(pod);
-    for (const service of previous.services) this.existingBucket(service.ref.namespace)?.services.delete(service);
+    for (const service of previous.services) this.existingBucket(service.ref.namespace)?.removeService(service);
     for (const policy of previous.policies) this.existingBucket(policy.ref.namespace)?.policies.delete(policy);
+    for (const monitor of previous.monitors) {
+      this.existingBucket(monitor.ref.namespace)?.monitors.delete(monitor);
+      if (monitor.namespaces.kind === 'any') this.anyNamespaceMonitors.delete(monitor);
+      else for (const ns of this.monitorNamespaces(monitor)) deleteFrom(this.monitorsByTarget, namespaceKey(ns), monitor);
+    }
+    for (const router of previous.routers) {
+      this.existingBucket(router.ref.namespace)?.routers.delete(router);
+      for (const backend of router.backends) {
+        deleteFrom(this.routersByService, serviceKey(backend.namespace, backend.service.value), router);
+        deleteFrom(this.routersByTarget, namespaceKey(backend.namespace), router);
+      }
+    }
     for (const ns of previous.namespaces) {
       const set = this.namespaceObjects.get(ns.ref.name);
       set?.delete(ns);
@@ -154,6 +199,47 @@ export class WorkspaceIndex {
 
   policies(namespace: string | undefined): ReadonlySet<NetworkPolicy> {
     return this.existingBucket(namespace)?.policies ?? new Set();
+  }
+
+  /** The Services of a namespace with this `metadata.name`. */
+  servicesNamed(namespace: string | undefined, name: string): Service[] {
+    return [...(this.existingBucket(namespace)?.servicesByName.get(name) ?? [])];
+  }
+
+  /** The Ingresses and routes with a backend naming Service `namespace/name`. */
+  routersUsing(namespace: string | undefined, name: string): Router[] {
+    return [...(this.routersByService.get(serviceKey(namespace, name)) ?? [])];
+  }
+
+  /** The Ingresses and routes with a backend in this namespace. */
+  routersInto(namespace: string | undefined): ReadonlySet<Router> {
+    return this.routersByTarget.get(namespaceKey(namespace)) ?? new Set();
+  }
+
+  /** The monitors that look in this namespace (those that look in every namespace included). */
+  monitorsLookingAt(namespace: string | undefined): Monitor[] {
+    return [...(this.monitorsByTarget.get(namespaceKey(namespace)) ?? []), ...this.anyNamespaceMonitors];
+  }
+
+  allRouters(): Router[] {
+    return [...this.buckets.values()].flatMap((b) => [...b.routers]);
+  }
+
+  allMonitors(): Monitor[] {
+    return [...this.buckets.values()].flatMap((b) => [...b.monitors]);
+  }
+
+  /** The namespaces a monitor looks in that the workspace knows (`any`: every one of them). */
+  monitorNamespaces(monitor: Monitor): Array<string | undefined> {
+    const { namespaces } = monitor;
+    if (namespaces.kind === 'own') return [monitor.ref.namespace];
+    if (namespaces.kind === 'names') return namespaces.names;
+    return this.namespaceNames();
+  }
+
+  /** The Services a ServiceMonitor selects, by their labels, in the namespaces it looks in. */
+  servicesSelectedBy(selector: LabelSelector, namespaces: Array<string | undefined>): Service[] {
+    return namespaces.flatMap((ns) => [...this.services(ns)].filter((s) => selectorMatches(selector, s.labels)));
   }
 
   allPolicies(): NetworkPolicy[] {
@@ -243,6 +329,20 @@ export class WorkspaceIndex {
   private existingBucket(namespace: string | undefined): NamespaceBucket | undefined {
     return this.buckets.get(namespaceKey(namespace));
   }
+}
+
+const serviceKey = (namespace: string | undefined, name: string) => `${namespaceKey(namespace)}/${name}`;
+
+function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(value);
+}
+
+function deleteFrom<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key);
+  set?.delete(value);
+  if (set?.size === 0) map.delete(key);
 }
 
 /** The one namespace name a selector requires (`kubernetes.io/metadata.name: x` or `In [x]`), if any. */

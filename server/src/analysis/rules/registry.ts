@@ -36,6 +36,24 @@ export const RULES = {
     title: 'NetworkPolicy selects no pod in the workspace',
     description: 'The podSelector matches no pod template in the workspace (the pods may come from an operator or be disabled).',
   },
+  'backend-port-unmatched': {
+    severity: 'warning',
+    title: 'Ingress or route backend names no port of its Service',
+    description:
+      'An Ingress backend or a Gateway API backendRef names a port its Service does not have — most often the pod port written where the Service port belongs (8080 instead of 80). Information when the Service is not in the workspace.',
+  },
+  'monitor-port-unmatched': {
+    severity: 'warning',
+    title: 'ServiceMonitor or PodMonitor port matches no port',
+    description:
+      'A ServiceMonitor endpoint names a port no selected Service has (most often the container port\'s name instead of the Service port\'s), or a PodMonitor endpoint one no selected container declares: nothing is scraped. Information when the monitor selects nothing in the workspace.',
+  },
+  'probe-port-unmatched': {
+    severity: 'warning',
+    title: 'Probe port matches no container port',
+    description:
+      'A liveness, readiness or startup probe names a port its container does not declare (the kubelet cannot resolve it), or a Service port instead of the container port it forwards to. Information for a number the container does not declare while it declares others.',
+  },
   'port-value-invalid': {
     severity: 'error',
     title: 'Invalid port, port name or protocol',

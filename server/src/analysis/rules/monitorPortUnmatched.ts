@@ -1,0 +1,130 @@
+import type { Monitor, MonitorEndpoint, PodTemplate, Service } from '../../model/manifest';
+import { joinAnd, objectName, podNames, qualifiedName, servedPorts } from '../index/describe';
+import { changeValue, similarNames } from '../fixes/edits';
+import { podPorts, servicesSelecting } from '../index/podPorts';
+import { forwardedPorts, monitored } from '../index/references';
+import { describeSelector } from '../index/selectors';
+import type { WorkspaceIndex } from '../index/workspaceIndex';
+import type { Finding, Fix } from './findings';
+import { tiered } from './tiers';
+import { servicePortText } from './backendPortUnmatched';
+
+const CODE = 'monitor-port-unmatched';
+
+/** The findings of a ServiceMonitor or PodMonitor against what it selects (SPEC §10). */
+export function checkMonitor(index: WorkspaceIndex, monitor: Monitor): Finding[] {
+  const { services, pods } = monitored(index, monitor);
+  const what = monitor.selects === 'services' ? 'Service' : 'pod template';
+  if (services.length === 0 && pods.length === 0) {
+    return [
+      tiered('possible', {
+        uri: monitor.ref.uri,
+        range: monitor.selector.range,
+        code: CODE,
+        message: `${objectName(monitor.ref)} selects no ${what} in the workspace (${describeSelector(monitor.selector)}), so its ports are not checked (the ${what}s may be created elsewhere).`,
+        related: [],
+        fixes: [],
+      }),
+    ];
+  }
+  const findings: Finding[] = [];
+  for (const endpoint of monitor.endpoints) {
+    const finding =
+      monitor.selects === 'services'
+        ? judgeServiceEndpoint(index, monitor, endpoint, services)
+        : judgePodEndpoint(index, monitor, endpoint, pods);
+    if (finding) findings.push(finding);
+  }
+  return findings;
+}
+
+function judgeServiceEndpoint(
+  index: WorkspaceIndex,
+  monitor: Monitor,
+  endpoint: MonitorEndpoint,
+  services: Service[],
+): Finding | undefined {
+  const port = endpoint.port;
+  if (!port || services.some((s) => s.ports.some((p) => p.name?.value === port.value))) return undefined;
+  const uri = monitor.ref.uri;
+  const names = services.map((s) => `Service ${qualifiedName(s.ref)}`);
+  const has = [...new Set(services.flatMap((s) => s.ports.map(servicePortText)))];
+  const they = `${joinAnd(names.slice(0, 3))}${names.length > 3 ? ` and ${names.length - 3} more` : ''} ${names.length === 1 ? 'has' : 'have'} ${has.length > 0 ? joinAnd(has) : 'no ports'}`;
+  // The classic slip: the container port's name, where the Service calls its port otherwise.
+  const forwarding = new Set<string>();
+  for (const service of services) {
+    for (const p of service.ports) {
+      if (p.name && forwardedPorts(index, service, p).some((f) => f.target.declared && f.target.name === port.value))
+        forwarding.add(p.name.value);
+    }
+  }
+  const change = (to: string, why: string, preferred: boolean): Fix => ({
+    title: `Change port "${port.value}" to "${to}"${why}`,
+    isPreferred: preferred,
+    edits: [changeValue(uri, port, to)],
+  });
+  let fixes: Fix[];
+  let point: string;
+  if (forwarding.size > 0) {
+    const candidates = [...forwarding].sort();
+    point = `"${port.value}" is the container port's name; a ServiceMonitor names the Service port: ${joinAnd(candidates.map((c) => `"${c}"`))}.`;
+    fixes = candidates.map((c) => change(c, ` (the Service port forwarding to "${port.value}")`, candidates.length === 1));
+  } else {
+    const near = similarNames(
+      port.value,
+      services.flatMap((s) => s.ports.flatMap((p) => (p.name ? [p.name.value] : []))),
+    );
+    point = `No Service this monitor selects has a port named "${port.value}", so nothing is scraped.`;
+    fixes = near.map((c) => change(c, '', near.length === 1));
+  }
+  return tiered('evidence', {
+    uri,
+    range: port.range,
+    code: CODE,
+    message: `${point} ${they} (a ServiceMonitor's port is a Service port name).`,
+    related: services.map((s) => ({ uri: s.ref.uri, range: s.ref.nameRange, message: `selected: Service ${qualifiedName(s.ref)}` })),
+    fixes,
+  });
+}
+
+function judgePodEndpoint(index: WorkspaceIndex, monitor: Monitor, endpoint: MonitorEndpoint, pods: PodTemplate[]): Finding | undefined {
+  const port = endpoint.port;
+  if (!port || pods.some((pod) => pod.ports.some((p) => p.name?.value === port.value))) return undefined;
+  const uri = monitor.ref.uri;
+  const known = pods.map((pod) => podPorts(index, pod));
+  // The reverse slip: a Service port name where the container calls the port otherwise.
+  const viaService = new Set<string>();
+  for (const pod of pods) {
+    for (const service of servicesSelecting(index, pod)) {
+      for (const p of service.ports) {
+        if (p.name?.value !== port.value) continue;
+        for (const f of forwardedPorts(index, service, p))
+          if (f.pod === pod && f.target.declared && f.target.name) viaService.add(f.target.name);
+      }
+    }
+  }
+  const candidates =
+    viaService.size > 0
+      ? [...viaService].sort()
+      : similarNames(
+          port.value,
+          pods.flatMap((pod) => pod.ports.flatMap((p) => (p.name ? [p.name.value] : []))),
+        );
+  const why = viaService.size > 0 ? ` (the container port Service port "${port.value}" forwards to)` : '';
+  const point =
+    viaService.size > 0
+      ? `"${port.value}" is a Service port's name; a PodMonitor names the container port: ${joinAnd(candidates.map((c) => `"${c}"`))}.`
+      : `No container of the pods this monitor selects declares a port named "${port.value}", so nothing is scraped.`;
+  return tiered('evidence', {
+    uri,
+    range: port.range,
+    code: CODE,
+    message: `${point} The pods (${podNames(known)}) serve ${servedPorts(known)}.`,
+    related: pods.map((pod) => ({ uri: pod.ref.uri, range: pod.ref.nameRange, message: `selected pods: ${objectName(pod.ref)}` })),
+    fixes: candidates.map((c) => ({
+      title: `Change port "${port.value}" to "${c}"${why}`,
+      isPreferred: candidates.length === 1,
+      edits: [changeValue(uri, port, c)],
+    })),
+  });
+}
