@@ -59,5 +59,8 @@ spec:
   ingress: ${ingress}
 `;
 
-/** The helm binary `npm ci` extracts for tests (scripts/extract-helm.mjs). */
+/** The helm binary `npm ci` extracts for tests (scripts/extract-tools.mjs). */
 export const HELM = require('node:path').resolve(__dirname, '../node_modules/.cache/helm/helm') as string;
+
+/** The kubectl binary `npm ci` extracts for tests (scripts/extract-tools.mjs). */
+export const KUBECTL = require('node:path').resolve(__dirname, '../node_modules/.cache/kubectl/kubectl') as string;

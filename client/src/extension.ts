@@ -240,7 +240,16 @@ function withMachineHelmPath(settings: unknown): unknown {
   if (!settings || typeof settings !== 'object') return settings;
   const inspected = vscode.workspace.getConfiguration('portLens').inspect<string>('helm.path');
   const helm = { ...((settings as { helm?: object }).helm ?? {}), path: inspected?.globalValue ?? inspected?.defaultValue ?? 'helm' };
-  return { ...settings, helm };
+  // The same for what runs Kustomize builds, and whether they may inflate Helm charts.
+  const configuration = vscode.workspace.getConfiguration('portLens');
+  const kubectl = configuration.inspect<string>('kustomize.path');
+  const enableHelm = configuration.inspect<boolean>('kustomize.enableHelm');
+  const kustomize = {
+    ...((settings as { kustomize?: object }).kustomize ?? {}),
+    path: kubectl?.globalValue ?? kubectl?.defaultValue ?? 'kubectl',
+    enableHelm: enableHelm?.globalValue ?? false,
+  };
+  return { ...settings, helm, kustomize };
 }
 
 /** The answers shown so far, as read-only Markdown documents for the preview. */

@@ -2,6 +2,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { URI } from 'vscode-uri';
+import type { Range } from './model/source';
 import { applyEdits, preferredEdits } from './analysis/fixes/applyFixes';
 import { isProblem, type Finding } from './analysis/rules/findings';
 import type { PortLens } from './analysis/portLens';
@@ -14,17 +15,22 @@ import { defaultCacheFolder, ModelCache } from './cache/modelCache';
 import { DEFAULT_HELM_OPTIONS, type HelmOptions } from './helm/chartRenderer';
 import { WorkspaceSession } from './workspace/session';
 import { isInside } from './workspace/paths';
+import { DEFAULT_KUSTOMIZE_OPTIONS, type KustomizeOptions } from './kustomize/buildRoot';
+import { worldsOf } from './kustomize/kustomizeSource';
+import type { KustomizeWorlds } from './kustomize/kustomizeWorlds';
 
 declare const PACKAGE_VERSION: string | undefined;
 const VERSION = typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : '0.0.0-dev';
 
-const USAGE = `Usage: port-lens check [PATH…] [--format text|json|sarif] [--fix] [--no-helm] [--no-cache]
-       port-lens explain --from SOURCE --to DEST [--format text|json] [PATH…]
+const USAGE = `Usage: port-lens check [PATH…] [--format text|json|sarif] [--fix] [--no-helm] [--no-kustomize] [--no-cache]
+       port-lens explain --from SOURCE --to DEST [--root ROOT] [--format text|json] [PATH…]
        port-lens map [PATH…] [--namespace NS] [--format mermaid|dot|html|json]
 
 Checks the Kubernetes manifests under each PATH (default: .) for NetworkPolicy and Service
 ports that match no pod port. Helm charts (folders with a Chart.yaml) are rendered with
-\`helm template\` and reported on their template lines. Exit 0: no warning or error; 1: at
+\`helm template\` and reported on their template lines; Kustomize roots (kustomizations no
+other one uses) are built with \`kubectl kustomize\` and reported on the base or patch line
+that wrote the value. Exit 0: no warning or error; 1: at
 least one; 2: usage or I/O error.
 
   --format text|json|sarif   output format (default: text)
@@ -35,6 +41,10 @@ least one; 2: usage or I/O error.
   --release NAME             the release name (default: release)
   --namespace NS             the release namespace (default: default)
   --helm-timeout SECONDS     stop a chart's rendering after this long (default: 10)
+  --no-kustomize             do not build Kustomize roots (the files they read are not checked)
+  --kubectl PATH             the kubectl (or kustomize) executable (default: kubectl on the PATH)
+  --kustomize-timeout SECONDS  stop a root's build after this long (default: 10)
+  --enable-helm              let Kustomize inflate helmCharts (may download charts)
   --no-cache                 parse every file; without it, files read before are taken from
                              the cache in $XDG_CACHE_HOME/k8s-port-lens (~/.cache/k8s-port-lens)
   -h, --help                 show this help
@@ -50,6 +60,8 @@ interface CheckOptions {
   fix: boolean;
   /** Undefined: charts are not rendered. */
   helm: HelmOptions | undefined;
+  /** Undefined: Kustomize roots are not built. */
+  kustomize: KustomizeOptions | undefined;
   /** Take the models of files read before from the cache. */
   cache: boolean;
 }
@@ -64,6 +76,24 @@ const HELM_ARGS = {
   'helm-timeout': { type: 'string' },
 } as const;
 
+/** The Kustomize options `check` and `explain` share. */
+const KUSTOMIZE_ARGS = {
+  'no-kustomize': { type: 'boolean', default: false },
+  kubectl: { type: 'string' },
+  'kustomize-timeout': { type: 'string' },
+  'enable-helm': { type: 'boolean', default: false },
+} as const;
+
+function kustomizeOptionsOf(values: Record<string, unknown>): KustomizeOptions | undefined {
+  const timeout = values['kustomize-timeout'] === undefined ? DEFAULT_KUSTOMIZE_OPTIONS.timeoutSeconds : Number(values['kustomize-timeout']);
+  if (!(timeout > 0)) throw new UsageError(`--kustomize-timeout must be a number of seconds above 0`);
+  if (values['no-kustomize']) return undefined;
+  const given = values.kubectl as string | undefined;
+  // The build runs in a temporary folder: a relative path is the current directory's.
+  const executable = given && /[/\\]/.test(given) ? path.resolve(given) : given;
+  return { path: executable ?? DEFAULT_KUSTOMIZE_OPTIONS.path, timeoutSeconds: timeout, enableHelm: values['enable-helm'] as boolean };
+}
+
 /** `--no-cache`, for check and explain. */
 const CACHE_ARGS = { 'no-cache': { type: 'boolean', default: false } } as const;
 
@@ -75,12 +105,13 @@ function parseCheckArgs(args: string[]): CheckOptions {
       format: { type: 'string', default: 'text' },
       fix: { type: 'boolean', default: false },
       ...HELM_ARGS,
+      ...KUSTOMIZE_ARGS,
       ...CACHE_ARGS,
     },
   });
   const format = values.format as string;
   if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`unknown format "${format}" (text, json or sarif)`);
-  return { paths: positionals.length > 0 ? positionals : ['.'], format, fix: values.fix as boolean, helm: helmOptionsOf(values), cache: !values['no-cache'] };
+  return { paths: positionals.length > 0 ? positionals : ['.'], format, fix: values.fix as boolean, helm: helmOptionsOf(values), kustomize: kustomizeOptionsOf(values), cache: !values['no-cache'] };
 }
 
 function helmOptionsOf(values: Record<string, unknown>): HelmOptions | undefined {
@@ -99,14 +130,16 @@ function helmOptionsOf(values: Record<string, unknown>): HelmOptions | undefined
 
 interface Loaded {
   lens: PortLens;
+  /** The Kustomize roots' worlds (none when roots are not built). */
+  worlds: KustomizeWorlds | undefined;
   findings: Finding[];
   /** Every root the checked files and charts lie under: edits never leave them. */
   roots: string[];
   notes: string[];
 }
 
-/** Reads the manifests and renders the charts under `paths` through the workspace session, and analyses them. */
-async function analyse(options: Pick<CheckOptions, 'paths' | 'helm' | 'cache'>): Promise<Loaded> {
+/** Reads the manifests, renders the charts and builds the Kustomize roots under `paths` through the workspace session, and analyses them. */
+async function analyse(options: Pick<CheckOptions, 'paths' | 'helm' | 'kustomize' | 'cache'>): Promise<Loaded> {
   for (const p of options.paths) {
     try {
       await fs.stat(p);
@@ -127,9 +160,10 @@ async function analyse(options: Pick<CheckOptions, 'paths' | 'helm' | 'cache'>):
     skipped: (file, reason) => notes.push(`skipped ${shown(file)}: ${reason}`),
   });
   const helm = options.helm ?? { off: '--no-helm' };
-  const report = await session.scan(roots.map((root) => ({ path: root, files: DEFAULT_SCAN_OPTIONS, helm })));
+  const kustomize = options.kustomize ?? { off: '--no-kustomize' };
+  const report = await session.scan(roots.map((root) => ({ path: root, files: DEFAULT_SCAN_OPTIONS, helm, kustomize })));
   await report.saveCache().catch((error: Error) => notes.push(`the cache could not be written: ${error.message}`));
-  return { lens: session.lens, findings: session.allFindings(), roots, notes };
+  return { lens: session.lens, worlds: worldsOf(session.sources), findings: session.allFindings(), roots, notes };
 }
 
 class IoError extends Error {}
@@ -166,10 +200,23 @@ async function applyFixes(findings: Finding[], roots: string[], notes: string[])
 }
 
 async function explainCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...EXPLAIN_ARGS, ...HELM_ARGS, ...CACHE_ARGS } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...EXPLAIN_ARGS, ...HELM_ARGS, ...KUSTOMIZE_ARGS, ...CACHE_ARGS } });
   const options = explainOptionsOf(values, positionals);
-  const { lens, findings, notes } = await analyse({ paths: options.paths, helm: helmOptionsOf(values), cache: !values['no-cache'] });
+  const kustomizeOptions = kustomizeOptionsOf(values);
+  const { lens, worlds, findings, notes } = await analyse({ paths: options.paths, helm: helmOptionsOf(values), kustomize: kustomizeOptions, cache: !values['no-cache'] });
   for (const note of notes) process.stderr.write(`port-lens: ${note}\n`);
+  if (options.root) {
+    const world = worlds?.world(options.root);
+    if (!worlds || !world) {
+      const names = worlds?.roots().map((r) => r.name) ?? [];
+      const known = names.length > 0 ? `the roots are ${names.join(', ')}` : 'no Kustomize root was built';
+      throw new ExplainUsageError(`--root ${options.root}: no such Kustomize root (${known})`);
+    }
+    const relocate = (uri: string, range: Range) => worlds.relocate(uri, range);
+    const { output, code } = runExplain(world.index, world.allFindings(), options, process.cwd(), relocate);
+    process.stdout.write(output + '\n');
+    return code;
+  }
   const { output, code } = runExplain(lens.index, findings, options, process.cwd());
   process.stdout.write(output + '\n');
   return code;
@@ -179,7 +226,8 @@ async function mapCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...MAP_ARGS, ...HELM_ARGS, ...CACHE_ARGS } });
   const options = mapOptionsOf(values, positionals);
   // --namespace names the namespace drawn, and the release namespace of the charts rendered for it.
-  const { lens, findings, notes } = await analyse({ paths: options.paths, helm: helmOptionsOf(values), cache: !values['no-cache'] });
+  // Kustomize roots are worlds of their own; the map draws the plain manifests (and charts).
+  const { lens, findings, notes } = await analyse({ paths: options.paths, helm: helmOptionsOf(values), kustomize: undefined, cache: !values['no-cache'] });
   for (const note of notes) process.stderr.write(`port-lens: ${note}\n`);
   const byFile = new Map<string, Finding[]>();
   for (const finding of findings) byFile.set(finding.uri, [...(byFile.get(finding.uri) ?? []), finding]);

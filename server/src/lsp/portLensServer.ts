@@ -224,7 +224,7 @@ export class PortLensServer {
     return (best && this.folderSettings.get(best.uri)) ?? this.settings;
   }
 
-  /** What the session reads: each folder with its own file globs and Helm options. */
+  /** What the session reads: each folder with its own file globs, Helm and Kustomize options. */
   private roots(): RootConfig[] {
     return this.folders.map((folder) => {
       const settings = this.folderSettings.get(folder.uri) ?? this.settings;
@@ -233,7 +233,12 @@ export class PortLensServer {
         : !settings.helm.enable
           ? { off: 'portLens.helm.enable is off' }
           : settings.helm;
-      return { path: URI.parse(folder.uri).fsPath, files: settings.files, helm };
+      const kustomize = !this.trusted
+        ? { off: 'the workspace is not trusted' }
+        : !settings.kustomize.enable
+          ? { off: 'portLens.kustomize.enable is off' }
+          : settings.kustomize;
+      return { path: URI.parse(folder.uri).fsPath, files: settings.files, helm, kustomize };
     });
   }
 

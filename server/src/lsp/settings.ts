@@ -2,6 +2,7 @@ import type { SeverityOverride, SeverityOverrides } from '../analysis/portLens';
 import { RULE_CODES } from '../analysis/rules/registry';
 import { DEFAULT_SCAN_OPTIONS, type ScanOptions } from '../files';
 import { DEFAULT_HELM_OPTIONS, type HelmOptions } from '../helm/chartRenderer';
+import { DEFAULT_KUSTOMIZE_OPTIONS, type KustomizeOptions } from '../kustomize/buildRoot';
 
 /** The `portLens.*` settings the server uses. */
 export interface Settings {
@@ -9,9 +10,16 @@ export interface Settings {
   severity: SeverityOverrides;
   files: ScanOptions;
   helm: HelmOptions & { enable: boolean };
+  kustomize: KustomizeOptions & { enable: boolean };
 }
 
-export const DEFAULT_SETTINGS: Settings = { enable: true, severity: {}, files: DEFAULT_SCAN_OPTIONS, helm: { enable: true, ...DEFAULT_HELM_OPTIONS } };
+export const DEFAULT_SETTINGS: Settings = {
+  enable: true,
+  severity: {},
+  files: DEFAULT_SCAN_OPTIONS,
+  helm: { enable: true, ...DEFAULT_HELM_OPTIONS },
+  kustomize: { enable: true, ...DEFAULT_KUSTOMIZE_OPTIONS },
+};
 
 const LEVELS: readonly string[] = ['off', 'information', 'warning', 'error'];
 
@@ -30,6 +38,7 @@ export function toSettings(raw: unknown): Settings {
   }
   const files = r.files ?? {};
   const helm = r.helm ?? {};
+  const kustomize = r.kustomize ?? {};
   const text = (value: unknown, fallback: string) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : fallback);
   return {
     enable: typeof r.enable === 'boolean' ? r.enable : DEFAULT_SETTINGS.enable,
@@ -46,6 +55,13 @@ export function toSettings(raw: unknown): Settings {
       namespace: text(helm.namespace, DEFAULT_HELM_OPTIONS.namespace),
       valuesFiles: stringArray(helm.valuesFiles, DEFAULT_HELM_OPTIONS.valuesFiles),
       timeoutSeconds: typeof helm.timeoutSeconds === 'number' && helm.timeoutSeconds > 0 ? helm.timeoutSeconds : DEFAULT_HELM_OPTIONS.timeoutSeconds,
+    },
+    kustomize: {
+      enable: typeof kustomize.enable === 'boolean' ? kustomize.enable : true,
+      path: text(kustomize.path, DEFAULT_KUSTOMIZE_OPTIONS.path),
+      timeoutSeconds:
+        typeof kustomize.timeoutSeconds === 'number' && kustomize.timeoutSeconds > 0 ? kustomize.timeoutSeconds : DEFAULT_KUSTOMIZE_OPTIONS.timeoutSeconds,
+      enableHelm: kustomize.enableHelm === true,
     },
   };
 }

@@ -2,6 +2,7 @@ import type { PortLens } from '../analysis/portLens';
 import type { Finding } from '../analysis/rules/findings';
 import type { ScanOptions } from '../files';
 import type { HelmOptions } from '../helm/chartRenderer';
+import type { KustomizeOptions } from '../kustomize/buildRoot';
 import type { Position } from '../model/source';
 import type { EntryKind, WorkspaceHost } from './host';
 
@@ -16,6 +17,8 @@ export interface RootConfig {
   path: string;
   files: ScanOptions;
   helm: Switchable<HelmOptions>;
+  /** Absent: Kustomize roots are not built. */
+  kustomize?: Switchable<KustomizeOptions>;
 }
 
 export type BuildOutcome = 'rendered' | 'unchanged' | 'failed' | 'cancelled';
@@ -66,6 +69,14 @@ export interface InputSource {
   adjust(findings: Finding[]): Finding[];
   /** Markdown added to a hover, when `position` is on something this source built. */
   hoverNote(uri: string, position: Position): string | undefined;
+  /**
+   * Findings the source judged in analyses of its own (a Kustomize root's world), on `uri`; and
+   * every URI that has some. Sources that put everything into the lens have none.
+   */
+  findings?(uri: string): Finding[];
+  findingUris?(): string[];
+  /** A plain manifest changed in the lens (or left it): answers the URIs whose findings changed. */
+  plainChanged?(uri: string): Set<string>;
 }
 
 export type SourceFactory = (context: SourceContext) => InputSource;

@@ -6,6 +6,7 @@ import { compareFindings, type Finding } from '../analysis/rules/findings';
 import { ModelCache } from '../cache/modelCache';
 import { FileFilter, scanPaths } from '../files';
 import { helmSource } from '../helm/helmSource';
+import { kustomizeSource } from '../kustomize/kustomizeSource';
 import type { Position } from '../model/source';
 import { loadModels } from '../scan/loadModels';
 import type { WorkspaceHost } from './host';
@@ -92,7 +93,7 @@ export class WorkspaceSession {
 
   constructor(private readonly options: SessionOptions = {}) {
     this.host = options.host ?? nodeHost;
-    this.factories = options.sources ?? [helmSource];
+    this.factories = options.sources ?? [helmSource, kustomizeSource];
     this.documents = options.documents ?? { get: () => undefined, all: () => [] };
     this.log = options.log ?? (() => undefined);
     this.rebuilds = new RebuildScheduler((job, signal) => this.rebuild(job.source, job.unit, signal), options.rebuildDelayMs ?? 300);
@@ -105,6 +106,11 @@ export class WorkspaceSession {
 
   get roots(): readonly RootConfig[] {
     return this.generation.roots;
+  }
+
+  /** The input sources of the current generation. */
+  get sources(): readonly InputSource[] {
+    return this.generation.sources;
   }
 
   /** Reads every root afresh into a new analysis and swaps it in; scans run one at a time. */
@@ -175,10 +181,12 @@ export class WorkspaceSession {
       if (loadedVersions.get(doc.uri) !== doc.version && doc.manifest !== false && this.accepts(doc.uri, true, next)) lens.setFile(doc.uri, doc.text);
     }
     const stale = [...this.generation.lens.index.uris()].filter((uri) => !lens.index.file(uri));
+    const sourceUris = (g: Generation) => g.sources.flatMap((source) => source.findingUris?.() ?? []);
+    const previous = sourceUris(this.generation);
     this.generation = next;
     this.ready = true;
     return {
-      changed: new Set([...lens.index.uris(), ...stale]),
+      changed: new Set([...lens.index.uris(), ...stale, ...previous, ...sourceUris(next)]),
       files: lens.index.fileCount,
       units: units.length,
       cacheHits: cache.hits,
@@ -218,7 +226,13 @@ export class WorkspaceSession {
 
   /** A plain manifest's new text (undefined: it is no longer one); answers the URIs whose findings changed. */
   update(uri: string, text: string | undefined): Set<string> {
-    return text === undefined ? this.lens.removeFile(uri) : this.lens.setFile(uri, text);
+    return this.plainChanged(uri, text === undefined ? this.lens.removeFile(uri) : this.lens.setFile(uri, text));
+  }
+
+  /** Sources with analyses of their own see a plain manifest's change too. */
+  private plainChanged(uri: string, changed: Set<string>): Set<string> {
+    for (const source of this.generation.sources) source.plainChanged?.(uri).forEach((u) => changed.add(u));
+    return changed;
   }
 
   /** Reads a plain manifest again from disk (a document closed, a file changed); answers the URIs whose findings changed. */
@@ -229,7 +243,7 @@ export class WorkspaceSession {
     const read = parsed.scheme === 'file' && this.accepts(uri, false) ? this.host.fs.readText(parsed.fsPath, { maxFileSize, roots }) : undefined;
     if (read && 'error' in read) this.options.skipped?.(parsed.fsPath, read.error);
     const changed = read && !('error' in read) ? this.lens.setFile(uri, read.text) : this.lens.removeFile(uri);
-    return changed.add(uri);
+    return this.plainChanged(uri, changed).add(uri);
   }
 
   /**
@@ -242,7 +256,7 @@ export class WorkspaceSession {
     const changed = new Set<string>();
     for (const { uri, change } of changes) {
       if (this.documentChanged(uri) || this.documents.get(uri)) continue;
-      const affected = change === 'deleted' ? this.lens.removeFile(uri).add(uri) : this.reload(uri);
+      const affected = change === 'deleted' ? this.plainChanged(uri, this.lens.removeFile(uri)).add(uri) : this.reload(uri);
       affected.forEach((u) => changed.add(u));
     }
     return changed;
@@ -256,12 +270,14 @@ export class WorkspaceSession {
   /** The findings of a file, mapped by the sources to what the user edits, suppressions marked. */
   findings(uri: string): Finding[] {
     const adjusted = this.generation.sources.reduce((findings, source) => source.adjust(findings), this.lens.findings(uri));
-    return this.lens.suppress(uri, adjusted);
+    const own = this.generation.sources.flatMap((source) => source.findings?.(uri) ?? []);
+    return this.lens.suppress(uri, own.length > 0 ? [...adjusted, ...own] : adjusted);
   }
 
   /** Every finding of the workspace, in a stable order. */
   allFindings(): Finding[] {
-    return [...this.lens.index.uris()].flatMap((uri) => this.findings(uri)).sort(compareFindings);
+    const uris = new Set([...this.lens.index.uris(), ...this.generation.sources.flatMap((source) => source.findingUris?.() ?? [])]);
+    return [...uris].flatMap((uri) => this.findings(uri)).sort(compareFindings);
   }
 
   /** What the sources add to a hover: which template or value wrote the object under the cursor. */

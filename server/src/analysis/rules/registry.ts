@@ -93,6 +93,12 @@ export const RULES = {
     description:
       'Two objects of the same kind, namespace and name in the workspace (often two renders of one chart, or two installs in one namespace): Kubernetes keeps one of them, and the analysis sees both.',
   },
+  'kustomize-build-failed': {
+    severity: 'warning',
+    title: 'Kustomize root could not be built',
+    description:
+      "kubectl kustomize failed, timed out or is not installed, or the root uses a remote base (never fetched), so the root was not checked. Reported on the root's kustomization file with kubectl's own message; a missing kubectl or a remote base is information only.",
+  },
   'yaml-syntax': {
     severity: 'error',
     title: 'Broken YAML in a manifest',

