@@ -330,3 +330,44 @@ test('examples/shop: exactly the four planted warnings, and the preferred fixes 
     [],
   );
 });
+
+test('hover and go-to-definition follow each reference to the Service port and on to the container port', () => {
+  const files: Record<string, string> = {
+    ...api,
+    'ing.yaml': ingress('{number: 80}'),
+    'sm.yaml': serviceMonitor('[{port: http-metrics}]'),
+  };
+  files['deploy.yaml'] = files['deploy.yaml'].replace(
+    '          ports:',
+    '          livenessProbe: {httpGet: {port: http}}\n          ports:',
+  );
+  const lens = lensOf(files);
+  const at = (name: string, needle: string, occurrence = 0) => {
+    const lines = files[name].split('\n');
+    const hits = lines.flatMap((l, line) => (l.includes(needle) ? [{ line, character: l.indexOf(needle) + 1 }] : []));
+    return hits[occurrence];
+  };
+  const backend = lens.hover(uriOf('ing.yaml'), at('ing.yaml', '80'))!;
+  assert.match(
+    backend.markdown.replace(/\]\([^)]*\)/g, ']'),
+    /- \[Ingress app\/web\] \/api → \[Service app\/api\] \(ClusterIP\) 80\/TCP → targetPort "http" → \[Deployment app\/api\], container main, 8080\/TCP "http"/,
+  );
+  const [servicePort] = lens.definition(uriOf('ing.yaml'), at('ing.yaml', '80'));
+  assert.equal(textAt(files['svc.yaml'], servicePort), '{name: http, port: 80, targetPort: http}');
+  const [containerPort] = lens.definition(uriOf('svc.yaml'), servicePort.range.start);
+  assert.equal(textAt(files['deploy.yaml'], containerPort), '{name: http, containerPort: 8080}');
+  // the ServiceMonitor's port leads to the Service port; the probe's to the container port
+  const [monitored] = lens.definition(uriOf('sm.yaml'), at('sm.yaml', 'http-metrics'));
+  assert.equal(textAt(files['svc.yaml'], monitored), '{name: http-metrics, port: 9090, targetPort: metrics}');
+  assert.match(
+    lens.hover(uriOf('sm.yaml'), at('sm.yaml', 'http-metrics'))!.markdown,
+    /ServiceMonitor app\/api\]\([^)]*\) → \[Service app\/api\]\([^)]*\) \(ClusterIP\) 9090\/TCP → targetPort "metrics"/,
+  );
+  const [probed] = lens.definition(uriOf('deploy.yaml'), at('deploy.yaml', 'http}}'));
+  assert.equal(textAt(files['deploy.yaml'], probed), '{name: http, containerPort: 8080}');
+  // the Service port's hover lists who uses it
+  const used = lens.hover(uriOf('svc.yaml'), servicePort.range.start)!.markdown;
+  assert.match(used, /\*\*Used by\*\*\n\n- \[Ingress app\/web \/api\]/);
+  const metrics = lens.hover(uriOf('svc.yaml'), monitored.range.start)!.markdown;
+  assert.match(metrics, /- \[ServiceMonitor app\/api\]\([^)]*\) \(scrapes it\)/);
+});

@@ -1,6 +1,7 @@
 import type { Position, Range } from '../../model/source';
 import { chainsOf, podsOfRule, podsOfSelector } from '../index/chains';
 import { locate } from '../index/locate';
+import { backendTarget, monitorTargets, probeTarget } from '../index/references';
 import { entryAdmits, matcherOf, podPorts } from '../index/podPorts';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 
@@ -36,5 +37,19 @@ export function definition(index: WorkspaceIndex, uri: string, position: Positio
       return index.podsSelectedByMap(target.service.selector!.value, target.service.ref.namespace).map((pod) => ({ uri: pod.ref.uri, range: pod.ref.nameRange }));
     case 'containerPort':
       return [];
+    case 'backend': {
+      // To the Service port the backend names; failing that, to the Service.
+      const { services, ports } = backendTarget(index, target.backend);
+      if (ports.length > 0) return ports.map(({ service, port }) => ({ uri: service.ref.uri, range: port.range }));
+      return services.map((s) => ({ uri: s.ref.uri, range: s.ref.nameRange }));
+    }
+    case 'monitorEndpoint': {
+      const { servicePorts, podPorts } = monitorTargets(index, target.monitor, target.endpoint);
+      return [...servicePorts.map(({ service, port }) => ({ uri: service.ref.uri, range: port.range })), ...podPorts.map(({ pod, port }) => ({ uri: pod.ref.uri, range: port.declared!.range }))];
+    }
+    case 'probe': {
+      const port = probeTarget(target.pod, target.probe);
+      return port ? [{ uri: target.pod.ref.uri, range: port.declared!.range }] : [];
+    }
   }
 }

@@ -6,6 +6,7 @@ import type { Finding } from '../rules/findings';
 import { locate, type Target } from '../index/locate';
 import { entryAdmits, formatKnownPort, formatPortRef, matcherOf, podPorts, servicesSelecting, targetOf, type KnownPort } from '../index/podPorts';
 import { describeSelector } from '../index/selectors';
+import { renderBackend, renderMonitorEndpoint, renderProbe, serviceUsers } from './referenceHover';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 
 export interface HoverResult {
@@ -82,6 +83,12 @@ function targetRange(target: Target): Range {
       return target.selector.range;
     case 'serviceSelector':
       return target.service.selector!.range;
+    case 'backend':
+      return (target.backend.port ?? target.backend.service).range;
+    case 'monitorEndpoint':
+      return (target.endpoint.port ?? target.endpoint.portNumber ?? target.endpoint.targetPort)!.range;
+    case 'probe':
+      return target.probe.port.range;
   }
 }
 
@@ -106,10 +113,11 @@ function render(index: WorkspaceIndex, findings: Finding[], target: Target): str
       const { service, port } = target;
       const chains = chainsOf(index, service, port);
       const header = `**Service ${qualifiedName(service.ref)}** (${service.type}) · port \`${port.port.value}/${port.protocol}\`${port.nodePort ? ` · nodePort ${port.nodePort.value}` : ''}`;
-      if (!service.selector) return `${header}\n\nNo selector: the endpoints are managed outside the Service, so its ports are not checked.`;
-      if (chains.length === 0) return `${header}\n\nThe selector (${describeSelector(service.selector.value)}) matches no pod template in the workspace.`;
+      const users = section('Used by', serviceUsers(index, service, port));
+      if (!service.selector) return `${header}\n\nNo selector: the endpoints are managed outside the Service, so its ports are not checked.${users}`;
+      if (chains.length === 0) return `${header}\n\nThe selector (${describeSelector(service.selector.value)}) matches no pod template in the workspace.${users}`;
       const admission = chains.flatMap((c) => (c.target ? admissionLines(index, c.pod, c.target) : []));
-      return header + section('Forwards to', chains.map((c) => `- ${chainText(c)}`)) + section('NetworkPolicies admitting the target', [...new Set(admission)]);
+      return header + section('Forwards to', chains.map((c) => `- ${chainText(c)}`)) + section('NetworkPolicies admitting the target', [...new Set(admission)]) + users;
     }
     case 'containerPort': {
       const { pod, port } = target;
@@ -129,6 +137,12 @@ function render(index: WorkspaceIndex, findings: Finding[], target: Target): str
       const pods = index.podsSelectedByMap(service.selector!.value, service.ref.namespace);
       return `**${describeSelector(service.selector!.value)}**` + (pods.length > 0 ? section('Pods this Service selects', pods.map((p) => podLine(index, p))) : '\n\nSelects no pod template in the workspace.');
     }
+    case 'backend':
+      return renderBackend(index, findings, target.router, target.backend);
+    case 'monitorEndpoint':
+      return renderMonitorEndpoint(index, findings, target.monitor, target.endpoint);
+    case 'probe':
+      return renderProbe(index, findings, target.pod, target.probe);
   }
 }
 

@@ -1,4 +1,20 @@
-import type { ContainerPort, FileModel, LabelSelector, NetworkPolicy, PodTemplate, PolicyPeer, PolicyPort, PolicyRule, Service, ServicePort } from '../../model/manifest';
+import type {
+  ContainerPort,
+  FileModel,
+  LabelSelector,
+  Monitor,
+  MonitorEndpoint,
+  NetworkPolicy,
+  PodTemplate,
+  PolicyPeer,
+  PolicyPort,
+  PolicyRule,
+  Probe,
+  Router,
+  Service,
+  ServiceBackend,
+  ServicePort,
+} from '../../model/manifest';
 import { containsPosition, type Position } from '../../model/source';
 
 /** What sits under the cursor, in terms of the model. */
@@ -7,7 +23,10 @@ export type Target =
   | { kind: 'servicePort'; service: Service; port: ServicePort }
   | { kind: 'containerPort'; pod: PodTemplate; port: ContainerPort }
   | { kind: 'policySelector'; policy: NetworkPolicy; selector: LabelSelector; peer?: PolicyPeer }
-  | { kind: 'serviceSelector'; service: Service };
+  | { kind: 'serviceSelector'; service: Service }
+  | { kind: 'backend'; router: Router; backend: ServiceBackend }
+  | { kind: 'monitorEndpoint'; monitor: Monitor; endpoint: MonitorEndpoint }
+  | { kind: 'probe'; pod: PodTemplate; probe: Probe };
 
 export function locate(model: FileModel, position: Position): Target | undefined {
   const at = (range: { start: Position; end: Position } | undefined) => range !== undefined && containsPosition(range, position);
@@ -34,6 +53,21 @@ export function locate(model: FileModel, position: Position): Target | undefined
     if (!at(pod.ref.range)) continue;
     for (const port of pod.ports) {
       if (at(port.range)) return { kind: 'containerPort', pod, port };
+    }
+    for (const probe of pod.probes) {
+      if (at(probe.port.range)) return { kind: 'probe', pod, probe };
+    }
+  }
+  for (const router of model.routers) {
+    if (!at(router.ref.range)) continue;
+    for (const backend of router.backends) {
+      if (at(backend.port?.range) || at(backend.service.range)) return { kind: 'backend', router, backend };
+    }
+  }
+  for (const monitor of model.monitors) {
+    if (!at(monitor.ref.range)) continue;
+    for (const endpoint of monitor.endpoints) {
+      if (at(endpoint.port?.range) || at(endpoint.portNumber?.range) || at(endpoint.targetPort?.range)) return { kind: 'monitorEndpoint', monitor, endpoint };
     }
   }
   return undefined;
