@@ -2,10 +2,12 @@ import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { PortLens } from '../analysis/portLens';
 import { emptyModel, type FileModel, type ModelError } from '../model/manifest';
-import { chartFileUri, projectRender, templateFile, type Chart } from './chartModels';
+import type { Range } from '../model/source';
+import { chartFileUri, projectRender, type Chart } from './chartModels';
+import { renderErrorLocation, withUserPaths, type RenderErrorLocation } from './renderError';
 import { addContent, chartContents, chartFiles, chartName, contentKey, isTemplatePath, valuesFilesFor } from './chartFolder';
 import { RenderedCharts } from './renderedCharts';
-import type { FileSystem, WorkspaceHost } from '../workspace/host';
+import type { WorkspaceHost } from '../workspace/host';
 import type { BuildOutcome } from '../workspace/inputSource';
 import { nodeHost } from '../workspace/nodeHost';
 import { isInside } from '../workspace/paths';
@@ -34,6 +36,10 @@ export class ChartRenderer {
   readonly rendered = new RenderedCharts();
   /** Chart folder → the URIs its last render put into the analysis, and what that render read. */
   private readonly state = new Map<string, { uris: Set<string>; key: string }>();
+  /** Charts that fail to render now: their findings are those of their last good render. */
+  readonly stale = new Set<string>();
+  /** The chart whose Chart.yaml says helm is missing (one for the workspace). */
+  private helmMissingOn: string | undefined;
 
   constructor(
     private readonly lens: PortLens,
@@ -74,10 +80,10 @@ export class ChartRenderer {
       const result = await this.host.processes.run({ command: options.path, args, cwd: renderDir, title: 'helm template', timeoutMs, maxOutputBytes: MAX_OUTPUT_BYTES, signal });
       if (!result.ok) {
         if (result.reason === 'cancelled') return 'cancelled';
-        this.log(`helm template ${dir}: ${result.message}`);
-        const missing = result.reason === 'missing';
-        const message = missing ? `helm was not found ("${options.path}"): install helm or set portLens.helm.path` : `helm template failed: ${result.message}`;
-        this.fail(chart, chartYaml, message, key, changed, missing, errorLocation(chart, result.message, fs));
+        const helmSays = withUserPaths(result.message, dir, renderDir);
+        this.log(`helm template ${dir}: ${helmSays}`);
+        if (result.reason === 'missing') this.failWithoutHelm(chart, chartYaml, `helm was not found ("${options.path}"): install helm or set portLens.helm.path`, key, changed);
+        else this.fail(chart, chartYaml, `helm template failed: ${helmSays}`, key, changed, renderErrorLocation(chart, helmSays, dir, read));
         return 'failed';
       }
 
@@ -92,6 +98,8 @@ export class ChartRenderer {
         const text = read(file);
         if (text !== undefined) values.push({ uri: URI.file(file).toString(), text });
       }
+      this.stale.delete(dir);
+      if (this.helmMissingOn === dir) this.helmMissingOn = undefined;
       this.rendered.set({ chart, release: options.releaseName, namespace: options.namespace, projections: projected.projections, templates: [...templates.values()], values });
       this.replace(dir, projected.models, key, changed);
       return 'rendered';
@@ -100,13 +108,32 @@ export class ChartRenderer {
     }
   }
 
-  private fail(chart: Chart, chartYaml: string, message: string, key: string, changed: Set<string>, missingHelm = false, at?: ModelError['at']): void {
+  /**
+   * A chart helm could not render: the error goes on the line helm names (a template or values
+   * file), else on Chart.yaml. The findings of the chart's last good render stay, marked stale.
+   */
+  private fail(chart: Chart, chartYaml: string, message: string, key: string, changed: Set<string>, at?: RenderErrorLocation): void {
+    const uri = at?.uri ?? chartFileUri(chart);
+    const error: ModelError = { message, range: at?.range ?? firstLineOf(chartYaml), kind: 'render' };
+    const previous = this.rendered.has(chart.dir) ? this.state.get(chart.dir) : undefined;
+    if (!previous) {
+      this.replace(chart.dir, [modelOfErrors(uri, [error])], key, changed);
+      return;
+    }
+    this.stale.add(chart.dir);
+    const models = [...previous.uris].map((u) => this.lens.index.file(u) ?? emptyModel(u));
+    if (!previous.uris.has(uri)) models.push(emptyModel(uri));
+    const kept = models.map((m) => ({ ...m, errors: [...m.errors.filter((e) => e.kind !== 'render'), ...(m.uri === uri ? [error] : [])] }));
+    this.replace(chart.dir, kept, key, changed);
+  }
+
+  /** No helm: one information finding for the workspace, on the first chart that found out. */
+  private failWithoutHelm(chart: Chart, chartYaml: string, message: string, key: string, changed: Set<string>): void {
     this.rendered.delete(chart.dir);
-    const uri = chartFileUri(chart);
-    const firstLine = chartYaml.split(/\r?\n/, 1)[0] ?? '';
-    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: firstLine.length } };
-    const model: FileModel = { ...emptyModel(uri), errors: [{ message, range, kind: 'render', ...(missingHelm ? { severity: 'information' as const } : {}), ...(at ? { at } : {}) }] };
-    this.replace(chart.dir, [model], key, changed);
+    this.stale.delete(chart.dir);
+    this.helmMissingOn ??= chart.dir;
+    const errors: ModelError[] = this.helmMissingOn === chart.dir ? [{ message, range: firstLineOf(chartYaml), kind: 'render', severity: 'information' }] : [];
+    this.replace(chart.dir, [modelOfErrors(chartFileUri(chart), errors)], key, changed);
   }
 
   private replace(dir: string, models: FileModel[], key: string, changed: Set<string>): void {
@@ -118,17 +145,13 @@ export class ChartRenderer {
   }
 }
 
-/**
- * The template line helm's error names: `(chart/templates/x.yaml:6)`, `(…:6:11)`,
- * `template: chart/templates/x.yaml:6:11:` or `YAML parse error on chart/templates/x.yaml`.
- */
-export function errorLocation(chart: Chart, message: string, fs: FileSystem = nodeHost.fs): ModelError['at'] {
-  const match = /(?:\(|template: |error on )([^\s():]+)(?::(\d+))?(?::(\d+))?/.exec(message);
-  const file = match ? templateFile(chart, match[1]) : undefined;
-  if (!match || !file || !fs.exists(file)) return undefined;
-  const line = match[2] ? Math.max(0, Number(match[2]) - 1) : 0;
-  const character = match[3] ? Math.max(0, Number(match[3]) - 1) : 0;
-  return { uri: URI.file(file).toString(), range: { start: { line, character }, end: { line, character } } };
+function modelOfErrors(uri: string, errors: ModelError[]): FileModel {
+  return { ...emptyModel(uri), errors };
+}
+
+function firstLineOf(text: string): Range {
+  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
+  return { start: { line: 0, character: 0 }, end: { line: 0, character: firstLine.length } };
 }
 
 const textOf = (content: string | Uint8Array | undefined) =>

@@ -36,6 +36,10 @@ export class RenderedCharts {
     for (const uri of rendered.projections.keys()) this.byUri.set(uri, rendered);
   }
 
+  has(dir: string): boolean {
+    return this.byDir.has(dir);
+  }
+
   delete(dir: string): void {
     const old = this.byDir.get(dir);
     if (!old) return;
