@@ -25,6 +25,8 @@ import {
   type StatusParams,
 } from '../../server/src/lsp/protocol';
 import { linksForPreview } from './previewLinks';
+import { PortLensStatus } from './statusBar';
+import { watchForMissingHelm } from './helmMissing';
 import { registerPortMap, type PortMapFeatures } from './portMap';
 
 const NAME = 'Kubernetes Port Lens';
@@ -44,19 +46,18 @@ class PortLensClient extends LanguageClient {
 }
 
 let output: vscode.LogOutputChannel;
-let status: vscode.StatusBarItem;
+let status: PortLensStatus;
 let client: PortLensClient | undefined;
 let lifecycle: Promise<void> = Promise.resolve();
 let portMap: PortMapFeatures;
 
 export function activate(context: vscode.ExtensionContext): void {
   output = vscode.window.createOutputChannel(NAME, { log: true });
-  status = vscode.window.createStatusBarItem('portLens.status', vscode.StatusBarAlignment.Right, 100);
-  status.name = NAME;
-  status.command = 'portLens.showOutput';
+  status = new PortLensStatus();
   context.subscriptions.push(
     output,
     status,
+    watchForMissingHelm('k8s-port-lens'),
     vscode.commands.registerCommand('portLens.restartServer', () => restart(context)),
     vscode.commands.registerCommand('portLens.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('portLens.explainConnection', (params?: ExplainParams) => explainConnection(params)),
@@ -162,7 +163,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   client = next;
   portMap.attach(next);
   next.onNotification(statusNotification, (params) => {
-    if (client === next) showStatus(params);
+    if (client === next) status.update(params);
   });
   next.onDidChangeState(({ newState }) => {
     if (client !== next) return;
@@ -191,49 +192,18 @@ async function stop(): Promise<void> {
 
 function reportFailure(message: string): void {
   output.error(message);
-  status.text = '$(error) Port Lens: stopped';
-  status.tooltip = `The ${NAME} server is not running. Click to show the output; run "${NAME}: Restart Server" to try again.`;
-  status.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
-  status.show();
+  status.stopped();
   void vscode.window
     .showErrorMessage(`${NAME}: ${message} Port checks, hovers and quick-fixes are unavailable until the server runs again.`, 'Show Output')
     .then((choice) => choice && output.show());
 }
 
 function showStarting(): void {
-  setStatus('$(sync~spin) Port Lens: starting', `The ${NAME} server is starting.`);
+  status.starting();
 }
 
 function showRunning(): void {
-  setStatus('$(shield) Port Lens', `The ${NAME} server is running.`);
-}
-
-function showStatus(params: StatusParams): void {
-  if (params.state === 'indexing') {
-    setStatus(
-      `$(sync~spin) Port Lens: ${params.done}/${params.total} files`,
-      `${NAME} is reading the workspace's manifests: ${params.done} of ${params.total} files.`,
-    );
-    return;
-  }
-  const files = plural(params.files, 'file');
-  const findings = plural(params.findings, 'finding');
-  if (params.findings === 0) {
-    setStatus(`$(check) Port Lens: ${files}, no findings`, `${NAME} checked ${files} and found nothing to report.`);
-  } else {
-    setStatus(`$(shield) Port Lens: ${files}, ${findings}`, `${NAME} checked ${files} and reports ${findings}; the Problems panel lists them.`);
-  }
-}
-
-function setStatus(text: string, tooltip: string): void {
-  status.text = text;
-  status.tooltip = `${tooltip}\nClick to show the output.`;
-  status.backgroundColor = undefined;
-  status.show();
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+  status.running();
 }
 
 function withMachineHelmPath(settings: unknown): unknown {

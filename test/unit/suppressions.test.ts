@@ -1,16 +1,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import { URI } from 'vscode-uri';
-import { PortLens } from '../../server/src/analysis/portLens';
-import { ChartRenderer, DEFAULT_HELM_OPTIONS } from '../../server/src/helm/chartRenderer';
 import { parseManifests } from '../../server/src/model/parse';
 import { ignoreEdit, suppressionComments } from '../../server/src/model/suppressionComments';
-import { HELM, deployment, lensOf, textAt } from '../helpers';
-
-const ROOT = path.resolve(__dirname, '../..');
+import { deployment, lensOf, textAt } from '../helpers';
 
 const service = `apiVersion: v1
 kind: Service
@@ -87,27 +79,4 @@ test('ignoreEdit writes a comment, or adds the code to the line\'s comment', () 
   });
   assert.equal(ignoreEdit('  port: 1 # port-lens: ignore a', 0, 'b').newText, ', b');
   assert.equal(ignoreEdit('  port: 1 # ssh', 0, 'b').newText, ' # port-lens: ignore b');
-});
-
-test('Helm: a comment in the template and the annotation in rendered output both silence', async (t) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-suppress-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  cpSync(path.join(ROOT, 'test/fixtures/charts/gitlab-ssh'), dir, { recursive: true });
-  const file = path.join(dir, 'templates/networkpolicy.yaml');
-  const template = readFileSync(file, 'utf8')
-    .replace('        - port: 10022\n', '        - port: 10022 # port-lens: ignore netpol-port-unmatched\n')
-    .replace('  name: {{ include "gitlab.fullname" . }}-value\n', '  name: {{ include "gitlab.fullname" . }}-value\n  annotations:\n    port-lens.io/ignore: netpol-port-unmatched\n');
-  writeFileSync(file, template);
-  const lens = new PortLens();
-  const renderer = new ChartRenderer(lens);
-  assert.equal(await renderer.render(dir, { ...DEFAULT_HELM_OPTIONS, path: HELM }, new Set()), 'rendered');
-  const findings = lens.suppressAll(renderer.rendered.adjust(lens.allFindings(), lens)).filter((f) => f.uri === URI.file(file).toString());
-  const lines = template.split('\n');
-  assert.deepEqual(findings.filter((f) => f.code === 'netpol-port-unmatched').map((f) => [lines[f.range.start.line].trim(), f.suppressed ?? false]), [
-    ['- port: 10022 # port-lens: ignore netpol-port-unmatched', true],
-    ['- port: {{ .Values.networkPolicy.sshPort }}', true],
-    ['- port: {{ .Values.service.sshPort }}', false],
-    ['- port: {{ . }}', false],
-  ]);
-  assert.deepEqual(findings.filter((f) => f.code === 'suppression-unused'), []);
 });

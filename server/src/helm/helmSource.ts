@@ -53,6 +53,10 @@ class HelmSource implements InputSource {
     return this.renderer.render(dir, options, changed, this.context.overlaysUnder(dir), signal);
   }
 
+  staleUnits(): number {
+    return this.renderer.stale.size;
+  }
+
   owns(file: string): boolean {
     return chartDirOf(file, this.context.host.fs) !== undefined;
   }

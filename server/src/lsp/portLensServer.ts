@@ -30,7 +30,7 @@ import { AdaptiveDelay } from './adaptiveDelay';
 import { FIX_ALL_KIND, SOURCE, toCodeAction, toDiagnostic, toWorkspaceEdit, type VersionOf } from './convert';
 import { DEFAULT_SETTINGS, toSettings, type Settings } from './settings';
 import { codeLenses, endpoints, explainRequest } from './explain';
-import { ENDPOINTS_REQUEST, EXPLAIN_COMMAND, EXPLAIN_REQUEST, STATUS_NOTIFICATION, type StatusParams } from './protocol';
+import { ENDPOINTS_REQUEST, EXPLAIN_COMMAND, EXPLAIN_REQUEST, OPEN_HELM_SETTINGS_COMMAND, STATUS_NOTIFICATION, type StatusParams } from './protocol';
 import { CHANGED_NOTIFICATION, MAP_NAMESPACES_REQUEST, MAP_REQUEST } from './protocol';
 import { mapCodeLenses, mapNamespacesRequest, mapRequest } from './map';
 import { ignoreEdit } from '../model/suppressionComments';
@@ -75,6 +75,8 @@ export class PortLensServer {
   private indexing: Promise<void> = Promise.resolve();
   private configuring: Promise<void> = Promise.resolve();
   private scanning = false;
+  /** The first scan is done: until then the status says indexing, never a count. */
+  private scanned = false;
   private portMapLenses = false;
   /** VS Code workspace trust; other clients are trusted unless they say otherwise. */
   private trusted = true;
@@ -289,6 +291,7 @@ export class PortLensServer {
         .catch((error: Error) => this.log(`the cache could not be written: ${error.message}`));
     } finally {
       this.scanning = false;
+      this.scanned = true;
       progress?.done();
     }
     this.status('ready');
@@ -358,7 +361,7 @@ export class PortLensServer {
       void this.connection.sendDiagnostics({ uri, version: this.documents.get(uri)?.version, diagnostics });
     }
     this.refreshCodeLenses();
-    if (!this.scanning) this.status('ready');
+    if (!this.scanning && this.scanned) this.status('ready');
   }
 
   /** Tells the client to ask for code lenses again when one of an open document's would now say something else. */
@@ -387,7 +390,7 @@ export class PortLensServer {
   private status(state: 'indexing' | 'ready', done = 0, total = 0): void {
     const findings = state === 'ready' ? [...this.published.values()].reduce((n, p) => n + p.count, 0) : 0;
     const files = this.session.lens.index.fileCount;
-    void this.connection.sendNotification(STATUS_NOTIFICATION, { state, done, total, files, findings } satisfies StatusParams);
+    void this.connection.sendNotification(STATUS_NOTIFICATION, { state, done, total, files, findings, stale: this.session.staleUnits() } satisfies StatusParams);
   }
 
   private codeActions(params: CodeActionParams): CodeAction[] {
@@ -408,6 +411,12 @@ export class PortLensServer {
         for (const fix of finding.fixes) actions.push(toCodeAction(fix, diagnostic, versionOf));
         const ignore = this.ignoreAction(uri, diagnostic, versionOf);
         if (ignore) actions.push(ignore);
+        if (diagnostic.code === 'helm-render-failed' && /helm was not found/.test(String(diagnostic.message))) {
+          const open = CodeAction.create('Set the path of helm (portLens.helm.path)', { title: 'Open Settings', command: OPEN_HELM_SETTINGS_COMMAND }, CodeActionKind.QuickFix);
+          open.diagnostics = [diagnostic];
+          open.isPreferred = true;
+          actions.push(open);
+        }
       }
     }
     if (wants(FIX_ALL_KIND)) {

@@ -17,7 +17,12 @@ export interface StatusParams {
   files: number;
   /** Findings currently reported across the workspace, every severity (rules set to `off` excluded). */
   findings: number;
+  /** Helm charts that fail to render now, whose findings are those of their last good render. */
+  stale: number;
 }
+
+/** Client command (a code action on "helm was not found"): opens the settings at `portLens.helm.path`. */
+export const OPEN_HELM_SETTINGS_COMMAND = 'portLens.openHelmSettings';
 
 /** Server command (also the code lens command): arguments `[ExplainParams]`, result ExplainResult. */
 export const EXPLAIN_COMMAND = 'portLens.explain';

@@ -77,6 +77,8 @@ export interface InputSource {
   findingUris?(): string[];
   /** A plain manifest changed in the lens (or left it): answers the URIs whose findings changed. */
   plainChanged?(uri: string): Set<string>;
+  /** Units whose build fails now and whose findings are those of their last good build. */
+  staleUnits?(): number;
 }
 
 export type SourceFactory = (context: SourceContext) => InputSource;

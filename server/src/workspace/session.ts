@@ -289,6 +289,11 @@ export class WorkspaceSession {
     return undefined;
   }
 
+  /** Units (charts) whose build fails now, shown with the findings of their last good build. */
+  staleUnits(): number {
+    return this.generation.sources.reduce((n, source) => n + (source.staleUnits?.() ?? 0), 0);
+  }
+
   /** Stops every build scheduled or under way. */
   dispose(): void {
     this.rebuilds.cancelAll();
