@@ -1,4 +1,4 @@
-import type { FileModel, ObjectRef } from '../../model/manifest';
+import { objectsOf, type FileModel, type ObjectRef } from '../../model/manifest';
 import { containsPosition, type Range } from '../../model/source';
 import type { Finding } from '../rules/findings';
 import { RULES } from '../rules/registry';
@@ -24,7 +24,7 @@ export function applySuppressions(findings: Finding[], model: FileModel | undefi
   for (const comment of model.suppressions ?? []) {
     suppressions.push({ codes: comment.codes, covers: (f) => f.range.start.line === comment.target.start.line, used: new Set() });
   }
-  for (const ref of objectsOf(model)) {
+  for (const { ref } of objectsOf(model)) {
     if (!ref.ignore) continue;
     const within = (range: Range) => containsPosition(ref.range, range.start);
     suppressions.push({ codes: ref.ignore, covers: (f) => ownerOf(f) === ref || (!ownerOf(f) && within(f.range)) || sameObject(ownerOf(f), ref), used: new Set() });
@@ -54,10 +54,6 @@ export function applySuppressions(findings: Finding[], model: FileModel | undefi
     }
   }
   return result;
-}
-
-function objectsOf(model: FileModel): ObjectRef[] {
-  return [...model.policies, ...model.services, ...model.pods, ...model.namespaces].map((o) => o.ref);
 }
 
 /** The same object read again (a finding's owner may be a copy from another parse of the file). */
