@@ -129,3 +129,54 @@ for (const profile of PROFILES) {
     }
   });
 }
+
+test('Cilium and Calico policies: incremental results equal a fresh analysis after any sequence of edits', () => {
+  const dialectFiles: Record<string, string> = {
+    'deploy.yaml': deployment('gitlab', '{name: gitlab}', '[{name: ssh, containerPort: 22}]', 'gitlab'),
+    'svc.yaml': service('gitlab-ssh', '{name: gitlab}', '[{port: 10022, targetPort: 22}]', 'gitlab'),
+    'redis.yaml': deployment('redis', '{app: redis}', '[{containerPort: 6379}]', 'data'),
+    'redis-svc.yaml': service('redis', '{app: redis}', '[{port: 16379, targetPort: 6379}]', 'data'),
+    'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: {name: data, labels: {team: data}}\n',
+    'ccnp.yaml': `apiVersion: cilium.io/v2
+kind: CiliumClusterwideNetworkPolicy
+metadata: {name: ssh}
+spec:
+  endpointSelector: {matchLabels: {name: gitlab}}
+  ingress: [{toPorts: [{ports: [{port: "10022"}]}]}]
+`,
+    'calico.yaml': `apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: to-redis, namespace: gitlab}
+spec:
+  selector: name == 'gitlab'
+  egress:
+  - action: Allow
+    protocol: TCP
+    destination: {selector: app == 'redis', namespaceSelector: team == 'data', ports: [16379]}
+`,
+  };
+  const lens = lensOf(dialectFiles);
+  const current = { ...dialectFiles };
+  const steps: Array<[string, string | undefined]> = [
+    ['redis.yaml', dialectFiles['redis.yaml'].replace('6379', '16379')],
+    ['ns.yaml', dialectFiles['ns.yaml'].replace('team: data', 'team: other')],
+    ['deploy.yaml', dialectFiles['deploy.yaml'].replace('containerPort: 22', 'containerPort: 10022')],
+    ['ns.yaml', dialectFiles['ns.yaml']],
+    ['redis.yaml', undefined],
+    ['deploy.yaml', dialectFiles['deploy.yaml'].replace('namespace: gitlab', 'namespace: elsewhere')],
+    ['redis.yaml', dialectFiles['redis.yaml']],
+    ['ccnp.yaml', dialectFiles['ccnp.yaml'].replace('"10022"', '"22"')],
+    ['deploy.yaml', dialectFiles['deploy.yaml']],
+  ];
+  for (const [name, text] of steps) {
+    if (text === undefined) {
+      lens.removeFile(uriOf(name));
+      delete current[name];
+    } else {
+      lens.setFile(uriOf(name), text);
+      current[name] = text;
+    }
+    assert.deepEqual(lens.allFindings(), lensOf(current).allFindings(), `after editing ${name}`);
+  }
+  assert.ok(lensOf(dialectFiles).allFindings().some((f) => f.code === 'netpol-egress-port-unmatched'));
+});

@@ -1,4 +1,5 @@
-import type { FileModel, Monitor, NetworkPolicy, ObjectRef, PodTemplate, PolicyPeer, Router, Service } from '../model/manifest';
+import type { DialectPolicy, FileModel, Monitor, NetworkPolicy, ObjectRef, PodTemplate, PolicyPeer, Router, Service } from '../model/manifest';
+import { checkDialectPolicy } from './rules/dialectPolicy';
 import { mapSelectorMatches, selectorMatches } from './index/selectors';
 import { parseManifests } from '../model/parse';
 import { checkPolicy } from './rules/policy';
@@ -20,9 +21,10 @@ export type SeverityOverride = Severity | 'off';
 export type SeverityOverrides = Partial<Record<RuleCode, SeverityOverride>>;
 
 /** An object whose findings are computed against the rest of the workspace. */
-type Checked = NetworkPolicy | Service | Router | Monitor | PodTemplate;
+type Checked = NetworkPolicy | DialectPolicy | Service | Router | Monitor | PodTemplate;
 
 function checkObject(index: WorkspaceIndex, object: Checked): Finding[] {
+  if ('dialect' in object) return checkDialectPolicy(index, object);
   if ('podSelector' in object) return checkPolicy(index, object);
   if ('backends' in object) return checkRouter(index, object);
   if ('endpoints' in object) return checkMonitor(index, object);
@@ -32,7 +34,13 @@ function checkObject(index: WorkspaceIndex, object: Checked): Finding[] {
 
 /** The objects of a file that get findings of their own: policies, Services, routers, monitors and probed pods. */
 function checkedOf(model: FileModel): Checked[] {
-  return [...model.policies, ...model.services, ...model.routers, ...model.monitors, ...model.pods.filter((p) => p.probes.length > 0)];
+  return [...model.policies, ...model.dialectPolicies, ...model.services, ...model.routers, ...model.monitors, ...model.pods.filter((p) => p.probes.length > 0)];
+}
+
+/** Can the pods of a Cilium or Calico policy's selectors live outside its own namespace? */
+function reachesOtherNamespaces(policy: DialectPolicy): boolean {
+  const selectors = [policy.selector, ...policy.egress.flatMap((rule) => rule.peers ?? [])];
+  return selectors.some((s) => s.scope !== 'policy' || s.namespaces !== undefined);
 }
 
 /**
@@ -48,6 +56,8 @@ export class PortLens {
   private readonly crossNamespace = new EgressReach();
   /** Policies and Services whose last check looked up Services (for pods without ports, or forwarded ports). */
   private readonly readsServices = new WeakSet<Checked>();
+  /** Cilium and Calico policies whose pods may live in other namespaces than their own. */
+  private readonly crossNamespaceDialect = new Set<DialectPolicy>();
 
   /** Parses `text` as the new content of `uri`. */
   setFile(uri: string, text: string): Set<string> {
@@ -71,7 +81,8 @@ export class PortLens {
       changed.add(model.uri);
     }
     const probed = this.index.allPods().filter((p) => p.probes.length > 0);
-    for (const object of [...this.index.allPolicies(), ...this.index.allServices(), ...this.index.allRouters(), ...this.index.allMonitors(), ...probed]) {
+    const checked = [...this.index.allPolicies(), ...this.index.allDialectPolicies(), ...this.index.allServices(), ...this.index.allRouters(), ...this.index.allMonitors(), ...probed];
+    for (const object of checked) {
       if (this.check(object)) changed.add(object.ref.uri);
     }
     return changed;
@@ -81,12 +92,15 @@ export class PortLens {
     const previous = this.index.removeFile(uri);
     this.fileErrors.delete(uri);
     previous?.policies.forEach((p) => this.crossNamespace.delete(p));
+    previous?.dialectPolicies.forEach((p) => this.crossNamespaceDialect.delete(p));
     return previous ? this.recheck(uri, previous, undefined) : new Set();
   }
 
   private put(model: FileModel): FileModel | undefined {
     const previous = this.index.setFile(model);
     previous?.policies.forEach((p) => this.crossNamespace.delete(p));
+    previous?.dialectPolicies.forEach((p) => this.crossNamespaceDialect.delete(p));
+    for (const policy of model.dialectPolicies) if (reachesOtherNamespaces(policy)) this.crossNamespaceDialect.add(policy);
     for (const policy of model.policies) {
       if (policy.egress.some((rule) => rule.peers?.some((peer) => peer.namespaceSelector))) this.crossNamespace.add(policy);
     }
@@ -179,8 +193,27 @@ export class PortLens {
         if (pod.probes.length > 0 && this.index.file(pod.ref.uri)?.pods.includes(pod)) toCheck.add(pod);
       }
     }
+    this.addDialect(previous, next, toCheck);
     for (const object of toCheck) if (this.check(object)) changed.add(object.ref.uri);
     return changed;
+  }
+
+  /**
+   * Adds the Cilium and Calico policies a change can affect: those of the namespaces whose pods or
+   * Services it touched, and those whose pods may live elsewhere (cluster-wide, or picked by
+   * namespace), when it touched any pod, Service or Namespace.
+   */
+  private addDialect(previous: FileModel | undefined, next: FileModel | undefined, toCheck: Set<Checked>): void {
+    if (this.index.allDialectPolicies().length === 0) return;
+    const namespaces = new Set<string>();
+    let touched = false;
+    for (const model of [previous, next]) {
+      if (!model) continue;
+      for (const o of [...model.pods, ...model.services]) namespaces.add(namespaceKey(o.ref.namespace));
+      if (model.namespaces.length > 0) touched = true;
+    }
+    for (const ns of namespaces) this.index.dialectPolicies(ns === '' ? undefined : ns).forEach((p) => toCheck.add(p));
+    if (touched || namespaces.size > 0) this.crossNamespaceDialect.forEach((p) => toCheck.add(p));
   }
 
   /** Adds the monitors that look in a namespace: what they select and forward to may have changed. */

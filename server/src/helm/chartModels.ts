@@ -86,7 +86,9 @@ function remapModel(model: FileModel, projection: TemplateProjection | undefined
   };
   const moved = walk(model) as FileModel;
   const refs: ObjectRef[] = objectsOf(moved).map((o) => o.ref);
-  for (const ref of refs) if (ref.kind !== 'Namespace' && ref.namespace === undefined) ref.namespace = namespace;
+  // Cluster-wide policies (CiliumClusterwideNetworkPolicy, Calico's GlobalNetworkPolicy) have no namespace.
+  const clusterWide = ['Namespace', 'CiliumClusterwideNetworkPolicy', 'GlobalNetworkPolicy'];
+  for (const ref of refs) if (!clusterWide.includes(ref.kind) && ref.namespace === undefined) ref.namespace = namespace;
   moved.errors = moved.errors.map((e: ModelError) => ({ ...e, message: `${e.message} (in helm's output)` }));
   return moved;
 }

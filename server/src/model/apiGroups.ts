@@ -4,6 +4,10 @@
  * Kubernetes object of that name and gets none of its rules. `''` is the core group (`v1`).
  * Readers of other dialects add their own kinds and groups here.
  */
+/** Calico's API server group, and the group of its CRDs (written directly by some installs). */
+export const CALICO_GROUPS: readonly string[] = ['projectcalico.org', 'crd.projectcalico.org'];
+export const CILIUM_GROUPS: readonly string[] = ['cilium.io'];
+
 export const API_GROUPS: ReadonlyMap<string, readonly string[]> = new Map<string, readonly string[]>([
   ['Pod', ['']],
   ['ReplicationController', ['']],
@@ -16,7 +20,11 @@ export const API_GROUPS: ReadonlyMap<string, readonly string[]> = new Map<string
   ['StatefulSet', ['apps']],
   ['Job', ['batch']],
   ['CronJob', ['batch']],
-  ['NetworkPolicy', ['networking.k8s.io', 'extensions']],
+  // Calico's NetworkPolicy shares the kind name; readDialects.ts reads it on its own terms.
+  ['NetworkPolicy', ['networking.k8s.io', 'extensions', ...CALICO_GROUPS]],
+  ['GlobalNetworkPolicy', CALICO_GROUPS],
+  ['CiliumNetworkPolicy', CILIUM_GROUPS],
+  ['CiliumClusterwideNetworkPolicy', CILIUM_GROUPS],
   // The extensions/v1beta1 Ingress names its backends differently (serviceName, servicePort).
   ['Ingress', ['networking.k8s.io']],
   ['HTTPRoute', ['gateway.networking.k8s.io']],

@@ -203,6 +203,78 @@ export interface Monitor {
   endpoints: MonitorEndpoint[];
 }
 
+/** The policy languages of network plugins read beside Kubernetes' own (SPEC §11). */
+export type Dialect = 'Cilium' | 'Calico';
+
+/** Cilium's `ANY` (its default): TCP, UDP and SCTP alike. */
+export type EntryProtocol = Protocol | 'ANY';
+
+/** A port entry of a policy rule in any dialect, as the port rules judge it (a NetworkPolicy's `PolicyPort` is one). */
+export interface PortEntry {
+  /** Undefined: every port of the protocol. */
+  port?: Located<PortRef>;
+  endPort?: Located<number>;
+  protocol: EntryProtocol;
+  protocolValue?: Located<string>;
+  /** The protocol is written once for the whole rule (Calico): changing it changes every port of the rule. */
+  ruleProtocol?: boolean;
+  range: Range;
+  removal?: Range;
+  keyInsertion?: { at: Position; prefix: string };
+}
+
+/**
+ * The pods a Cilium or Calico selector picks: alternatives (OR) of label selectors (AND), with the
+ * pod's namespace as the label `POD_NAMESPACE_LABEL` (Cilium's `k8s:io.kubernetes.pod.namespace`,
+ * Calico's `projectcalico.org/namespace`).
+ */
+export interface DialectSelector {
+  /** As written, for messages and hovers. */
+  text: string;
+  range: Range;
+  /** Undefined: the selector uses a label source or test the workspace cannot resolve (`reserved:host`, `contains`): not judged. */
+  alternatives: LabelSelector[] | undefined;
+  /**
+   * Where the pods may live: only the policy's namespace; the policy's namespace unless the
+   * selector names others by the namespace label (a namespaced Cilium policy's peers); or anywhere.
+   */
+  scope: 'policy' | 'policy-or-named' | 'cluster';
+  /** Calico's `namespaceSelector`: the namespaces (by their labels) the pods may live in. */
+  namespaces?: DialectSelector;
+}
+
+export interface DialectRule {
+  direction: 'ingress' | 'egress';
+  /** 1-based position in its list, as people count rules. */
+  number: number;
+  /** Undefined: every port. */
+  ports: PortEntry[] | undefined;
+  /**
+   * Egress: the selectors of the destination pods; undefined when the rule reaches beyond what the
+   * workspace can resolve (no peer, CIDRs, entities, FQDNs, Services) and is not judged.
+   */
+  peers: DialectSelector[] | undefined;
+  /** Ingress: the rule applies only to the selected pods this also picks (Calico's `destination.selector`). */
+  within?: DialectSelector;
+  /** The rule's ports are not judged (an ingress rule narrowed by addresses, a deny or log action, …). */
+  notJudged?: boolean;
+  range: Range;
+}
+
+/** A CiliumNetworkPolicy (one per item of `specs`), CiliumClusterwideNetworkPolicy, or Calico (Global)NetworkPolicy. */
+export interface DialectPolicy {
+  ref: ObjectRef;
+  dialect: Dialect;
+  /** 0-based item of a Cilium `specs` list, when the policy has several. */
+  specIndex?: number;
+  /** The pods the policy applies to; where it is not written, `range` is where it would be. */
+  selector: DialectSelector;
+  /** The directions the policy has a say in (Calico's `types`; Cilium's ingress and egress sections, deny ones included). */
+  directions: Array<'Ingress' | 'Egress'>;
+  ingress: DialectRule[];
+  egress: DialectRule[];
+}
+
 export interface NamespaceObject {
   ref: ObjectRef;
   labels: Map<string, string>;
@@ -225,6 +297,8 @@ export interface FileModel {
   pods: PodTemplate[];
   services: Service[];
   policies: NetworkPolicy[];
+  /** Cilium and Calico policies. */
+  dialectPolicies: DialectPolicy[];
   namespaces: NamespaceObject[];
   /** Ingresses and Gateway API routes. */
   routers: Router[];
@@ -237,10 +311,10 @@ export interface FileModel {
 
 /** An empty model of a file. */
 export function emptyModel(uri: string): FileModel {
-  return { uri, pods: [], services: [], policies: [], namespaces: [], routers: [], monitors: [], errors: [] };
+  return { uri, pods: [], services: [], policies: [], dialectPolicies: [], namespaces: [], routers: [], monitors: [], errors: [] };
 }
 
 /** Every object of a file, of every kind. */
 export function objectsOf(model: FileModel): Array<{ ref: ObjectRef }> {
-  return [...model.pods, ...model.services, ...model.policies, ...model.namespaces, ...model.routers, ...model.monitors];
+  return [...model.pods, ...model.services, ...model.policies, ...model.dialectPolicies, ...model.namespaces, ...model.routers, ...model.monitors];
 }

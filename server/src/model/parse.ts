@@ -6,6 +6,7 @@ import { readProbes, readReference } from './referenceReaders';
 import { SourceText, type Position, type Span } from './source';
 import { blankUnreadValues, type ReadKeys } from './unreadValues';
 import { annotationCodes, suppressionComments } from './suppressionComments';
+import { CALICO_KINDS, isDialectGroup, readCalicoPolicy, readCiliumPolicy } from './readDialects';
 import {
   DEFAULT_PROTOCOL,
   emptyModel,
@@ -70,7 +71,10 @@ export const READ_KEYS: ReadonlyMap<string, ReadKeys> = (() => {
   }
   const annotations = { 'metadata.annotations': [IGNORE_ANNOTATION] };
   readKeys.set('Service', keys({ '': objectKeys, metadata: [...refKeys, 'labels'], ...annotations, spec: ['type', 'selector', 'ports'] }));
-  readKeys.set('NetworkPolicy', keys({ '': objectKeys, metadata: refKeys, ...annotations, spec: ['podSelector', 'policyTypes', 'ingress', 'egress'] }));
+  // Kubernetes' and Calico's NetworkPolicy share the kind name.
+  const calicoKeys = ['selector', 'types', 'namespaceSelector', 'serviceAccountSelector', 'doNotTrack', 'preDNAT'];
+  readKeys.set('NetworkPolicy', keys({ '': objectKeys, metadata: refKeys, ...annotations, spec: ['podSelector', 'policyTypes', 'ingress', 'egress', ...calicoKeys] }));
+  readKeys.set('GlobalNetworkPolicy', keys({ '': objectKeys, metadata: refKeys, ...annotations, spec: ['ingress', 'egress', ...calicoKeys] }));
   readKeys.set('Ingress', keys({ '': objectKeys, metadata: refKeys, ...annotations, spec: ['defaultBackend', 'rules'] }));
   for (const kind of ROUTE_KINDS) readKeys.set(kind, keys({ '': objectKeys, metadata: refKeys, ...annotations, spec: ['rules'], 'spec.rules[]': ['matches', 'backendRefs'] }));
   const endpointKeys = ['port', 'targetPort', 'portNumber'];
@@ -269,7 +273,10 @@ function readObject(r: YamlReader, object: YAMLMap, model: FileModel, helmSource
     return true;
   }
   const ref = objectRef(r, object, kindName, helmSource);
-  if (kindName in POD_TEMPLATE_PATH) {
+  if (isDialectGroup(kindName, version)) {
+    if (CALICO_KINDS.includes(kindName)) readCalicoPolicy(r, object, ref, model);
+    else readCiliumPolicy(r, object, ref, model);
+  } else if (kindName in POD_TEMPLATE_PATH) {
     const template = path(r, object, POD_TEMPLATE_PATH[kindName as WorkloadKind]);
     if (template) readPodTemplate(r, template, ref, model);
   } else if (kindName === 'Service') {
@@ -543,7 +550,7 @@ function readPolicyPort(r: YamlReader, node: Node): PolicyPort | undefined {
 }
 
 /** The text to delete to remove a list item: its whole lines in a block list, item and comma in a flow list. */
-function removalSpan(text: string, item: Span): Span | undefined {
+export function removalSpan(text: string, item: Span): Span | undefined {
   const lineStart = text.lastIndexOf('\n', item.start - 1) + 1;
   const before = text.slice(lineStart, item.start);
   if (/^\s*-\s*$/.test(before)) {

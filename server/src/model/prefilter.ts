@@ -17,6 +17,9 @@ export const ROUTE_KINDS: ReadonlySet<string> = new Set(['HTTPRoute', 'GRPCRoute
 /** Kinds that name Service or pod ports by reference (SPEC §10). */
 export const REFERENCE_KINDS: ReadonlySet<string> = new Set(['Ingress', ...ROUTE_KINDS, 'ServiceMonitor', 'PodMonitor']);
 
+/** Cilium's and Calico's policy kinds (Calico's namespaced one shares Kubernetes' NetworkPolicy). */
+const DIALECT_KINDS = new Set(['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy', 'GlobalNetworkPolicy']);
+
 /** The kinds whose objects the analysis reads; `List` and every `…List` are unpacked. */
 export function isReadKind(kind: string): boolean {
   return (
@@ -25,6 +28,7 @@ export function isReadKind(kind: string): boolean {
     kind === 'NetworkPolicy' ||
     kind === 'Namespace' ||
     REFERENCE_KINDS.has(kind) ||
+    DIALECT_KINDS.has(kind) ||
     kind.endsWith('List')
   );
 }

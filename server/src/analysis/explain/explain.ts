@@ -1,4 +1,6 @@
-import type { PodTemplate, Service, ServicePort } from '../../model/manifest';
+import type { DialectPolicy, PodTemplate, Service, ServicePort } from '../../model/manifest';
+import { dialectPoliciesSelecting } from '../index/dialectSelection';
+import { dialectPolicyName } from '../rules/dialectPolicy';
 import { containsPosition } from '../../model/source';
 import { objectName, qualifiedName } from '../index/describe';
 import { destinationName, sourceName, type Destination, type Source } from './endpoints';
@@ -27,6 +29,8 @@ export interface DestinationResult {
   reason: string;
   ingress?: SideJudgement;
   egress?: SideJudgement;
+  /** Cilium and Calico policies on the path, which make the verdict unknown: why, one line each. */
+  notEvaluated?: string[];
 }
 
 export interface Explanation {
@@ -157,11 +161,35 @@ function judgeHop(index: WorkspaceIndex, hop: Hop, subject: Subject): Destinatio
   const egress = judgeEgress(index, subject, hop.pod, hop.port);
   if (subject.kind === 'pod' && subject.pod.hostNetwork) egress.notes.push(`${objectName(subject.pod.ref)} uses hostNetwork: its traffic may not be subject to NetworkPolicies at all`);
   const sides = [ingress, egress];
+  const dialect = dialectPoliciesOnPath(index, hop.pod, subject);
+  if (dialect.length > 0) return { hop, endpoint: true, verdict: 'unknown', reason: dialect.join('; '), ingress, egress, notEvaluated: dialect };
   const denied = sides.find((s) => s.verdict === 'denied');
   const unknown = sides.find((s) => s.verdict === 'unknown');
   const decisive = denied ?? unknown;
   if (decisive) return { hop, endpoint: true, verdict: decisive.verdict, reason: decisive.reason, ingress, egress };
   return { hop, endpoint: true, verdict: 'allowed', reason: ingress.reason, ingress, egress };
+}
+
+/**
+ * Cilium and Calico policies that also select the destination pod or the source: explain does not
+ * evaluate them (deny rules, tiers and order decide there too), so the answer is theirs to give.
+ */
+function dialectPoliciesOnPath(index: WorkspaceIndex, destination: PodTemplate, subject: Subject): string[] {
+  if (index.allDialectPolicies().length === 0) return [];
+  const reasons: string[] = [];
+  for (const policy of dialectPoliciesSelecting(index, destination, 'Ingress')) {
+    reasons.push(`${dialectPolicyName(policy)} also selects ${objectName(destination.ref)}; Cilium and Calico policies are not evaluated here`);
+  }
+  const sources = subject.kind === 'pod' ? [subject.pod] : subject.kind === 'anyPod' ? [...index.pods(subject.namespace)] : [];
+  const seen = new Set<DialectPolicy>();
+  for (const pod of sources) {
+    for (const policy of dialectPoliciesSelecting(index, pod, 'Egress')) {
+      if (seen.has(policy)) continue;
+      seen.add(policy);
+      reasons.push(`${dialectPolicyName(policy)} also selects the source ${objectName(pod.ref)}; Cilium and Calico policies are not evaluated here`);
+    }
+  }
+  return reasons;
 }
 
 /**

@@ -48,6 +48,7 @@ function resultLine(from: string, result: DestinationResult, link: Linker): Line
   const children: Line[] = [];
   for (const side of [result.ingress, result.egress]) if (side) children.push(sideLine(side, link));
   if (!result.ingress && result.endpoint) children.push({ text: result.reason, children: [] });
+  for (const reason of result.notEvaluated ?? []) children.push({ text: `${MARK.unknown} ${reason}`, children: [] });
   const verdict = result.endpoint ? `${MARK[result.verdict]} ${result.verdict}` : 'not an endpoint';
   return { text: `${from} → ${pathText(result, link)}: ${verdict}`, children };
 }

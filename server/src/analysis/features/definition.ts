@@ -1,5 +1,6 @@
 import type { Position, Range } from '../../model/source';
 import { chainsOf, podsOfRule, podsOfSelector } from '../index/chains';
+import { podsOfDialectRule, podsOfDialectSelector } from '../index/dialectSelection';
 import { locate } from '../index/locate';
 import { backendTarget, monitorTargets, probeTarget } from '../index/references';
 import { entryAdmits, matcherOf, podPorts } from '../index/podPorts';
@@ -26,6 +27,15 @@ export function definition(index: WorkspaceIndex, uri: string, position: Positio
         podPorts(index, pod).ports.filter((p) => p.declared && entryAdmits(wanted, p)).map((p) => ({ uri: pod.ref.uri, range: p.declared!.range })),
       );
     }
+    case 'dialectPort': {
+      const { policy, rule, entry } = target;
+      const wanted = matcherOf(entry);
+      return (podsOfDialectRule(index, policy, rule) ?? []).flatMap((pod) =>
+        podPorts(index, pod).ports.filter((p) => p.declared && entryAdmits(wanted, p)).map((p) => ({ uri: pod.ref.uri, range: p.declared!.range })),
+      );
+    }
+    case 'dialectSelector':
+      return (podsOfDialectSelector(index, target.policy, target.selector, target.peer) ?? []).map((pod) => ({ uri: pod.ref.uri, range: pod.ref.nameRange }));
     case 'servicePort':
       return chainsOf(index, target.service, target.port).flatMap((c) => (c.target?.declared ? [{ uri: c.pod.ref.uri, range: c.target.declared.range }] : []));
     case 'policySelector': {

@@ -1,8 +1,10 @@
-import type { ObjectRef, PodTemplate, Service } from '../../model/manifest';
+import type { ObjectRef, PodTemplate, PortEntry, Service } from '../../model/manifest';
 import { containsPosition, type Position, type Range } from '../../model/source';
 import { admittingRules, chainsOf, podsOfRule, podsOfSelector, type Chain } from '../index/chains';
 import { objectName, qualifiedName } from '../index/describe';
 import type { Finding } from '../rules/findings';
+import { podsOfDialectRule, podsOfDialectSelector } from '../index/dialectSelection';
+import { dialectPolicyName } from '../rules/dialectPolicy';
 import { locate, type Target } from '../index/locate';
 import { entryAdmits, formatKnownPort, formatPortRef, matcherOf, podPorts, servicesSelecting, targetOf, type KnownPort } from '../index/podPorts';
 import { describeSelector } from '../index/selectors';
@@ -74,12 +76,14 @@ export function hover(index: WorkspaceIndex, findings: Finding[], uri: string, p
 function targetRange(target: Target): Range {
   switch (target.kind) {
     case 'policyPort':
+    case 'dialectPort':
       return (target.entry.port ?? target.entry).range;
     case 'servicePort':
       return target.port.range;
     case 'containerPort':
       return target.port.range;
     case 'policySelector':
+    case 'dialectSelector':
       return target.selector.range;
     case 'serviceSelector':
       return target.service.selector!.range;
@@ -96,18 +100,19 @@ function render(index: WorkspaceIndex, findings: Finding[], target: Target): str
   switch (target.kind) {
     case 'policyPort': {
       const { policy, rule, entry } = target;
-      const pods = podsOfRule(index, policy, rule);
-      const written = entry.port ? `${entry.port.value.kind === 'number' ? entry.port.value.number : entry.port.value.name}${entry.endPort ? `-${entry.endPort.value}` : ''}/${entry.protocol}` : `every ${entry.protocol} port`;
-      const header = `**NetworkPolicy ${qualifiedName(policy.ref)}** · ${rule.direction} port \`${written}\``;
-      const here = findings.filter((f) => f.uri === policy.ref.uri && containsPosition(entry.range, f.range.start));
-      let verdict: string;
-      if (here.length > 0) verdict = here.map((f) => `${f.severity === 'information' ? 'ℹ️' : '⚠️'} ${f.message}`).join('\n\n');
-      else if (pods.length === 0) verdict = rule.direction === 'ingress' ? 'The policy selects no pod in the workspace.' : 'The destination pods are outside what the workspace knows; not judged.';
-      else {
-        const matched = pods.flatMap((pod) => podPorts(index, pod).ports.filter((p) => entryAdmits(matcherOf(entry), p)).map((p) => `${formatKnownPort(p)} on ${objectName(pod.ref)}`));
-        verdict = matched.length > 0 ? `✓ Admits ${[...new Set(matched)].join(', ')}.` : 'Not judged: the pods declare no ports the analysis could check.';
-      }
-      return header + '\n\n' + verdict + section(rule.direction === 'ingress' ? 'Pods this policy selects' : 'Pods this rule sends to', pods.map((p) => podLine(index, p))) + section('Services forwarding to them', forwardingLines(index, pods)) + tip(findings.length > 0 && here.some((f) => f.fixes.length > 0));
+      return portHover(index, findings, `NetworkPolicy ${qualifiedName(policy.ref)}`, policy.ref.uri, rule.direction, entry, podsOfRule(index, policy, rule));
+    }
+    case 'dialectPort': {
+      const { policy, rule, entry } = target;
+      return portHover(index, findings, dialectPolicyName(policy), policy.ref.uri, rule.direction, entry, podsOfDialectRule(index, policy, rule) ?? []);
+    }
+    case 'dialectSelector': {
+      const { policy, selector, peer } = target;
+      const pods = podsOfDialectSelector(index, policy, selector, peer);
+      const title = peer ? 'Pods this peer selects' : 'Pods this policy selects';
+      const written = `**${selector.text || 'all()'}**`;
+      if (!pods) return `${written}\n\nPicks pods the workspace cannot resolve (other label sources, every namespace, namespaces by unknown labels): not judged.`;
+      return written + (pods.length > 0 ? section(title, pods.map((p) => podLine(index, p))) : '\n\nSelects no pod template in the workspace.');
     }
     case 'servicePort': {
       const { service, port } = target;
@@ -144,6 +149,25 @@ function render(index: WorkspaceIndex, findings: Finding[], target: Target): str
     case 'probe':
       return renderProbe(index, findings, target.pod, target.probe);
   }
+}
+
+/** A port entry of a policy of any dialect: its verdict, the pods its ports apply to, and the Services forwarding to them. */
+function portHover(index: WorkspaceIndex, findings: Finding[], policyName: string, uri: string, direction: 'ingress' | 'egress', entry: PortEntry, pods: PodTemplate[]): string {
+  const protocol = entry.protocol === 'ANY' ? 'any protocol' : entry.protocol;
+  const written = entry.port
+    ? `${entry.port.value.kind === 'number' ? entry.port.value.number : entry.port.value.name}${entry.endPort ? `-${entry.endPort.value}` : ''}${entry.protocol === 'ANY' ? ' (any protocol)' : `/${protocol}`}`
+    : `every ${entry.protocol === 'ANY' ? '' : `${protocol} `}port`;
+  const header = `**${policyName}** · ${direction} port \`${written}\``;
+  const here = findings.filter((f) => f.uri === uri && containsPosition(entry.range, f.range.start));
+  let verdict: string;
+  if (here.length > 0) verdict = here.map((f) => `${f.severity === 'information' ? 'ℹ️' : '⚠️'} ${f.message}`).join('\n\n');
+  else if (pods.length === 0) verdict = direction === 'ingress' ? 'The policy selects no pod in the workspace.' : 'The destination pods are outside what the workspace knows; not judged.';
+  else {
+    const matched = pods.flatMap((pod) => podPorts(index, pod).ports.filter((p) => entryAdmits(matcherOf(entry), p)).map((p) => `${formatKnownPort(p)} on ${objectName(pod.ref)}`));
+    verdict = matched.length > 0 ? `✓ Admits ${[...new Set(matched)].join(', ')}.` : 'Not judged: the pods declare no ports the analysis could check.';
+  }
+  const podsTitle = direction === 'ingress' ? 'Pods this policy selects' : 'Pods this rule sends to';
+  return header + '\n\n' + verdict + section(podsTitle, pods.map((p) => podLine(index, p))) + section('Services forwarding to them', forwardingLines(index, pods)) + tip(here.some((f) => f.fixes.length > 0));
 }
 
 function tip(show: boolean): string {

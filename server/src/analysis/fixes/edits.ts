@@ -1,4 +1,4 @@
-import type { Located, PolicyPort, Protocol } from '../../model/manifest';
+import type { Located, PortEntry, Protocol } from '../../model/manifest';
 import type { TextEdit } from '../rules/findings';
 
 /** Replaces a scalar's content; quotes, comments and the rest of the line stay as written. */
@@ -7,12 +7,12 @@ export function changeValue(uri: string, value: Located<unknown>, newText: strin
 }
 
 /** Deletes a policy port entry from its list, or nothing when the list's layout makes that unsafe. */
-export function removeEntry(uri: string, entry: PolicyPort): TextEdit | undefined {
+export function removeEntry(uri: string, entry: PortEntry): TextEdit | undefined {
   return entry.removal ? { uri, range: entry.removal, newText: '' } : undefined;
 }
 
 /** Changes the entry's protocol, writing the key when the protocol was implied. */
-export function setProtocol(uri: string, entry: PolicyPort, protocol: Protocol): TextEdit[] {
+export function setProtocol(uri: string, entry: PortEntry, protocol: Protocol): TextEdit[] {
   if (entry.protocolValue) return [changeValue(uri, entry.protocolValue, protocol)];
   if (!entry.keyInsertion) return [];
   const { at, prefix } = entry.keyInsertion;

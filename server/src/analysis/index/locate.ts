@@ -1,5 +1,8 @@
 import type {
   ContainerPort,
+  DialectPolicy,
+  DialectRule,
+  DialectSelector,
   FileModel,
   LabelSelector,
   Monitor,
@@ -9,6 +12,7 @@ import type {
   PolicyPeer,
   PolicyPort,
   PolicyRule,
+  PortEntry,
   Probe,
   Router,
   Service,
@@ -26,7 +30,9 @@ export type Target =
   | { kind: 'serviceSelector'; service: Service }
   | { kind: 'backend'; router: Router; backend: ServiceBackend }
   | { kind: 'monitorEndpoint'; monitor: Monitor; endpoint: MonitorEndpoint }
-  | { kind: 'probe'; pod: PodTemplate; probe: Probe };
+  | { kind: 'probe'; pod: PodTemplate; probe: Probe }
+  | { kind: 'dialectPort'; policy: DialectPolicy; rule: DialectRule; entry: PortEntry }
+  | { kind: 'dialectSelector'; policy: DialectPolicy; selector: DialectSelector; peer: boolean };
 
 export function locate(model: FileModel, position: Position): Target | undefined {
   const at = (range: { start: Position; end: Position } | undefined) => range !== undefined && containsPosition(range, position);
@@ -41,6 +47,18 @@ export function locate(model: FileModel, position: Position): Target | undefined
       }
     }
     if (at(policy.podSelector.range)) return { kind: 'policySelector', policy, selector: policy.podSelector };
+  }
+  for (const policy of model.dialectPolicies) {
+    if (!at(policy.ref.range)) continue;
+    for (const rule of [...policy.ingress, ...policy.egress]) {
+      for (const entry of rule.ports ?? []) {
+        if (at(entry.range)) return { kind: 'dialectPort', policy, rule, entry };
+      }
+      for (const peer of rule.peers ?? []) {
+        if (at(peer.range)) return { kind: 'dialectSelector', policy, selector: peer, peer: true };
+      }
+    }
+    if (at(policy.selector.range)) return { kind: 'dialectSelector', policy, selector: policy.selector, peer: false };
   }
   for (const service of model.services) {
     if (!at(service.ref.range)) continue;

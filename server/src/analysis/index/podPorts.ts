@@ -1,4 +1,4 @@
-import type { ContainerPort, PodTemplate, PolicyPort, PortRef, Protocol, Service, ServicePort } from '../../model/manifest';
+import type { ContainerPort, EntryProtocol, PodTemplate, PortEntry, PortRef, Protocol, Service, ServicePort } from '../../model/manifest';
 import type { WorkspaceIndex } from './workspaceIndex';
 
 /** A port a pod is known to serve: declared by a container, or shown by a Service's numeric targetPort. */
@@ -54,16 +54,17 @@ export function resolveInPod(ref: PortRef, protocol: Protocol, pod: PodPorts): K
 export interface PortMatcher {
   port?: PortRef;
   endPort?: number;
-  protocol: Protocol;
+  /** ANY (Cilium): TCP, UDP and SCTP alike. */
+  protocol: EntryProtocol;
 }
 
-export function matcherOf(entry: PolicyPort): PortMatcher {
+export function matcherOf(entry: PortEntry): PortMatcher {
   return { port: entry.port?.value, endPort: entry.endPort?.value, protocol: entry.protocol };
 }
 
 /** Does a NetworkPolicy port entry (number, range or name) admit this pod port? */
 export function entryAdmits(entry: PortMatcher, port: KnownPort): boolean {
-  if (entry.protocol !== port.protocol) return false;
+  if (entry.protocol !== 'ANY' && entry.protocol !== port.protocol) return false;
   const ref = entry.port;
   if (!ref) return true;
   if (ref.kind === 'name') return port.declared !== undefined && port.name === ref.name;

@@ -1,4 +1,4 @@
-import type { FileModel, LabelSelector, Monitor, NamespaceObject, NetworkPolicy, PodTemplate, Router, Service } from '../../model/manifest';
+import type { DialectPolicy, FileModel, LabelSelector, Monitor, NamespaceObject, NetworkPolicy, PodTemplate, Router, Service } from '../../model/manifest';
 import { NAMESPACE_NAME_LABEL, isEmptySelector, mapSelectorMatches, selectorMatches } from './selectors';
 
 /** Objects without `metadata.namespace` all share this one (what `kubectl apply -f` does). */
@@ -17,6 +17,7 @@ class NamespaceBucket {
   readonly monitors = new Set<Monitor>();
   /** Services by `metadata.name` (the same name may be written in several files). */
   readonly servicesByName = new Map<string, Set<Service>>();
+  readonly dialectPolicies = new Set<DialectPolicy>();
   private readonly byLabel = new Map<string, Map<string, Set<PodTemplate>>>();
 
   addPod(pod: PodTemplate): void {
@@ -52,7 +53,7 @@ class NamespaceBucket {
   }
 
   isEmpty(): boolean {
-    return this.pods.size === 0 && this.services.size === 0 && this.policies.size === 0 && this.routers.size === 0 && this.monitors.size === 0;
+    return this.pods.size === 0 && this.services.size === 0 && this.policies.size === 0 && this.dialectPolicies.size === 0 && this.routers.size === 0 && this.monitors.size === 0;
   }
 
   /** The smallest set of pods that can contain every match, from the label index. */
@@ -95,6 +96,8 @@ export class WorkspaceIndex {
   /** Monitors by the namespaces they look in; those looking in every namespace apart. */
   private readonly monitorsByTarget = new Map<string, Set<Monitor>>();
   private readonly anyNamespaceMonitors = new Set<Monitor>();
+  /** Every Cilium and Calico policy, for the questions that must look at all of them (explain). */
+  private readonly dialects = new Set<DialectPolicy>();
 
   get fileCount(): number {
     return this.files.size;
@@ -128,6 +131,10 @@ export class WorkspaceIndex {
         addTo(this.routersByTarget, namespaceKey(backend.namespace), router);
       }
     }
+    for (const policy of model.dialectPolicies) {
+      this.bucket(policy.ref.namespace).dialectPolicies.add(policy);
+      this.dialects.add(policy);
+    }
     for (const ns of model.namespaces) {
       let set = this.namespaceObjects.get(ns.ref.name);
       if (!set) this.namespaceObjects.set(ns.ref.name, (set = new Set()));
@@ -155,6 +162,10 @@ export class WorkspaceIndex {
         deleteFrom(this.routersByService, serviceKey(backend.namespace, backend.service.value), router);
         deleteFrom(this.routersByTarget, namespaceKey(backend.namespace), router);
       }
+    }
+    for (const policy of previous.dialectPolicies) {
+      this.existingBucket(policy.ref.namespace)?.dialectPolicies.delete(policy);
+      this.dialects.delete(policy);
     }
     for (const ns of previous.namespaces) {
       const set = this.namespaceObjects.get(ns.ref.name);
@@ -240,6 +251,15 @@ export class WorkspaceIndex {
   /** The Services a ServiceMonitor selects, by their labels, in the namespaces it looks in. */
   servicesSelectedBy(selector: LabelSelector, namespaces: Array<string | undefined>): Service[] {
     return namespaces.flatMap((ns) => [...this.services(ns)].filter((s) => selectorMatches(selector, s.labels)));
+  }
+
+  /** Cilium and Calico policies written in a namespace (cluster-wide ones name none: the unspecified one). */
+  dialectPolicies(namespace: string | undefined): ReadonlySet<DialectPolicy> {
+    return this.existingBucket(namespace)?.dialectPolicies ?? new Set();
+  }
+
+  allDialectPolicies(): DialectPolicy[] {
+    return this.dialects.size === 0 ? [] : [...this.dialects];
   }
 
   allPolicies(): NetworkPolicy[] {

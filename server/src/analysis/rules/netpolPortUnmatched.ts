@@ -1,4 +1,5 @@
-import type { Located, NetworkPolicy, PolicyPort, PolicyRule, PortRef, Protocol, Service, ServicePort } from '../../model/manifest';
+import type { EntryProtocol, Located, PortEntry, PortRef, Protocol, Service, ServicePort } from '../../model/manifest';
+import { policyKind, protocolsOf, type PortPolicy, type PortRule } from './portPolicy';
 import { joinAnd, objectName, podNames, qualifiedName, servedPorts } from '../index/describe';
 import { changeValue, removeEntry, nearNames } from '../fixes/edits';
 import type { Finding, Fix, RelatedLocation } from './findings';
@@ -17,10 +18,10 @@ interface Forwarding {
 
 /**
  * `netpol-port-unmatched` (ingress) and `netpol-egress-port-unmatched` (egress): one port entry of
- * a NetworkPolicy rule against the pods its ports apply to (the selected pods, or the rule's
+ * a policy rule of any dialect against the pods its ports apply to (the selected pods, or the rule's
  * destinations). Undefined when the entry matches, or is not judged.
  */
-export function judgePortEntry(index: WorkspaceIndex, policy: NetworkPolicy, rule: PolicyRule, entry: PolicyPort, pods: PodPorts[]): Finding | undefined {
+export function judgePortEntry(index: WorkspaceIndex, policy: PortPolicy, rule: PortRule, entry: PortEntry, pods: PodPorts[]): Finding | undefined {
   const port = entry.port;
   if (!port) return undefined;
   const wanted = matcherOf(entry);
@@ -33,7 +34,7 @@ export function judgePortEntry(index: WorkspaceIndex, policy: NetworkPolicy, rul
 
   // A pod that declares the port under another protocol shows what the entry was meant for.
   const otherProtocol = pods.flatMap((pod) => pod.ports.filter((p) => p.protocol !== entry.protocol && entryAdmits({ ...wanted, protocol: p.protocol }, p)));
-  if (otherProtocol.length > 0) return protocolMismatch(policy, entry, ctx.written, pods, otherProtocol, ctx.related());
+  if (otherProtocol.length > 0) return protocolMismatch(policy, rule, entry, ctx.written, pods, otherProtocol, ctx.related());
   // Names exist only where declared, so a name is judged even against pods that declare nothing.
   if (value.kind === 'name') return isValidPortName(value.name) ? ctx.unknownName(value.name) : undefined; // invalid: port-value-invalid says so
   if (scope !== 'all') return undefined;
@@ -46,7 +47,7 @@ export function judgePortEntry(index: WorkspaceIndex, policy: NetworkPolicy, rul
 }
 
 /** The Service ports of these pods that take `number` (as port or nodePort) and forward it to another port. */
-function forwardingsOf(index: WorkspaceIndex, pods: PodPorts[], number: number, protocol: Protocol): Forwarding[] {
+function forwardingsOf(index: WorkspaceIndex, pods: PodPorts[], number: number, protocol: EntryProtocol): Forwarding[] {
   const podsByService = new Map<Service, PodPorts[]>();
   for (const pod of pods) {
     for (const service of servicesSelecting(index, pod.pod)) {
@@ -58,11 +59,11 @@ function forwardingsOf(index: WorkspaceIndex, pods: PodPorts[], number: number, 
   const result: Forwarding[] = [];
   for (const [service, servicePods] of podsByService) {
     for (const servicePort of service.ports) {
-      if (servicePort.protocol !== protocol) continue;
+      if (!protocolsOf(protocol).includes(servicePort.protocol)) continue;
       const via = servicePort.port.value === number ? 'port' : servicePort.nodePort?.value === number ? 'nodePort' : undefined;
       if (!via) continue;
       const target = targetOf(servicePort);
-      const targets = servicePods.flatMap((pod) => targetsIn(target, protocol, pod)).filter((t) => t.number !== number);
+      const targets = servicePods.flatMap((pod) => targetsIn(target, servicePort.protocol, pod)).filter((t) => t.number !== number);
       if (targets.length > 0) result.push({ service, port: servicePort, via, targets });
     }
   }
@@ -78,13 +79,14 @@ function targetsIn(target: PortRef, protocol: Protocol, pod: PodPorts): Forwardi
 }
 
 /** Does another entry of the same rule already admit `number` on these pods? */
-function ruleAdmits(rule: PolicyRule, self: PolicyPort, number: number, protocol: Protocol, pods: PodPorts[]): boolean {
+function ruleAdmits(rule: PortRule, self: PortEntry, number: number, protocol: EntryProtocol, pods: PodPorts[]): boolean {
+  const wanted = protocolsOf(protocol);
   return (rule.ports ?? []).some((other) => {
-    if (other === self || other.protocol !== protocol) return false;
+    if (other === self || !protocolsOf(other.protocol).some((p) => wanted.includes(p))) return false;
     const ref = other.port?.value;
     if (!ref) return true;
     if (ref.kind === 'number') return number >= ref.number && number <= (other.endPort?.value ?? ref.number);
-    return pods.some((pod) => pod.ports.some((p) => p.declared && p.name === ref.name && p.number === number && p.protocol === protocol));
+    return pods.some((pod) => pod.ports.some((p) => p.declared && p.name === ref.name && p.number === number && wanted.includes(p.protocol)));
   });
 }
 
@@ -94,9 +96,9 @@ class EntryContext {
   readonly uri: string;
 
   constructor(
-    readonly policy: NetworkPolicy,
-    readonly rule: PolicyRule,
-    readonly entry: PolicyPort,
+    readonly policy: PortPolicy,
+    readonly rule: PortRule,
+    readonly entry: PortEntry,
     readonly port: Located<PortRef>,
     readonly pods: PodPorts[],
   ) {
@@ -112,8 +114,10 @@ class EntryContext {
   get written(): string {
     const value = this.port.value;
     const range = this.entry.endPort ? `${value.kind === 'number' ? value.number : value.name}-${this.entry.endPort.value}` : undefined;
-    if (range) return `Ports ${range}/${this.entry.protocol}`;
-    return value.kind === 'number' ? `Port ${value.number}/${this.entry.protocol}` : `Port name "${value.name}" (${this.entry.protocol})`;
+    const any = this.entry.protocol === 'ANY';
+    if (range) return any ? `Ports ${range} (any protocol)` : `Ports ${range}/${this.entry.protocol}`;
+    if (value.kind === 'name') return `Port name "${value.name}" (${any ? 'any protocol' : this.entry.protocol})`;
+    return any ? `Port ${value.number} (any protocol)` : `Port ${value.number}/${this.entry.protocol}`;
   }
 
   related(pods = this.pods): RelatedLocation[] {
@@ -166,7 +170,7 @@ class EntryContext {
         return `the ${via} of Service ${qualifiedName(f.service.ref)}, which forwards it to ${to}`;
       }),
     );
-    const lesson = `NetworkPolicy ports are pod ports, not Service ports: ${this.podsPhrase} serve ${servedPorts(this.pods)}.`;
+    const lesson = `${policyKind(this.policy)} ports are pod ports, not Service ports: ${this.podsPhrase} serve ${servedPorts(this.pods)}.`;
     const related: RelatedLocation[] = [
       ...forwardings.map((f) => ({ uri: f.service.ref.uri, range: f.port.port.range, message: `Service ${qualifiedName(f.service.ref)} forwards ${number} → ${f.targets.map((t) => t.number).join(', ')}` })),
       ...this.related(),
