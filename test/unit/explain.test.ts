@@ -317,7 +317,9 @@ test('bad endpoints name the closest candidates; candidates list every source an
   assert.throws(() => parseDestination(lens.index, 'gitlab/Deployment/gitlab:sshd'), /declares no port named "sshd"/);
   assert.throws(() => parseDestination(lens.index, 'gitlab/gitlab-ssh:70000'), /outside 1–65535/);
   assert.throws(() => parseSource(lens.index, 'gitlab/Deployment/gitlb'), /no pod template "gitlab\/Deployment\/gitlb".*did you mean "gitlab\/Deployment\/gitlab"/);
-  assert.throws(() => parseSource(lens.index, 'nowhere/*'), /no namespace "nowhere"/);
+  // a namespace with no object here is still a source (SPEC §8: an ingress controller installed elsewhere); a malformed one is not
+  assert.deepEqual(parseSource(lens.index, 'nowhere/*'), { kind: 'namespace', namespace: 'nowhere' });
+  assert.throws(() => parseSource(lens.index, 'No_Where/*'), /"No_Where" is not a namespace name/);
   assert.deepEqual(sourceCandidates(lens.index).map((c) => c.name), ['external', 'gitlab/*', 'gitlab/Deployment/gitlab']);
   assert.deepEqual(destinationCandidates(lens.index).map((c) => c.name), ['gitlab/gitlab-ssh:10022', 'gitlab/Deployment/gitlab:22', 'gitlab/Deployment/gitlab:80']);
   // Ports by name, kinds in any case, an explicit protocol.

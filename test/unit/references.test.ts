@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { applyEdits } from '../../server/src/analysis/fixes/applyFixes';
+import { explain } from '../../server/src/analysis/explain/explain';
+import { destinationCandidates, parseDestination, parseSource } from '../../server/src/analysis/explain/endpoints';
+import { renderText } from '../../server/src/analysis/explain/render';
 import { parseManifests } from '../../server/src/model/parse';
 import { deployment, findingsOf, lensOf, service, textAt, uriOf } from '../helpers';
 
@@ -370,4 +373,44 @@ test('hover and go-to-definition follow each reference to the Service port and o
   assert.match(used, /\*\*Used by\*\*\n\n- \[Ingress app\/web \/api\]/);
   const metrics = lens.hover(uriOf('svc.yaml'), monitored.range.start)!.markdown;
   assert.match(metrics, /- \[ServiceMonitor app\/api\]\([^)]*\) \(scrapes it\)/);
+});
+
+test("explain: an Ingress or route backend as destination, the ingress controller's namespace as source", () => {
+  const onlyFromController = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: from-ingress, namespace: app}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  ingress:
+    - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ingress-nginx}}}]
+      ports: [{port: http}]
+`;
+  const lens = lensOf({
+    ...api,
+    'ing.yaml': ingress('{number: 80}'),
+    'np.yaml': onlyFromController,
+    'route.yaml': route('HTTPRoute', '[{name: api, port: 80}]'),
+  });
+  const ask = (from: string, to: string) =>
+    explain(lens.index, (uri) => lens.findings(uri), parseSource(lens.index, from), parseDestination(lens.index, to));
+  const allowed = ask('ingress-nginx/*', 'app/Ingress/web:/api');
+  assert.equal(allowed.verdict, 'allowed');
+  assert.equal(allowed.to, 'app/Ingress/web:/api');
+  assert.match(
+    renderText(allowed, (text) => text),
+    /^ingress-nginx\/\* → Ingress app\/web \/api → Service app\/api \(ClusterIP\) 80\/TCP → targetPort "http" → Deployment app\/api, container main, 8080\/TCP "http": ✓ allowed/m,
+  );
+  assert.equal(ask('app/*', 'app/Ingress/web:/api').verdict, 'denied');
+  assert.equal(ask('ingress-nginx/*', 'app/HTTPRoute/r:rule 1').verdict, 'allowed');
+  assert.ok(destinationCandidates(lens.index).some((c) => c.name === 'app/Ingress/web:/api'));
+  // a backend that names no port of its Service cannot be followed: the error says why
+  const broken = lensOf({ ...api, 'ing.yaml': ingress('{number: 8080}') });
+  assert.throws(
+    () => parseDestination(broken.index, 'app/Ingress/web:/api'),
+    /names port 8080, which Service app\/api does not have \(backend-port-unmatched\)/,
+  );
+  assert.throws(
+    () => parseDestination(broken.index, 'app/Ingress/web:/nope'),
+    /has no backend for "\/nope"; did you mean "app\/Ingress\/web:\/api"/,
+  );
 });

@@ -17,7 +17,8 @@ of each selected pod template and judges the NetworkPolicies on the way (ingress
 destination, egress at the source). Exit 0: allowed; 1: denied or unknown; 2: bad argument.
 
   SOURCE   namespace/Kind/name (a pod template), namespace/* (every pod of it) or external
-  DEST     namespace/service:port or namespace/Kind/name:port (port: number or name)
+  DEST     namespace/service:port, namespace/Kind/name:port (port: number or name), or an
+           Ingress or route backend: namespace/Ingress/name:/path, namespace/HTTPRoute/name:/path
   --format text|json   output format (default: text)
   --root ROOT          explain inside the world of a Kustomize root (overlays/prod): its built
                        objects and the plain manifests; without it, the plain manifests only

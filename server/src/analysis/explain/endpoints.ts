@@ -1,4 +1,6 @@
-import type { PodTemplate, PortRef, Protocol, Service, ServicePort, WorkloadKind } from '../../model/manifest';
+import type { PodTemplate, PortRef, Protocol, Router, Service, ServiceBackend, ServicePort, WorkloadKind } from '../../model/manifest';
+import { REFERENCE_KINDS } from '../../model/prefilter';
+import { backendTarget } from '../index/references';
 import { editDistance } from '../fixes/edits';
 import { isValidPortName } from '../index/podPorts';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
@@ -9,9 +11,15 @@ export type Source =
   | { kind: 'namespace'; namespace: string | undefined }
   | { kind: 'external' };
 
-/** Where traffic goes: a Service port, or a port of one pod template. */
+/** An Ingress or route backend that sends traffic to a Service port. */
+export interface Via {
+  router: Router;
+  backend: ServiceBackend;
+}
+
+/** Where traffic goes: a Service port (reached through an Ingress or route backend, `via`), or a port of one pod template. */
 export type Destination =
-  | { kind: 'service'; service: Service; port: ServicePort }
+  | { kind: 'service'; service: Service; port: ServicePort; via?: Via }
   | { kind: 'pod'; pod: PodTemplate; port: PortRef; protocol: Protocol };
 
 /** An argument naming nothing in the workspace, with the names that come closest. */
@@ -48,8 +56,13 @@ export function servicePortName(service: Service, port: ServicePort): string {
   return `${withNamespace(service.ref.namespace, service.ref.name)}:${port.port.value}${port.protocol === 'TCP' ? '' : `/${port.protocol}`}`;
 }
 
+/** `shop/Ingress/web:/api` */
+export function backendName({ router, backend }: Via): string {
+  return `${withNamespace(router.ref.namespace, `${router.ref.kind}/${router.ref.name}`)}:${backend.label}`;
+}
+
 export function destinationName(destination: Destination): string {
-  if (destination.kind === 'service') return servicePortName(destination.service, destination.port);
+  if (destination.kind === 'service') return destination.via ? backendName(destination.via) : servicePortName(destination.service, destination.port);
   const port = destination.port.kind === 'number' ? String(destination.port.number) : destination.port.name;
   return `${podName(destination.pod)}:${port}${destination.protocol === 'TCP' ? '' : `/${destination.protocol}`}`;
 }
@@ -80,6 +93,12 @@ export function destinationCandidates(index: WorkspaceIndex): Candidate[] {
       result.push({ name: servicePortName(service, port), description: `Service (${service.type})${port.name ? ` "${port.name.value}"` : ''} → targetPort ${to}` });
     }
   }
+  for (const router of index.allRouters()) {
+    for (const backend of router.backends) {
+      const port = backend.port ? `:${backend.port.value.kind === 'number' ? backend.port.value.number : backend.port.value.name}` : '';
+      result.push({ name: backendName({ router, backend }), description: `${router.ref.kind} backend → Service ${backend.service.value}${port}` });
+    }
+  }
   for (const pod of sortedPods(index)) {
     for (const port of pod.ports) {
       const protocol = port.protocol === 'TCP' ? '' : `/${port.protocol}`;
@@ -107,7 +126,11 @@ export function parseSource(index: WorkspaceIndex, text: string): Source {
   const parts = spec.split('/');
   if (parts.at(-1) === '*' && parts.length <= 2) {
     const namespace = parts.length === 2 ? parts[0] : undefined;
-    if (!index.namespaceNames().includes(namespace)) throw new EndpointError(`no namespace "${namespace ?? ''}" in the workspace`, near(spec, sourceCandidates(index)));
+    // A namespace without objects here is a valid source (an ingress controller installed elsewhere): its pods are unknown.
+    const known = index.namespaceNames().includes(namespace);
+    if (!known && !(namespace && /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace))) {
+      throw new EndpointError(`"${namespace ?? ''}" is not a namespace name`, near(spec, sourceCandidates(index)));
+    }
     return { kind: 'namespace', namespace };
   }
   const pod = findPod(index, parts);
@@ -119,7 +142,9 @@ export function parseDestination(index: WorkspaceIndex, text: string): Destinati
   const spec = text.trim();
   const colon = spec.lastIndexOf(':');
   const fail = (message: string) => new EndpointError(message, near(spec, destinationCandidates(index)));
-  if (colon <= 0) throw fail(`"${spec}" names no port (write namespace/service:port or namespace/Kind/name:port)`);
+  if (colon <= 0) throw fail(`"${spec}" names no port (write namespace/service:port, namespace/Kind/name:port or namespace/Ingress/name:/path)`);
+  const via = findBackend(index, spec.slice(0, colon).split('/'), spec.slice(colon + 1));
+  if (via) return throughBackend(index, via);
   const { ref, protocol } = parsePort(spec.slice(colon + 1), fail);
   const parts = spec.slice(0, colon).split('/');
   if (parts.length <= 2) {
@@ -154,6 +179,37 @@ function parsePort(text: string, fail: (message: string) => Error): { ref: PortR
   }
   if (!isValidPortName(value)) throw fail(`"${value}" is neither a port number nor a valid port name`);
   return { ref: { kind: 'name', name: value }, protocol };
+}
+
+/**
+ * The backend `ns/Ingress/name:/path` names (or `ns/HTTPRoute/name:rule 1`; the path may leave out
+ * the host), undefined when the kind is not an Ingress or route; an error when the object or the
+ * backend is not there.
+ */
+function findBackend(index: WorkspaceIndex, parts: string[], label: string): Via | undefined {
+  if (parts.length !== 2 && parts.length !== 3) return undefined;
+  const namespace = parts.length === 3 ? parts[0] : undefined;
+  const [kindText, name] = parts.slice(-2);
+  const kind = [...REFERENCE_KINDS].find((k) => k.toLowerCase() === kindText.toLowerCase() && !k.endsWith('Monitor'));
+  if (!kind) return undefined;
+  const routers = index.allRouters().filter((r) => r.ref.kind === kind && r.ref.name === name && r.ref.namespace === namespace);
+  const all = routers.flatMap((router) => router.backends.map((backend) => ({ router, backend })));
+  if (routers.length === 0) throw new EndpointError(`no ${kind} "${parts.join('/')}" in the workspace`, []);
+  const found = all.find((b) => b.backend.label === label) ?? all.find((b) => b.backend.label.endsWith(label) && label.startsWith('/'));
+  if (!found) throw new EndpointError(`${kind} ${parts.join('/')} has no backend for "${label}"`, unique(all.map(backendName)));
+  return found;
+}
+
+/** The Service port a backend sends to, as the destination; an error when it names none. */
+function throughBackend(index: WorkspaceIndex, via: Via): Destination {
+  const { services, ports } = backendTarget(index, via.backend);
+  const service = `Service ${withNamespace(via.backend.namespace, via.backend.service.value)}`;
+  if (services.length === 0) throw new EndpointError(`${backendName(via)} sends to ${service}, which is not in the workspace`, []);
+  if (ports.length === 0) {
+    const written = via.backend.port ? (via.backend.port.value.kind === 'number' ? via.backend.port.value.number : `"${via.backend.port.value.name}"`) : '(none)';
+    throw new EndpointError(`${backendName(via)} names port ${written}, which ${service} does not have (backend-port-unmatched)`, []);
+  }
+  return { kind: 'service', service: ports[0].service, port: ports[0].port, via };
 }
 
 /** `ns/Kind/name` or `Kind/name` (unspecified namespace); the kind is matched case-insensitively. */

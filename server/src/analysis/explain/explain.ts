@@ -62,6 +62,11 @@ export function judge(index: WorkspaceIndex, source: Source, destination: Destin
   if (source.kind === 'external' && destination.kind === 'service' && (destination.service.type === 'ClusterIP' || destination.service.type === '')) {
     notes.push(`Service ${qualifiedName(destination.service.ref)} is ClusterIP: outside the cluster it is reachable only through an Ingress or externalIPs; this answer judges the NetworkPolicies alone`);
   }
+  if (destination.kind === 'service' && destination.via && source.kind === 'external') {
+    const { router } = destination.via;
+    const who = router.ref.kind === 'Ingress' ? 'the ingress controller' : 'the Gateway';
+    notes.push(`${router.ref.kind} ${router.ref.name} is served by ${who}'s pods: traffic reaches the Service from their namespace (e.g. ingress-nginx/*), which is the source to give`);
+  }
   const subject = subjectOf(source);
   const results = hops.map((hop) => judgeHop(index, hop, subject));
   for (const result of results) for (const note of result.egress?.notes ?? []) if (!notes.includes(note)) notes.push(note);

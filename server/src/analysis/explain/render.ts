@@ -18,7 +18,9 @@ const MARK: Record<Verdict | 'yes' | 'no', string> = { allowed: '✓', denied: '
 /** The explanation as an indented outline that reads like the path: source → Service → pod, then the policies on the way. */
 export function explanationOutline(explanation: Explanation, link: Linker): { heading: string; lines: Line[]; fixes: Line[]; notes: string[] } {
   const heading = `${explanation.from} → ${explanation.to}: ${explanation.verdict}`;
-  const lines = explanation.results.map((result) => resultLine(explanation.from, result, link));
+  const via = explanation.destination.kind === 'service' ? explanation.destination.via : undefined;
+  const from = via ? `${explanation.from} → ${link(`${objectName(via.router.ref)} ${via.backend.label}`, via.router.ref.uri, (via.backend.port ?? via.backend.service).range)}` : explanation.from;
+  const lines = explanation.results.map((result) => resultLine(from, result, link));
   const fixes = explanation.fixes.map((fix) => ({
     text: `${fix.title}: ${fix.edits.map((e) => link(`"${e.newText}"`, e.uri, e.range)).join(', ')}`,
     children: [],
