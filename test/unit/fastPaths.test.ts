@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import { isAlias, parseAllDocuments, visit } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit } from 'yaml';
 import { PortLens } from '../../server/src/analysis/portLens';
 import { ModelCache } from '../../server/src/cache/modelCache';
 import { parseManifests, READ_KEYS } from '../../server/src/model/parse';
@@ -12,7 +12,8 @@ import { blankUnreadValues } from '../../server/src/model/unreadValues';
 import { splitDocuments } from '../../server/src/model/prefilter';
 import { SourceText } from '../../server/src/model/source';
 import { YamlReader } from '../../server/src/model/yamlReader';
-import { generateWorkspace } from '../bench/generate';
+import { generateProfile, generateWorkspace, PROFILES } from '../bench/generate';
+import { readBlockDocument } from '../../server/src/model/blockReader';
 
 const full = (uri: string, text: string) => parseManifests(uri, text, { everyDocument: true });
 
@@ -461,3 +462,146 @@ test('the alias-bomb check converts only documents whose aliases could reach the
     assert.equal(reported, tooFar, text);
   }
 });
+
+/** A node tree as the readers see it: classes, values, scalar types, flow, and the ranges they take ([0], [1]). */
+function shape(node: unknown, base: number): unknown {
+  if (isMap(node)) return { map: node.items.map((p) => [shape(p.key, base), shape(p.value, base)]), range: [node.range![0] - base, node.range![1] - base], flow: !!node.flow };
+  if (isSeq(node)) return { seq: node.items.map((item) => shape(item, base)), range: [node.range![0] - base, node.range![1] - base], flow: !!node.flow };
+  if (isScalar(node)) return { value: node.value, type: node.type, tag: node.tag, anchor: node.anchor, range: [node.range![0] - base, node.range![1] - base] };
+  return { other: String(node) };
+}
+
+/** Every document the block reader accepts is one yaml reads without error into the same nodes. */
+function assertBlockReaderAgrees(documentText: string, what: string): boolean {
+  const base = 1000;
+  const mine = readBlockDocument(documentText, base);
+  if (!mine) return false;
+  const docs = parseAllDocuments(documentText, { uniqueKeys: false });
+  assert.equal(docs.length, 1, what);
+  assert.deepEqual(docs[0].errors, [], what);
+  assert.deepEqual(shape(mine, base), shape(docs[0].contents, 0), what);
+  return true;
+}
+
+/** The documents of a file as the parser gets them: each slice to read, as written and with its unread values blanked. */
+function readSlices(text: string): string[] {
+  return (splitDocuments(text) ?? [])
+    .filter((s) => !s.skippable)
+    .flatMap((s) => {
+      const readKeys = s.kind === undefined ? undefined : READ_KEYS.get(s.kind);
+      const blanked = readKeys && blankUnreadValues(text, s.start, s.end, readKeys);
+      return [text.slice(s.start, s.end), ...(blanked ? [blanked] : [])];
+    });
+}
+
+const BLOCK_EDGES: Record<string, string> = {
+  'anchor and alias': 'a: &x 1\nb: *x\n',
+  'merge key': 'a: {x: 1}\nb:\n  <<: {y: 2}\n  z: 3\n',
+  tag: 'a: !!str 80\nb: !!int "8008"\n',
+  'Source comment': '---\n# Source: chart/templates/svc.yaml\napiVersion: v1\nkind: Service\n',
+  'comment among the content': 'a:\n  b: 1\n  # c\nd: 2\n',
+  'trailing comment': 'a: b # c\nd: "e" # f\ng: [h] # i\n',
+  'duplicate key': 'a: 1\na: 2\n',
+  'duplicate flow key': 'a: {b: 1, b: 2}\n',
+  'block scalar': 'a: |\n  x\nb: >-\n  y\n',
+  'multi-line plain': 'a: b\n  c\n',
+  'multi-line quoted': 'a: "b\n  c"\n',
+  'escape': 'a: "b\\tc"\n',
+  'single quotes': "a: 'it''s'\nb: ''\n",
+  'numbers': 'a: 80\nb: 0x1F\nc: 1.5\nd: -1\ne: 012\nf: 1e3\ng: .inf\nh: 0o17\ni: +1\nj: 123456789012345678\n',
+  'nulls and booleans': 'a: ~\nb: null\nc: Null\nd: NULL\ne:\nf: true\ng: True\nh: FALSE\ni: yes\nj: off\n',
+  'keys that are not strings': '80: a\n',
+  'a true key': 'true: a\n',
+  'a null key': 'null: a\n',
+  'a quoted key': '"a": 1\n',
+  'flow collections': 'a: [b, "c", {d: 1, e: [f]}, {}]\ng: {}\nh: []\ni: {j: {k: l}}\n',
+  'flow trailing comma': 'a: [b, c,]\n',
+  'flow pair in a sequence': 'a: [b: c]\n',
+  'flow over two lines': 'a: [b,\n  c]\n',
+  'sequence at the key\'s column': 'a:\n- b\n- c: d\n  e: f\nx: y\n',
+  'nested compact maps': 'a:\n  - b: 1\n    c:\n      - d: 2\n        e: [3]\n  - f\n',
+  'deeper item indent': 'a:\n  -   b: 1\n',
+  'item without space': 'a:\n  -b\n',
+  'empty item': 'a:\n  -\n    b: 1\n',
+  'nested sequence item': 'a:\n  - - b\n',
+  'value on the next line': 'a:\n  b\n',
+  'plain with colon': 'a: b:c\nd: http://e/f\ng: h: i\n',
+  'plain with hash': 'a: b#c\nd: e #f\n',
+  'indicator first': 'a: -b\nc: ?d\ne: @f\ng: `h\n',
+  tabs: 'a:\tb\n',
+  CRLF: 'a: b\r\nc: d\r\n',
+  'no line break at the end': 'a: b',
+  'marker with content': '--- a: b\n',
+  'directive': '%YAML 1.2\n---\na: b\n',
+  'document end marker': 'a: b\n...\n',
+  'indented top level': '  a: b\n',
+  'sequence top level': '- a\n',
+  'blank lines and trailing spaces': 'a: b   \n\n   \nc:   \n    \nd:\n  e: f  \n\n',
+  'odd indentation': 'a:\n   b: 1\n   c:\n     - d\n',
+  'less indented continuation': 'a:\n    b: 1\n  c: 2\n',
+  'unicode': 'a: "ünïcødé ✓"\nb: 日本\n',
+};
+
+test('the block reader builds the nodes yaml builds, or leaves the document to yaml', () => {
+  let accepted = 0;
+  for (const [name, text] of Object.entries(BLOCK_EDGES)) {
+    if (assertBlockReaderAgrees(text, name)) accepted++;
+    assert.deepEqual(parseManifests('file:///b.yaml', `apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  x:\n${text.replace(/^/gm, '    ')}`), full('file:///b.yaml', `apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  x:\n${text.replace(/^/gm, '    ')}`), name);
+  }
+  for (const name of ['anchor and alias', 'merge key', 'tag', 'Source comment', 'duplicate key', 'duplicate flow key', 'block scalar', 'multi-line plain', 'escape', 'keys that are not strings', 'a true key', 'tabs', 'CRLF', 'comment among the content']) {
+    assert.equal(readBlockDocument(BLOCK_EDGES[name]), undefined, `${name} is left to yaml`);
+  }
+  for (const name of ['flow collections', 'sequence at the key\'s column', 'nested compact maps', 'trailing comment', 'single quotes', 'blank lines and trailing spaces', 'unicode']) {
+    assert.ok(readBlockDocument(BLOCK_EDGES[name]), `${name} is read`);
+  }
+  assert.ok(accepted >= 10, `${accepted} edge cases read`);
+});
+
+for (const profile of PROFILES) {
+  test(`${profile} workspace and the corpus: every document the block reader accepts is yaml's, and seeded random edits of them too`, (t) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-block-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const ws = generateProfile(profile, path.join(dir, 'ws'), 150);
+    const texts = ws.files.map((file) => readFileSync(file, 'utf8'));
+    let documents = 0;
+    let accepted = 0;
+    for (const text of texts) {
+      for (const documentText of readSlices(text)) {
+        documents++;
+        if (assertBlockReaderAgrees(documentText, documentText)) accepted++;
+      }
+      assert.deepEqual(parseManifests('file:///g.yaml', text), full('file:///g.yaml', text));
+    }
+    if (profile === 'port-heavy') assert.ok(accepted > documents * 0.8, `most documents are read by the block reader (${accepted} of ${documents})`);
+    const corpus = path.resolve(__dirname, '../corpus/real');
+    for (const name of readdirSync(corpus).filter((n) => n.endsWith('.yaml'))) {
+      for (const documentText of readSlices(readFileSync(path.join(corpus, name), 'utf8'))) assertBlockReaderAgrees(documentText, name);
+    }
+    let seed = profile === 'port-heavy' ? 23 : 29;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
+    const inserts = [' ', ': ', '&a ', '*a', '!!str ', '"', "'", "''", '- ', '-', '#', ' #', '{', '}', '[', ']', ',', ', ', '|', '>', '~', 'null', 'true', '0x1', '1.5', '-1', '08', '<<: ', 'x: y', '\n', '\n  ', '\n- ', '\n#', '---', '...', '%'];
+    const documentTexts = texts.flatMap(readSlices);
+    let mutantsAccepted = 0;
+    for (let i = 0; i < 600; i++) {
+      let text = pick(documentTexts);
+      for (let edits = 1 + Math.floor(random() * 3); edits > 0; edits--) {
+        const lines = text.split('\n');
+        const at = Math.floor(random() * (lines.length - 1));
+        const line = lines[at];
+        const column = Math.floor(random() * (line.length + 1));
+        const r = random();
+        if (r < 0.15) lines.splice(at, 0, line);
+        else if (r < 0.25) lines.splice(at, 1);
+        else if (r < 0.35) lines[at] = ' ' + line;
+        else if (r < 0.45) lines[at] = line.replace(/^ /, '');
+        else if (r < 0.6) lines[at] = line.slice(0, column) + line.slice(column + 1);
+        else lines[at] = line.slice(0, column) + pick(inserts) + line.slice(column);
+        text = lines.join('\n');
+      }
+      if (assertBlockReaderAgrees(text, JSON.stringify(text))) mutantsAccepted++;
+      assert.deepEqual(parseManifests('file:///m.yaml', text), full('file:///m.yaml', text), JSON.stringify(text));
+    }
+    assert.ok(mutantsAccepted > (profile === 'port-heavy' ? 100 : 25), `edited documents read by the block reader: ${mutantsAccepted}`);
+  });
+}

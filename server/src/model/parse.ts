@@ -1,5 +1,6 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
 import { YamlReader } from './yamlReader';
+import { readBlockDocument } from './blockReader';
 import { isReadApiVersion } from './apiGroups';
 import { isReadKind, isSkippableDocument, REFERENCE_KINDS, ROUTE_KINDS, splitDocuments, type DocumentSlice } from './prefilter';
 import { readProbes, readReference } from './referenceReaders';
@@ -116,6 +117,10 @@ export function parseManifests(uri: string, text: string, options: ParseOptions 
     let j = i;
     while (j + 1 < slices.length && !slices[j + 1].skippable) j++;
     source ??= new SourceText(uri, text);
+    if (!options.keepUnread && readBlockDocuments(model, source, slices, i, j)) {
+      i = j;
+      continue;
+    }
     const blanked = options.keepUnread ? undefined : blankedPiece(text, slices, i, j);
     let whole = blanked !== undefined && readDocuments(model, source, slices[i].start, slices[j].end, blanked);
     // An error where values were blanked is read, and reported, from the text as written.
@@ -125,6 +130,32 @@ export function parseManifests(uri: string, text: string, options: ParseOptions 
     i = j;
   }
   return model;
+}
+
+/**
+ * Reads slices i..j (their unread values blanked) with the block-subset reader, which builds the
+ * nodes `yaml` would; false, with nothing read, when any of them is outside its subset.
+ */
+function readBlockDocuments(model: FileModel, source: SourceText, slices: DocumentSlice[], i: number, j: number): boolean {
+  const text = source.text;
+  const contents: YAMLMap[] = [];
+  for (let k = i; k <= j; k++) {
+    const { start, end, kind } = slices[k];
+    const readKeys = kind === undefined ? undefined : READ_KEYS.get(kind);
+    const map = readBlockDocument((readKeys && blankUnreadValues(text, start, end, readKeys)) ?? text.slice(start, end), start);
+    if (!map) return false;
+    contents.push(map);
+  }
+  for (const map of contents) {
+    // No alias, no error, no `Source:` comment: what readDocuments does with a parsed document, less what cannot apply.
+    const reader = new YamlReader(source, { contents: map } as unknown as Document.Parsed, model.errors, 0);
+    try {
+      if (readObject(reader, map, model, undefined)) reader.reportDuplicateKeys();
+    } catch (error) {
+      model.errors.push({ message: `Document could not be read: ${(error as Error).message}`, range: reader.range(map), kind: 'type' });
+    }
+  }
+  return true;
 }
 
 /** The text of slices i..j with the unread values of their documents blanked; undefined if none has any. */
