@@ -15,6 +15,7 @@ import { CodeLensRequest, DidChangeTextDocumentNotification, DidOpenTextDocument
 import { URI } from 'vscode-uri';
 import { TestClient } from '../protocol/lspClient';
 import { generateProfile, PROFILES, type GeneratedWorkspace, type Planted, type Profile } from './generate';
+import { mapLatencies, type MapTimes } from './map';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
@@ -49,6 +50,7 @@ interface Result {
   cliWarmMs: number;
   codeLensP95: number;
   hoverP95: number;
+  map: MapTimes;
 }
 
 /** What an editor would announce, less what the benchmark does not measure. */
@@ -120,6 +122,8 @@ async function bench(profile: Profile, files: number): Promise<Result> {
     Object.assign(result, edits);
     Object.assign(result, await lensLatencies(cold, ws));
     log(`  code lens p95 ${fmt(result.codeLensP95!)} ms, hover p95 ${fmt(result.hoverP95!)} ms (a Service of 20 ports)`);
+    result.map = await mapLatencies(cold);
+    log(`  Ports view first level p50 ${fmt(result.map.treeP50)} max ${fmt(result.map.treeMax)} ms; a namespace's map p50 ${fmt(result.map.mapP50)} max ${fmt(result.map.mapMax)} ms (largest: ${result.map.largest})`);
     result.peakRssMb = cold.peakRssMb();
     log(`  edits p50 ${fmt(edits.editP50)} p95 ${fmt(edits.editP95)} max ${fmt(edits.editMax)} ms; dependency p50 ${fmt(edits.dependencyP50)} max ${fmt(edits.dependencyMax)} ms; peak RSS ${fmt(result.peakRssMb)} MB`);
     await cold.stop();
@@ -246,6 +250,8 @@ function report(profile: Profile, results: Record<number, Result>, sizes: number
     ['code lens / hover p95, a Service of 20 ports (ms)', (r) => `${fmt(r.codeLensP95)} / ${fmt(r.hoverP95)}`],
     ['server peak RSS: cold + edits / warm (MB)', (r) => `${fmt(r.peakRssMb)} / ${fmt(r.warmRssMb)}`],
     ['CLI: cold / with its cache (ms)', (r) => `${fmt(r.cliColdMs)} / ${fmt(r.cliWarmMs)}`],
+    ['Ports view first level (portLens/mapNamespaces) p50 / max (ms)', (r) => `${fmt(r.map.treeP50)} / ${fmt(r.map.treeMax)}`],
+    ["a namespace's port map (portLens/map, the 20 largest) p50 / max (ms)", (r) => `${fmt(r.map.mapP50)} / ${fmt(r.map.mapMax)}`],
   ];
   const header = `| ${profile} | ${sizes.map((n) => `${n} files`).join(' | ')} |\n| --- | ${sizes.map(() => '---:').join(' | ')} |`;
   const table = [header, ...rows.map(([name, get]) => `| ${name} | ${sizes.map((n) => get(results[n])).join(' | ')} |`)].join('\n');
@@ -260,6 +266,8 @@ function report(profile: Profile, results: Record<number, Result>, sizes: number
     { what: `code lens p95, a Service of 20 ports (${main})`, value: r.codeLensP95, limit: 50, unit: 'ms' },
     { what: `hover p95, a Service of 20 ports (${main})`, value: r.hoverP95, limit: 50, unit: 'ms' },
     { what: `peak RSS (${main})`, value: r.peakRssMb, limit: 300, unit: 'MB' },
+    { what: `Ports view first level, max (${main})`, value: r.map.treeMax, limit: 50, unit: 'ms' },
+    { what: `a namespace's port map, max (${main})`, value: r.map.mapMax, limit: 1000, unit: 'ms' },
   );
   const growth = (small: number, large: number, limit: number, what: string, get: (r: Result) => number) => {
     if (results[small] && results[large]) targets.push({ what: `${what}: ${large} / ${small} files`, value: get(results[large]) / get(results[small]), limit, unit: '×' });

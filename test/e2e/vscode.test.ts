@@ -22,6 +22,7 @@ import {
   until,
 } from './tools';
 import { explainThroughTheUI, lensFollowsThePolicy } from './explainConnection';
+import { portMapThroughTheUI, portsView } from './portMap';
 import { IMAGES, goToLine, laidOut, openFile, screenshotAround, settled, type Page } from './workbench';
 
 test('VS Code (code-server) with the packaged extension: explain a connection; problem, hover, quick fix', { skip: e2eSkip(CODE_SERVER_NEEDS) }, async (t) => {
@@ -118,6 +119,8 @@ test('VS Code (code-server) with the packaged extension: explain a connection; p
     await page.locator('.monaco-workbench').waitFor();
     // Explained before the fix below turns the answer from denied to allowed.
     await explainThroughTheUI(page);
+    await portsView(page);
+    await portMapThroughTheUI(page);
 
     await openFile(page, 'networkpolicies.yaml');
     await goToLine(page, 55, 14);

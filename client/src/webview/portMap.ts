@@ -39,11 +39,9 @@ function show(next: PortMap): void {
     graph.innerHTML = renderSvg(next);
   }
   const edge = state.edge ? next.edges.find((e) => e.id === state.edge) : undefined;
+  // An edge not drawn (yet: a map asked for while the server reads the workspace) stays chosen.
   if (edge) select(edge.id, false);
-  else if (state.edge) {
-    save({ edge: undefined });
-    details.hidden = true;
-  }
+  else details.hidden = true;
   if (first && state.scroll) graph.scrollTo(state.scroll.left, state.scroll.top);
 }
 

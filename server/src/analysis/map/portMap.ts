@@ -180,6 +180,9 @@ class MapBuilder {
   private readonly portNodes = new Map<ContainerPort, ContainerPortNode>();
   private readonly sources = new Map<string, SourceNode>();
   private readonly edges: MapEdge[] = [];
+  /** The other namespaces each policy's ingress peers pick, worked out once per map. */
+  private readonly peerNamespaces = new Map<NetworkPolicy, string[]>();
+  private knownNamespaces: Set<string | undefined> | undefined;
 
   constructor(
     private readonly index: WorkspaceIndex,
@@ -299,13 +302,22 @@ class MapBuilder {
     const others = new Set<string>();
     const pods = this.index.podsSelectedByMap(service.selector!.value, service.ref.namespace);
     for (const policy of new Set(pods.flatMap((pod) => ingressPoliciesOf(this.index, pod)))) {
-      for (const peer of policy.ingress.flatMap((rule) => rule.peers ?? [])) {
-        if (!peer.namespaceSelector) continue;
-        for (const name of this.index.namespacesSelectedBy(peer.namespaceSelector) ?? []) if (name !== this.namespace) others.add(name);
-      }
+      for (const name of this.namespacesNamedBy(policy)) others.add(name);
     }
     for (const name of [...others].sort().slice(0, MAX_OTHER_NAMESPACES)) sources.push({ kind: 'namespace', namespace: name });
     return sources;
+  }
+
+  private namespacesNamedBy(policy: NetworkPolicy): string[] {
+    let names = this.peerNamespaces.get(policy);
+    if (names) return names;
+    const found = new Set<string>();
+    for (const peer of policy.ingress.flatMap((rule) => rule.peers ?? [])) {
+      if (!peer.namespaceSelector) continue;
+      for (const name of this.index.namespacesSelectedBy(peer.namespaceSelector) ?? []) if (name !== this.namespace) found.add(name);
+    }
+    this.peerNamespaces.set(policy, (names = [...found]));
+    return names;
   }
 
   private sourceNode(source: Source): SourceNode {
@@ -314,7 +326,8 @@ class MapBuilder {
     if (node) return node;
     if (source.kind === 'namespace') {
       const own = source.namespace === this.namespace;
-      const known = this.index.namespaceNames().includes(source.namespace);
+      this.knownNamespaces ??= new Set(this.index.namespaceNames());
+      const known = this.knownNamespaces.has(source.namespace);
       const label = `${own ? 'namespace ' : ''}${source.namespace ?? '(unspecified)'}${own ? ' (every pod)' : ''}`;
       node = { id: this.ids.take(`source:${namespaceSourceName(source.namespace)}`), kind: 'namespace', name, label, namespace: source.namespace ?? null, own, inWorkspace: known };
     } else {
