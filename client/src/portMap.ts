@@ -29,8 +29,9 @@ header { display: flex; align-items: baseline; gap: 16px; padding: 8px 16px; bor
 header h1 { font-size: 14px; margin: 0; }
 .legend { color: var(--vscode-descriptionForeground); font-size: 12px; }
 .legend .allowed { color: var(--vscode-charts-green); } .legend .denied { color: var(--vscode-charts-red); }
-#graph { flex: 1; overflow: auto; padding: 8px 16px; }
-#details { max-height: 40%; overflow: auto; padding: 4px 16px 12px; border-top: 1px solid var(--vscode-panel-border, var(--vscode-contrastBorder, transparent)); font-size: 13px; }
+#graph { flex: 0 1 auto; min-height: 0; overflow: auto; padding: 8px 16px; }
+#graph svg { max-width: 100%; height: auto; }
+#details { flex: 0 1 auto; max-height: 45%; overflow: auto; padding: 4px 16px 12px; border-top: 1px solid var(--vscode-panel-border, var(--vscode-contrastBorder, transparent)); font-size: 13px; }
 #details h2 { font-size: 13px; } #details ul { margin: 2px 0; padding-left: 20px; }
 #details a { color: var(--vscode-textLink-foreground); }
 body.vscode-high-contrast .port-map .edge-line, body.vscode-high-contrast-light .port-map .edge-line { stroke-width: 3; }
@@ -75,7 +76,8 @@ export function registerPortMap(context: vscode.ExtensionContext, clientOf: Clie
       return arg && 'namespace' in arg ? panels.show(arg.namespace) : panels.pickAndShow();
     }),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state: PanelState | undefined) => panels.adopt(panel, state?.namespace ?? null),
+      // The webview's state names the namespace; the title says it too, when the state was not saved before a reload.
+      deserializeWebviewPanel: async (panel, state: PanelState | undefined) => panels.adopt(panel, state?.namespace ?? namespaceOfTitle(panel.title)),
     }),
     { dispose: () => clearTimeout(timer) },
   );
@@ -142,7 +144,8 @@ class PortMapPanels {
   private async send(panel: vscode.WebviewPanel, namespace: string | null): Promise<void> {
     try {
       const map = await this.source.map(namespace);
-      await panel.webview.postMessage({ type: 'map', map } satisfies ToPanel);
+      const restore = this.context.workspaceState.get<PanelState>(stateKey(namespace));
+      await panel.webview.postMessage({ type: 'map', map, restore } satisfies ToPanel);
     } catch {
       // The server is not running (yet): the map comes when it is (attach's refresh).
     }
@@ -150,6 +153,7 @@ class PortMapPanels {
 
   private async receive(panel: vscode.WebviewPanel, namespace: string | null, message: FromPanel): Promise<void> {
     if (message.type === 'ready') return this.send(panel, namespace);
+    if (message.type === 'state') return this.context.workspaceState.update(stateKey(namespace), message.state);
     if (message.type === 'open') {
       const at = new vscode.Position(message.line, message.character);
       const column = panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
@@ -194,6 +198,16 @@ class PortMapPanels {
   }
 }
 
+/** Where the extension keeps a copy of each namespace's panel state (the chosen edge, the scroll). */
+const stateKey = (namespace: string | null) => `portLens.portMap.state:${namespace ?? ''}`;
+const TITLE = 'Port Map: ';
+const UNSPECIFIED = '(unspecified)';
+
 function titleOf(namespace: string | null): string {
-  return `Port Map: ${namespace ?? '(unspecified)'}`;
+  return `${TITLE}${namespace ?? UNSPECIFIED}`;
+}
+
+function namespaceOfTitle(title: string): string | null {
+  const name = title.startsWith(TITLE) ? title.slice(TITLE.length) : UNSPECIFIED;
+  return name === UNSPECIFIED ? null : name;
 }

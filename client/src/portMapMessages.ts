@@ -10,10 +10,12 @@ export interface PanelState {
 }
 
 export type ToPanel =
-  | { type: 'map'; map: PortMap }
+  /** `restore`: the state the extension kept, for a webview that lost its own. */
+  | { type: 'map'; map: PortMap; restore?: PanelState }
   | { type: 'explanation'; edge: string; markdown?: string; error?: string };
 
 export type FromPanel =
   | { type: 'ready'; namespace: string | null }
+  | { type: 'state'; state: PanelState }
   | { type: 'explain'; edge: string; from: string; to: string }
   | { type: 'open'; uri: string; line: number; character: number };

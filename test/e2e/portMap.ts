@@ -16,23 +16,23 @@ export async function portsView(page: Page): Promise<void> {
   await header.waitFor();
   if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
   const pane = page.locator('.pane', { has: header });
-  const row = (label: string) => pane.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`) }) });
-  const namespace = row('gitlab');
+  const row = (label: string, level: number) => pane.locator(`.monaco-list-row[aria-level="${level}"]`, { has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`) }) });
+  const namespace = row('gitlab', 1);
   await namespace.waitFor({ timeout: 90_000 });
   assert.match(await namespace.innerText(), /4 Services · 3 pod templates · 3 policies/);
   await expand(namespace);
-  const service = row('gitlab-ssh');
+  const service = row('gitlab-ssh', 2);
   await service.waitFor();
   assert.match(await service.innerText(), /LoadBalancer/);
   await expand(service);
-  const port = row('ssh 10022/TCP → 22');
+  const port = row('ssh 10022/TCP → 22', 3);
   await port.waitFor();
   assert.match(await port.innerText(), /finding: netpol-port-unmatched/);
   await expand(port);
-  const target = row('Deployment gitlab · ssh 22/TCP');
+  const target = row('Deployment gitlab · ssh 22/TCP', 4);
   await target.waitFor();
   assert.match(await target.innerText(), /denied: allow-from-all admits 80, 10022 — not 22/);
-  await row('NetworkPolicy allow-from-all').waitFor();
+  await row('NetworkPolicy allow-from-all', 4).waitFor();
   await screenshotOf(page, 'vscode-ports-view.png', await laidOut(pane));
 }
 

@@ -108,7 +108,8 @@ export interface Box { x: number; y: number; width: number; height: number }
 
 /** The element's box, once it has one (an element being re-rendered has none for a moment). */
 export function laidOut(element: Locator): Promise<Box> {
-  return until('the element to be laid out', () => element.boundingBox(), 10_000);
+  // boundingBox() answers null while the element is detached (a code lens being re-rendered): not done yet.
+  return until('the element to be laid out', async () => (await element.boundingBox()) ?? undefined, 10_000);
 }
 
 /** A screenshot of the editor's width, from `above` pixels over the boxes to `below` under them: small enough to commit. */

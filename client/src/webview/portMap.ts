@@ -20,11 +20,16 @@ const post = (message: FromPanel) => vscode.postMessage(message);
 const save = (change: Partial<PanelState>) => {
   state = { ...state, ...change };
   vscode.setState(state);
+  post({ type: 'state', state });
 };
 
 window.addEventListener('message', (event: MessageEvent<ToPanel>) => {
   const message = event.data;
-  if (message.type === 'map') show(message.map);
+  if (message.type === 'map') {
+    // A webview restored without its state (a reload before the workbench saved it) takes the extension's copy.
+    if (message.restore && state.edge === undefined && state.scroll === undefined) state = { ...message.restore, namespace: state.namespace };
+    show(message.map);
+  }
   else if (message.type === 'explanation' && message.edge === state.edge) showExplanation(message.markdown, message.error);
 });
 

@@ -38,8 +38,11 @@ export interface MapOptions {
 
 export function mapOptionsOf(values: Record<string, unknown>, positionals: string[]): MapOptions {
   const format = values.format as string;
-  if (!(MAP_FORMATS as readonly string[]).includes(format)) throw new MapUsageError(`unknown format "${format}" (${MAP_FORMATS.join(', ')})`);
-  return { paths: positionals.length > 0 ? positionals : ['.'], format: format as MapFormat, namespace: values.namespace as string | undefined };
+  if (!(MAP_FORMATS as readonly string[]).includes(format)) {
+    throw new MapUsageError(`unknown format "${format}" (${MAP_FORMATS.join(', ')})`);
+  }
+  const paths = positionals.length > 0 ? positionals : ['.'];
+  return { paths, format: format as MapFormat, namespace: values.namespace as string | undefined };
 }
 
 /** Every namespace (or the one asked for) drawn in the format asked for. */

@@ -10,7 +10,9 @@ export function mapNamespacesRequest(index: WorkspaceIndex): MapNamespacesResult
 
 export function mapRequest(index: WorkspaceIndex, findingsOf: FindingsOf, params: unknown): MapResult | ResponseError<void> {
   const namespace = (params as Partial<MapParams> | undefined)?.namespace;
-  if (namespace !== null && typeof namespace !== 'string') return new ResponseError(ErrorCodes.InvalidParams, 'portLens/map needs {"namespace": NAME or null}');
+  if (namespace !== null && typeof namespace !== 'string') {
+    return new ResponseError(ErrorCodes.InvalidParams, 'portLens/map needs {"namespace": NAME or null}');
+  }
   return buildPortMap(index, findingsOf, namespace ?? undefined);
 }
 
@@ -20,7 +22,11 @@ export function mapCodeLenses(index: WorkspaceIndex, uri: string): CodeLens[] {
   if (!model) return [];
   const lens = (line: number, character: number, namespace: string | undefined): CodeLens => ({
     range: { start: { line, character }, end: { line, character } },
-    command: { title: `Show port map of namespace ${namespace ?? '(unspecified)'}`, command: SHOW_PORT_MAP_COMMAND, arguments: [{ namespace: namespace ?? null } satisfies MapParams] },
+    command: {
+      title: `Show port map of namespace ${namespace ?? '(unspecified)'}`,
+      command: SHOW_PORT_MAP_COMMAND,
+      arguments: [{ namespace: namespace ?? null } satisfies MapParams],
+    },
   });
   return [
     ...model.namespaces.map((ns) => lens(ns.ref.range.start.line, ns.ref.range.start.character, ns.ref.name)),

@@ -37,9 +37,18 @@ export function renderHtml(maps: PortMap[], options: HtmlOptions): string {
       names.set(pod.id, `${pod.kind} ${pod.name}`);
       for (const p of pod.ports) names.set(p.id, `${pod.kind} ${pod.name} ${p.label}`);
     }
-    const rows = map.edges.map((e) => `<tr><td>${escapeXml(names.get(e.from) ?? e.from)}</td><td>${escapeXml(names.get(e.to) ?? e.to)}</td><td class="${e.verdict}">${escapeXml(edgeLabel(e))}${e.findings.length > 0 ? ' ⚠' : ''}</td><td>${escapeXml(e.reason)}</td></tr>`);
-    const findings: MapFinding[] = [...map.services.flatMap((s) => [...s.findings, ...s.ports.flatMap((p) => p.findings)]), ...map.pods.flatMap((p) => [...p.findings, ...p.ports.flatMap((c) => c.findings)]), ...map.policies.flatMap((p) => p.findings)];
-    const findingRows = findings.map((f) => `<tr><td><code>${escapeXml(at(f))}</code></td><td>${escapeXml(f.severity)}</td><td><code>${escapeXml(f.code)}</code></td><td>${escapeXml(f.message)}</td></tr>`);
+    const cell = (text: string, css = '') => `<td${css ? ` class="${css}"` : ''}>${escapeXml(text)}</td>`;
+    const code = (text: string) => `<td><code>${escapeXml(text)}</code></td>`;
+    const rows = map.edges.map((e) => {
+      const verdict = `${edgeLabel(e)}${e.findings.length > 0 ? ' ⚠' : ''}`;
+      return `<tr>${cell(names.get(e.from) ?? e.from)}${cell(names.get(e.to) ?? e.to)}${cell(verdict, e.verdict)}${cell(e.reason)}</tr>`;
+    });
+    const findings: MapFinding[] = [
+      ...map.services.flatMap((s) => [...s.findings, ...s.ports.flatMap((p) => p.findings)]),
+      ...map.pods.flatMap((p) => [...p.findings, ...p.ports.flatMap((c) => c.findings)]),
+      ...map.policies.flatMap((p) => p.findings),
+    ];
+    const findingRows = findings.map((f) => `<tr>${code(at(f))}${cell(f.severity)}${code(f.code)}${cell(f.message)}</tr>`);
     const objects = [
       ...map.services.map((s) => `<tr><td>Service ${escapeXml(s.name)}</td><td><code>${escapeXml(at(s))}</code></td></tr>`),
       ...map.pods.map((p) => `<tr><td>${escapeXml(`${p.kind} ${p.name}`)}</td><td><code>${escapeXml(at(p))}</code></td></tr>`),
@@ -48,7 +57,8 @@ export function renderHtml(maps: PortMap[], options: HtmlOptions): string {
     return [
       `<section><h2>Namespace ${escapeXml(map.namespace ?? '(unspecified)')}</h2>`,
       `<div class="scroll">${renderSvg(map)}</div>`,
-      `<h3>Paths</h3><table><thead><tr><th>from</th><th>to</th><th>verdict</th><th>why</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
+      '<h3>Paths</h3><table><thead><tr><th>from</th><th>to</th><th>verdict</th><th>why</th></tr></thead>',
+      `<tbody>${rows.join('')}</tbody></table>`,
       findingRows.length > 0 ? `<h3>Findings</h3><table><tbody>${findingRows.join('')}</tbody></table>` : '',
       `<h3>Objects</h3><table><tbody>${objects.join('')}</tbody></table></section>`,
     ].join('\n');
@@ -64,7 +74,8 @@ export function renderHtml(maps: PortMap[], options: HtmlOptions): string {
 </head>
 <body>
 <h1>${escapeXml(title)}</h1>
-<p>Green: the policies admit the path; red: they deny it; grey, dashed: the workspace cannot tell. ⚠ marks a finding. Made by Kubernetes Port Lens.</p>
+<p>Green: the policies admit the path; red: they deny it; grey, dashed: the workspace cannot tell.
+⚠ marks a finding. Made by Kubernetes Port Lens.</p>
 ${sections.join('\n')}
 </body>
 </html>

@@ -74,11 +74,22 @@ export function layoutMap(map: PortMap): MapLayout {
     const rows = [pod.id, ...pod.ports.map((p) => p.id)].flatMap((id) => forwarded.get(id) ?? []);
     return rows.length > 0 ? rows.reduce((a, b) => a + b, 0) / rows.length : Number.MAX_SAFE_INTEGER;
   };
-  const pods = map.pods.map((pod, i) => ({ pod, weight: weight(pod), i })).sort((a, b) => a.weight - b.weight || a.i - b.i).map((p) => p.pod);
+  const pods = map.pods
+    .map((pod, i) => ({ pod, weight: weight(pod), i }))
+    .sort((a, b) => a.weight - b.weight || a.i - b.i)
+    .map((p) => p.pod);
 
   const sourceWidth = widthFor(map.sources.map((s) => s.label), 170);
-  const serviceWidth = widthFor(map.services.flatMap((s) => [`${s.name}`, `Service · ${s.type}`, ...s.ports.map((p) => `${p.label} → ${p.targetPort}`)]), 200);
-  const podWidth = widthFor(pods.flatMap((p) => [p.name, `${p.kind}`, ...p.ports.map((c) => `${c.label} ${c.container ?? ''}`), ...p.policies.map((id) => `policy ${policyNames.get(id)}`)]), 220);
+  const portTexts = (s: PortMap['services'][number]) => s.ports.map((p) => `${p.label} → ${p.targetPort}`);
+  const serviceTexts = map.services.flatMap((s) => [s.name, `Service · ${s.type}`, ...portTexts(s)]);
+  const serviceWidth = widthFor(serviceTexts, 200);
+  const podTexts = pods.flatMap((p) => [
+    p.name,
+    p.kind,
+    ...p.ports.map((c) => `${c.label} ${c.container ?? ''}`),
+    ...p.policies.map((id) => `policy ${policyNames.get(id)}`),
+  ]);
+  const podWidth = widthFor(podTexts, 220);
   const xs = [PAD, PAD + sourceWidth + COLUMN_GAP, PAD + sourceWidth + COLUMN_GAP + serviceWidth + COLUMN_GAP];
 
   const services = stack(
@@ -107,7 +118,10 @@ export function layoutMap(map: PortMap): MapLayout {
   // Sources are few: they sit in the middle of the height, far apart.
   const spacing = Math.max(ROW + GAP, Math.min(90, (bottom - TOP) / Math.max(1, map.sources.length)));
   const sourcesTop = TOP + Math.max(0, (bottom - TOP - spacing * map.sources.length) / 2);
-  const sources = map.sources.map((s, i) => ({ id: s.id, label: s.label, detail: '', x: xs[0], y: sourcesTop + i * spacing + (spacing - ROW - 8) / 2, width: sourceWidth, height: ROW + 8 }));
+  const sources = map.sources.map((s, i) => {
+    const y = sourcesTop + i * spacing + (spacing - ROW - 8) / 2;
+    return { id: s.id, label: s.label, detail: '', x: xs[0], y, width: sourceWidth, height: ROW + 8 };
+  });
 
   const anchors = new Map<string, Box>();
   for (const s of sources) anchors.set(s.id, s);
@@ -143,7 +157,9 @@ function pointAt([p0, p1, p2, p3]: Array<[number, number]>, t: number): { x: num
   return { x: at(0), y: at(1) - 4 };
 }
 
-function stack(groups: Array<Omit<GroupBox, 'x' | 'y' | 'width' | 'height' | 'rows'> & { rows: Array<Omit<RowBox, keyof Box>> }>, x: number, width: number): GroupBox[] {
+type UnplacedGroup = Omit<GroupBox, keyof Box | 'rows'> & { rows: Array<Omit<RowBox, keyof Box>> };
+
+function stack(groups: UnplacedGroup[], x: number, width: number): GroupBox[] {
   let y = TOP;
   return groups.map((g) => {
     const rows = g.rows.map((r, i) => ({ ...r, x, y: y + HEADER + i * ROW, width, height: ROW }));

@@ -23,7 +23,9 @@ export function renderMermaid(maps: PortMap[]): string {
       return short;
     };
     const indent = maps.length > 1 ? '    ' : '  ';
-    if (maps.length > 1) lines.push(`  subgraph ${id('namespace')} [${text(`namespace ${map.namespace ?? '(unspecified)'}`)}]`, '    direction LR');
+    if (maps.length > 1) {
+      lines.push(`  subgraph ${id('namespace')} [${text(`namespace ${map.namespace ?? '(unspecified)'}`)}]`, '    direction LR');
+    }
     for (const source of map.sources) lines.push(`${indent}${id(source.id)}([${text(source.label)}])`);
     for (const service of map.services) {
       lines.push(`${indent}subgraph ${id(service.id)} [${text(`Service ${service.name} · ${service.type}`)}]`);
@@ -35,8 +37,11 @@ export function renderMermaid(maps: PortMap[]): string {
     const policyNames = new Map(map.policies.map((p) => [p.id, p.name]));
     for (const pod of map.pods) {
       const policies = pod.policies.map((p) => policyNames.get(p)).join(', ');
-      lines.push(`${indent}subgraph ${id(pod.id)} [${text(`${pod.kind} ${pod.name}${policies ? ` · ${pod.policies.length > 1 ? 'policies' : 'policy'} ${policies}` : ''}`)}]`);
-      for (const port of pod.ports) lines.push(`${indent}  ${id(port.id)}[${text(`${port.label}${port.container ? ` · ${port.container}` : ''}`)}]`);
+      const selecting = policies ? ` · ${pod.policies.length > 1 ? 'policies' : 'policy'} ${policies}` : '';
+      lines.push(`${indent}subgraph ${id(pod.id)} [${text(`${pod.kind} ${pod.name}${selecting}`)}]`);
+      for (const port of pod.ports) {
+        lines.push(`${indent}  ${id(port.id)}[${text(`${port.label}${port.container ? ` · ${port.container}` : ''}`)}]`);
+      }
       if (pod.ports.length === 0) lines.push(`${indent}  ${id(`${pod.id}:none`)}[${text('no declared port')}]`);
       lines.push(`${indent}end`);
       if (pod.findings.length > 0) findings.push(id(pod.id));
@@ -44,13 +49,16 @@ export function renderMermaid(maps: PortMap[]): string {
     }
     if (maps.length > 1) lines.push('  end');
     for (const edge of map.edges) {
-      const label = edge.kind === 'reach' || edge.verdict !== 'allowed' ? `|${text(edgeLabel(edge) + (edge.findings.length > 0 ? ' ⚠' : ''))}|` : '';
+      const labelled = edge.kind === 'reach' || edge.verdict !== 'allowed';
+      const label = labelled ? `|${text(edgeLabel(edge) + (edge.findings.length > 0 ? ' ⚠' : ''))}|` : '';
       const arrow = edge.verdict === 'unknown' ? '-.->' : '-->';
       styles.push(`  linkStyle ${links.length} stroke:${COLOUR[edge.verdict]},stroke-width:2px,color:${COLOUR[edge.verdict]}`);
       links.push(`  ${id(edge.from)} ${arrow}${label} ${id(edge.to)}`);
     }
   });
   lines.push(...links, ...styles);
-  if (findings.length > 0) lines.push('  classDef finding stroke:#bf8700,stroke-width:3px', `  class ${[...new Set(findings)].join(',')} finding`);
+  if (findings.length > 0) {
+    lines.push('  classDef finding stroke:#bf8700,stroke-width:3px', `  class ${[...new Set(findings)].join(',')} finding`);
+  }
   return lines.join('\n');
 }

@@ -5,9 +5,12 @@ import { namespaceSourceName, servicePortName, sourceName, type Source } from '.
 import { ingressPoliciesOf, type SideJudgement, type Verdict } from '../explain/isolation';
 import { lensSource, shortReason } from '../explain/summary';
 import { selectorMatches } from '../index/selectors';
-import { formatPortRef, targetOf, type KnownPort } from '../index/podPorts';
+import { targetOf, type KnownPort } from '../index/podPorts';
 import type { Finding, Severity } from '../rules/findings';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
+
+/** An explanation without fixes: all a verdict needs. */
+type Judged = Omit<Explanation, 'fixes'>;
 
 /** Bumped when a field changes meaning or goes away (docs/map.md). */
 export const PORT_MAP_VERSION = 1;
@@ -147,7 +150,12 @@ export interface MapNamespace {
 }
 
 export function mapNamespaces(index: WorkspaceIndex): MapNamespace[] {
-  return index.namespaceNames().map((ns) => ({ namespace: ns ?? null, services: index.services(ns).size, pods: index.pods(ns).size, policies: index.policies(ns).size }));
+  return index.namespaceNames().map((ns) => ({
+    namespace: ns ?? null,
+    services: index.services(ns).size,
+    pods: index.pods(ns).size,
+    policies: index.policies(ns).size,
+  }));
 }
 
 const byName = <T extends { ref: { name: string; kind: string; uri: string } }>(a: T, b: T) =>
@@ -251,7 +259,9 @@ class MapBuilder {
       node.policies.push(id);
     }
     const { uri, range, nameRange } = policy.ref;
-    return { id, name: policy.ref.name, dialect: 'kubernetes', uri, range, nameRange, policyTypes: [...policy.policyTypes], selects, findings: this.findingsIn(uri, range) };
+    const findings = this.findingsIn(uri, range);
+    const policyTypes = [...policy.policyTypes];
+    return { id, name: policy.ref.name, dialect: 'kubernetes', uri, range, nameRange, policyTypes, selects, findings };
   }
 
   private serviceNode(service: Service): ServiceNode {
@@ -259,7 +269,8 @@ class MapBuilder {
     const { uri, range, nameRange } = service.ref;
     const ports = service.ports.map((port) => this.servicePortNode(service, id, port));
     const findings = this.findingsIn(uri, range, service.ports.map((p) => p.range));
-    return { id, name: service.ref.name, type: service.type || 'ClusterIP', selector: service.selector !== undefined, uri, range, nameRange, ports, findings };
+    const selector = service.selector !== undefined;
+    return { id, name: service.ref.name, type: service.type || 'ClusterIP', selector, uri, range, nameRange, ports, findings };
   }
 
   private servicePortNode(service: Service, serviceId: string, port: ServicePort): ServicePortNode {
@@ -329,16 +340,18 @@ class MapBuilder {
       this.knownNamespaces ??= new Set(this.index.namespaceNames());
       const known = this.knownNamespaces.has(source.namespace);
       const label = `${own ? 'namespace ' : ''}${source.namespace ?? '(unspecified)'}${own ? ' (every pod)' : ''}`;
-      node = { id: this.ids.take(`source:${namespaceSourceName(source.namespace)}`), kind: 'namespace', name, label, namespace: source.namespace ?? null, own, inWorkspace: known };
+      const id = this.ids.take(`source:${namespaceSourceName(source.namespace)}`);
+      node = { id, kind: 'namespace', name, label, namespace: source.namespace ?? null, own, inWorkspace: known };
     } else {
-      node = { id: this.ids.take('source:external'), kind: 'external', name, label: 'external (outside the cluster)', namespace: null, own: false, inWorkspace: false };
+      const label = 'external (outside the cluster)';
+      node = { id: this.ids.take('source:external'), kind: 'external', name, label, namespace: null, own: false, inWorkspace: false };
     }
     this.sources.set(name, node);
     return node;
   }
 
   /** One edge per pod template the Service port sends to, coloured by that pod's verdict. */
-  private forwardEdges(port: ServicePortNode, explanation: Omit<Explanation, 'fixes'>): void {
+  private forwardEdges(port: ServicePortNode, explanation: Judged): void {
     const order = (r: DestinationResult) => this.podNodes.get(r.hop.pod)?.id ?? '';
     for (const result of [...explanation.results].sort((a, b) => order(a).localeCompare(order(b)))) {
       const pod = this.podNodes.get(result.hop.pod);
@@ -373,9 +386,10 @@ class MapBuilder {
     return node;
   }
 
-  private edge(kind: MapEdge['kind'], from: string, to: string, explanation: Omit<Explanation, 'fixes'>, results: DestinationResult[]): MapEdge {
+  private edge(kind: MapEdge['kind'], from: string, to: string, explanation: Judged, results: DestinationResult[]): MapEdge {
     const { verdict } = explanation;
-    const reason = results.some((r) => r.endpoint) ? shortReason(explanation) : (results[0]?.reason ?? explanation.notes[0] ?? 'no pod template to judge');
+    const fallback = results[0]?.reason ?? explanation.notes[0] ?? 'no pod template to judge';
+    const reason = results.some((r) => r.endpoint) ? shortReason(explanation) : fallback;
     return {
       id: this.ids.take(`${from}->${to}`),
       kind,
@@ -398,7 +412,9 @@ class MapBuilder {
         for (const rule of side.policies.flatMap((p) => p.rules)) {
           if (rule.peerAdmits !== 'yes' || rule.portAdmits) continue;
           for (const entry of rule.rule.ports ?? []) {
-            for (const finding of this.findingsIn(rule.policy.ref.uri, entry.range)) found.set(JSON.stringify([finding.uri, finding.range, finding.code]), finding);
+            for (const finding of this.findingsIn(rule.policy.ref.uri, entry.range)) {
+              found.set(JSON.stringify([finding.uri, finding.range, finding.code]), finding);
+            }
           }
         }
       }
@@ -415,7 +431,10 @@ function decidingPolicies(results: DestinationResult[], verdict: Verdict): strin
     const sides = [result.ingress, result.egress].filter((s): s is SideJudgement => s !== undefined && s.verdict === verdict);
     for (const side of sides) {
       if (verdict === 'denied') side.policies.forEach((p) => names.add(p.policy.ref.name));
-      else side.policies.filter((p) => p.admits === (verdict === 'allowed' ? 'yes' : 'unknown')).forEach((p) => names.add(p.policy.ref.name));
+      else {
+        const admits = verdict === 'allowed' ? 'yes' : 'unknown';
+        side.policies.filter((p) => p.admits === admits).forEach((p) => names.add(p.policy.ref.name));
+      }
     }
   }
   return [...names].sort();
@@ -427,9 +446,4 @@ function portLabel(number: number, protocol: string, name?: string): string {
 
 function mapFinding(finding: Finding): MapFinding {
   return { uri: finding.uri, range: finding.range, code: finding.code, severity: finding.severity, message: finding.message };
-}
-
-/** `targetPort 22` or `targetPort "ssh"`, for labels. */
-export function targetText(port: ServicePortNode): string {
-  return `targetPort ${formatPortRef(typeof port.targetPort === 'number' ? { kind: 'number', number: port.targetPort } : { kind: 'name', name: port.targetPort })}`;
 }

@@ -11,7 +11,8 @@ export function escapeXml(text: string): string {
 
 /** `✗ allow-from-all`: the verdict and the policies that decide it. */
 export function edgeLabel(edge: MapEdge): string {
-  return `${MARK[edge.verdict]} ${edge.policies.length > 0 ? edge.policies.join(', ') : edge.verdict === 'allowed' ? 'no policy' : edge.verdict}`;
+  const deciding = edge.policies.length > 0 ? edge.policies.join(', ') : edge.verdict === 'allowed' ? 'no policy' : edge.verdict;
+  return `${MARK[edge.verdict]} ${deciding}`;
 }
 
 /** What a tooltip or a text list says of an edge. */
@@ -36,29 +37,40 @@ export function renderSvg(map: PortMap): string {
   }
   const out: string[] = [];
   const name = map.namespace ?? '(unspecified)';
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" class="port-map" width="${layout.width}" height="${layout.height}" viewBox="0 0 ${layout.width} ${layout.height}" role="img" aria-label="Port map of namespace ${escapeXml(name)}">`);
+  const { width, height } = layout;
+  const size = `width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"`;
+  const label = `aria-label="Port map of namespace ${escapeXml(name)}"`;
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" class="port-map" ${size} role="img" ${label}>`);
   out.push('<defs>');
   for (const verdict of ['allowed', 'denied', 'unknown']) {
-    out.push(`<marker id="arrow-${verdict}" class="arrow ${verdict}" viewBox="0 0 10 10" refX="4" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker>`);
+    const box = 'viewBox="0 0 10 10" refX="4" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"';
+    out.push(`<marker id="arrow-${verdict}" class="arrow ${verdict}" ${box}><path d="M0,0 L10,5 L0,10 z"/></marker>`);
   }
   out.push('</defs>');
   for (const column of layout.columns) out.push(`<text class="column-title" x="${column.x}" y="16">${escapeXml(column.title)}</text>`);
   for (const { edge, d, labelAt } of layout.edges) {
     const finding = edge.findings.length > 0 ? ' ⚠' : '';
-    out.push(`<g class="edge ${edge.kind} ${edge.verdict}${finding ? ' has-finding' : ''}" data-edge="${escapeXml(edge.id)}" tabindex="0" role="button" aria-label="${escapeXml(`${edge.explain.from} to ${edge.explain.to}: ${edge.verdict}`)}">`);
+    const classes = `edge ${edge.kind} ${edge.verdict}${finding ? ' has-finding' : ''}`;
+    const label = escapeXml(`${edge.explain.from} to ${edge.explain.to}: ${edge.verdict}`);
+    out.push(`<g class="${classes}" data-edge="${escapeXml(edge.id)}" tabindex="0" role="button" aria-label="${label}">`);
     out.push(`<title>${escapeXml(edgeTitle(edge))}</title>`);
     out.push(`<path class="edge-hit" d="${d}"/><path class="edge-line" d="${d}" marker-end="url(#arrow-${edge.verdict})"/>`);
     if (edge.kind === 'reach' && edge.verdict !== 'allowed') {
-      out.push(`<text class="edge-label" x="${labelAt.x.toFixed(1)}" y="${labelAt.y.toFixed(1)}" text-anchor="middle">${escapeXml(edgeLabel(edge) + finding)}</text>`);
+      const at = `x="${labelAt.x.toFixed(1)}" y="${labelAt.y.toFixed(1)}"`;
+      out.push(`<text class="edge-label" ${at} text-anchor="middle">${escapeXml(edgeLabel(edge) + finding)}</text>`);
     }
     out.push('</g>');
   }
   for (const source of layout.sources) {
     const node = map.sources.find((s) => s.id === source.id)!;
     out.push(`<g class="node source ${node.kind}" data-node="${escapeXml(source.id)}" tabindex="0" role="button">`);
-    out.push(`<title>${escapeXml(node.kind === 'external' ? 'Clients outside the cluster (through a LoadBalancer or NodePort)' : `Every pod of namespace ${node.namespace ?? '(unspecified)'}${node.inWorkspace ? '' : ' (not in the workspace)'}`)}</title>`);
+    const title = node.kind === 'external'
+      ? 'Clients outside the cluster (through a LoadBalancer or NodePort)'
+      : `Every pod of namespace ${node.namespace ?? '(unspecified)'}${node.inWorkspace ? '' : ' (not in the workspace)'}`;
+    out.push(`<title>${escapeXml(title)}</title>`);
     out.push(`<rect x="${source.x}" y="${source.y}" width="${source.width}" height="${source.height}" rx="14"/>`);
-    out.push(`<text x="${source.x + source.width / 2}" y="${source.y + source.height / 2 + 4}" text-anchor="middle">${escapeXml(source.label)}</text></g>`);
+    const at = `x="${source.x + source.width / 2}" y="${source.y + source.height / 2 + 4}"`;
+    out.push(`<text ${at} text-anchor="middle">${escapeXml(source.label)}</text></g>`);
   }
   for (const group of layout.services) out.push(...groupSvg(group, 'service', findingsOf));
   for (const group of layout.pods) out.push(...groupSvg(group, 'pod', findingsOf));
@@ -80,7 +92,8 @@ function groupSvg(group: GroupBox, kind: 'service' | 'pod', findingsOf: Map<stri
   out.push('</g>');
   for (const row of group.rows) out.push(rowSvg(row, findingsOf.get(row.id) ?? []));
   group.footer.forEach((line, i) => {
-    out.push(`<text class="footer" x="${group.x + PAD}" y="${group.y + HEADER + group.rows.length * LAYOUT.ROW + (i + 1) * FOOTER_LINE - 4}">${escapeXml(line)}</text>`);
+    const y = group.y + HEADER + group.rows.length * LAYOUT.ROW + (i + 1) * FOOTER_LINE - 4;
+    out.push(`<text class="footer" x="${group.x + PAD}" y="${y}">${escapeXml(line)}</text>`);
   });
   out.push('</g>');
   return out;
@@ -114,14 +127,16 @@ export const MAP_CSS = `
 .port-map { font: 12px var(--vscode-editor-font-family, ui-monospace, SFMono-Regular, Menlo, Consolas, monospace); }
 .port-map text { fill: var(--vscode-foreground, #1f2328); }
 .port-map .column-title { font-weight: 600; fill: var(--vscode-descriptionForeground, #59636e); }
-.port-map .group-box { fill: var(--vscode-editorWidget-background, #f6f8fa); stroke: var(--vscode-editorWidget-border, var(--vscode-contrastBorder, #d0d7de)); }
+.port-map .group-box { fill: var(--vscode-editorWidget-background, #f6f8fa);
+  stroke: var(--vscode-editorWidget-border, var(--vscode-contrastBorder, #d0d7de)); }
 .port-map .header-hit { fill: transparent; }
 .port-map .title { font-weight: 600; }
 .port-map .subtitle, .port-map .detail, .port-map .footer { fill: var(--vscode-descriptionForeground, #59636e); }
 .port-map .row rect { fill: transparent; }
 .port-map .source rect { fill: var(--vscode-editorWidget-background, #f6f8fa); stroke: var(--vscode-focusBorder, #0969da); }
 .port-map .node { cursor: pointer; }
-.port-map .node:hover rect, .port-map .node:focus rect, .port-map .node.selected rect { fill: var(--vscode-list-hoverBackground, rgba(127, 127, 127, 0.15)); }
+.port-map .node:hover rect, .port-map .node:focus rect, .port-map .node.selected rect {
+  fill: var(--vscode-list-hoverBackground, rgba(127, 127, 127, 0.15)); }
 .port-map .node:focus, .port-map .edge:focus { outline: none; }
 .port-map .edge { cursor: pointer; }
 .port-map .edge-line { fill: none; stroke-width: 2; }
@@ -133,7 +148,8 @@ export const MAP_CSS = `
 .port-map .arrow.allowed path { fill: var(--vscode-charts-green, #1a7f37); }
 .port-map .arrow.denied path { fill: var(--vscode-charts-red, #cf222e); }
 .port-map .arrow.unknown path { fill: var(--vscode-disabledForeground, #8c959f); }
-.port-map .edge-label { font-size: 11px; paint-order: stroke; stroke: var(--vscode-editor-background, #ffffff); stroke-width: 4px; stroke-linejoin: round; }
+.port-map .edge-label { font-size: 11px; paint-order: stroke; stroke: var(--vscode-editor-background, #ffffff);
+  stroke-width: 4px; stroke-linejoin: round; }
 .port-map .edge.allowed .edge-label { fill: var(--vscode-charts-green, #1a7f37); }
 .port-map .edge.denied .edge-label { fill: var(--vscode-charts-red, #cf222e); }
 .port-map .edge.unknown .edge-label { fill: var(--vscode-descriptionForeground, #59636e); }
