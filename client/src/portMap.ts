@@ -24,18 +24,22 @@ const REFRESH_MS = 250;
 
 const PANEL_CSS = `
 html, body { height: 100%; margin: 0; padding: 0; }
-body { display: flex; flex-direction: column; color: var(--vscode-foreground); background: var(--vscode-editor-background); font-family: var(--vscode-font-family); }
-header { display: flex; align-items: baseline; gap: 16px; padding: 8px 16px; border-bottom: 1px solid var(--vscode-panel-border, transparent); }
+body { display: flex; flex-direction: column; color: var(--vscode-foreground); background: var(--vscode-editor-background);
+  font-family: var(--vscode-font-family); }
+header { display: flex; align-items: baseline; gap: 16px; padding: 8px 16px;
+  border-bottom: 1px solid var(--vscode-panel-border, transparent); }
 header h1 { font-size: 14px; margin: 0; }
 .legend { color: var(--vscode-descriptionForeground); font-size: 12px; }
 .legend .allowed { color: var(--vscode-charts-green); } .legend .denied { color: var(--vscode-charts-red); }
 #graph { flex: 0 1 auto; min-height: 0; overflow: auto; padding: 8px 16px; }
 #graph svg { max-width: 100%; height: auto; }
-#details { flex: 0 1 auto; max-height: 45%; overflow: auto; padding: 4px 16px 12px; border-top: 1px solid var(--vscode-panel-border, var(--vscode-contrastBorder, transparent)); font-size: 13px; }
+#details { flex: 0 1 auto; max-height: 45%; overflow: auto; padding: 4px 16px 12px; font-size: 13px;
+  border-top: 1px solid var(--vscode-panel-border, var(--vscode-contrastBorder, transparent)); }
 #details h2 { font-size: 13px; } #details ul { margin: 2px 0; padding-left: 20px; }
 #details a { color: var(--vscode-textLink-foreground); }
 body.vscode-high-contrast .port-map .edge-line, body.vscode-high-contrast-light .port-map .edge-line { stroke-width: 3; }
-body.vscode-high-contrast .port-map .group-box, body.vscode-high-contrast-light .port-map .group-box { stroke: var(--vscode-contrastBorder); }
+body.vscode-high-contrast .port-map .group-box, body.vscode-high-contrast-light .port-map .group-box {
+  stroke: var(--vscode-contrastBorder); }
 `;
 
 /** How the client is reached: the running language client, if any. */
@@ -71,13 +75,16 @@ export function registerPortMap(context: vscode.ExtensionContext, clientOf: Clie
   };
   context.subscriptions.push(
     vscode.window.createTreeView(TREE_VIEW, { treeDataProvider: tree, showCollapseAll: true }),
-    vscode.commands.registerCommand(SHOW_PORT_MAP_COMMAND, (arg?: MapParams | { kind: 'namespace'; namespace: { namespace: string | null } }) => {
+    // From a lens or another extension: MapParams; from the Ports view's namespace row: that row.
+    vscode.commands.registerCommand(SHOW_PORT_MAP_COMMAND, (arg?: MapParams | { kind: 'namespace'; namespace: MapParams }) => {
       if (arg && 'kind' in arg) return panels.show(arg.namespace.namespace);
       return arg && 'namespace' in arg ? panels.show(arg.namespace) : panels.pickAndShow();
     }),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       // The webview's state names the namespace; the title says it too, when the state was not saved before a reload.
-      deserializeWebviewPanel: async (panel, state: PanelState | undefined) => panels.adopt(panel, state?.namespace ?? namespaceOfTitle(panel.title)),
+      deserializeWebviewPanel: async (panel, state: PanelState | undefined) => {
+        panels.adopt(panel, state?.namespace ?? namespaceOfTitle(panel.title));
+      },
     }),
     { dispose: () => clearTimeout(timer) },
   );
@@ -104,12 +111,17 @@ class PortMapPanels {
   async pickAndShow(): Promise<void> {
     const namespaces = await this.source.namespaces();
     if (namespaces.length === 0) {
-      void vscode.window.showInformationMessage('Kubernetes Port Lens: no namespace to draw yet (is the language server running, and are there manifests?).');
+      const message = 'Kubernetes Port Lens: no namespace to draw yet (is the language server running, and are there manifests?).';
+      void vscode.window.showInformationMessage(message);
       return;
     }
     if (namespaces.length === 1) return this.show(namespaces[0].namespace);
     const picked = await vscode.window.showQuickPick(
-      namespaces.map((n) => ({ label: n.namespace ?? '(unspecified)', description: `${n.services} Services · ${n.pods} pod templates`, namespace: n.namespace })),
+      namespaces.map((n) => ({
+        label: n.namespace ?? UNSPECIFIED,
+        description: `${n.services} Services · ${n.pods} pod templates`,
+        namespace: n.namespace,
+      })),
       { title: 'Show Port Map: which namespace?', placeHolder: 'namespace' },
     );
     if (picked) await this.show(picked.namespace);
@@ -173,13 +185,20 @@ class PortMapPanels {
   }
 
   private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview')] };
+    const localResourceRoots = [vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview')];
+    return { enableScripts: true, retainContextWhenHidden: false, localResourceRoots };
   }
 
   private html(webview: vscode.Webview): string {
     const nonce = randomBytes(16).toString('hex');
     const script = webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview', 'portMap.js'));
-    const csp = `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src ${webview.cspSource}; font-src ${webview.cspSource};`;
+    const csp = [
+      "default-src 'none'",
+      `style-src 'nonce-${nonce}'`,
+      `script-src 'nonce-${nonce}'`,
+      `img-src ${webview.cspSource}`,
+      `font-src ${webview.cspSource}`,
+    ].join('; ');
     return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -189,7 +208,8 @@ class PortMapPanels {
 <style nonce="${nonce}">${MAP_CSS}${PANEL_CSS}</style>
 </head>
 <body>
-<header><h1 id="title">Port map</h1><span class="legend"><span class="allowed">━ allowed</span> · <span class="denied">━ denied</span> · ┅ unknown · ⚠ finding · click an edge to explain it, a box to open its line</span></header>
+<header><h1 id="title">Port map</h1><span class="legend"><span class="allowed">━ allowed</span> · <span class="denied">━ denied</span>
+ · ┅ unknown · ⚠ finding · click an edge to explain it, a box to open its line</span></header>
 <main id="graph" tabindex="-1">Loading…</main>
 <aside id="details" hidden aria-live="polite"></aside>
 <script nonce="${nonce}" src="${script}"></script>

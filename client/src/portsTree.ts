@@ -24,6 +24,8 @@ const red = new vscode.ThemeColor('charts.red');
 const warning = new vscode.ThemeColor('list.warningForeground');
 const grey = new vscode.ThemeColor('disabledForeground');
 const nsName = (namespace: string | null) => namespace ?? '(unspecified)';
+const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const collapsible = (children: boolean) => (children ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
 
 export class PortsTree implements vscode.TreeDataProvider<PortsNode> {
   private readonly changed = new vscode.EventEmitter<PortsNode | undefined>();
@@ -67,9 +69,9 @@ export class PortsTree implements vscode.TreeDataProvider<PortsNode> {
     switch (node.kind) {
       case 'namespace': {
         const { namespace, services, pods, policies } = node.namespace;
-        const item = new vscode.TreeItem(nsName(namespace), services > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(nsName(namespace), collapsible(services > 0));
         item.id = `ns:${namespace}`;
-        item.description = `${services} Service${services === 1 ? '' : 's'} · ${pods} pod template${pods === 1 ? '' : 's'} · ${policies} polic${policies === 1 ? 'y' : 'ies'}`;
+        item.description = `${count(services, 'Service')} · ${count(pods, 'pod template')} · ${count(policies, 'policy', 'policies')}`;
         item.iconPath = new vscode.ThemeIcon('symbol-namespace');
         item.contextValue = 'namespace';
         item.tooltip = `Namespace ${nsName(namespace)}: open its port map with the button on the right`;
@@ -77,12 +79,13 @@ export class PortsTree implements vscode.TreeDataProvider<PortsNode> {
       }
       case 'service': {
         const { service, map } = node;
-        const item = new vscode.TreeItem(service.name, service.ports.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(service.name, collapsible(service.ports.length > 0));
         item.id = `${map.namespace}:${service.id}`;
         item.description = service.type;
         const worst = service.ports.map((p) => portLook(map, p));
-        item.iconPath = worst.find((l) => l.finding)?.icon ?? worst.find((l) => l.external)?.icon ?? worst[0]?.icon ?? new vscode.ThemeIcon('server');
-        item.tooltip = `Service ${service.name} (${service.type})${service.selector ? '' : ': no selector, its endpoints are made by hand'}`;
+        item.iconPath = (worst.find((l) => l.finding) ?? worst.find((l) => l.external) ?? worst[0])?.icon ?? new vscode.ThemeIcon('server');
+        const handMade = service.selector ? '' : ': no selector, its endpoints are made by hand';
+        item.tooltip = `Service ${service.name} (${service.type})${handMade}`;
         item.command = openCommand(service.uri, service.nameRange);
         return item;
       }
@@ -115,8 +118,10 @@ export class PortsTree implements vscode.TreeDataProvider<PortsNode> {
         const item = new vscode.TreeItem(`NetworkPolicy ${policy.name}`);
         item.id = `${map.namespace}:${node.parent}:${policy.id}`;
         item.description = `selects ${policy.selects.map((id) => podOf(map, id)?.name ?? id).join(', ')}`;
-        item.iconPath = policy.findings.some((f) => f.severity !== 'information') ? new vscode.ThemeIcon('warning', warning) : new vscode.ThemeIcon('shield');
-        item.tooltip = policy.findings.map((f) => `${f.code}: ${f.message}`).join('\n') || `NetworkPolicy ${policy.name} (${policy.policyTypes.join(', ')})`;
+        const problem = policy.findings.some((f) => f.severity !== 'information');
+        item.iconPath = problem ? new vscode.ThemeIcon('warning', warning) : new vscode.ThemeIcon('shield');
+        const findings = policy.findings.map((f) => `${f.code}: ${f.message}`).join('\n');
+        item.tooltip = findings || `NetworkPolicy ${policy.name} (${policy.policyTypes.join(', ')})`;
         item.command = openCommand(policy.uri, policy.nameRange);
         return item;
       }
@@ -130,18 +135,30 @@ function podOf(map: PortMap, id: string) {
 }
 
 /** A Service port's icon: a finding on it, reachable from outside, from its namespace, blocked or unknown. */
-function portLook(map: PortMap, port: PortNode): { icon: vscode.ThemeIcon; text: string; tooltip: string; finding: boolean; external: boolean } {
+interface Look {
+  icon: vscode.ThemeIcon;
+  text: string;
+  tooltip: string;
+  finding: boolean;
+  external: boolean;
+}
+
+function portLook(map: PortMap, port: PortNode): Look {
   const into = map.edges.filter((e) => e.kind === 'reach' && e.to === port.id);
   const findings = [...port.findings, ...into.flatMap((e) => e.findings)];
   const lines = into.map((e) => `- ${e.explain.from}: **${e.verdict}** — ${e.reason}`);
-  const tooltip = [`**${port.destination}** → targetPort ${port.targetPort}`, '', ...lines, ...findings.map((f) => `- ⚠ \`${f.code}\`: ${f.message}`)].join('\n');
+  const marks = findings.map((f) => `- ⚠ \`${f.code}\`: ${f.message}`);
+  const tooltip = [`**${port.destination}** → targetPort ${port.targetPort}`, '', ...lines, ...marks].join('\n');
   const external = port.reach.external === 'allowed';
   const base = { tooltip, finding: findings.length > 0, external };
   if (findings.length > 0) return { ...base, icon: new vscode.ThemeIcon('warning', warning), text: `finding: ${findings[0].code}` };
   if (external) return { ...base, icon: new vscode.ThemeIcon('globe', green), text: 'reachable from outside' };
-  if (port.reach.namespace === 'allowed') return { ...base, icon: new vscode.ThemeIcon('home', green), text: 'reachable from its namespace' };
-  if (into.some((e) => e.verdict === 'allowed')) return { ...base, icon: new vscode.ThemeIcon('home', green), text: 'reachable from other namespaces' };
-  if (into.some((e) => e.verdict === 'unknown') || into.length === 0) return { ...base, icon: new vscode.ThemeIcon('question', grey), text: into.length === 0 ? 'not judged' : 'unknown' };
+  const home = new vscode.ThemeIcon('home', green);
+  if (port.reach.namespace === 'allowed') return { ...base, icon: home, text: 'reachable from its namespace' };
+  if (into.some((e) => e.verdict === 'allowed')) return { ...base, icon: home, text: 'reachable from other namespaces' };
+  const question = new vscode.ThemeIcon('question', grey);
+  if (into.length === 0) return { ...base, icon: question, text: 'not judged' };
+  if (into.some((e) => e.verdict === 'unknown')) return { ...base, icon: question, text: 'unknown' };
   return { ...base, icon: new vscode.ThemeIcon('circle-slash', red), text: 'blocked' };
 }
 
@@ -155,5 +172,6 @@ type Place = { start: { line: number; character: number } };
 
 export function openCommand(uri: string, range: Place): vscode.Command {
   const at = new vscode.Position(range.start.line, range.start.character);
-  return { title: 'Open', command: 'vscode.open', arguments: [vscode.Uri.parse(uri), { selection: new vscode.Range(at, at) } satisfies vscode.TextDocumentShowOptions] };
+  const options: vscode.TextDocumentShowOptions = { selection: new vscode.Range(at, at) };
+  return { title: 'Open', command: 'vscode.open', arguments: [vscode.Uri.parse(uri), options] };
 }

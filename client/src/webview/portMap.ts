@@ -5,7 +5,12 @@ import { renderSvg } from '../../../server/src/analysis/map/svg';
 import type { PortMap } from '../../../server/src/analysis/map/portMap';
 import type { FromPanel, PanelState, ToPanel } from '../portMapMessages';
 
-declare function acquireVsCodeApi(): { postMessage(message: FromPanel): void; getState(): PanelState | undefined; setState(state: PanelState): void };
+interface VsCodeApi {
+  postMessage(message: FromPanel): void;
+  getState(): PanelState | undefined;
+  setState(state: PanelState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const graph = document.getElementById('graph')!;
@@ -27,7 +32,8 @@ window.addEventListener('message', (event: MessageEvent<ToPanel>) => {
   const message = event.data;
   if (message.type === 'map') {
     // A webview restored without its state (a reload before the workbench saved it) takes the extension's copy.
-    if (message.restore && state.edge === undefined && state.scroll === undefined) state = { ...message.restore, namespace: state.namespace };
+    const lost = state.edge === undefined && state.scroll === undefined;
+    if (message.restore && lost) state = { ...message.restore, namespace: state.namespace };
     show(message.map);
   }
   else if (message.type === 'explanation' && message.edge === state.edge) showExplanation(message.markdown, message.error);
@@ -69,8 +75,8 @@ function select(id: string, focus: boolean): void {
 function open(id: string): void {
   if (!map) return;
   const places = [
-    ...map.services.flatMap((s) => [{ id: s.id, uri: s.uri, range: s.nameRange }, ...s.ports.map((p) => ({ id: p.id, uri: p.uri, range: p.range }))]),
-    ...map.pods.flatMap((p) => [{ id: p.id, uri: p.uri, range: p.nameRange }, ...p.ports.map((c) => ({ id: c.id, uri: c.uri, range: c.range }))]),
+    ...map.services.flatMap((s) => [{ id: s.id, uri: s.uri, range: s.nameRange }, ...s.ports]),
+    ...map.pods.flatMap((p) => [{ id: p.id, uri: p.uri, range: p.nameRange }, ...p.ports]),
   ];
   const place = places.find((p) => p.id === id);
   if (place) post({ type: 'open', uri: place.uri, line: place.range.start.line, character: place.range.start.character });
