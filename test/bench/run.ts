@@ -5,7 +5,8 @@
  * index, warm start from its cache, edit → publish latency, code lens and hover, peak RSS) and the
  * CLI; prints the ratios against the targets and, when every profile and size ran, writes
  * docs/benchmarks.md. A subset: `npm run bench -- 1000 10000` (sizes), BENCH_PROFILES=port-heavy,
- * BENCH_QUICK=1 (no comparison floors, no CLI).
+ * BENCH_QUICK=1 (no comparison floors, no CLI). Then the Kustomize section (test/bench/kustomize.ts;
+ * BENCH_KUSTOMIZE=0 leaves it out).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { URI } from 'vscode-uri';
 import { TestClient } from '../protocol/lspClient';
 import { generateProfile, PROFILES, type GeneratedWorkspace, type Planted, type Profile } from './generate';
 import { mapLatencies, type MapTimes } from './map';
+import { kustomizeBench } from './kustomize';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
@@ -304,6 +306,7 @@ async function main(): Promise<void> {
     log('\n' + text);
     tables.push(text);
   }
+  if (process.env.BENCH_KUSTOMIZE !== '0') tables.push(await kustomizeBench(log));
   if (SIZES.length === 0 && SELECTED_PROFILES.length === 0 && !QUICK) {
     const docs = path.join(ROOT, 'docs/benchmarks.md');
     const before = existsSync(docs) ? readFileSync(docs, 'utf8') : '';
