@@ -130,7 +130,8 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
       { scheme: 'file', language: 'helm' },
       { scheme: 'untitled', language: 'yaml' },
     ],
-    synchronize: { configurationSection: 'portLens' },
+    // No `synchronize.configurationSection`: the server registers for portLens changes itself, and
+    // both would send each change twice (two rescans).
     outputChannel: output,
     traceOutputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
