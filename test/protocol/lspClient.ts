@@ -27,6 +27,8 @@ export class TestClient {
   private waiters: Array<() => void> = [];
   private readonly timeoutMs: number;
   settings: unknown = {};
+  /** Settings of one workspace folder (by URI), answered for `scopeUri`; `settings` for the rest. */
+  readonly folderSettings = new Map<string, unknown>();
 
   /** `timeoutMs`: how long `until` waits (the benchmark's big workspaces need longer). */
   constructor(options: { timeoutMs?: number } = {}) {
@@ -46,15 +48,19 @@ export class TestClient {
     this.connection.onNotification('window/logMessage', (p: { message: string }) => {
       this.logs.push(p.message);
     });
-    this.connection.onRequest('workspace/configuration', () => [this.settings]);
+    this.connection.onRequest('workspace/configuration', (params: { items: Array<{ scopeUri?: string }> }) =>
+      params.items.map((item) => (item.scopeUri !== undefined && this.folderSettings.has(item.scopeUri) ? this.folderSettings.get(item.scopeUri) : this.settings)),
+    );
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('window/workDoneProgress/create', () => null);
     this.connection.listen();
   }
 
-  async initialize(rootPath: string, capabilities: ClientCapabilities = FULL_CAPABILITIES, initializationOptions?: unknown): Promise<void> {
-    const uri = `file://${rootPath}`;
-    await this.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: uri, workspaceFolders: [{ uri, name: 'ws' }], capabilities, initializationOptions });
+  /** Starts the server on `rootPath` (a workspace folder, or several). */
+  async initialize(rootPath: string | string[], capabilities: ClientCapabilities = FULL_CAPABILITIES, initializationOptions?: unknown): Promise<void> {
+    const folders = (Array.isArray(rootPath) ? rootPath : [rootPath]).map((p, i) => ({ uri: `file://${p}`, name: i === 0 ? 'ws' : `ws${i}` }));
+    const request = { processId: process.pid, rootUri: folders[0].uri, workspaceFolders: folders, capabilities, initializationOptions };
+    await this.connection.sendRequest(InitializeRequest.type, request);
     await this.connection.sendNotification(InitializedNotification.type, {});
     await this.until(() => this.ready, 'the server to be ready');
   }
