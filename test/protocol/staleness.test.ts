@@ -48,7 +48,7 @@ test("a quick fix is offered only for a diagnostic the document's current text s
 test('the client is asked to refresh code lenses only when a lens of an open document changes', async (t) => {
   const { dir, client } = setUp(t);
   let refreshes = 0;
-  client.connection.onRequest(CodeLensRefreshRequest.type, () => {
+  client.connection.onRequest(CodeLensRefreshRequest.method, () => {
     refreshes++;
     return null;
   });
