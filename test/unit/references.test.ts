@@ -93,7 +93,7 @@ test('the model reads Ingress backends, route backendRefs, monitors and probes w
       r.backends.map((b) => [b.namespace, b.service.value, b.port?.value, b.label, textAt(text, b.port!)]),
     ]),
     [
-      ['Ingress', [['app', 'api', { kind: 'number', number: 8080 }, '/api', '8080']]],
+      ['Ingress', [[undefined, 'api', { kind: 'number', number: 8080 }, '/api', '8080']]],
       ['HTTPRoute', [['other', 'api', { kind: 'number', number: 80 }, 'rule 1', '80']]],
     ],
   );

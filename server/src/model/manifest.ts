@@ -166,8 +166,8 @@ export interface NetworkPolicy {
 export interface ServiceBackend {
   /** `metadata.name` of the Service. */
   service: Located<string>;
-  /** Where the Service is looked up: the backendRef's `namespace`, else the router's own. */
-  namespace: string | undefined;
+  /** The backendRef's `namespace`, when written; otherwise the Service is in the router's own (see backendNamespace). */
+  namespace?: string;
   /** Ingress: `port.number` or `port.name`; route: `port` (a number). Absent when not written. */
   port?: Located<PortRef>;
   /** How people name the backend: the Ingress path (`/api`), `default backend`, or the route rule (`rule 1`). */
@@ -178,6 +178,11 @@ export interface ServiceBackend {
 export interface Router {
   ref: ObjectRef;
   backends: ServiceBackend[];
+}
+
+/** Where a backend's Service is looked up: the backendRef's `namespace`, else the router's own (Helm's release namespace included). */
+export function backendNamespace(router: Router, backend: ServiceBackend): string | undefined {
+  return backend.namespace ?? router.ref.namespace;
 }
 
 /** A `namespaceSelector` of a prometheus-operator monitor: absent means the monitor's own namespace. */

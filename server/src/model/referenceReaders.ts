@@ -19,14 +19,14 @@ import type { YamlReader } from './yamlReader';
 export function readReference(r: YamlReader, object: YAMLMap, ref: ObjectRef, out: { routers: Router[]; monitors: Monitor[] }): void {
   const spec = r.map(r.get(object, 'spec'), 'spec');
   if (!spec) return;
-  if (ref.kind === 'Ingress') out.routers.push({ ref, backends: ingressBackends(r, spec, ref) });
-  else if (ROUTE_KINDS.has(ref.kind)) out.routers.push({ ref, backends: routeBackends(r, spec, ref) });
+  if (ref.kind === 'Ingress') out.routers.push({ ref, backends: ingressBackends(r, spec) });
+  else if (ROUTE_KINDS.has(ref.kind)) out.routers.push({ ref, backends: routeBackends(r, spec) });
   else out.monitors.push(readMonitor(r, spec, ref, object));
 }
 
-function ingressBackends(r: YamlReader, spec: YAMLMap, ref: ObjectRef): ServiceBackend[] {
+function ingressBackends(r: YamlReader, spec: YAMLMap): ServiceBackend[] {
   const backends: ServiceBackend[] = [];
-  const defaultBackend = ingressBackend(r, r.get(spec, 'defaultBackend'), ref, 'default backend');
+  const defaultBackend = ingressBackend(r, r.get(spec, 'defaultBackend'), 'default backend');
   if (defaultBackend) backends.push(defaultBackend);
   for (const ruleNode of r.items(r.seq(r.get(spec, 'rules'), 'spec.rules'))) {
     const rule = r.map(ruleNode, 'an Ingress rule');
@@ -35,7 +35,7 @@ function ingressBackends(r: YamlReader, spec: YAMLMap, ref: ObjectRef): ServiceB
     for (const pathNode of r.items(r.seq(r.get(http, 'paths'), 'http.paths'))) {
       const path = r.map(pathNode, 'an Ingress path');
       const written = r.string(r.get(path, 'path'), 'path')?.value;
-      const backend = ingressBackend(r, r.get(path, 'backend'), ref, `${host}${written ?? (host ? '' : '/')}`);
+      const backend = ingressBackend(r, r.get(path, 'backend'), `${host}${written ?? (host ? '' : '/')}`);
       if (backend) backends.push(backend);
     }
   }
@@ -43,12 +43,12 @@ function ingressBackends(r: YamlReader, spec: YAMLMap, ref: ObjectRef): ServiceB
 }
 
 /** `backend.service` of an Ingress (a `resource` backend names no Service). */
-function ingressBackend(r: YamlReader, node: Node | undefined, ref: ObjectRef, label: string): ServiceBackend | undefined {
+function ingressBackend(r: YamlReader, node: Node | undefined, label: string): ServiceBackend | undefined {
   const backend = r.map(node, 'backend');
   const service = r.map(r.get(backend, 'service'), 'backend.service');
   const name = r.string(r.get(service, 'name'), 'backend.service.name');
   if (!service || !name) return undefined;
-  const result: ServiceBackend = { service: name, namespace: ref.namespace, label };
+  const result: ServiceBackend = { service: name, label };
   const port = r.map(r.get(service, 'port'), 'backend.service.port');
   const number = r.integer(r.get(port, 'number'), 'port.number');
   const portName = r.string(r.get(port, 'name'), 'port.name');
@@ -57,7 +57,7 @@ function ingressBackend(r: YamlReader, node: Node | undefined, ref: ObjectRef, l
   return result;
 }
 
-function routeBackends(r: YamlReader, spec: YAMLMap, ref: ObjectRef): ServiceBackend[] {
+function routeBackends(r: YamlReader, spec: YAMLMap): ServiceBackend[] {
   const backends: ServiceBackend[] = [];
   r.items(r.seq(r.get(spec, 'rules'), 'spec.rules')).forEach((ruleNode, i) => {
     const rule = r.map(ruleNode, 'a route rule');
@@ -71,8 +71,9 @@ function routeBackends(r: YamlReader, spec: YAMLMap, ref: ObjectRef): ServiceBac
       const kind = r.string(r.get(backendRef, 'kind'), 'kind')?.value ?? 'Service';
       const name = r.string(r.get(backendRef, 'name'), 'name');
       if (!backendRef || !name || group !== '' || kind !== 'Service') continue;
-      const namespace = r.string(r.get(backendRef, 'namespace'), 'namespace')?.value || ref.namespace;
-      const backend: ServiceBackend = { service: name, namespace, label };
+      const namespace = r.string(r.get(backendRef, 'namespace'), 'namespace')?.value;
+      const backend: ServiceBackend = { service: name, label };
+      if (namespace) backend.namespace = namespace;
       const port = r.integer(r.get(backendRef, 'port'), 'port');
       if (port) backend.port = asRef(port, { kind: 'number', number: port.value });
       backends.push(backend);

@@ -1,4 +1,4 @@
-import type { PodTemplate, PortRef, Protocol, Router, Service, ServiceBackend, ServicePort, WorkloadKind } from '../../model/manifest';
+import { backendNamespace, type PodTemplate, type PortRef, type Protocol, type Router, type Service, type ServiceBackend, type ServicePort, type WorkloadKind } from '../../model/manifest';
 import { REFERENCE_KINDS } from '../../model/prefilter';
 import { backendTarget } from '../index/references';
 import { editDistance } from '../fixes/edits';
@@ -202,8 +202,8 @@ function findBackend(index: WorkspaceIndex, parts: string[], label: string): Via
 
 /** The Service port a backend sends to, as the destination; an error when it names none. */
 function throughBackend(index: WorkspaceIndex, via: Via): Destination {
-  const { services, ports } = backendTarget(index, via.backend);
-  const service = `Service ${withNamespace(via.backend.namespace, via.backend.service.value)}`;
+  const { services, ports } = backendTarget(index, via.router, via.backend);
+  const service = `Service ${withNamespace(backendNamespace(via.router, via.backend), via.backend.service.value)}`;
   if (services.length === 0) throw new EndpointError(`${backendName(via)} sends to ${service}, which is not in the workspace`, []);
   if (ports.length === 0) {
     const written = via.backend.port ? (via.backend.port.value.kind === 'number' ? via.backend.port.value.number : `"${via.backend.port.value.name}"`) : '(none)';

@@ -49,7 +49,7 @@ export function definition(index: WorkspaceIndex, uri: string, position: Positio
       return [];
     case 'backend': {
       // To the Service port the backend names; failing that, to the Service.
-      const { services, ports } = backendTarget(index, target.backend);
+      const { services, ports } = backendTarget(index, target.router, target.backend);
       if (ports.length > 0) return ports.map(({ service, port }) => ({ uri: service.ref.uri, range: port.range }));
       return services.map((s) => ({ uri: s.ref.uri, range: s.ref.nameRange }));
     }

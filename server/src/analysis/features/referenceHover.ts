@@ -1,13 +1,14 @@
-import type {
-  Monitor,
-  MonitorEndpoint,
-  ObjectRef,
-  PodTemplate,
-  Probe,
-  Router,
-  Service,
-  ServiceBackend,
-  ServicePort,
+import {
+  backendNamespace,
+  type Monitor,
+  type MonitorEndpoint,
+  type ObjectRef,
+  type PodTemplate,
+  type Probe,
+  type Router,
+  type Service,
+  type ServiceBackend,
+  type ServicePort,
 } from '../../model/manifest';
 import { containsPosition, type Range } from '../../model/source';
 import { chainsOf } from '../index/chains';
@@ -39,7 +40,7 @@ function backendHead(router: Router, backend: ServiceBackend): string {
 
 /** The chains of an Ingress or route backend: `Ingress shop/web /api → Service shop/api (ClusterIP) 80/TCP → targetPort "http" → …`. */
 export function backendChains(index: WorkspaceIndex, router: Router, backend: ServiceBackend): string[] {
-  const { ports } = backendTarget(index, backend);
+  const { ports } = backendTarget(index, router, backend);
   return ports.flatMap(({ service, port }) => {
     const chains = chainsOf(index, service, port);
     if (chains.length === 0)
@@ -54,8 +55,9 @@ const serviceLink = (service: Service) => link(`Service ${qualifiedName(service.
 
 export function renderBackend(index: WorkspaceIndex, findings: Finding[], router: Router, backend: ServiceBackend): string {
   const port = backend.port ? ` port \`${formatPortRef(backend.port.value)}\`` : '';
-  const header = `**${objectName(router.ref)}** · ${backend.label} → Service \`${backend.namespace ? `${backend.namespace}/` : ''}${backend.service.value}\`${port}`;
-  const { services } = backendTarget(index, backend);
+  const namespace = backendNamespace(router, backend);
+  const header = `**${objectName(router.ref)}** · ${backend.label} → Service \`${namespace ? `${namespace}/` : ''}${backend.service.value}\`${port}`;
+  const { services } = backendTarget(index, router, backend);
   const chains = backendChains(index, router, backend);
   const known = services.flatMap((s) => s.ports.flatMap((p) => chainsOf(index, s, p).map((c) => `- ${chainText(c)}`)));
   return (

@@ -1,4 +1,15 @@
-import type { Monitor, MonitorEndpoint, PodTemplate, PortRef, Probe, Service, ServiceBackend, ServicePort } from '../../model/manifest';
+import {
+  backendNamespace,
+  type Monitor,
+  type MonitorEndpoint,
+  type PodTemplate,
+  type PortRef,
+  type Probe,
+  type Router,
+  type Service,
+  type ServiceBackend,
+  type ServicePort,
+} from '../../model/manifest';
 import { podPorts, targetOf, type KnownPort } from './podPorts';
 import type { WorkspaceIndex } from './workspaceIndex';
 
@@ -14,8 +25,8 @@ export interface BackendTarget {
   ports: Array<{ service: Service; port: ServicePort }>;
 }
 
-export function backendTarget(index: WorkspaceIndex, backend: ServiceBackend): BackendTarget {
-  const services = index.servicesNamed(backend.namespace, backend.service.value);
+export function backendTarget(index: WorkspaceIndex, router: Router, backend: ServiceBackend): BackendTarget {
+  const services = index.servicesNamed(backendNamespace(router, backend), backend.service.value);
   const ref = backend.port?.value;
   const ports = ref
     ? services.flatMap((service) => service.ports.filter((p) => servicePortIs(p, ref)).map((port) => ({ service, port })))

@@ -1,4 +1,15 @@
-import type { DialectPolicy, FileModel, LabelSelector, Monitor, NamespaceObject, NetworkPolicy, PodTemplate, Router, Service } from '../../model/manifest';
+import {
+  backendNamespace,
+  type DialectPolicy,
+  type FileModel,
+  type LabelSelector,
+  type Monitor,
+  type NamespaceObject,
+  type NetworkPolicy,
+  type PodTemplate,
+  type Router,
+  type Service,
+} from '../../model/manifest';
 import { NAMESPACE_NAME_LABEL, isEmptySelector, mapSelectorMatches, selectorMatches } from './selectors';
 
 /** Objects without `metadata.namespace` all share this one (what `kubectl apply -f` does). */
@@ -127,8 +138,9 @@ export class WorkspaceIndex {
     for (const router of model.routers) {
       this.bucket(router.ref.namespace).routers.add(router);
       for (const backend of router.backends) {
-        addTo(this.routersByService, serviceKey(backend.namespace, backend.service.value), router);
-        addTo(this.routersByTarget, namespaceKey(backend.namespace), router);
+        const namespace = backendNamespace(router, backend);
+        addTo(this.routersByService, serviceKey(namespace, backend.service.value), router);
+        addTo(this.routersByTarget, namespaceKey(namespace), router);
       }
     }
     for (const policy of model.dialectPolicies) {
@@ -159,8 +171,9 @@ export class WorkspaceIndex {
     for (const router of previous.routers) {
       this.existingBucket(router.ref.namespace)?.routers.delete(router);
       for (const backend of router.backends) {
-        deleteFrom(this.routersByService, serviceKey(backend.namespace, backend.service.value), router);
-        deleteFrom(this.routersByTarget, namespaceKey(backend.namespace), router);
+        const namespace = backendNamespace(router, backend);
+        deleteFrom(this.routersByService, serviceKey(namespace, backend.service.value), router);
+        deleteFrom(this.routersByTarget, namespaceKey(namespace), router);
       }
     }
     for (const policy of previous.dialectPolicies) {

@@ -1,4 +1,4 @@
-import type { Router, Service, ServiceBackend, ServicePort } from '../../model/manifest';
+import { backendNamespace, type Router, type Service, type ServiceBackend, type ServicePort } from '../../model/manifest';
 import { joinAnd, objectName, qualifiedName } from '../index/describe';
 import { changeValue, similarNames } from '../fixes/edits';
 import { formatKnownPort, formatPortRef, targetOf } from '../index/podPorts';
@@ -26,8 +26,9 @@ export function checkRouter(index: WorkspaceIndex, router: Router): Finding[] {
 
 function judgeBackend(index: WorkspaceIndex, router: Router, backend: ServiceBackend): Finding | undefined {
   const uri = router.ref.uri;
-  const serviceName = `${backend.namespace ? `${backend.namespace}/` : ''}${backend.service.value}`;
-  const { services, ports } = backendTarget(index, backend);
+  const namespace = backendNamespace(router, backend);
+  const serviceName = `${namespace ? `${namespace}/` : ''}${backend.service.value}`;
+  const { services, ports } = backendTarget(index, router, backend);
   if (services.length === 0) {
     return tiered('possible', {
       uri,
