@@ -147,3 +147,18 @@ test('explain --root overlays/prod picks the world: denied in prod, allowed in s
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /overlays\/prod, overlays\/staging/);
 });
+
+test('kustomize.path and kustomize.enableHelm are machine settings a restricted workspace cannot set', () => {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  for (const key of ['portLens.kustomize.path', 'portLens.kustomize.enableHelm']) {
+    assert.equal(pkg.contributes.configuration.properties[key].scope, 'machine', key);
+    assert.ok(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.includes(key), key);
+  }
+});
+
+test('the build never reaches the network: a root whose base is a remote URL is not run at all, and --enable-helm is passed only when asked', () => {
+  const { findings } = check(`${FIXTURES}/remote`, '--kubectl', '/nonexistent/kubectl');
+  // Had kubectl been run for the remote root, its message would be "not found", not the remote base.
+  const prod = findings.find((f) => f.file.endsWith('overlays/prod/kustomization.yaml'))!;
+  assert.match(prod.message, /remote base/);
+});
