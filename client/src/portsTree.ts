@@ -1,5 +1,6 @@
 // The "Ports" view in the Explorer: namespace → Service → port → the container port of each pod
-// template it forwards to, and the policies that select those pods. Every node opens its line.
+// template it forwards to, the Ingresses, routes and monitors that name the port, and the policies
+// that select those pods. Every node opens its line.
 import * as vscode from 'vscode';
 import type { MapEdge, MapNamespace, PortMap } from '../../server/src/lsp/protocol';
 
@@ -11,7 +12,8 @@ export type PortsNode =
   | { kind: 'service'; map: PortMap; service: ServiceNode }
   | { kind: 'port'; map: PortMap; service: ServiceNode; port: PortNode }
   | { kind: 'target'; map: PortMap; edge: MapEdge }
-  | { kind: 'policy'; map: PortMap; policy: PortMap['policies'][number]; parent: string };
+  | { kind: 'policy'; map: PortMap; policy: PortMap['policies'][number]; parent: string }
+  | { kind: 'ref'; map: PortMap; ref: PortNode['refs'][number]; parent: string };
 
 /** Where the tree gets its data: the language server, when it runs. */
 export interface MapSource {
@@ -59,6 +61,7 @@ export class PortsTree implements vscode.TreeDataProvider<PortsNode> {
       const policies = node.map.policies.filter((p) => p.selects.some((id) => pods.has(id)));
       return [
         ...forward.map((edge): PortsNode => ({ kind: 'target', map: node.map, edge })),
+        ...node.port.refs.map((ref): PortsNode => ({ kind: 'ref', map: node.map, ref, parent: node.port.id })),
         ...policies.map((policy): PortsNode => ({ kind: 'policy', map: node.map, policy, parent: node.port.id })),
       ];
     }
@@ -115,14 +118,25 @@ export class PortsTree implements vscode.TreeDataProvider<PortsNode> {
       }
       case 'policy': {
         const { policy, map } = node;
-        const item = new vscode.TreeItem(`NetworkPolicy ${policy.name}`);
+        const item = new vscode.TreeItem(`${policy.kind} ${policy.name}`);
         item.id = `${map.namespace}:${node.parent}:${policy.id}`;
-        item.description = `selects ${policy.selects.map((id) => podOf(map, id)?.name ?? id).join(', ')}`;
+        const evaluated = policy.dialect === 'kubernetes' ? '' : ' (not evaluated)';
+        item.description = `selects ${policy.selects.map((id) => podOf(map, id)?.name ?? id).join(', ')}${evaluated}`;
         const problem = policy.findings.some((f) => f.severity !== 'information');
         item.iconPath = problem ? new vscode.ThemeIcon('warning', warning) : new vscode.ThemeIcon('shield');
         const findings = policy.findings.map((f) => `${f.code}: ${f.message}`).join('\n');
         item.tooltip = findings || `NetworkPolicy ${policy.name} (${policy.policyTypes.join(', ')})`;
         item.command = openCommand(policy.uri, policy.nameRange);
+        return item;
+      }
+      case 'ref': {
+        const { ref, map } = node;
+        const item = new vscode.TreeItem(`${ref.kind} ${ref.namespace && ref.namespace !== map.namespace ? `${ref.namespace}/` : ''}${ref.name}`);
+        item.id = `${map.namespace}:${node.parent}:${ref.kind}/${ref.namespace}/${ref.name}/${ref.label}`;
+        item.description = ref.label;
+        item.iconPath = new vscode.ThemeIcon(ref.kind.endsWith('Monitor') ? 'pulse' : 'link');
+        item.tooltip = `${ref.kind} ${ref.name} (${ref.label}) names this port`;
+        item.command = openCommand(ref.uri, ref.range);
         return item;
       }
     }

@@ -24,7 +24,7 @@ const VERSION = typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : '0.0.0-d
 
 const USAGE = `Usage: port-lens check [PATH…] [--format text|json|sarif] [--fix] [--no-helm] [--no-kustomize] [--no-cache]
        port-lens explain --from SOURCE --to DEST [--root ROOT] [--format text|json] [PATH…]
-       port-lens map [PATH…] [--namespace NS] [--format mermaid|dot|html|json]
+       port-lens map [PATH…] [--namespace NS] [--root ROOT] [--format mermaid|dot|html|json]
 
 Checks the Kubernetes manifests under each PATH (default: .) for NetworkPolicy and Service
 ports that match no pod port. Helm charts (folders with a Chart.yaml) are rendered with
@@ -223,12 +223,24 @@ async function explainCommand(args: string[]): Promise<number> {
 }
 
 async function mapCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...MAP_ARGS, ...HELM_ARGS, ...CACHE_ARGS } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...MAP_ARGS, ...HELM_ARGS, ...KUSTOMIZE_ARGS, ...CACHE_ARGS } });
   const options = mapOptionsOf(values, positionals);
   // --namespace names the namespace drawn, and the release namespace of the charts rendered for it.
-  // Kustomize roots are worlds of their own; the map draws the plain manifests (and charts).
-  const { lens, findings, notes } = await analyse({ paths: options.paths, helm: helmOptionsOf(values), kustomize: undefined, cache: !values['no-cache'] });
+  // Kustomize roots are worlds of their own: without --root the map draws the plain manifests (and charts).
+  const kustomize = options.root ? kustomizeOptionsOf(values) : undefined;
+  const { lens, worlds, findings, notes } = await analyse({ paths: options.paths, helm: helmOptionsOf(values), kustomize, cache: !values['no-cache'] });
   for (const note of notes) process.stderr.write(`port-lens: ${note}\n`);
+  if (options.root) {
+    const world = worlds?.world(options.root);
+    if (!worlds || !world) {
+      const names = worlds?.roots().map((r) => r.name) ?? [];
+      throw new MapUsageError(`--root ${options.root}: no such Kustomize root (${names.length > 0 ? `the roots are ${names.join(', ')}` : 'no Kustomize root was built'})`);
+    }
+    const worldFindings = world.allFindings();
+    const relocate = (uri: string, range: Range) => worlds.relocate(uri, range);
+    process.stdout.write(runMap(world.index, (uri) => worldFindings.filter((f) => f.uri === uri), options, process.cwd(), relocate) + '\n');
+    return 0;
+  }
   const byFile = new Map<string, Finding[]>();
   for (const finding of findings) byFile.set(finding.uri, [...(byFile.get(finding.uri) ?? []), finding]);
   process.stdout.write(runMap(lens.index, (uri) => byFile.get(uri) ?? [], options, process.cwd()) + '\n');

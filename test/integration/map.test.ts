@@ -82,7 +82,7 @@ test('--format json: the documented shape, with files relative to the current di
   assert.deepEqual(map.sources.map((s: { name: string }) => s.name), ['external', 'gitlab/*']);
   const ssh = map.services.find((s: { name: string }) => s.name === 'gitlab-ssh');
   assert.deepEqual([ssh.type, ssh.file, ssh.nameRange.start.line], ['LoadBalancer', 'examples/gitlab/gitlab.yaml', 29]);
-  assert.deepEqual(Object.keys(ssh.ports[0]), ['id', 'label', 'name', 'port', 'protocol', 'targetPort', 'destination', 'file', 'range', 'reach', 'findings']);
+  assert.deepEqual(Object.keys(ssh.ports[0]), ['id', 'label', 'name', 'port', 'protocol', 'targetPort', 'destination', 'file', 'range', 'reach', 'refs', 'findings']);
   assert.deepEqual(ssh.ports[0].reach, { external: 'denied', namespace: 'denied' });
   const pod = map.pods.find((p: { name: string }) => p.name === 'gitlab');
   assert.deepEqual([pod.kind, pod.file, pod.nameRange.start.line, pod.policies], ['Deployment', 'examples/gitlab/gitlab.yaml', 4, ['NetworkPolicy/allow-from-all']]);
@@ -101,5 +101,22 @@ test('bad arguments exit 2: an unknown namespace (naming the known ones), an unk
   assert.equal(run(['map', 'no/such/dir']).code, 2);
   const help = run(['map', '--help']);
   assert.equal(help.code, 0);
-  assert.match(help.stdout, /^Usage: port-lens map \[PATH…\] \[--namespace NS\] \[--format mermaid\|dot\|html\|json\]/);
+  assert.match(help.stdout, /^Usage: port-lens map \[PATH…\] \[--namespace NS\] \[--root ROOT\] \[--format mermaid\|dot\|html\|json\]/);
+});
+
+test('--root overlays/prod draws that Kustomize root\'s world, each node on the base or patch line that wrote it', () => {
+  const KUBECTL = path.join(ROOT, 'node_modules/.cache/kubectl/kubectl');
+  const args = ['map', 'examples/gitlab-kustomize', '--kubectl', KUBECTL, '--format', 'json'];
+  const prod = run([...args, '--root', 'overlays/prod']);
+  assert.equal(prod.code, 0, prod.stderr);
+  const [map] = JSON.parse(prod.stdout);
+  const ssh = map.services.find((s: { name: string }) => s.name === 'gitlab-ssh');
+  assert.equal(ssh.file, 'examples/gitlab-kustomize/base/gitlab.yaml');
+  const edge = map.edges.find((e: { from: string; to: string }) => e.from === 'source:external' && e.to === ssh.ports[0].id);
+  assert.deepEqual([edge.verdict, edge.policies], ['denied', ['allow-from-all']]);
+  assert.deepEqual(edge.findings.map((f: { file: string; code: string }) => [f.file, f.code]), [['examples/gitlab-kustomize/overlays/prod/allow-ssh.yaml', 'netpol-port-unmatched']]);
+  assert.doesNotMatch(prod.stdout, /"file": "[^"]*(port-lens|tmp)[^"]*kustomiz/);
+  const unknown = run([...args, '--root', 'overlays/nope']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /no such Kustomize root \(the roots are overlays\/prod, overlays\/staging\)/);
 });

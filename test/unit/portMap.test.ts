@@ -163,3 +163,53 @@ test('renderings: Mermaid flowchart, Graphviz digraph, a self-contained HTML pag
   assert.equal(layout.edges.length, map.edges.length);
   for (const box of [...layout.sources, ...layout.services, ...layout.pods]) assert.ok(box.x >= 0 && box.y >= 0 && box.x + box.width <= layout.width && box.y + box.height <= layout.height);
 });
+
+test('the objects that name a port (Ingress backend, ServiceMonitor endpoint) and Cilium policies, shown but not evaluated: unknown', () => {
+  const lens = lensOf({
+    'web.yaml': deployment('web', '{app: web}', '[{name: http, containerPort: 8080}]'),
+    'svc.yaml': `apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: app, labels: {app: web}}
+spec:
+  selector: {app: web}
+  ports: [{name: http, port: 80, targetPort: http}]
+`,
+    'ingress.yaml': `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web, namespace: app}
+spec:
+  rules:
+    - http:
+        paths:
+          - path: /api
+            pathType: Prefix
+            backend: {service: {name: web, port: {number: 80}}}
+`,
+    'monitor.yaml': `apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: web, namespace: app}
+spec:
+  selector: {matchLabels: {app: web}}
+  endpoints: [{port: http}]
+`,
+    'cilium.yaml': `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: web-l4, namespace: app}
+spec:
+  endpointSelector: {matchLabels: {app: web}}
+  ingress: [{toPorts: [{ports: [{port: "8080", protocol: TCP}]}]}]
+`,
+  });
+  const map = mapOf(lens);
+  const port = map.services[0].ports[0];
+  assert.deepEqual(port.refs.map((r) => [r.kind, r.name, r.label, r.uri]), [
+    ['Ingress', 'web', '/api', uriOf('ingress.yaml')],
+    ['ServiceMonitor', 'web', 'endpoint 1', uriOf('monitor.yaml')],
+  ]);
+  assert.deepEqual(map.policies.map((p) => [p.id, p.kind, p.dialect, p.selects]), [['CiliumNetworkPolicy/web-l4', 'CiliumNetworkPolicy', 'cilium', ['Deployment/web']]]);
+  assert.deepEqual(map.pods[0].policies, ['CiliumNetworkPolicy/web-l4']);
+  assert.deepEqual(edges(map), [
+    'source:app/* → Service/web:80/TCP: unknown [web-l4]',
+    'Service/web:80/TCP → Deployment/web:main:8080/TCP: unknown [web-l4]',
+  ]);
+});

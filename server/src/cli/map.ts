@@ -1,12 +1,14 @@
 import type { FindingsOf } from '../analysis/explain/explain';
+import type { Range } from '../model/source';
 import { buildPortMap, type PortMap } from '../analysis/map/portMap';
 import { renderDot } from '../analysis/map/dot';
 import { renderHtml } from '../analysis/map/html';
 import { renderMermaid } from '../analysis/map/mermaid';
 import type { WorkspaceIndex } from '../analysis/index/workspaceIndex';
 import { displayPath } from './report';
+import type { Relocate } from './explain';
 
-export const MAP_USAGE = `Usage: port-lens map [PATH…] [--namespace NS] [--format mermaid|dot|html|json]
+export const MAP_USAGE = `Usage: port-lens map [PATH…] [--namespace NS] [--root ROOT] [--format mermaid|dot|html|json]
 
 Draws the port map of each namespace under PATH (default: .), or of namespace NS: where traffic
 comes from (outside the cluster, other namespaces), the Services and their ports, the pod
@@ -17,14 +19,16 @@ marked. Exit 0: drawn; 2: usage or I/O error, or no such namespace.
   --namespace NS      the namespace to draw (also the release namespace of Helm charts)
   --format FORMAT     mermaid (for Markdown), dot (Graphviz), html (one self-contained file)
                       or json (docs/map.md); default: mermaid
+  --root ROOT         draw the world of a Kustomize root (overlays/prod): its built objects
+                      and the plain manifests, placed on the base or patch lines that wrote them
 
 Helm charts are rendered as for check; --no-helm, --helm, --values, --release and
---helm-timeout work as there.`;
+--helm-timeout work as there, and with --root the Kustomize options (--kubectl, …).`;
 
 export const MAP_FORMATS = ['mermaid', 'dot', 'html', 'json'] as const;
 export type MapFormat = (typeof MAP_FORMATS)[number];
 
-export const MAP_ARGS = { format: { type: 'string', default: 'mermaid' } } as const;
+export const MAP_ARGS = { format: { type: 'string', default: 'mermaid' }, root: { type: 'string' } } as const;
 
 /** A bad argument: exit code 2, with the message. */
 export class MapUsageError extends Error {}
@@ -34,6 +38,8 @@ export interface MapOptions {
   format: MapFormat;
   /** Undefined: every namespace. */
   namespace: string | undefined;
+  /** The Kustomize root whose world is drawn. */
+  root?: string;
 }
 
 export function mapOptionsOf(values: Record<string, unknown>, positionals: string[]): MapOptions {
@@ -42,11 +48,12 @@ export function mapOptionsOf(values: Record<string, unknown>, positionals: strin
     throw new MapUsageError(`unknown format "${format}" (${MAP_FORMATS.join(', ')})`);
   }
   const paths = positionals.length > 0 ? positionals : ['.'];
-  return { paths, format: format as MapFormat, namespace: values.namespace as string | undefined };
+  const root = values.root as string | undefined;
+  return { paths, format: format as MapFormat, namespace: values.namespace as string | undefined, ...(root ? { root } : {}) };
 }
 
 /** Every namespace (or the one asked for) drawn in the format asked for. */
-export function runMap(index: WorkspaceIndex, findingsOf: FindingsOf, options: MapOptions, cwd: string): string {
+export function runMap(index: WorkspaceIndex, findingsOf: FindingsOf, options: MapOptions, cwd: string, relocate?: Relocate): string {
   const known = index.namespaceNames();
   let namespaces = known;
   if (options.namespace !== undefined) {
@@ -56,7 +63,8 @@ export function runMap(index: WorkspaceIndex, findingsOf: FindingsOf, options: M
     }
     namespaces = [options.namespace];
   }
-  const maps = namespaces.map((ns) => buildPortMap(index, findingsOf, ns));
+  const built = namespaces.map((ns) => buildPortMap(index, findingsOf, ns));
+  const maps = relocate ? built.map((map) => relocated(map, relocate)) : built;
   const fileOf = (uri: string) => displayPath(uri, cwd);
   switch (options.format) {
     case 'mermaid':
@@ -83,4 +91,22 @@ export function withFiles(map: PortMap, fileOf: (uri: string) => string): unknow
     return out;
   };
   return convert(map);
+}
+
+/** A Kustomize world's map with every place moved from the built output to the file that wrote it. */
+function relocated(map: PortMap, relocate: Relocate): PortMap {
+  const move = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(move);
+    if (!value || typeof value !== 'object') return value;
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) out[key] = move(v);
+    const { uri, range, nameRange } = value as { uri?: unknown; range?: Range; nameRange?: Range };
+    if (typeof uri !== 'string' || !range) return out;
+    const at = relocate(uri, range);
+    if (at) Object.assign(out, { uri: at.uri, range: at.range });
+    const name = nameRange && relocate(uri, nameRange);
+    if (name && name.uri === out.uri) out.nameRange = name.range;
+    return out;
+  };
+  return move(map) as PortMap;
 }

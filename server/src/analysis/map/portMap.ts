@@ -1,10 +1,12 @@
-import type { ContainerPort, NetworkPolicy, PodTemplate, Service, ServicePort } from '../../model/manifest';
+import type { ContainerPort, DialectPolicy, NetworkPolicy, PodTemplate, Service, ServicePort } from '../../model/manifest';
 import { containsPosition, type Range } from '../../model/source';
 import { judge, type DestinationResult, type Explanation, type FindingsOf } from '../explain/explain';
 import { namespaceSourceName, servicePortName, sourceName, type Source } from '../explain/endpoints';
 import { ingressPoliciesOf, type SideJudgement, type Verdict } from '../explain/isolation';
 import { lensSource, shortReason } from '../explain/summary';
 import { selectorMatches } from '../index/selectors';
+import { dialectPoliciesSelecting } from '../index/dialectSelection';
+import { monitorTargets, servicePortIs } from '../index/references';
 import { targetOf, type KnownPort } from '../index/podPorts';
 import type { Finding, Severity } from '../rules/findings';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
@@ -44,6 +46,15 @@ export interface SourceNode {
   inWorkspace: boolean;
 }
 
+/** An object that names a port: an Ingress or route backend, a ServiceMonitor or PodMonitor endpoint. */
+export interface PortReference extends Place {
+  kind: string;
+  name: string;
+  namespace: string | null;
+  /** Which part of it: the Ingress path, the route rule, the monitor endpoint. */
+  label: string;
+}
+
 export interface ServicePortNode extends Place {
   id: string;
   /** `ssh 10022/TCP` */
@@ -56,6 +67,8 @@ export interface ServicePortNode extends Place {
   destination: string;
   /** The verdicts of the reach edges into this port, by source kind (external only for LoadBalancer and NodePort). */
   reach: { external?: Verdict; namespace?: Verdict };
+  /** The Ingresses, routes and ServiceMonitors that name this port. */
+  refs: PortReference[];
   findings: MapFinding[];
 }
 
@@ -83,6 +96,8 @@ export interface ContainerPortNode {
   declared: boolean;
   uri: string;
   range: Range;
+  /** The PodMonitors that scrape this port. */
+  refs: PortReference[];
   findings: MapFinding[];
 }
 
@@ -101,7 +116,12 @@ export interface PodNode extends Place {
 export interface PolicyNode extends Place {
   id: string;
   name: string;
-  /** The policy language: `kubernetes` for networking.k8s.io NetworkPolicies. */
+  /** `NetworkPolicy`, `CiliumNetworkPolicy`, `CiliumClusterwideNetworkPolicy`, `NetworkPolicy` (Calico), `GlobalNetworkPolicy`. */
+  kind: string;
+  /**
+   * The policy language: `kubernetes` for networking.k8s.io NetworkPolicies, whose rules decide the
+   * verdicts; `cilium` or `calico`, which are shown but not evaluated (a path they select is unknown).
+   */
   dialect: string;
   nameRange: Range;
   policyTypes: string[];
@@ -202,7 +222,9 @@ class MapBuilder {
     const { index, namespace } = this;
     const pods = [...index.pods(namespace)].sort(byName).map((pod) => this.podNode(pod));
     const policies = [...index.policies(namespace)].sort(byName).map((policy) => this.policyNode(policy));
+    policies.push(...this.dialectPolicyNodes());
     const services = [...index.services(namespace)].sort(byName).map((service) => this.serviceNode(service));
+    this.monitorRefs(services);
     const order = (s: SourceNode) => (s.kind === 'external' ? 0 : s.own ? 1 : 2);
     const sources = [...this.sources.values()].sort((a, b) => order(a) - order(b) || a.name.localeCompare(b.name));
     return { version: PORT_MAP_VERSION, namespace: namespace ?? null, sources, services, pods, policies, edges: this.edges };
@@ -229,6 +251,7 @@ class MapBuilder {
         declared: true,
         uri: pod.ref.uri,
         range: port.range,
+        refs: [],
         findings: this.findingsIn(pod.ref.uri, port.range),
       };
       this.portNodes.set(port, node);
@@ -261,7 +284,58 @@ class MapBuilder {
     const { uri, range, nameRange } = policy.ref;
     const findings = this.findingsIn(uri, range);
     const policyTypes = [...policy.policyTypes];
-    return { id, name: policy.ref.name, dialect: 'kubernetes', uri, range, nameRange, policyTypes, selects, findings };
+    return { id, kind: 'NetworkPolicy', name: policy.ref.name, dialect: 'kubernetes', uri, range, nameRange, policyTypes, selects, findings };
+  }
+
+  /** Cilium and Calico policies that select a pod template of the map (cluster-wide ones included). */
+  private dialectPolicyNodes(): PolicyNode[] {
+    const selected = new Map<DialectPolicy, PodNode[]>();
+    for (const [pod, node] of this.podNodes) {
+      const policies = new Set([...dialectPoliciesSelecting(this.index, pod, 'Ingress'), ...dialectPoliciesSelecting(this.index, pod, 'Egress')]);
+      for (const policy of policies) selected.set(policy, [...(selected.get(policy) ?? []), node]);
+    }
+    const nodes: PolicyNode[] = [];
+    for (const [policy, pods] of [...selected].sort(([a], [b]) => byName(a, b))) {
+      const { uri, range, nameRange, kind } = policy.ref;
+      const id = this.ids.take(`${kind}/${policy.ref.name}${policy.specIndex !== undefined ? `[${policy.specIndex}]` : ''}`);
+      for (const pod of pods) pod.policies.push(id);
+      const dialect = policy.dialect.toLowerCase();
+      const findings = this.findingsIn(uri, range);
+      nodes.push({ id, kind, name: policy.ref.name, dialect, uri, range, nameRange, policyTypes: [...policy.directions], selects: pods.map((p) => p.id), findings });
+    }
+    return nodes;
+  }
+
+  /** The Ingress and route backends that name this Service port. */
+  private routerRefs(service: Service, port: ServicePort): PortReference[] {
+    const refs: PortReference[] = [];
+    for (const router of this.index.routersUsing(service.ref.namespace, service.ref.name)) {
+      for (const backend of router.backends) {
+        if (backend.service.value !== service.ref.name || !backend.port || !servicePortIs(port, backend.port.value)) continue;
+        const { kind, name, namespace, uri } = router.ref;
+        refs.push({ kind, name, namespace: namespace ?? null, label: backend.label, uri, range: backend.port.range });
+      }
+    }
+    return refs;
+  }
+
+  /** The ServiceMonitor endpoints that name a Service port of the map, and the PodMonitor endpoints that name a container port. */
+  private monitorRefs(services: ServiceNode[]): void {
+    const servicePorts = new Map<ServicePort, ServicePortNode>();
+    for (const service of this.index.services(this.namespace)) {
+      const node = services.find((s) => s.uri === service.ref.uri && s.range === service.ref.range);
+      service.ports.forEach((port, i) => node && servicePorts.set(port, node.ports[i]));
+    }
+    for (const monitor of this.index.monitorsLookingAt(this.namespace)) {
+      monitor.endpoints.forEach((endpoint, i) => {
+        const { kind, name, namespace, uri } = monitor.ref;
+        const written = endpoint.port ?? endpoint.targetPort ?? endpoint.portNumber;
+        const ref = { kind, name, namespace: namespace ?? null, label: `endpoint ${i + 1}`, uri, range: written?.range ?? monitor.ref.nameRange };
+        const targets = monitorTargets(this.index, monitor, endpoint);
+        for (const { port } of targets.servicePorts) servicePorts.get(port)?.refs.push(ref);
+        for (const { port } of targets.podPorts) if (port.declared) this.portNodes.get(port.declared)?.refs.push(ref);
+      });
+    }
   }
 
   private serviceNode(service: Service): ServiceNode {
@@ -286,6 +360,7 @@ class MapBuilder {
       uri: service.ref.uri,
       range: port.range,
       reach: {},
+      refs: this.routerRefs(service, port),
       findings: this.findingsIn(service.ref.uri, port.range),
     };
     if (!service.selector) return node;
@@ -380,6 +455,7 @@ class MapBuilder {
       declared: false,
       uri: pod.uri,
       range: pod.nameRange,
+      refs: [],
       findings: [],
     };
     pod.ports.push(node);
@@ -396,11 +472,22 @@ class MapBuilder {
       from,
       to,
       verdict,
-      policies: decidingPolicies(results, verdict),
+      policies: [...decidingPolicies(results, verdict), ...this.notEvaluated(results, verdict)],
       reason,
       explain: { from: explanation.from, to: explanation.to },
       findings: verdict === 'denied' ? this.closingFindings(results) : [],
     };
+  }
+
+  /** The Cilium and Calico policies that make an unknown verdict unknown (explain does not evaluate them). */
+  private notEvaluated(results: DestinationResult[], verdict: Verdict): string[] {
+    if (verdict !== 'unknown') return [];
+    const names = new Set<string>();
+    for (const result of results) {
+      if (!result.notEvaluated || result.verdict !== 'unknown') continue;
+      for (const policy of dialectPoliciesSelecting(this.index, result.hop.pod, 'Ingress')) names.add(policy.ref.name);
+    }
+    return [...names].sort();
   }
 
   /** The findings on port entries of rules that admit the source but not the pod port: the seed mistake's signature. */
