@@ -4,7 +4,8 @@
  * ConfigMap, workload, two Services and a NetworkPolicy; bundles of policies; the Namespace with a
  * default deny and DNS egress), workloads with env, probes, resources, volumes, sidecars and init
  * containers, Services of every type, policies with several rules and peers, namespace selectors
- * across namespaces by team and by name. Files are written as they are made (the 50 000-file
+ * across namespaces by team and by name; a Cilium and a Calico policy per namespace, and a cluster-wide
+ * one of each. Files are written as they are made (the 50 000-file
  * workspace is ~350 MB). Seeded; a few per cent of the files hold a planted mistake.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -38,6 +39,8 @@ const FILES_PER_NAMESPACE = 20;
 
 export function generatePortHeavyWorkspace(root: string, fileCount: number, seed = 20260602): GeneratedWorkspace {
   const random = prng(seed);
+  // The Cilium and Calico policies draw from their own sequence.
+  const dialectRandom = prng(seed + 1);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const chance = (p: number) => random() < p;
 
@@ -115,6 +118,18 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
   const lensFile = dir(depNs, 'edge-proxy', 'edge-proxy.yaml');
   write(lensFile, lens);
 
+  // Cluster-wide: monitoring scrapes every gateway's metrics (Cilium), gateways take HTTP from anywhere (Calico).
+  {
+    const w = new Writer();
+    w.beginRead();
+    w.push('apiVersion: cilium.io/v2', 'kind: CiliumClusterwideNetworkPolicy', 'metadata:', '  name: gateways-scraped', 'spec:', '  endpointSelector:', '    matchLabels:', '      k8s:role: gateway');
+    w.push('  ingress:', '    - fromEndpoints:', '        - matchLabels:', '            k8s:io.kubernetes.pod.namespace: monitoring', '      toPorts:', '        - ports:', '            - port: metrics', '              protocol: TCP');
+    w.push('---', 'apiVersion: projectcalico.org/v3', 'kind: GlobalNetworkPolicy', 'metadata:', '  name: gateways-http', 'spec:', "  selector: role == 'gateway' && has(team)", '  types: [Ingress]');
+    w.push('  ingress:', '    - action: Allow', '      protocol: TCP', '      destination:', '        ports: [8080]');
+    w.endRead();
+    write('platform/policies/cluster-wide.yaml', w);
+  }
+  const typoApps = new Set<App>();
   let fileNumber = written.length;
   for (const ns of namespaces) {
     if (fileNumber >= fileCount) break;
@@ -142,6 +157,7 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
       const target = first.name && (typo || chance(0.5)) ? first.name : String(first.number);
       const mark = writeService(w, app, type, '', [{ name: 'main', port: app.servicePort, target: typo ? `${target}x` : target, protocol: first.protocol }], typo);
       if (typo) plants.push({ ...mark!, code: 'service-target-port-unmatched', wrong: `${target}x`, right: target });
+      if (typo) typoApps.add(app);
       // A second Service: headless for the StatefulSet, the metrics port otherwise, or a name outside.
       const second = app.ports[1];
       if (app.kind === 'StatefulSet') writeService(w, app, 'Headless', '-headless', app.ports.map((p) => ({ name: p.name ?? `p${p.number}`, port: p.number, target: String(p.number), protocol: p.protocol })));
@@ -154,10 +170,17 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
       fileNumber++;
     }
     // Bundles of policies: ingress from other teams' gateways, monitoring, egress to other namespaces.
-    for (let b = 0; b < FILES_PER_NAMESPACE - APPS_PER_NAMESPACE - 1 && fileNumber < fileCount; b++) {
+    for (let b = 0; b < FILES_PER_NAMESPACE - APPS_PER_NAMESPACE - 2 && fileNumber < fileCount; b++) {
       const w = new Writer();
       for (let k = 0; k < 10; k++) writeBundledPolicy(w, pick(nsApps), b * 10 + k);
       write(dir(ns, 'policies', `bundle-${b}.yaml`), w);
+      fileNumber++;
+    }
+    // The same rules in Cilium's and Calico's words, for two apps of the namespace.
+    if (fileNumber < fileCount) {
+      const w = new Writer();
+      const plants = [writeCiliumPolicy(w, nsApps), writeCalicoPolicy(w, nsApps)].filter((p): p is Omit<Planted, 'file'> => p !== undefined);
+      write(dir(ns, 'policies', 'cilium-calico.yaml'), w, plants);
       fileNumber++;
     }
   }
@@ -305,6 +328,56 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
     const other = pick(apps.get(otherNs)!);
     w.push('    - to:', '        - namespaceSelector:', '            matchLabels:', `              kubernetes.io/metadata.name: ${otherNs}`, '          podSelector:', '            matchExpressions:', '              - key: app', '                operator: In', `                values: [${other.name}]`, '      ports:');
     for (const p of other.ports) w.push(`        - port: ${p.number}`, ...(p.protocol ? [`          protocol: ${p.protocol}`] : []));
+    w.endRead();
+    return result;
+  }
+
+  /** The classic mistake may be planted on an app whose main Service forwards its first (TCP) port elsewhere. */
+  function canPlantClassic(app: App): boolean {
+    return !typoApps.has(app) && !app.ports[0].protocol && !app.ports.some((p) => p.number === app.servicePort);
+  }
+
+  function writeCiliumPolicy(w: Writer, nsApps: App[]): Omit<Planted, 'file'> | undefined {
+    const app = nsApps[1 + Math.floor(dialectRandom() * (nsApps.length - 1))];
+    const plant = canPlantClassic(app) && dialectRandom() < 0.1;
+    let result: Omit<Planted, 'file'> | undefined;
+    w.push('---');
+    w.beginRead();
+    w.push('apiVersion: cilium.io/v2', 'kind: CiliumNetworkPolicy', 'metadata:', `  name: ${app.name}-cilium`, `  namespace: ${app.namespace}`, 'spec:', '  endpointSelector:', '    matchLabels:', `      k8s:app: ${app.name}`);
+    w.push('  ingress:', '    - fromEndpoints:', '        - matchLabels:', `            k8s:io.kubernetes.pod.namespace: ${app.namespace}`, '      toPorts:', '        - ports:');
+    for (const [i, p] of app.ports.entries()) {
+      if (i === 0 && plant) {
+        w.push(`            - port: "${app.servicePort}"`);
+        result = { ...w.last(String(app.servicePort)), code: 'netpol-port-unmatched', wrong: String(app.servicePort), right: String(p.number) };
+      } else w.push(`            - port: "${p.name && dialectRandom() < 0.5 ? p.name : p.number}"`);
+      if (p.protocol || dialectRandom() < 0.5) w.push(`              protocol: ${p.protocol ?? 'TCP'}`);
+    }
+    w.push('  egress:', '    - toEndpoints:', '        - matchLabels:', '            k8s:io.kubernetes.pod.namespace: kube-system', '            k8s:k8s-app: kube-dns', '      toPorts:', '        - ports:', '            - port: "53"', '              protocol: UDP', '            - port: dns-tcp');
+    w.push('    - toFQDNs:', '        - matchName: api.example.com', '      toPorts:', '        - ports:', '            - port: "443"', '              protocol: TCP');
+    w.endRead();
+    return result;
+  }
+
+  function writeCalicoPolicy(w: Writer, nsApps: App[]): Omit<Planted, 'file'> | undefined {
+    const app = nsApps[1 + Math.floor(dialectRandom() * (nsApps.length - 1))];
+    const plant = canPlantClassic(app) && dialectRandom() < 0.1;
+    let result: Omit<Planted, 'file'> | undefined;
+    w.push('---');
+    w.beginRead();
+    w.push('apiVersion: projectcalico.org/v3', 'kind: NetworkPolicy', 'metadata:', `  name: ${app.name}-calico`, `  namespace: ${app.namespace}`, 'spec:', `  selector: app == '${app.name}' && has(team)`, '  types:', '    - Ingress', '    - Egress', '  ingress:');
+    for (const protocol of ['TCP', 'UDP']) {
+      const ports = app.ports.filter((p) => (p.protocol ?? 'TCP') === protocol);
+      if (ports.length === 0) continue;
+      w.push('    - action: Allow', `      protocol: ${protocol}`, '      source:', "        selector: role == 'gateway'", `        namespaceSelector: team in {'${app.labels.team}', 'platform'}`, '      destination:', '        ports:');
+      for (const p of ports) {
+        if (p === app.ports[0] && plant) {
+          w.push(`          - ${app.servicePort}`);
+          result = { ...w.last(String(app.servicePort)), code: 'netpol-port-unmatched', wrong: String(app.servicePort), right: String(p.number) };
+        } else w.push(`          - ${p.name && dialectRandom() < 0.5 ? p.name : p.number}`);
+      }
+    }
+    w.push('  egress:', '    - action: Allow', '      protocol: UDP', '      destination:', "        selector: k8s-app == 'kube-dns'", "        namespaceSelector: projectcalico.org/name == 'kube-system'", '        ports: [53]');
+    w.push('    - action: Allow', '      protocol: TCP', '      destination:', '        nets: [10.0.0.0/8]', '        ports: [443]');
     w.endRead();
     return result;
   }

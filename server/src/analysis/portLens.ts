@@ -1,5 +1,6 @@
 import type { DialectPolicy, FileModel, Monitor, NetworkPolicy, ObjectRef, PodTemplate, PolicyPeer, Router, Service } from '../model/manifest';
 import { checkDialectPolicy } from './rules/dialectPolicy';
+import { dialectNamespaces } from './index/dialectSelection';
 import { mapSelectorMatches, selectorMatches } from './index/selectors';
 import { parseManifests } from '../model/parse';
 import { checkPolicy } from './rules/policy';
@@ -37,12 +38,6 @@ function checkedOf(model: FileModel): Checked[] {
   return [...model.policies, ...model.dialectPolicies, ...model.services, ...model.routers, ...model.monitors, ...model.pods.filter((p) => p.probes.length > 0)];
 }
 
-/** Can the pods of a Cilium or Calico policy's selectors live outside its own namespace? */
-function reachesOtherNamespaces(policy: DialectPolicy): boolean {
-  const selectors = [policy.selector, ...policy.egress.flatMap((rule) => rule.peers ?? [])];
-  return selectors.some((s) => s.scope !== 'policy' || s.namespaces !== undefined);
-}
-
 /**
  * The analysis of a whole workspace: files in, findings out. Each change re-reads one file and
  * re-checks only the policies and Services it can affect; it answers which files' findings changed.
@@ -56,8 +51,9 @@ export class PortLens {
   private readonly crossNamespace = new EgressReach();
   /** Policies and Services whose last check looked up Services (for pods without ports, or forwarded ports). */
   private readonly readsServices = new WeakSet<Checked>();
-  /** Cilium and Calico policies whose pods may live in other namespaces than their own. */
-  private readonly crossNamespaceDialect = new Set<DialectPolicy>();
+  /** Cilium and Calico policies by the namespaces their findings depend on; those that may depend on any apart. */
+  private readonly dialectByNamespace = new Map<string, Set<DialectPolicy>>();
+  private readonly dialectEverywhere = new Set<DialectPolicy>();
 
   /** Parses `text` as the new content of `uri`. */
   setFile(uri: string, text: string): Set<string> {
@@ -92,15 +88,19 @@ export class PortLens {
     const previous = this.index.removeFile(uri);
     this.fileErrors.delete(uri);
     previous?.policies.forEach((p) => this.crossNamespace.delete(p));
-    previous?.dialectPolicies.forEach((p) => this.crossNamespaceDialect.delete(p));
+    previous?.dialectPolicies.forEach((p) => this.forgetDialect(p));
     return previous ? this.recheck(uri, previous, undefined) : new Set();
   }
 
   private put(model: FileModel): FileModel | undefined {
     const previous = this.index.setFile(model);
     previous?.policies.forEach((p) => this.crossNamespace.delete(p));
-    previous?.dialectPolicies.forEach((p) => this.crossNamespaceDialect.delete(p));
-    for (const policy of model.dialectPolicies) if (reachesOtherNamespaces(policy)) this.crossNamespaceDialect.add(policy);
+    previous?.dialectPolicies.forEach((p) => this.forgetDialect(p));
+    for (const policy of model.dialectPolicies) {
+      const namespaces = dialectNamespaces(policy);
+      if (namespaces === 'all') this.dialectEverywhere.add(policy);
+      else for (const ns of namespaces) addTo(this.dialectByNamespace, ns, policy);
+    }
     for (const policy of model.policies) {
       if (policy.egress.some((rule) => rule.peers?.some((peer) => peer.namespaceSelector))) this.crossNamespace.add(policy);
     }
@@ -204,16 +204,24 @@ export class PortLens {
    * namespace), when it touched any pod, Service or Namespace.
    */
   private addDialect(previous: FileModel | undefined, next: FileModel | undefined, toCheck: Set<Checked>): void {
-    if (this.index.allDialectPolicies().length === 0) return;
+    if (this.dialectEverywhere.size === 0 && this.dialectByNamespace.size === 0) return;
     const namespaces = new Set<string>();
-    let touched = false;
+    let namespaceObjects = false;
     for (const model of [previous, next]) {
       if (!model) continue;
       for (const o of [...model.pods, ...model.services]) namespaces.add(namespaceKey(o.ref.namespace));
-      if (model.namespaces.length > 0) touched = true;
+      if (model.namespaces.length > 0) namespaceObjects = true;
     }
-    for (const ns of namespaces) this.index.dialectPolicies(ns === '' ? undefined : ns).forEach((p) => toCheck.add(p));
-    if (touched || namespaces.size > 0) this.crossNamespaceDialect.forEach((p) => toCheck.add(p));
+    for (const ns of namespaces) this.dialectByNamespace.get(ns)?.forEach((p) => toCheck.add(p));
+    // Namespace labels decide only for the policies that pick namespaces by them, which are among these.
+    if (namespaces.size > 0 || namespaceObjects) this.dialectEverywhere.forEach((p) => toCheck.add(p));
+  }
+
+  private forgetDialect(policy: DialectPolicy): void {
+    this.dialectEverywhere.delete(policy);
+    for (const [ns, set] of this.dialectByNamespace) {
+      if (set.delete(policy) && set.size === 0) this.dialectByNamespace.delete(ns);
+    }
   }
 
   /** Adds the monitors that look in a namespace: what they select and forward to may have changed. */
@@ -267,4 +275,10 @@ export function applySeverity(findings: Finding[], overrides: SeverityOverrides)
     result.push({ ...finding, severity: override, fixes });
   }
   return result;
+}
+
+function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(value);
 }

@@ -136,5 +136,45 @@ export function dialectPolicySelects(index: WorkspaceIndex, policy: DialectPolic
 
 /** The Cilium and Calico policies that apply, or may apply, to a pod's traffic in one direction. */
 export function dialectPoliciesSelecting(index: WorkspaceIndex, pod: PodTemplate, direction: 'Ingress' | 'Egress'): DialectPolicy[] {
-  return index.allDialectPolicies().filter((policy) => policy.directions.includes(direction) && dialectPolicySelects(index, policy, pod) !== false);
+  return index.dialectPoliciesFor(pod.ref.namespace).filter((policy) => policy.directions.includes(direction) && dialectPolicySelects(index, policy, pod) !== false);
+}
+
+const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/** The namespace names a namespace selector's alternative pins by `kubernetes.io/metadata.name`; undefined when it picks by other labels. */
+function pinnedNames(alternative: LabelSelector): string[] | undefined {
+  const onlyNames = [...alternative.matchLabels.keys(), ...alternative.matchExpressions.map((r) => r.key)].every((k) => k === NAMESPACE_NAME_LABEL);
+  if (!onlyNames) return undefined;
+  const pinned = alternative.matchLabels.get(NAMESPACE_NAME_LABEL);
+  if (pinned !== undefined) return [pinned];
+  const values = alternative.matchExpressions.filter((r) => r.operator === 'In').map((r) => r.values);
+  return values.length > 0 ? values[0] : undefined;
+}
+
+/**
+ * The namespaces whose pods and Services a dialect policy's findings depend on ('' for the
+ * unspecified one), or 'all' when a selector may pick pods anywhere or namespaces by their labels:
+ * what a change must touch for the policy to be checked again.
+ */
+export function dialectNamespaces(policy: DialectPolicy): Set<string> | 'all' {
+  const names = new Set<string>([policy.ref.namespace ?? '']);
+  for (const selector of [policy.selector, ...policy.ingress.flatMap((r) => (r.within ? [r.within] : [])), ...policy.egress.flatMap((r) => r.peers ?? [])]) {
+    if (!selector.alternatives) continue;
+    if (selector.namespaces) {
+      if (!selector.namespaces.alternatives) continue;
+      for (const alternative of selector.namespaces.alternatives) {
+        const pinned = pinnedNames(alternative);
+        if (!pinned) return 'all';
+        pinned.forEach((n) => names.add(n));
+      }
+      continue;
+    }
+    if (selector.scope === 'policy') continue;
+    for (const alternative of selector.alternatives) {
+      const named = namedNamespaces(alternative);
+      if (named) named.forEach((n) => names.add(n));
+      else if (selector.scope === 'cluster') return 'all';
+    }
+  }
+  return names;
 }

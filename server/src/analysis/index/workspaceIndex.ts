@@ -107,8 +107,9 @@ export class WorkspaceIndex {
   /** Monitors by the namespaces they look in; those looking in every namespace apart. */
   private readonly monitorsByTarget = new Map<string, Set<Monitor>>();
   private readonly anyNamespaceMonitors = new Set<Monitor>();
-  /** Every Cilium and Calico policy, for the questions that must look at all of them (explain). */
+  /** Every Cilium and Calico policy, and those whose selector may pick pods of other namespaces than their own. */
   private readonly dialects = new Set<DialectPolicy>();
+  private readonly clusterDialects = new Set<DialectPolicy>();
 
   get fileCount(): number {
     return this.files.size;
@@ -146,6 +147,7 @@ export class WorkspaceIndex {
     for (const policy of model.dialectPolicies) {
       this.bucket(policy.ref.namespace).dialectPolicies.add(policy);
       this.dialects.add(policy);
+      if (policy.selector.scope !== 'policy') this.clusterDialects.add(policy);
     }
     for (const ns of model.namespaces) {
       let set = this.namespaceObjects.get(ns.ref.name);
@@ -179,6 +181,7 @@ export class WorkspaceIndex {
     for (const policy of previous.dialectPolicies) {
       this.existingBucket(policy.ref.namespace)?.dialectPolicies.delete(policy);
       this.dialects.delete(policy);
+      this.clusterDialects.delete(policy);
     }
     for (const ns of previous.namespaces) {
       const set = this.namespaceObjects.get(ns.ref.name);
@@ -271,6 +274,12 @@ export class WorkspaceIndex {
     return this.existingBucket(namespace)?.dialectPolicies ?? new Set();
   }
 
+  /** The Cilium and Calico policies that may select pods of a namespace: its own, and the cluster-wide ones. */
+  dialectPoliciesFor(namespace: string | undefined): DialectPolicy[] {
+    const own = this.existingBucket(namespace)?.dialectPolicies;
+    return [...(own ?? []), ...[...this.clusterDialects].filter((p) => !own?.has(p))];
+  }
+
   allDialectPolicies(): DialectPolicy[] {
     return this.dialects.size === 0 ? [] : [...this.dialects];
   }
@@ -321,7 +330,8 @@ export class WorkspaceIndex {
       if (named !== undefined) candidates.add(named);
       for (const r of selector.matchExpressions) if (r.operator === 'In') r.values.forEach((v) => candidates.add(v));
     }
-    const selected = [...candidates].filter((name) => selectorMatches(selector, this.namespaceLabels(name)));
+    // Sorted: what a rule says of the pods it finds must not depend on the order files were read in.
+    const selected = [...candidates].filter((name) => selectorMatches(selector, this.namespaceLabels(name))).sort();
     if (selected.length === 0) return undefined;
     // NotIn / DoesNotExist on names also match namespaces outside the workspace.
     if (selector.matchExpressions.some((r) => r.operator === 'NotIn' || r.operator === 'DoesNotExist')) return undefined;
