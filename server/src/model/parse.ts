@@ -1,6 +1,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
 import { YamlReader } from './yamlReader';
 import { readBlockDocument } from './blockReader';
+import { intern } from './intern';
 import { isReadApiVersion } from './apiGroups';
 import { isReadKind, isSkippableDocument, REFERENCE_KINDS, ROUTE_KINDS, splitDocuments, type DocumentSlice } from './prefilter';
 import { readProbes, readReference } from './referenceReaders';
@@ -605,5 +606,5 @@ function keyInsertion(r: YamlReader, entry: YAMLMap, key: Node, value: Node): { 
   const eol = text.indexOf('\n', at);
   const crlf = eol > 0 && text[eol - 1] === '\r';
   const lineEnd = eol === -1 ? text.length : crlf ? eol - 1 : eol;
-  return { at: r.source.position(lineEnd), prefix: (crlf ? '\r\n' : '\n') + ' '.repeat(indent) };
+  return { at: r.source.position(lineEnd), prefix: intern((crlf ? '\r\n' : '\n') + ' '.repeat(indent)) };
 }

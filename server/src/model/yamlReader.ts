@@ -1,6 +1,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, type Alias, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq, type Scalar } from 'yaml';
 import type { Located, ModelError, PortRef } from './manifest';
 import type { Range, SourceText, Span } from './source';
+import { intern } from './intern';
 
 /** A key and its value, as written (aliases not followed). */
 export interface KeyValue {
@@ -157,7 +158,7 @@ export class YamlReader {
     const n = this.resolve(node);
     if (this.isNull(n)) return undefined;
     if (isScalar(n) && (typeof n.value === 'string' || typeof n.value === 'number' || typeof n.value === 'boolean')) {
-      return this.located(node as Node, n, String(n.value));
+      return this.located(node as Node, n, intern(String(n.value)));
     }
     this.typeError(node, `${what} must be a string`);
     return undefined;
@@ -193,7 +194,7 @@ export class YamlReader {
       if (typeof n.value === 'number' && Number.isInteger(n.value)) {
         return this.located(node as Node, n, { kind: 'number', number: n.value });
       }
-      if (typeof n.value === 'string') return this.located(node as Node, n, { kind: 'name', name: n.value });
+      if (typeof n.value === 'string') return this.located(node as Node, n, { kind: 'name', name: intern(n.value) });
     }
     this.typeError(node, `${what} must be a port number or a port name`);
     return undefined;
@@ -207,11 +208,11 @@ export class YamlReader {
     for (const [key, pair] of this.pairs(map)) {
       const value = this.resolve(pair.value);
       if (isScalar(value) && value.value !== null && typeof value.value !== 'object') {
-        result.set(key, String(value.value));
+        result.set(intern(key), intern(String(value.value)));
       } else if (!this.isNull(value)) {
         this.typeError(pair.value, `${what} values must be strings`);
       } else {
-        result.set(key, '');
+        result.set(intern(key), '');
       }
     }
     return result;
@@ -259,7 +260,9 @@ export class YamlReader {
     // `!!int "8008"` is a number; `!!str 9000` a string, reported with its tag (which a fix removes).
     const tag = written === scalar && scalar.tag === STR_TAG ? STR_TAG_BEFORE.exec(this.source.text.slice(Math.max(0, span.start - 64), span.start)) : null;
     if (tag) span = { start: span.start - tag[0].length, end: span.end };
-    const located: Located<T> = { value, range: this.source.range(span), valueRange: this.source.range(valueSpan), quoted: (quotes || tag !== null) && typeof scalar.value === 'string' };
+    const range = this.source.range(span);
+    // One Range object where the value is the whole scalar (nothing writes to ranges).
+    const located: Located<T> = { value, range, valueRange: valueSpan === span ? range : this.source.range(valueSpan), quoted: (quotes || tag !== null) && typeof scalar.value === 'string' };
     if (tag) located.stringTag = true;
     return located;
   }
