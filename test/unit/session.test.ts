@@ -54,15 +54,15 @@ test('open documents take the place of their files, in plain files and in the ch
   assert.deepEqual([...host.fs.files.keys()].filter((f) => f.startsWith('/scratch')), [], 'the copy is removed');
 });
 
-test('a chart helm cannot render is one finding on its Chart.yaml; the rest is checked', async () => {
+test('a chart helm cannot render is one finding on the template line helm names; the rest is checked', async () => {
   const host = memoryHost({ '/ws/pods.yaml': SSH_POD, '/ws/policy.yaml': SSH_POLICY, '/ws/chart/Chart.yaml': CHART, '/ws/chart/templates/x.yaml': 'x' });
   host.processes.failure = 'parse error at (app/templates/x.yaml:1): bad';
   const session = new WorkspaceSession({ host });
   await session.scan([root()]);
-  assert.deepEqual(summary(session), ['chart/Chart.yaml:0 helm-render-failed', 'policy.yaml:7 netpol-port-unmatched']);
+  assert.deepEqual(summary(session), ['chart/templates/x.yaml:0 helm-render-failed', 'policy.yaml:7 netpol-port-unmatched']);
   const failed = session.allFindings()[0];
   assert.match(failed.message, /helm template failed: parse error/);
-  assert.equal(failed.related[0]?.uri, 'file:///ws/chart/templates/x.yaml', 'where helm stopped');
+  assert.equal(failed.uri, 'file:///ws/chart/templates/x.yaml', 'on the template where helm stopped');
 });
 
 test('with Helm off nothing runs, and the log says why', async () => {
