@@ -1,11 +1,11 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
-import { HELM } from '../helpers';
+import { HELM, KUBECTL } from '../helpers';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
@@ -71,4 +71,20 @@ test('explain over examples/gitlab-cilium: unknown, naming the CiliumNetworkPoli
   assert.equal(code, 1);
   assert.match(stdout, /^external → gitlab\/gitlab-ssh:10022: unknown$/m);
   assert.match(stdout, /\? CiliumNetworkPolicy gitlab\/allow-from-all also selects Deployment gitlab\/gitlab; Cilium and Calico policies are not evaluated here/);
+});
+
+test('a kustomize root over the Cilium example: the warning on the base line, naming the overlay, with the fix to 22', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-'));
+  cpSync(path.join(ROOT, 'examples/gitlab-cilium'), path.join(dir, 'base'), { recursive: true });
+  const files = ['namespace.yaml', 'gitlab.yaml', 'postgresql.yaml', 'redis.yaml', 'ciliumnetworkpolicies.yaml'];
+  writeFileSync(path.join(dir, 'base/kustomization.yaml'), `resources:\n${files.map((f) => `  - ${f}\n`).join('')}`);
+  mkdirSync(path.join(dir, 'overlays/prod'), { recursive: true });
+  writeFileSync(path.join(dir, 'overlays/prod/kustomization.yaml'), 'resources:\n  - ../../base\n');
+  const { code, stdout, stderr } = run(['check', '.', '--kubectl', KUBECTL, '--format', 'json'], dir);
+  assert.equal(code, 1, stderr);
+  const [f, ...rest] = JSON.parse(stdout) as JsonFinding[];
+  assert.equal(rest.length, 0, stdout);
+  assert.deepEqual([f.file, f.range.start.line + 1, f.code], ['base/ciliumnetworkpolicies.yaml', 57, 'netpol-port-unmatched']);
+  assert.match(f.message, /CiliumNetworkPolicy ports are pod ports.*\(overlays\/prod\)/);
+  assert.deepEqual(f.fixes.filter((x) => x.isPreferred).map((x) => x.edits.map((e) => [e.file, e.newText])), [[['base/ciliumnetworkpolicies.yaml', '22']]]);
 });
