@@ -254,10 +254,10 @@ test('egress isolation at the source: a rule must admit the destination pod and 
   assert.equal(cache.verdict, 'denied');
   assert.match(plainText(cache), /egress: ✗ NetworkPolicy web-out isolates Deployment app\/web for egress/);
   assert.match(plainText(cache), /podSelector \(app=db\) does not pick Deployment app\/cache; on 5432\/TCP — not 6379\/TCP/);
-  // Other pods of the namespace are not isolated by it: the namespace source says so.
+  // app/* is every pod of the namespace, web among them: it does not get through (SPEC §8).
   const fromAll = ask(lens, 'app/*', 'app/Deployment/cache:6379');
-  assert.equal(fromAll.verdict, 'allowed');
-  assert.ok(fromAll.notes.some((n) => /web-out isolates egress of some pods of the namespace \(app=web\)/.test(n)));
+  assert.equal(fromAll.verdict, 'denied');
+  assert.match(fromAll.results[0].egress!.reason, /NetworkPolicy web-out isolates Deployment app\/web for egress/);
 });
 
 test('named ports resolve per pod: one targetPort name, two numbers, each pod judged on its own', () => {
@@ -378,4 +378,36 @@ test('the lens tries only the pods that may get through: every pod allowed to a 
     }
     assert.ok(narrowed > 0, `${name}: some Service ports are narrowed`);
   }
+});
+
+test("any namespace is a source, even one with no object here: ingress-nginx/* when the controller is installed elsewhere", () => {
+  const files = {
+    'deploy.yaml': deployment('grafana', '{app: grafana}', '[{name: http, containerPort: 3000}]', 'monitoring'),
+    'svc.yaml': service('grafana', '{app: grafana}', '[{name: http, port: 80, targetPort: http}]', 'monitoring'),
+    'np.yaml': rawPolicy(
+      'grafana',
+      '  podSelector: {matchLabels: {app: grafana}}\n  ingress:\n    - from:\n        - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ingress-nginx}}\n      ports: [{port: 3000}]\n',
+      'monitoring',
+    ),
+  };
+  const lens = lensOf(files);
+  assert.deepEqual(parseSource(lens.index, 'ingress-nginx/*'), { kind: 'namespace', namespace: 'ingress-nginx' });
+  assert.equal(ask(lens, 'ingress-nginx/*', 'monitoring/grafana:80').verdict, 'allowed');
+  assert.equal(ask(lens, 'kube-system/*', 'monitoring/grafana:80').verdict, 'denied');
+});
+
+test('ns/* for egress means every pod of the namespace: one blocked frontend makes it denied', () => {
+  const files = {
+    'api.yaml': deployment('api', '{app: api}', '[{name: http, containerPort: 8080}]', 'shop'),
+    'svc.yaml': service('api', '{app: api}', '[{name: http, port: 80, targetPort: http}]', 'shop'),
+    'web.yaml': deployment('frontend', '{app: frontend}', '[{containerPort: 3000}]', 'web') + '---\n' + deployment('admin', '{app: admin}', '[{containerPort: 3001}]', 'web'),
+    // frontend may only resolve DNS
+    'np.yaml': rawPolicy('frontend-egress', '  podSelector: {matchLabels: {app: frontend}}\n  policyTypes: [Egress]\n  egress:\n    - ports: [{port: 53, protocol: UDP}]\n', 'web'),
+  };
+  const lens = lensOf(files);
+  assert.equal(ask(lens, 'web/Deployment/admin', 'shop/api:80').verdict, 'allowed');
+  assert.equal(ask(lens, 'web/Deployment/frontend', 'shop/api:80').verdict, 'denied');
+  const answer = ask(lens, 'web/*', 'shop/api:80');
+  assert.equal(answer.verdict, 'denied');
+  assert.match(answer.results[0].reason, /frontend-egress/);
 });

@@ -59,7 +59,8 @@ spec:
 });
 
 test('each kind is read under its own API groups, the legacy extensions/v1beta1 included', () => {
-  const doc = (apiVersion: string, kind: string, body: string) => `---\napiVersion: ${apiVersion}\nkind: ${kind}\nmetadata: {name: x}\n${body}`;
+  const doc = (apiVersion: string, kind: string, body: string) =>
+    `---\napiVersion: ${apiVersion}\nkind: ${kind}\nmetadata: {name: x}\n${body}`;
   const podSpec = '{containers: [{name: c, ports: [{containerPort: 80}]}]}';
   const pod = `spec: ${podSpec}\n`;
   const template = `spec: {template: {metadata: {labels: {a: b}}, spec: ${podSpec}}}\n`;
@@ -81,15 +82,25 @@ test('each kind is read under its own API groups, the legacy extensions/v1beta1 
     doc('argoproj.io/v1alpha1', 'Job', template),
     doc('v1', 'CronJob', cron),
   ];
-  assert.deepEqual(parseManifests('file:///ws/a.yaml', read.join('')).pods.map((p) => p.ref.kind), ['Pod', 'ReplicationController', 'Deployment', 'Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'Job', 'CronJob']);
+  assert.deepEqual(
+    parseManifests('file:///ws/a.yaml', read.join('')).pods.map((p) => p.ref.kind),
+    ['Pod', 'ReplicationController', 'Deployment', 'Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'Job', 'CronJob'],
+  );
   assert.deepEqual(parseManifests('file:///ws/b.yaml', notRead.join('')).pods, []);
-  const policies = [doc('networking.k8s.io/v1', 'NetworkPolicy', 'spec: {podSelector: {}}\n'), doc('extensions/v1beta1', 'NetworkPolicy', 'spec: {podSelector: {}}\n'), doc('cilium.io/v2', 'NetworkPolicy', 'spec: {podSelector: {}}\n')];
+  const policies = [
+    doc('networking.k8s.io/v1', 'NetworkPolicy', 'spec: {podSelector: {}}\n'),
+    doc('extensions/v1beta1', 'NetworkPolicy', 'spec: {podSelector: {}}\n'),
+    doc('cilium.io/v2', 'NetworkPolicy', 'spec: {podSelector: {}}\n'),
+  ];
   assert.equal(parseManifests('file:///ws/c.yaml', policies.join('')).policies.length, 2);
   const namespaces = [doc('v1', 'Namespace', ''), doc('example.com/v1', 'Namespace', '')];
   assert.equal(parseManifests('file:///ws/d.yaml', namespaces.join('')).namespaces.length, 1);
   // A List is core v1; its items are judged by their own apiVersion.
   const list = `apiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, kind: Service, metadata: {name: a}, spec: {selector: {a: b}, ports: [{port: 80}]}}\n  - {apiVersion: serving.knative.dev/v1, kind: Service, metadata: {name: b}, spec: {}}\n`;
-  assert.deepEqual(parseManifests('file:///ws/e.yaml', list).services.map((s) => s.ref.name), ['a']);
+  assert.deepEqual(
+    parseManifests('file:///ws/e.yaml', list).services.map((s) => s.ref.name),
+    ['a'],
+  );
 });
 
 // Matrix Synapse, written with anchors the way hand-kept manifests often are.
@@ -150,8 +161,14 @@ test('merge keys merge: the pods keep their labels, and the real finding is not 
     'app.kubernetes.io/component': 'homeserver',
   });
   const findings = findingsOf({ 'synapse.yaml': synapse });
-  assert.deepEqual(findings.map((f) => [f.code, f.severity, textAt(synapse, f)]), [['netpol-port-unmatched', 'warning', '80']]);
-  assert.deepEqual(findings[0].fixes.filter((f) => f.isPreferred).map((f) => f.edits[0].newText), ['8008']);
+  assert.deepEqual(
+    findings.map((f) => [f.code, f.severity, textAt(synapse, f)]),
+    [['netpol-port-unmatched', 'warning', '80']],
+  );
+  assert.deepEqual(
+    findings[0].fixes.filter((f) => f.isPreferred).map((f) => f.edits[0].newText),
+    ['8008'],
+  );
 });
 
 test('merge keys: keys written in the map win over merged ones, and of several merged maps the first wins', () => {
@@ -196,10 +213,13 @@ spec:
         - port: !!str 9000
 `;
   const findings = findingsOf({ 'minio.yaml': minio });
-  assert.deepEqual(findings.map((f) => [f.code, f.severity, textAt(minio, f)]), [
-    ['port-value-invalid', 'error', '!!str 9000'],
-    ['port-value-invalid', 'error', '!!str 9000'],
-  ]);
+  assert.deepEqual(
+    findings.map((f) => [f.code, f.severity, textAt(minio, f)]),
+    [
+      ['port-value-invalid', 'error', '!!str 9000'],
+      ['port-value-invalid', 'error', '!!str 9000'],
+    ],
+  );
   assert.match(findings[0].message, /containerPort "9000" is a string/);
   assert.match(findings[1].message, /Port "9000" is a string/);
   // The fix drops the tag, so that the number is a number.
@@ -267,13 +287,19 @@ test('a duplicate key is reported once, on the second key, and the document is s
   );
   assert.match(findings[0].message, /"resources" is written twice/);
   // the policy's last `port: 3000` is read: no "selects nothing", no port finding
-  assert.equal(model.policies[0].ingress[0].ports![0].port!.value.kind === 'number' && model.policies[0].ingress[0].ports![0].port!.value.number, 3000);
+  assert.equal(
+    model.policies[0].ingress[0].ports![0].port!.value.kind === 'number' && model.policies[0].ingress[0].ports![0].port!.value.number,
+    3000,
+  );
 });
 
 test('the fast reader and the whole-document reader agree on these documents', () => {
   for (const text of [synapse, mastodon]) {
     const fast = parseManifests('file:///ws/a.yaml', text);
     const slow = parseManifests('file:///ws/a.yaml', text, { everyDocument: true, keepUnread: true });
-    assert.deepEqual(JSON.parse(JSON.stringify(fast, (_k, v) => (v instanceof Map ? [...v] : v))), JSON.parse(JSON.stringify(slow, (_k, v) => (v instanceof Map ? [...v] : v))));
+    assert.deepEqual(
+      JSON.parse(JSON.stringify(fast, (_k, v) => (v instanceof Map ? [...v] : v))),
+      JSON.parse(JSON.stringify(slow, (_k, v) => (v instanceof Map ? [...v] : v))),
+    );
   }
 });

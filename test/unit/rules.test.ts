@@ -133,7 +133,8 @@ spec:
 
 test('egress: judged against destination pods only when every peer resolves', () => {
   const base = {
-    'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: {name: db, labels: {team: data}}\n',
+    // Both namespaces with objects have a Namespace object: a label selector can be resolved.
+    'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: {name: db, labels: {team: data}}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: app}\n',
     'pg.yaml': deployment('pg', '{app: pg}', '[{name: pg, containerPort: 5432}]', 'db'),
     'pgsvc.yaml': service('pg', '{app: pg}', '[{port: 15432, targetPort: pg}]', 'db'),
   };
@@ -156,6 +157,9 @@ test('egress: judged against destination pods only when every peer resolves', ()
   ]) {
     assert.deepEqual(findingsOf(egress(to)).filter((f) => f.code === 'netpol-egress-port-unmatched'), [], to);
   }
+  // Without app's Namespace object its labels are unknown: {team: data} might pick it too.
+  const unknownLabels = { ...egress('[{namespaceSelector: {matchLabels: {team: data}}, podSelector: {}}]'), 'ns.yaml': base['ns.yaml'].split('---')[0] };
+  assert.deepEqual(findingsOf(unknownLabels).filter((f) => f.code === 'netpol-egress-port-unmatched'), []);
 });
 
 test('numeric Service targetPorts are evidence for pods that declare no ports', () => {

@@ -61,8 +61,9 @@ export class PortLens {
   }
 
   setModel(model: FileModel): Set<string> {
+    const generation = this.index.namespacesGeneration;
     const previous = this.put(model);
-    return this.recheck(model.uri, previous, model);
+    return this.recheck(model.uri, previous, model, generation !== this.index.namespacesGeneration);
   }
 
   /**
@@ -85,11 +86,12 @@ export class PortLens {
   }
 
   removeFile(uri: string): Set<string> {
+    const generation = this.index.namespacesGeneration;
     const previous = this.index.removeFile(uri);
     this.fileErrors.delete(uri);
     previous?.policies.forEach((p) => this.crossNamespace.delete(p));
     previous?.dialectPolicies.forEach((p) => this.forgetDialect(p));
-    return previous ? this.recheck(uri, previous, undefined) : new Set();
+    return previous ? this.recheck(uri, previous, undefined, generation !== this.index.namespacesGeneration) : new Set();
   }
 
   private put(model: FileModel): FileModel | undefined {
@@ -162,16 +164,18 @@ export class PortLens {
    * What a changed file can affect: its own objects; the policies and Services that select one of
    * its pods (before or after the change) or reach it through an egress peer; of those that select
    * a pod one of its Services selects, the ones whose last check looked at Services; every policy
-   * whose egress peers pick namespaces by label when a Namespace object changed; the Ingresses and
+   * whose egress peers pick namespaces by label when a Namespace object changed or a namespace gained its first object or lost its last; the Ingresses and
    * routes that name one of its Services or a Service of one of its pods, the monitors that look in
    * those namespaces, and the probed pods its Services select.
    */
-  private recheck(uri: string, previous: FileModel | undefined, next: FileModel | undefined): Set<string> {
+  private recheck(uri: string, previous: FileModel | undefined, next: FileModel | undefined, namespacesAppeared = false): Set<string> {
     const changed = new Set<string>([uri]);
     if (previous) for (const object of checkedOf(previous)) this.objectFindings.delete(object);
 
     const toCheck = new Set<Checked>(next ? checkedOf(next) : []);
-    if (previous?.namespaces.length || next?.namespaces.length) for (const policy of this.crossNamespace.policies()) toCheck.add(policy);
+    if (previous?.namespaces.length || next?.namespaces.length || namespacesAppeared) {
+      for (const policy of this.crossNamespace.policies()) toCheck.add(policy);
+    }
     const pods = [...(previous?.pods ?? []), ...(next?.pods ?? [])];
     for (const pod of pods) {
       this.addSelecting(pod, toCheck, false);

@@ -61,6 +61,8 @@ export interface LabelSelector {
 export interface ContainerPort {
   container: string;
   containerPort: Located<number>;
+  /** The node port forwarded to this one (`hostPort`), when written. */
+  hostPort?: Located<number>;
   name?: Located<string>;
   protocol: Protocol;
   range: Range;
@@ -80,6 +82,8 @@ export interface PodTemplate {
   ref: ObjectRef;
   labels: Map<string, string>;
   ports: ContainerPort[];
+  /** Ports of ordinary (non-sidecar) init containers: they serve nothing while the pod runs. */
+  initPorts: ContainerPort[];
   hostNetwork: boolean;
   /** The port-naming probes of its containers (and sidecars), in order. */
   probes: Probe[];
@@ -93,6 +97,8 @@ export interface ServicePort {
   nodePort?: Located<number>;
   protocol: Protocol;
   range: Range;
+  /** Where a new key of the entry goes: insert `prefix + "key: value"` at `at`. */
+  keyInsertion?: { at: Position; prefix: string };
 }
 
 export interface Service {
@@ -107,6 +113,8 @@ export interface Service {
 
 export interface PolicyPort {
   port?: Located<PortRef>;
+  /** The `port` key when it is written with no value (`- port:`): the entry then admits every port. */
+  portNull?: Range;
   endPort?: Located<number>;
   protocol: Protocol;
   protocolValue?: Located<string>;
@@ -157,6 +165,8 @@ export interface NetworkPolicy {
   policyTypes: Array<'Ingress' | 'Egress'>;
   ingress: PolicyRule[];
   egress: PolicyRule[];
+  /** The `ingress`/`egress` keys of rules a written `policyTypes` leaves out: Kubernetes ignores those rules. */
+  ignored: Array<{ direction: 'ingress' | 'egress'; keyRange: Range }>;
 }
 
 /**

@@ -359,15 +359,18 @@ function readPodTemplate(r: YamlReader, template: YAMLMap, ref: ObjectRef, model
   const spec = r.map(r.get(template, 'spec'), 'spec');
   const ports: ContainerPort[] = [];
   const probes: Probe[] = [];
+  const initPorts: ContainerPort[] = [];
   const containers = r.items(r.seq(r.get(spec, 'containers'), 'spec.containers'));
   // Init containers serve ports only as sidecars (restartPolicy: Always), which run for the pod's life.
-  const sidecars = r
-    .items(r.seq(r.get(spec, 'initContainers'), 'spec.initContainers'))
-    .filter((c) => r.string(r.get(r.map(c, 'initContainer'), 'restartPolicy'), 'restartPolicy')?.value === 'Always');
-  for (const containerNode of [...containers, ...sidecars]) {
+  const inits = r.items(r.seq(r.get(spec, 'initContainers'), 'spec.initContainers'));
+  const isSidecar = (c: Node) => r.string(r.get(r.map(c, 'initContainer'), 'restartPolicy'), 'restartPolicy')?.value === 'Always';
+  const serving = [...containers, ...inits.filter(isSidecar)].map((c) => [c, ports] as const);
+  const initOnly = inits.filter((c) => !isSidecar(c)).map((c) => [c, initPorts] as const);
+  for (const [containerNode, into] of [...serving, ...initOnly]) {
     const container = r.map(containerNode, 'container');
     const containerName = r.string(r.get(container, 'name'), 'container name')?.value ?? '';
-    probes.push(...readProbes(r, container, containerName));
+    // Probes of ordinary init containers are not allowed: only serving containers have them.
+    if (into === ports) probes.push(...readProbes(r, container, containerName));
     for (const portNode of r.items(r.seq(r.get(container, 'ports'), 'container ports'))) {
       const entry = r.map(portNode, 'container port');
       const containerPort = r.integer(r.get(entry, 'containerPort'), 'containerPort');
@@ -380,13 +383,16 @@ function readPodTemplate(r: YamlReader, template: YAMLMap, ref: ObjectRef, model
       };
       const name = r.string(r.get(entry, 'name'), 'port name');
       if (name) port.name = name;
-      ports.push(port);
+      const hostPort = r.integer(r.get(entry, 'hostPort'), 'hostPort');
+      if (hostPort) port.hostPort = hostPort;
+      into.push(port);
     }
   }
   model.pods.push({
     ref,
     labels: r.stringMap(r.get(metadata, 'labels'), 'metadata.labels'),
     ports,
+    initPorts,
     hostNetwork: r.boolean(r.get(spec, 'hostNetwork'), 'hostNetwork'),
     probes,
   });
@@ -409,6 +415,8 @@ function readService(r: YamlReader, object: YAMLMap, ref: ObjectRef, model: File
     if (name) servicePort.name = name;
     if (targetPort) servicePort.targetPort = targetPort;
     if (nodePort) servicePort.nodePort = nodePort;
+    const portKey = r.keyNode(entry, 'port');
+    if (portKey) servicePort.keyInsertion = keyInsertion(r, entry, portKey, r.get(entry, 'port')!);
     ports.push(servicePort);
   }
   // An empty selector, like none, leaves the endpoints to someone else; ExternalName has none at all.
@@ -455,6 +463,7 @@ function readPolicy(r: YamlReader, object: YAMLMap, ref: ObjectRef, model: FileM
     policyTypes: [],
     ingress: readRules(r, spec, 'ingress'),
     egress: readRules(r, spec, 'egress'),
+    ignored: [],
   };
   const typesNode = r.get(spec, 'policyTypes');
   if (typesNode !== undefined && !r.isNull(typesNode)) {
@@ -468,6 +477,13 @@ function readPolicy(r: YamlReader, object: YAMLMap, ref: ObjectRef, model: FileM
     // ingress; it isolates egress when it has at least one egress rule.
     policy.policyTypes.push('Ingress');
     if (policy.egress.length > 0) policy.policyTypes.push('Egress');
+  } else {
+    for (const direction of ['ingress', 'egress'] as const) {
+      const key = r.keyNode(spec, direction);
+      if (key && policy[direction].length > 0 && !policy.policyTypes.includes(direction === 'ingress' ? 'Ingress' : 'Egress')) {
+        policy.ignored.push({ direction, keyRange: r.range(key) });
+      }
+    }
   }
   model.policies.push(policy);
 }
@@ -572,7 +588,9 @@ function readPolicyPort(r: YamlReader, node: Node): PolicyPort | undefined {
   const removal = removalSpan(r.source.text, r.span(node));
   if (removal) result.removal = r.source.range(removal);
   const portNode = r.get(entry, 'port');
-  if (portNode) result.keyInsertion = keyInsertion(r, entry, r.keyNode(entry, 'port')!, portNode);
+  const portKey = r.keyNode(entry, 'port');
+  if (portNode) result.keyInsertion = keyInsertion(r, entry, portKey!, portNode);
+  if (portKey && r.isNull(portNode)) result.portNull = r.range(portKey);
   const port = r.portRef(portNode, 'port');
   const endPort = r.integer(r.get(entry, 'endPort'), 'endPort');
   if (port) result.port = port;

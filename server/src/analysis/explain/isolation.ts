@@ -78,6 +78,9 @@ export function rulePortAdmits(rule: PolicyRule, port: KnownPort): boolean {
 /** Egress at the source, for traffic to `port` of the destination pod (the port after the Service's translation). */
 export function judgeEgress(index: WorkspaceIndex, source: Subject, destination: PodTemplate, port: KnownPort): SideJudgement {
   if (source.kind === 'external') return { direction: 'egress', judged: false, policies: [], verdict: 'allowed', reason: 'not judged for traffic from outside the cluster', notes: [] };
+  // Every pod of a namespace gets through only when each of its pod templates does.
+  const templates = source.kind === 'anyPod' ? [...index.pods(source.namespace)] : [];
+  if (templates.length > 0) return everyPod(templates.map((pod) => judgeEgress(index, { kind: 'pod', pod }, destination, port)));
   const namespace = source.kind === 'pod' ? source.pod.ref.namespace : source.namespace;
   const egressPolicies = [...index.policies(namespace)].filter((p) => p.policyTypes.includes('Egress'));
   const notes: string[] = [];
@@ -90,6 +93,15 @@ export function judgeEgress(index: WorkspaceIndex, source: Subject, destination:
   const who = source.kind === 'pod' ? objectName(source.pod.ref) : subjectName(source);
   const what = `${formatKnownPort(port)} to ${objectName(destination.ref)}`;
   return decide('egress', who, what, isolating.map((policy) => judgePolicy(index, policy, policy.egress, port, { kind: 'pod', pod: destination })), notes);
+}
+
+/** The egress of every pod template of a namespace: denied if any is, unknown if any is, else allowed. */
+function everyPod(sides: SideJudgement[]): SideJudgement {
+  const decisive = sides.find((s) => s.verdict === 'denied') ?? sides.find((s) => s.verdict === 'unknown');
+  const policies = [...new Map(sides.flatMap((s) => s.policies).map((p) => [p.policy, p])).values()];
+  if (decisive) return { ...decisive, policies };
+  const reason = joinAnd([...new Set(sides.map((s) => s.reason))]);
+  return { direction: 'egress', judged: true, policies, verdict: 'allowed', reason, notes: [] };
 }
 
 function decide(direction: 'ingress' | 'egress', who: string, what: string, policies: PolicyJudgement[], notes: string[]): SideJudgement {

@@ -20,8 +20,18 @@ export interface PodPorts {
   unknown: boolean;
 }
 
+/**
+ * The ports a pod's containers declare. A name resolves as Kubernetes resolves it: when two
+ * containers declare the same name, the first declared wins, so the second has no name here.
+ */
 export function declaredPorts(pod: PodTemplate): KnownPort[] {
-  return pod.ports.map((p) => ({ number: p.containerPort.value, name: p.name?.value, protocol: p.protocol, declared: p }));
+  const names = new Set<string>();
+  return pod.ports.map((p) => {
+    const name = p.name?.value;
+    const first = name !== undefined && !names.has(name);
+    if (first) names.add(name);
+    return { number: p.containerPort.value, name: first ? name : undefined, protocol: p.protocol, declared: p };
+  });
 }
 
 export function servicesSelecting(index: WorkspaceIndex, pod: PodTemplate): Service[] {

@@ -100,6 +100,7 @@ export class WorkspaceIndex {
 
   /** Counts the lookups of a namespace's Services: a check that made none did not depend on them. */
   serviceReads = 0;
+  private generation = 0;
 
   /** Routers by each Service they name (`namespace/name`), and by the namespaces their backends point into. */
   private readonly routersByService = new Map<string, Set<Router>>();
@@ -192,6 +193,7 @@ export class WorkspaceIndex {
       if (!bucket.isEmpty()) continue;
       this.buckets.delete(key);
       this.selectedNamespaces.clear();
+      this.generation++;
     }
     return previous;
   }
@@ -338,6 +340,21 @@ export class WorkspaceIndex {
     return selected;
   }
 
+  /** Does the workspace hold pods, Services or policies in this namespace? */
+  hasObjectsIn(namespace: string | undefined): boolean {
+    return this.existingBucket(namespace) !== undefined;
+  }
+
+  /** The namespaces that hold objects here (undefined: the unspecified one). */
+  namespacesWithObjects(): Array<string | undefined> {
+    return [...this.buckets.keys()].map((n) => (n === UNSPECIFIED_NAMESPACE ? undefined : n));
+  }
+
+  /** Changes whenever a namespace gains its first object or loses its last one. */
+  get namespacesGeneration(): number {
+    return this.generation;
+  }
+
   /** Is there a Namespace object for `name`, so that its labels are known? */
   hasNamespaceObject(name: string): boolean {
     return this.namespaceObjects.has(name);
@@ -365,6 +382,7 @@ export class WorkspaceIndex {
     if (!bucket) {
       this.buckets.set(key, (bucket = new NamespaceBucket()));
       this.selectedNamespaces.clear();
+      this.generation++;
     }
     return bucket;
   }

@@ -1,18 +1,25 @@
-import type { EntryProtocol, Located, PortEntry, PortRef, Protocol, Service, ServicePort } from '../../model/manifest';
+import type { EntryProtocol, Located, PortEntry, PortRef, Protocol, Service } from '../../model/manifest';
+import type { Range } from '../../model/source';
 import { policyKind, protocolsOf, type PortPolicy, type PortRule } from './portPolicy';
+import { isValidPolicyPort } from './structure/validity';
 import { joinAnd, objectName, podNames, qualifiedName, servedPorts } from '../index/describe';
 import { changeValue, removeEntry, nearNames } from '../fixes/edits';
 import type { Finding, Fix, RelatedLocation } from './findings';
-import { entryAdmits, isValidPortName, matcherOf, servicesSelecting, targetOf, type PodPorts } from '../index/podPorts';
+import { entryAdmits, matcherOf, servicesSelecting, targetOf, type PodPorts } from '../index/podPorts';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { protocolMismatch } from './netpolProtocolMismatch';
 import { numberScope, tiered, type Tier } from './tiers';
 
-/** A Service port that receives the number written in a policy and forwards it elsewhere. */
+/**
+ * A port that receives the number written in a policy and forwards it elsewhere: a Service's port
+ * or nodePort, or a container's hostPort.
+ */
 interface Forwarding {
-  service: Service;
-  port: ServicePort;
-  via: 'port' | 'nodePort';
+  via: 'port' | 'nodePort' | 'hostPort';
+  /** `Service shop/web`, `container traefik of DaemonSet traefik/traefik` */
+  owner: string;
+  /** Where the forwarded number is written. */
+  at: { uri: string; range: Range };
   targets: Array<{ number: number; name?: string; pod: PodPorts }>;
 }
 
@@ -21,9 +28,16 @@ interface Forwarding {
  * a policy rule of any dialect against the pods its ports apply to (the selected pods, or the rule's
  * destinations). Undefined when the entry matches, or is not judged.
  */
-export function judgePortEntry(index: WorkspaceIndex, policy: PortPolicy, rule: PortRule, entry: PortEntry, pods: PodPorts[]): Finding | undefined {
+export function judgePortEntry(
+  index: WorkspaceIndex,
+  policy: PortPolicy,
+  rule: PortRule,
+  entry: PortEntry,
+  pods: PodPorts[],
+): Finding | undefined {
   const port = entry.port;
-  if (!port) return undefined;
+  // An invalid entry gets port-value-invalid and nothing else.
+  if (!port || !isValidPolicyPort(entry)) return undefined;
   const wanted = matcherOf(entry);
   if (pods.some((pod) => pod.ports.some((p) => entryAdmits(wanted, p)))) return undefined;
 
@@ -33,20 +47,22 @@ export function judgePortEntry(index: WorkspaceIndex, policy: PortPolicy, rule: 
   if (value.kind === 'number' && scope === 'none') return undefined;
 
   // A pod that declares the port under another protocol shows what the entry was meant for.
-  const otherProtocol = pods.flatMap((pod) => pod.ports.filter((p) => p.protocol !== entry.protocol && entryAdmits({ ...wanted, protocol: p.protocol }, p)));
+  const otherProtocol = pods.flatMap((pod) =>
+    pod.ports.filter((p) => p.protocol !== entry.protocol && entryAdmits({ ...wanted, protocol: p.protocol }, p)),
+  );
   if (otherProtocol.length > 0) return protocolMismatch(policy, rule, entry, ctx.written, pods, otherProtocol, ctx.related());
   // Names exist only where declared, so a name is judged even against pods that declare nothing.
-  if (value.kind === 'name') return isValidPortName(value.name) ? ctx.unknownName(value.name) : undefined; // invalid: port-value-invalid says so
-  if (scope !== 'all') return undefined;
+  if (value.kind === 'name') return ctx.unknownName(value.name);
 
+  // Pods that declare no ports give no evidence either way: they never hide the classic mistake.
   if (entry.endPort === undefined) {
     const forwardings = forwardingsOf(index, pods, value.number, entry.protocol);
-    if (forwardings.length > 0) return ctx.servicePort(forwardings);
+    if (forwardings.length > 0) return ctx.forwarded(forwardings);
   }
-  return ctx.undeclaredNumber();
+  return scope === 'all' ? ctx.undeclaredNumber() : undefined;
 }
 
-/** The Service ports of these pods that take `number` (as port or nodePort) and forward it to another port. */
+/** The Service ports (port or nodePort) and hostPorts of these pods that take `number` and forward it to another port. */
 function forwardingsOf(index: WorkspaceIndex, pods: PodPorts[], number: number, protocol: EntryProtocol): Forwarding[] {
   const podsByService = new Map<Service, PodPorts[]>();
   for (const pod of pods) {
@@ -64,7 +80,19 @@ function forwardingsOf(index: WorkspaceIndex, pods: PodPorts[], number: number, 
       if (!via) continue;
       const target = targetOf(servicePort);
       const targets = servicePods.flatMap((pod) => targetsIn(target, servicePort.protocol, pod)).filter((t) => t.number !== number);
-      if (targets.length > 0) result.push({ service, port: servicePort, via, targets });
+      const at = { uri: service.ref.uri, range: (via === 'port' ? servicePort.port : servicePort.nodePort!).range };
+      if (targets.length > 0) result.push({ via, owner: `Service ${qualifiedName(service.ref)}`, at, targets });
+    }
+  }
+  // A hostPort is the same kind of forward: the node's port to the container's.
+  for (const pod of pods) {
+    for (const p of pod.ports) {
+      const declared = p.declared;
+      if (!declared?.hostPort || declared.hostPort.value !== number || p.number === number || !protocolsOf(protocol).includes(p.protocol))
+        continue;
+      const owner = `container ${declared.container} of ${objectName(pod.pod.ref)}`;
+      const at = { uri: pod.pod.ref.uri, range: declared.hostPort.range };
+      result.push({ via: 'hostPort', owner, at, targets: [{ number: p.number, name: p.name, pod }] });
     }
   }
   return result;
@@ -72,7 +100,9 @@ function forwardingsOf(index: WorkspaceIndex, pods: PodPorts[], number: number, 
 
 function targetsIn(target: PortRef, protocol: Protocol, pod: PodPorts): Forwarding['targets'] {
   if (target.kind === 'name') {
-    return pod.ports.filter((p) => p.declared && p.name === target.name && p.protocol === protocol).map((p) => ({ number: p.number, name: p.name, pod }));
+    return pod.ports
+      .filter((p) => p.declared && p.name === target.name && p.protocol === protocol)
+      .map((p) => ({ number: p.number, name: p.name, pod }));
   }
   const declared = pod.ports.find((p) => p.declared && p.number === target.number && p.protocol === protocol);
   return [{ number: target.number, name: declared?.name, pod }];
@@ -86,7 +116,9 @@ function ruleAdmits(rule: PortRule, self: PortEntry, number: number, protocol: E
     const ref = other.port?.value;
     if (!ref) return true;
     if (ref.kind === 'number') return number >= ref.number && number <= (other.endPort?.value ?? ref.number);
-    return pods.some((pod) => pod.ports.some((p) => p.declared && p.name === ref.name && p.number === number && wanted.includes(p.protocol)));
+    return pods.some((pod) =>
+      pod.ports.some((p) => p.declared && p.name === ref.name && p.number === number && wanted.includes(p.protocol)),
+    );
   });
 }
 
@@ -121,7 +153,11 @@ class EntryContext {
   }
 
   related(pods = this.pods): RelatedLocation[] {
-    return pods.map((pod) => ({ uri: pod.pod.ref.uri, range: pod.pod.ref.nameRange, message: `selected pods: ${objectName(pod.pod.ref)}` }));
+    return pods.map((pod) => ({
+      uri: pod.pod.ref.uri,
+      range: pod.pod.ref.nameRange,
+      message: `selected pods: ${objectName(pod.pod.ref)}`,
+    }));
   }
 
   finding(tier: Tier, message: string, fixes: Fix[], related = this.related()): Finding {
@@ -150,7 +186,7 @@ class EntryContext {
     );
   }
 
-  servicePort(forwardings: Forwarding[]): Finding {
+  forwarded(forwardings: Forwarding[]): Finding {
     const number = (this.port.value as { number: number }).number;
     const protocol = this.entry.protocol;
     const targets = new Map<number, { names: Set<string>; services: Forwarding[] }>();
@@ -166,13 +202,16 @@ class EntryContext {
     const chain = joinAnd(
       forwardings.map((f) => {
         const to = [...new Set(f.targets.map((t) => t.number))].join(' or ');
-        const via = f.via === 'nodePort' ? 'nodePort' : 'port';
-        return `the ${via} of Service ${qualifiedName(f.service.ref)}, which forwards it to ${to}`;
+        return `the ${f.via} of ${f.owner}, which forwards it to ${to}`;
       }),
     );
-    const lesson = `${policyKind(this.policy)} ports are pod ports, not Service ports: ${this.podsPhrase} serve ${servedPorts(this.pods)}.`;
+    const kinds = joinAnd([...new Set(forwardings.map((f) => (f.via === 'hostPort' ? 'host ports' : 'Service ports')))]).replace(
+      ' and ',
+      ' or ',
+    );
+    const lesson = `${policyKind(this.policy)} ports are pod ports, not ${kinds}: ${this.podsPhrase} serve ${servedPorts(this.pods)}.`;
     const related: RelatedLocation[] = [
-      ...forwardings.map((f) => ({ uri: f.service.ref.uri, range: f.port.port.range, message: `Service ${qualifiedName(f.service.ref)} forwards ${number} → ${f.targets.map((t) => t.number).join(', ')}` })),
+      ...forwardings.map((f) => ({ ...f.at, message: `${f.owner} forwards ${number} → ${f.targets.map((t) => t.number).join(', ')}` })),
       ...this.related(),
     ];
     if (notAdmitted.length === 0) {
@@ -190,7 +229,7 @@ class EntryContext {
       const slot = targets.get(target)!;
       const via = slot.services[0];
       fixes.push({
-        title: `Change port ${number} to ${target} (Service ${qualifiedName(via.service.ref)} forwards ${number} → ${target})`,
+        title: `Change port ${number} to ${target} (${via.via === 'hostPort' ? `hostPort ${number} of ${via.owner}` : via.owner} forwards ${number} → ${target})`,
         isPreferred: notAdmitted.length === 1,
         edits: [changeValue(this.uri, this.port, String(target))],
       });
@@ -198,10 +237,17 @@ class EntryContext {
     // A name resolves per pod, so one named entry may admit several targets at once.
     const names = new Set(notAdmitted.flatMap((target) => [...targets.get(target)!.names]));
     for (const name of names) {
-      fixes.push({ title: `Change port ${number} to the named port "${name}"`, isPreferred: false, edits: [changeValue(this.uri, this.port, name)] });
+      fixes.push({
+        title: `Change port ${number} to the named port "${name}"`,
+        isPreferred: false,
+        edits: [changeValue(this.uri, this.port, name)],
+      });
     }
     const admittedTargets = [...targets.keys()].filter((t) => !notAdmitted.includes(t));
-    const partial = admittedTargets.length > 0 ? ` This rule admits ${joinAnd(admittedTargets.map(String))} but not ${joinAnd(notAdmitted.map(String))}.` : '';
+    const partial =
+      admittedTargets.length > 0
+        ? ` This rule admits ${joinAnd(admittedTargets.map(String))} but not ${joinAnd(notAdmitted.map(String))}.`
+        : '';
     return this.finding('classic', `${this.written} is ${chain}. ${lesson}${partial}`, fixes, related);
   }
 }

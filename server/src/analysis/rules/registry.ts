@@ -83,11 +83,25 @@ export const RULES = {
     description: '`ports:` is present but null or empty: the rule admits every port (often a template branch that rendered nothing).',
     summary: '`ports:` present but empty: every port is admitted',
   },
+  'netpol-port-null': {
+    severity: 'warning',
+    title: 'NetworkPolicy port entry with an empty port',
+    description:
+      'A port entry whose `port:` key has no value (`- port:`, often a Helm value that rendered nothing): the entry admits every port of its protocol.',
+    summary: '`- port:` with no value (a Helm value that rendered nothing): every port of the protocol is admitted',
+  },
+  'netpol-rules-ignored': {
+    severity: 'warning',
+    title: 'NetworkPolicy rules that policyTypes leaves out',
+    description:
+      'Rules in a direction that `policyTypes` leaves out (`policyTypes: [Egress]` with an `ingress:` section): Kubernetes ignores them, so the policy does not do what its rules say.',
+    summary: '`ingress:` rules under `policyTypes: [Egress]` (or the reverse): Kubernetes ignores them',
+  },
   'manifest-invalid': {
     severity: 'error',
     title: 'Value of the wrong type',
     description: 'A field the analysis reads has a value of the wrong type; Kubernetes rejects the object.',
-    summary: 'a value of the wrong type, a key written twice: reported where it breaks, the rest still checked',
+    summary: 'a value of the wrong type: reported where it breaks, the rest still checked',
   },
   'helm-render-failed': {
     severity: 'warning',
@@ -121,7 +135,7 @@ export const RULES = {
     severity: 'error',
     title: 'Broken YAML in a manifest',
     description: 'A document of a manifest file is not valid YAML; nothing in it can be checked.',
-    summary: 'a broken YAML document: reported where it breaks, the rest of the file still checked',
+    summary: 'a broken YAML document, or a key written twice (reported once, the document still read): the rest of the file still checked',
   },
 } as const satisfies Record<string, RuleInfo>;
 

@@ -2,7 +2,8 @@ import type { Service, ServicePort } from '../../model/manifest';
 import { objectName, podNames, qualifiedName, servedPorts } from '../index/describe';
 import { changeValue, nearNames } from '../fixes/edits';
 import type { Finding, Fix } from './findings';
-import { tiered, type Tier } from './tiers';
+import { isNearName, tiered, type Tier } from './tiers';
+import { isValidServicePort } from './structure/validity';
 import { podPorts, servicesSelecting, targetOf, type PodPorts } from '../index/podPorts';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 
@@ -21,6 +22,8 @@ export function checkService(index: WorkspaceIndex, service: Service): Finding[]
 }
 
 function judgeTarget(index: WorkspaceIndex, service: Service, port: ServicePort, pods: PodPorts[]): Finding | undefined {
+  // An invalid value gets port-value-invalid and nothing else.
+  if (!isValidServicePort(port)) return undefined;
   const target = targetOf(port);
   const written = port.targetPort ?? port.port;
   const uri = service.ref.uri;
@@ -30,23 +33,39 @@ function judgeTarget(index: WorkspaceIndex, service: Service, port: ServicePort,
       range: written.range,
       code: 'service-target-port-unmatched',
       message,
-      related: pods.map((pod) => ({ uri: pod.pod.ref.uri, range: pod.pod.ref.nameRange, message: `selected pods: ${objectName(pod.pod.ref)}` })),
+      related: pods.map((pod) => ({
+        uri: pod.pod.ref.uri,
+        range: pod.pod.ref.nameRange,
+        message: `selected pods: ${objectName(pod.pod.ref)}`,
+      })),
       fixes,
     });
-  const change = (to: string, why: string, preferred: boolean): Fix => ({
-    title: `Change targetPort ${target.kind === 'name' ? `"${target.name}"` : target.number} to ${to}${why}`,
-    isPreferred: preferred,
-    edits: [changeValue(uri, written, to)],
-  });
+  const change = (to: string, why: string, preferred: boolean): Fix => setTarget(uri, port, to, why, preferred);
   const declared = pods.flatMap((pod) => pod.ports.filter((p) => p.declared));
 
   if (target.kind === 'name') {
     if (declared.some((p) => p.name === target.name && p.protocol === port.protocol)) return undefined;
-    const candidates = nearNames(target.name, declared.filter((p) => p.protocol === port.protocol && p.name).map((p) => p.name!));
+    const names = [...new Set(declared.filter((p) => p.protocol === port.protocol && p.name).map((p) => p.name!))];
+    // A name another port of this Service already targets is that port's, not a slip of this one (https beside http).
+    const targetedElsewhere = new Set(
+      service.ports.filter((p) => p !== port).flatMap((p) => (p.targetPort?.value.kind === 'name' ? [p.targetPort.value.name] : [])),
+    );
+    const near = names.filter((n) => !targetedElsewhere.has(n) && isNearName(target.name, n));
+    const underOtherName = declared
+      .filter((p) => p.protocol === port.protocol && p.number === port.port.value && p.name && p.name !== target.name)
+      .map((p) => p.name!);
+    const initOnly = pods.some((pod) => pod.pod.initPorts.some((p) => p.name?.value === target.name));
+    const evidence = near.length > 0 || underOtherName.length > 0 || initOnly || !service.ports.some((p) => reachesAnyPod(p, pods));
+    const affixed = nearNames(target.name, near);
+    const fixes = [
+      ...affixed.map((c) => change(c, '', affixed.length === 1)),
+      ...[...new Set([...near, ...underOtherName])].filter((c) => !affixed.includes(c)).map((c) => change(c, '', false)),
+    ];
+    const why = initOnly ? ` Only an init container declares "${target.name}", and init containers serve nothing while the pod runs.` : '';
     return finding(
-      'evidence',
-      `Service ${qualifiedName(service.ref)} forwards port ${port.port.value} to the port named "${target.name}", but no container of the pods it selects (${podNames(pods)}) declares that name, so this port has no endpoints. They serve ${servedPorts(pods)}.`,
-      candidates.map((c) => change(c, '', candidates.length === 1)),
+      evidence ? 'evidence' : 'possible',
+      `Service ${qualifiedName(service.ref)} forwards port ${port.port.value} to the port named "${target.name}", but no container of the pods it selects (${podNames(pods)}) declares that name, so this port has no endpoints. They serve ${servedPorts(pods)}.${why}`,
+      fixes,
     );
   }
 
@@ -64,7 +83,9 @@ function judgeTarget(index: WorkspaceIndex, service: Service, port: ServicePort,
     );
   }
   const sameProtocol = declared.filter((p) => p.protocol === port.protocol);
-  const only = new Set(sameProtocol.map((p) => p.number)).size === 1 ? sameProtocol[0] : undefined;
+  // The number declared under another protocol says what was meant better than the only port of this one.
+  const otherProtocol = declared.some((p) => p.number === target.number);
+  const only = !otherProtocol && new Set(sameProtocol.map((p) => p.number)).size === 1 ? sameProtocol[0] : undefined;
   return finding(
     'possible',
     `targetPort ${target.number}/${port.protocol} is declared by no container of the pods this Service selects (${podNames(pods)}), which serve ${servedPorts(pods)}. A process may listen on a port it does not declare.`,
@@ -72,8 +93,43 @@ function judgeTarget(index: WorkspaceIndex, service: Service, port: ServicePort,
   );
 }
 
+/**
+ * Rewrites a Service port's targetPort, or inserts one where it is implied: the Service's own
+ * `port` is what its clients use and is never rewritten.
+ */
+function setTarget(uri: string, port: ServicePort, to: string, why: string, preferred: boolean): Fix {
+  if (port.targetPort) {
+    const from = port.targetPort.value.kind === 'name' ? `"${port.targetPort.value.name}"` : port.targetPort.value.number;
+    return { title: `Change targetPort ${from} to ${to}${why}`, isPreferred: preferred, edits: [changeValue(uri, port.targetPort, to)] };
+  }
+  const { at, prefix } = port.keyInsertion!;
+  return {
+    title: `Set targetPort to ${to}${why} (port ${port.port.value} stays)`,
+    isPreferred: preferred,
+    edits: [{ uri, range: { start: at, end: at }, newText: `${prefix}targetPort: ${to}` }],
+  };
+}
+
+/** Does a Service port reach at least one pod? A number against pods that declare nothing may. */
+function reachesAnyPod(port: ServicePort, pods: PodPorts[]): boolean {
+  const target = targetOf(port);
+  return pods.some((pod) =>
+    target.kind === 'name'
+      ? pod.ports.some((p) => p.declared && p.name === target.name && p.protocol === port.protocol)
+      : pod.pod.ports.length === 0 ||
+        pod.pod.hostNetwork ||
+        pod.ports.some((p) => p.number === target.number && p.protocol === port.protocol),
+  );
+}
+
 /** Another Service of the same pods whose `port` is `number` and forwards it to a declared pod port. */
-function otherServicePort(index: WorkspaceIndex, service: Service, pods: PodPorts[], number: number, self: ServicePort): [Service, ServicePort, number] | undefined {
+function otherServicePort(
+  index: WorkspaceIndex,
+  service: Service,
+  pods: PodPorts[],
+  number: number,
+  self: ServicePort,
+): [Service, ServicePort, number] | undefined {
   for (const pod of pods) {
     for (const other of servicesSelecting(index, pod.pod)) {
       if (other === service) continue;

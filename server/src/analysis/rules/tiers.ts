@@ -1,5 +1,6 @@
 import type { PodPorts } from '../index/podPorts';
 import type { Finding, Severity } from './findings';
+import { editDistance } from '../fixes/edits';
 
 /**
  * How sure a rule is that a port reference is wrong (SPEC §2). `containerPort` is informational
@@ -46,4 +47,15 @@ export type NumberScope = 'all' | 'classic' | 'none';
 export function numberScope(pods: PodPorts[]): NumberScope {
   if (pods.some((pod) => pod.pod.hostNetwork)) return 'none';
   return pods.some((pod) => pod.unknown) ? 'classic' : 'all';
+}
+
+/**
+ * Evidence of a slip between two port names: within edit distance 2, or one containing the other
+ * (`fabric` and `server-fabric`).
+ */
+export function isNearName(a: string, b: string): boolean {
+  if (a === b) return false;
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  if (short.length >= 3 && long.includes(short)) return true;
+  return editDistance(a, b) <= 2;
 }

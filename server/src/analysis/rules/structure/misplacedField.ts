@@ -5,7 +5,17 @@ import type { Finding, Fix } from '../findings';
 export function misplacedFields(uri: string, rule: PolicyRule): Finding[] {
   return rule.misplaced.map((field) => {
     const fixes: Fix[] = field.dedent
-      ? [{ title: `Move "${field.key}" up to the rule`, isPreferred: true, edits: field.dedent.lines.map((start) => ({ uri, range: { start, end: { line: start.line, character: field.dedent!.width } }, newText: '' })) }]
+      ? [
+          {
+            title: `Move "${field.key}" up to the rule`,
+            isPreferred: true,
+            edits: field.dedent.lines.map((start) => ({
+              uri,
+              range: { start, end: { line: start.line, character: field.dedent!.width } },
+              newText: '',
+            })),
+          },
+        ]
       : [];
     return {
       uri,
@@ -22,8 +32,20 @@ export function misplacedFields(uri: string, rule: PolicyRule): Finding[] {
 /** What a rule admits, as Kubernetes reads it: "this rule admits 6379/TCP to every destination". */
 function effectiveMeaning(rule: PolicyRule): string {
   const ports = rule.ports
-    ? rule.ports.map((e) => (e.port ? `${e.port.value.kind === 'number' ? e.port.value.number : e.port.value.name}${e.endPort ? `-${e.endPort.value}` : ''}/${e.protocol}` : `every ${e.protocol} port`)).join(', ')
+    ? rule.ports
+        .map((e) =>
+          e.port
+            ? `${e.port.value.kind === 'number' ? e.port.value.number : e.port.value.name}${e.endPort ? `-${e.endPort.value}` : ''}/${e.protocol}`
+            : `every ${e.protocol} port`,
+        )
+        .join(', ')
     : 'every port';
-  const peers = rule.peers ? (rule.direction === 'ingress' ? 'from the sources it names' : 'to the destinations it names') : rule.direction === 'ingress' ? 'from every source' : 'to every destination';
+  const peers = rule.peers
+    ? rule.direction === 'ingress'
+      ? 'from the sources it names'
+      : 'to the destinations it names'
+    : rule.direction === 'ingress'
+      ? 'from every source'
+      : 'to every destination';
   return `this rule admits ${ports} ${peers}`;
 }

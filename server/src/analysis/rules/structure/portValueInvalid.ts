@@ -1,8 +1,7 @@
 import type { FileModel, Located, PortRef } from '../../../model/manifest';
 import { isValidPortName } from '../../index/podPorts';
 import type { Finding, Fix } from '../findings';
-
-const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
+import { PROTOCOLS, endPortProblem } from './validity';
 
 /** `port-value-invalid`: values the API server rejects (SPEC §2a). */
 export function portValueInvalid(model: FileModel): Finding[] {
@@ -11,12 +10,21 @@ export function portValueInvalid(model: FileModel): Finding[] {
   const invalid = (value: Located<unknown>, message: string, fixes: Fix[] = []) =>
     findings.push({ uri, range: value.range, severity: 'error', code: 'port-value-invalid', message, related: [], fixes });
   const unquote = (value: Located<unknown>, digits: string): Fix[] => [
-    { title: value.stringTag ? `Remove the !!str tag of ${digits}` : `Unquote ${digits}`, isPreferred: true, edits: [{ uri, range: value.range, newText: digits }] },
+    {
+      title: value.stringTag ? `Remove the !!str tag of ${digits}` : `Unquote ${digits}`,
+      isPreferred: true,
+      edits: [{ uri, range: value.range, newText: digits }],
+    },
   ];
   const asWritten = (value: Located<unknown>) => (value.stringTag ? 'is a string (tagged !!str)' : 'is quoted');
   const number = (value: Located<number> | undefined, what: string) => {
     if (!value) return;
-    if (value.quoted) invalid(value, `${what} "${value.value}" ${asWritten(value)}: Kubernetes expects a number here and rejects the string.`, unquote(value, String(value.value)));
+    if (value.quoted)
+      invalid(
+        value,
+        `${what} "${value.value}" ${asWritten(value)}: Kubernetes expects a number here and rejects the string.`,
+        unquote(value, String(value.value)),
+      );
     else if (value.value < 1 || value.value > 65535) invalid(value, `${what} ${value.value} is outside 1–65535.`);
   };
   const portRef = (value: Located<PortRef> | undefined, what: string) => {
@@ -27,9 +35,16 @@ export function portValueInvalid(model: FileModel): Finding[] {
       return;
     }
     if (/^\d+$/.test(ref.name)) {
-      invalid(value, `${what} "${ref.name}" ${asWritten(value)}, so Kubernetes reads it as a port name, and a name must contain a letter: the API server rejects the object. Write ${ref.name} without ${value.stringTag ? 'the tag' : 'quotes'}.`, unquote(value, ref.name));
+      invalid(
+        value,
+        `${what} "${ref.name}" ${asWritten(value)}, so Kubernetes reads it as a port name, and a name must contain a letter: the API server rejects the object. Write ${ref.name} without ${value.stringTag ? 'the tag' : 'quotes'}.`,
+        unquote(value, ref.name),
+      );
     } else if (!isValidPortName(ref.name)) {
-      invalid(value, `${what} "${ref.name}" is not a valid port name: 1–15 characters of a-z, 0-9 and "-", at least one letter, no leading, trailing or double "-".`);
+      invalid(
+        value,
+        `${what} "${ref.name}" is not a valid port name: 1–15 characters of a-z, 0-9 and "-", at least one letter, no leading, trailing or double "-".`,
+      );
     }
   };
   const protocol = (value: Located<string> | undefined) => {
@@ -48,11 +63,9 @@ export function portValueInvalid(model: FileModel): Finding[] {
       for (const entry of rule.ports ?? []) {
         portRef(entry.port, 'Port');
         protocol(entry.protocolValue);
-        if (entry.endPort) {
-          if (entry.port?.value.kind === 'name') invalid(entry.endPort, 'endPort needs a numeric port: a range cannot start at a named port.');
-          else if (entry.port?.value.kind === 'number' && entry.endPort.value < entry.port.value.number) invalid(entry.endPort, `endPort ${entry.endPort.value} is below port ${entry.port.value.number}.`);
-          else number(entry.endPort, 'endPort');
-        }
+        const problem = endPortProblem(entry);
+        if (problem) invalid(entry.endPort!, problem);
+        else number(entry.endPort, 'endPort');
       }
     }
   }
