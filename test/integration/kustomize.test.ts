@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -161,4 +161,15 @@ test('the build never reaches the network: a root whose base is a remote URL is 
   // Had kubectl been run for the remote root, its message would be "not found", not the remote base.
   const prod = findings.find((f) => f.file.endsWith('overlays/prod/kustomization.yaml'))!;
   assert.match(prod.message, /remote base/);
+});
+
+test('a `# port-lens: ignore` comment on the patch line silences the root\'s finding there', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-kustomize-'));
+  cpSync(path.join(ROOT, 'examples/gitlab-kustomize'), dir, { recursive: true });
+  const patch = path.join(dir, 'overlays/prod/allow-ssh.yaml');
+  writeFileSync(patch, readFileSync(patch, 'utf8').replace('port: 10022', 'port: 10022 # port-lens: ignore netpol-port-unmatched'));
+  const { code, stdout } = run(['check', '.', '--kubectl', KUBECTL, '--format', 'json'], dir);
+  assert.equal(code, 0, stdout);
+  const findings = JSON.parse(stdout) as Array<JsonFinding & { suppressed?: boolean }>;
+  assert.deepEqual(findings.map((f) => [f.code, f.suppressed]), [['netpol-port-unmatched', true]]);
 });

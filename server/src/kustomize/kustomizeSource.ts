@@ -1,5 +1,8 @@
 import * as path from 'node:path';
 import type { Finding } from '../analysis/rules/findings';
+import { applySuppressions } from '../analysis/suppressions/suppress';
+import { parseManifests } from '../model/parse';
+import { URI } from 'vscode-uri';
 import type { Position } from '../model/source';
 import { isOff, type BuildOutcome, type InputSource, type RootConfig, type SourceContext } from '../workspace/inputSource';
 import type { KustomizeOptions } from './buildRoot';
@@ -157,8 +160,14 @@ class KustomizeSource implements InputSource {
 
   private byUri(): Map<string, Finding[]> {
     if (!this.cached) {
+      const byUri = new Map<string, Finding[]>();
+      for (const finding of this.builds.worlds.allFindings()) byUri.set(finding.uri, [...(byUri.get(finding.uri) ?? []), finding]);
+      // The bases and patches are not in the lens: their `# port-lens: ignore` comments are read here.
       this.cached = new Map();
-      for (const finding of this.builds.worlds.allFindings()) this.cached.set(finding.uri, [...(this.cached.get(finding.uri) ?? []), finding]);
+      for (const [uri, findings] of byUri) {
+        const text = this.read(URI.parse(uri).fsPath);
+        this.cached.set(uri, text === undefined ? findings : applySuppressions(findings, parseManifests(uri, text)));
+      }
     }
     return this.cached;
   }
