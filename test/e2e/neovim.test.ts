@@ -56,6 +56,7 @@ test('Neovim LSP client: diagnostic, hover and quick fix', { skip: e2eSkip([NVIM
   assert.deepEqual(result.actions, [
     { title: 'Change port 10022 to 22 (Service gitlab/gitlab-ssh forwards 10022 → 22)', isPreferred: true },
     { title: 'Change port 10022 to the named port "ssh"', isPreferred: false },
+    { title: 'Ignore netpol-port-unmatched on this line', isPreferred: false },
   ]);
 
   const written = readFileSync(path.join(workspace, 'networkpolicies.yaml'), 'utf8').split('\n');
