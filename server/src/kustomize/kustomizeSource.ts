@@ -85,6 +85,12 @@ class KustomizeSource implements InputSource {
     return outcome === 'built' ? 'rendered' : 'failed';
   }
 
+  /** Worlds made while other units were still building catch up with the models those put in the lens. */
+  built(): void {
+    this.builds.worlds.sync();
+    this.cached = undefined;
+  }
+
   owns(file: string): boolean {
     return this.found.has(file) || (this.tree?.usedFiles.has(file) ?? false);
   }

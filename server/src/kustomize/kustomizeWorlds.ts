@@ -83,6 +83,27 @@ export class KustomizeWorlds {
     }
   }
 
+  /** Brings every world up to the plain analysis: models added, replaced or removed since it was made. */
+  sync(): void {
+    for (const world of this.worlds.values()) {
+      let changed = false;
+      for (const uri of this.plain.index.uris()) {
+        const model = this.plain.index.file(uri);
+        if (model && world.lens.index.file(uri) !== model) {
+          world.lens.setModel(model);
+          changed = true;
+        }
+      }
+      for (const uri of [...world.lens.index.uris()]) {
+        if (uri !== world.built.uri && !this.plain.index.file(uri)) {
+          world.lens.removeFile(uri);
+          changed = true;
+        }
+      }
+      if (changed) world.findings = undefined;
+    }
+  }
+
   /** Every finding of every root, on the files that wrote the values. */
   allFindings(): Finding[] {
     const all: Finding[] = [...this.failures.values()].map((f) => f.finding);

@@ -77,6 +77,8 @@ export interface InputSource {
   findingUris?(): string[];
   /** A plain manifest changed in the lens (or left it): answers the URIs whose findings changed. */
   plainChanged?(uri: string): Set<string>;
+  /** Every unit of every source of the scan is built: the lens holds all of their models now. */
+  built?(): void;
   /** Units whose build fails now and whose findings are those of their last good build. */
   staleUnits?(): number;
 }

@@ -173,6 +173,7 @@ export class WorkspaceSession {
       const outcome = await source.build(unit, new Set());
       progress.built?.(++done, units.length, `${source.noun} ${unit}`, outcome);
     });
+    for (const source of sources) source.built?.();
 
     // With no await from here to the swap, no edit can fall between: open documents the load did
     // not take (untitled, outside the roots, over the size limit) or that changed since it did.
