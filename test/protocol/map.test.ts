@@ -1,6 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { KUBECTL } from '../helpers';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { CodeLensRequest, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, type CodeLens } from 'vscode-languageserver-protocol';
@@ -78,4 +79,26 @@ test('without initializationOptions.portMapLenses the server sends no port map l
   });
   await client.initialize(dir);
   assert.deepEqual(await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: `file://${dir}/networkpolicies.yaml` } }), []);
+});
+
+test('Kustomize roots over LSP: portLens/mapRoots lists them; a map of a root\'s world places nodes on base and patch lines', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-map-lsp-kustomize-'));
+  cpSync(path.join(ROOT, 'examples/gitlab-kustomize'), dir, { recursive: true });
+  const client = new TestClient();
+  client.settings = { kustomize: { path: KUBECTL } };
+  t.after(async () => {
+    await client.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await client.initialize(dir, undefined, { trusted: true });
+  await client.until(() => (client.diagnostics.get(`file://${dir}/overlays/prod/allow-ssh.yaml`) ?? []).length > 0, 'the prod warning');
+  assert.deepEqual(await client.connection.sendRequest('portLens/mapRoots'), [{ name: 'overlays/prod', built: true }, { name: 'overlays/staging', built: true }]);
+  const namespaces = (await client.connection.sendRequest('portLens/mapNamespaces', { root: 'overlays/prod' })) as Array<{ namespace: string }>;
+  assert.deepEqual(namespaces.map((n) => n.namespace), ['gitlab']);
+  const map = (await client.connection.sendRequest('portLens/map', { namespace: 'gitlab', root: 'overlays/prod' })) as PortMap;
+  const ssh = map.services.find((s) => s.name === 'gitlab-ssh')!;
+  assert.equal(ssh.uri, `file://${dir}/base/gitlab.yaml`);
+  const edge = map.edges.find((e) => e.from === 'source:external' && e.to === ssh.ports[0].id)!;
+  assert.deepEqual([edge.verdict, edge.findings.map((f) => f.uri)], ['denied', [`file://${dir}/overlays/prod/allow-ssh.yaml`]]);
+  await assert.rejects(client.connection.sendRequest('portLens/map', { namespace: 'gitlab', root: 'overlays/nope' }), (e: { code: number; message: string }) => e.code === -32602 && /overlays\/prod, overlays\/staging/.test(e.message));
 });

@@ -1,6 +1,5 @@
 import type { FindingsOf } from '../analysis/explain/explain';
-import type { Range } from '../model/source';
-import { buildPortMap, type PortMap } from '../analysis/map/portMap';
+import { buildPortMap, relocateMap, type PortMap } from '../analysis/map/portMap';
 import { renderDot } from '../analysis/map/dot';
 import { renderHtml } from '../analysis/map/html';
 import { renderMermaid } from '../analysis/map/mermaid';
@@ -64,7 +63,7 @@ export function runMap(index: WorkspaceIndex, findingsOf: FindingsOf, options: M
     namespaces = [options.namespace];
   }
   const built = namespaces.map((ns) => buildPortMap(index, findingsOf, ns));
-  const maps = relocate ? built.map((map) => relocated(map, relocate)) : built;
+  const maps = relocate ? built.map((map) => relocateMap(map, relocate)) : built;
   const fileOf = (uri: string) => displayPath(uri, cwd);
   switch (options.format) {
     case 'mermaid':
@@ -91,22 +90,4 @@ export function withFiles(map: PortMap, fileOf: (uri: string) => string): unknow
     return out;
   };
   return convert(map);
-}
-
-/** A Kustomize world's map with every place moved from the built output to the file that wrote it. */
-function relocated(map: PortMap, relocate: Relocate): PortMap {
-  const move = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(move);
-    if (!value || typeof value !== 'object') return value;
-    const out: Record<string, unknown> = {};
-    for (const [key, v] of Object.entries(value)) out[key] = move(v);
-    const { uri, range, nameRange } = value as { uri?: unknown; range?: Range; nameRange?: Range };
-    if (typeof uri !== 'string' || !range) return out;
-    const at = relocate(uri, range);
-    if (at) Object.assign(out, { uri: at.uri, range: at.range });
-    const name = nameRange && relocate(uri, nameRange);
-    if (name && name.uri === out.uri) out.nameRange = name.range;
-    return out;
-  };
-  return move(map) as PortMap;
 }

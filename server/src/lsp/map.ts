@@ -1,19 +1,53 @@
 import { ErrorCodes, ResponseError, type CodeLens } from 'vscode-languageserver';
 import type { FindingsOf } from '../analysis/explain/explain';
-import { buildPortMap, mapNamespaces } from '../analysis/map/portMap';
+import { buildPortMap, mapNamespaces, relocateMap } from '../analysis/map/portMap';
 import type { WorkspaceIndex } from '../analysis/index/workspaceIndex';
-import { SHOW_PORT_MAP_COMMAND, type MapNamespacesResult, type MapParams, type MapResult } from './protocol';
+import type { Finding } from '../analysis/rules/findings';
+import type { KustomizeWorlds } from '../kustomize/kustomizeWorlds';
+import { SHOW_PORT_MAP_COMMAND, type MapNamespacesResult, type MapParams, type MapResult, type MapRootsResult } from './protocol';
 
-export function mapNamespacesRequest(index: WorkspaceIndex): MapNamespacesResult {
-  return mapNamespaces(index);
+/** What a map is drawn from: the workspace's plain manifests and charts, and the Kustomize roots' worlds. */
+export interface MapWorlds {
+  index: WorkspaceIndex;
+  findingsOf: FindingsOf;
+  kustomize: KustomizeWorlds | undefined;
 }
 
-export function mapRequest(index: WorkspaceIndex, findingsOf: FindingsOf, params: unknown): MapResult | ResponseError<void> {
+type Picked = { index: WorkspaceIndex; findingsOf: FindingsOf; relocate?: Parameters<typeof relocateMap>[1] };
+
+/** The world a request names: a Kustomize root's (`root`), or the workspace's. */
+function pick(worlds: MapWorlds, params: unknown, request: string): Picked | ResponseError<void> {
+  const root = (params as Partial<MapParams> | undefined)?.root;
+  if (root === undefined) return worlds;
+  const world = typeof root === 'string' ? worlds.kustomize?.world(root) : undefined;
+  if (!world) {
+    const names = worlds.kustomize?.roots().map((r) => r.name) ?? [];
+    return new ResponseError(ErrorCodes.InvalidParams, `${request}: no Kustomize root "${String(root)}" (roots: ${names.join(', ') || 'none built'})`);
+  }
+  const byFile = new Map<string, Finding[]>();
+  for (const finding of world.allFindings()) byFile.set(finding.uri, [...(byFile.get(finding.uri) ?? []), finding]);
+  const kustomize = worlds.kustomize!;
+  return { index: world.index, findingsOf: (uri) => byFile.get(uri) ?? [], relocate: (uri, range) => kustomize.relocate(uri, range) };
+}
+
+export function mapRootsRequest(worlds: MapWorlds): MapRootsResult {
+  return worlds.kustomize?.roots().map(({ name, built }) => ({ name, built })) ?? [];
+}
+
+export function mapNamespacesRequest(worlds: MapWorlds, params?: unknown): MapNamespacesResult | ResponseError<void> {
+  const picked = pick(worlds, params, 'portLens/mapNamespaces');
+  return picked instanceof ResponseError ? picked : mapNamespaces(picked.index);
+}
+
+export function mapRequest(worlds: MapWorlds, params: unknown): MapResult | ResponseError<void> {
   const namespace = (params as Partial<MapParams> | undefined)?.namespace;
   if (namespace !== null && typeof namespace !== 'string') {
-    return new ResponseError(ErrorCodes.InvalidParams, 'portLens/map needs {"namespace": NAME or null}');
+    return new ResponseError(ErrorCodes.InvalidParams, 'portLens/map needs {"namespace": NAME or null, "root"?: ROOT}');
   }
-  return buildPortMap(index, findingsOf, namespace ?? undefined);
+  const picked = pick(worlds, params, 'portLens/map');
+  if (picked instanceof ResponseError) return picked;
+  const map = buildPortMap(picked.index, picked.findingsOf, namespace ?? undefined);
+  return picked.relocate ? relocateMap(map, picked.relocate) : map;
 }
 
 /** "Show port map" above each Namespace object and each NetworkPolicy (for clients that have the command). */

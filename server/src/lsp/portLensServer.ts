@@ -31,8 +31,9 @@ import { FIX_ALL_KIND, SOURCE, toCodeAction, toDiagnostic, toWorkspaceEdit, type
 import { DEFAULT_SETTINGS, toSettings, type Settings } from './settings';
 import { codeLenses, endpoints, explainRequest } from './explain';
 import { ENDPOINTS_REQUEST, EXPLAIN_COMMAND, EXPLAIN_REQUEST, OPEN_HELM_SETTINGS_COMMAND, STATUS_NOTIFICATION, type StatusParams } from './protocol';
-import { CHANGED_NOTIFICATION, MAP_NAMESPACES_REQUEST, MAP_REQUEST } from './protocol';
-import { mapCodeLenses, mapNamespacesRequest, mapRequest } from './map';
+import { CHANGED_NOTIFICATION, MAP_NAMESPACES_REQUEST, MAP_REQUEST, MAP_ROOTS_REQUEST } from './protocol';
+import { mapCodeLenses, mapNamespacesRequest, mapRequest, mapRootsRequest } from './map';
+import { worldsOf } from '../kustomize/kustomizeSource';
 import { ignoreEdit } from '../model/suppressionComments';
 
 const LANGUAGES = new Set(['yaml', 'helm']);
@@ -123,14 +124,13 @@ export class PortLensServer {
       this.flush();
       return endpoints(this.session.lens.index);
     }));
-    c.onRequest(MAP_NAMESPACES_REQUEST, () => this.guard('map', () => {
+    const mapWorlds = () => {
       this.flush();
-      return mapNamespacesRequest(this.session.lens.index);
-    }));
-    c.onRequest(MAP_REQUEST, (params) => this.guard('map', () => {
-      this.flush();
-      return mapRequest(this.session.lens.index, (uri) => this.findingsOf(uri), params);
-    }));
+      return { index: this.session.lens.index, findingsOf: (uri: string) => this.findingsOf(uri), kustomize: worldsOf(this.session.sources) };
+    };
+    c.onRequest(MAP_ROOTS_REQUEST, () => this.guard('map', () => mapRootsRequest(mapWorlds())));
+    c.onRequest(MAP_NAMESPACES_REQUEST, (params) => this.guard('map', () => mapNamespacesRequest(mapWorlds(), params)));
+    c.onRequest(MAP_REQUEST, (params) => this.guard('map', () => mapRequest(mapWorlds(), params)));
     this.documents.onDidChangeContent((e) => this.schedule(e.document.uri));
     this.documents.onDidClose((e) => void this.guard('close', () => {
       this.pending.delete(e.document.uri);

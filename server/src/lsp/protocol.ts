@@ -56,7 +56,7 @@ export interface EndpointsResult {
   destinations: Endpoint[];
 }
 
-/** Client → server request: no params → MapNamespace[], the namespaces a port map can draw (cheap: counts only). */
+/** Client → server request: no params or `{root}` → MapNamespace[], the namespaces a port map can draw (cheap: counts only). */
 export const MAP_NAMESPACES_REQUEST = 'portLens/mapNamespaces';
 /** Client → server request: MapParams → PortMap (docs/map.md, with `uri` where the CLI's JSON has `file`). */
 export const MAP_REQUEST = 'portLens/map';
@@ -68,7 +68,13 @@ export const SHOW_PORT_MAP_COMMAND = 'portLens.showPortMap';
 export interface MapParams {
   /** The namespace to draw; null for objects that name none. */
   namespace: string | null;
+  /** A Kustomize root (`overlays/prod`, from portLens/mapRoots): draw its world instead of the plain manifests. */
+  root?: string;
 }
+
+/** Client → server request: no params → MapRootsResult, the Kustomize roots whose worlds a map can draw. */
+export const MAP_ROOTS_REQUEST = 'portLens/mapRoots';
+export type MapRootsResult = Array<{ name: string; built: boolean }>;
 
 export type MapNamespacesResult = MapNamespace[];
 export type MapResult = PortMap;

@@ -534,3 +534,21 @@ function portLabel(number: number, protocol: string, name?: string): string {
 function mapFinding(finding: Finding): MapFinding {
   return { uri: finding.uri, range: finding.range, code: finding.code, severity: finding.severity, message: finding.message };
 }
+
+/** A Kustomize world's map with every place moved from the built output to the file that wrote it. */
+export function relocateMap(map: PortMap, relocate: (uri: string, range: Range) => Place | undefined): PortMap {
+  const move = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(move);
+    if (!value || typeof value !== 'object') return value;
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) out[key] = move(v);
+    const { uri, range, nameRange } = value as { uri?: unknown; range?: Range; nameRange?: Range };
+    if (typeof uri !== 'string' || !range) return out;
+    const at = relocate(uri, range);
+    if (at) Object.assign(out, { uri: at.uri, range: at.range });
+    const name = nameRange && relocate(uri, nameRange);
+    if (name && name.uri === out.uri) out.nameRange = name.range;
+    return out;
+  };
+  return move(map) as PortMap;
+}
