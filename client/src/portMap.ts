@@ -9,11 +9,13 @@ import {
   EXPLAIN_REQUEST,
   MAP_NAMESPACES_REQUEST,
   MAP_REQUEST,
+  MAP_ROOTS_REQUEST,
   SHOW_PORT_MAP_COMMAND,
   type ExplainResult,
   type MapNamespacesResult,
   type MapParams,
   type MapResult,
+  type MapRootsResult,
 } from '../../server/src/lsp/protocol';
 import type { FromPanel, PanelState, ToPanel } from './portMapMessages';
 import { PortsTree, type MapSource } from './portsTree';
@@ -56,11 +58,12 @@ export function registerPortMap(context: vscode.ExtensionContext, clientOf: Clie
     return client && client.state === State.Running ? client : undefined;
   };
   const source: MapSource = {
-    namespaces: async () => (await running()?.sendRequest<MapNamespacesResult>(MAP_NAMESPACES_REQUEST)) ?? [],
-    map: async (namespace) => {
+    roots: async () => (await running()?.sendRequest<MapRootsResult>(MAP_ROOTS_REQUEST)) ?? [],
+    namespaces: async (root) => (await running()?.sendRequest<MapNamespacesResult>(MAP_NAMESPACES_REQUEST, root ? { root } : undefined)) ?? [],
+    map: async (namespace, root) => {
       const client = running();
       if (!client) throw new Error('the language server is not running');
-      return client.sendRequest<MapResult>(MAP_REQUEST, { namespace } satisfies MapParams);
+      return client.sendRequest<MapResult>(MAP_REQUEST, { namespace, ...(root ? { root } : {}) } satisfies MapParams);
     },
   };
   const tree = new PortsTree(source);
@@ -76,14 +79,15 @@ export function registerPortMap(context: vscode.ExtensionContext, clientOf: Clie
   context.subscriptions.push(
     vscode.window.createTreeView(TREE_VIEW, { treeDataProvider: tree, showCollapseAll: true }),
     // From a lens or another extension: MapParams; from the Ports view's namespace row: that row.
-    vscode.commands.registerCommand(SHOW_PORT_MAP_COMMAND, (arg?: MapParams | { kind: 'namespace'; namespace: MapParams }) => {
-      if (arg && 'kind' in arg) return panels.show(arg.namespace.namespace);
-      return arg && 'namespace' in arg ? panels.show(arg.namespace) : panels.pickAndShow();
+    vscode.commands.registerCommand(SHOW_PORT_MAP_COMMAND, (arg?: MapParams | { kind: 'namespace'; namespace: MapParams; root?: string }) => {
+      if (arg && 'kind' in arg) return panels.show({ namespace: arg.namespace.namespace, root: arg.root });
+      return arg && 'namespace' in arg ? panels.show({ namespace: arg.namespace, root: arg.root }) : panels.pickAndShow();
     }),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       // The webview's state names the namespace; the title says it too, when the state was not saved before a reload.
       deserializeWebviewPanel: async (panel, state: PanelState | undefined) => {
-        panels.adopt(panel, state?.namespace ?? namespaceOfTitle(panel.title));
+        const titled = targetOfTitle(panel.title);
+        panels.adopt(panel, state ? { namespace: state.namespace, root: state.root ?? titled.root } : titled);
       },
     }),
     { dispose: () => clearTimeout(timer) },
@@ -100,7 +104,7 @@ export function registerPortMap(context: vscode.ExtensionContext, clientOf: Clie
 
 /** One panel per namespace, each drawing the server's latest map of it. */
 class PortMapPanels {
-  private readonly panels = new Map<string | null, vscode.WebviewPanel>();
+  private readonly panels = new Map<string, vscode.WebviewPanel>();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -115,7 +119,7 @@ class PortMapPanels {
       void vscode.window.showInformationMessage(message);
       return;
     }
-    if (namespaces.length === 1) return this.show(namespaces[0].namespace);
+    if (namespaces.length === 1) return this.show({ namespace: namespaces[0].namespace });
     const picked = await vscode.window.showQuickPick(
       namespaces.map((n) => ({
         label: n.namespace ?? UNSPECIFIED,
@@ -124,48 +128,49 @@ class PortMapPanels {
       })),
       { title: 'Show Port Map: which namespace?', placeHolder: 'namespace' },
     );
-    if (picked) await this.show(picked.namespace);
+    if (picked) await this.show({ namespace: picked.namespace });
   }
 
-  async show(namespace: string | null): Promise<void> {
-    const open = this.panels.get(namespace);
+  async show(target: MapTarget): Promise<void> {
+    const open = this.panels.get(keyOf(target));
     if (open) {
       open.reveal();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, titleOf(namespace), vscode.ViewColumn.Active, this.options());
-    this.adopt(panel, namespace);
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, titleOf(target), vscode.ViewColumn.Active, this.options());
+    this.adopt(panel, target);
   }
 
   /** Sets a new or restored panel up: its HTML, its messages, its place in the list. */
-  adopt(panel: vscode.WebviewPanel, namespace: string | null): void {
-    this.panels.set(namespace, panel);
-    panel.title = titleOf(namespace);
+  adopt(panel: vscode.WebviewPanel, target: MapTarget): void {
+    const key = keyOf(target);
+    this.panels.set(key, panel);
+    panel.title = titleOf(target);
     panel.webview.options = this.options();
     panel.webview.html = this.html(panel.webview);
     panel.onDidDispose(() => {
-      if (this.panels.get(namespace) === panel) this.panels.delete(namespace);
+      if (this.panels.get(key) === panel) this.panels.delete(key);
     });
-    panel.webview.onDidReceiveMessage((message: FromPanel) => void this.receive(panel, namespace, message));
+    panel.webview.onDidReceiveMessage((message: FromPanel) => void this.receive(panel, target, message));
   }
 
   refresh(): void {
-    for (const [namespace, panel] of this.panels) void this.send(panel, namespace);
+    for (const [key, panel] of this.panels) void this.send(panel, targetOfKey(key));
   }
 
-  private async send(panel: vscode.WebviewPanel, namespace: string | null): Promise<void> {
+  private async send(panel: vscode.WebviewPanel, target: MapTarget): Promise<void> {
     try {
-      const map = await this.source.map(namespace);
-      const restore = this.context.workspaceState.get<PanelState>(stateKey(namespace));
-      await panel.webview.postMessage({ type: 'map', map, restore } satisfies ToPanel);
+      const map = await this.source.map(target.namespace, target.root);
+      const restore = this.context.workspaceState.get<PanelState>(stateKey(target));
+      await panel.webview.postMessage({ type: 'map', map, root: target.root, restore } satisfies ToPanel);
     } catch {
       // The server is not running (yet): the map comes when it is (attach's refresh).
     }
   }
 
-  private async receive(panel: vscode.WebviewPanel, namespace: string | null, message: FromPanel): Promise<void> {
-    if (message.type === 'ready') return this.send(panel, namespace);
-    if (message.type === 'state') return this.context.workspaceState.update(stateKey(namespace), message.state);
+  private async receive(panel: vscode.WebviewPanel, target: MapTarget, message: FromPanel): Promise<void> {
+    if (message.type === 'ready') return this.send(panel, target);
+    if (message.type === 'state') return this.context.workspaceState.update(stateKey(target), { ...message.state, root: target.root });
     if (message.type === 'open') {
       const at = new vscode.Position(message.line, message.character);
       const column = panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
@@ -218,16 +223,26 @@ class PortMapPanels {
   }
 }
 
-/** Where the extension keeps a copy of each namespace's panel state (the chosen edge, the scroll). */
-const stateKey = (namespace: string | null) => `portLens.portMap.state:${namespace ?? ''}`;
+/** A namespace of the workspace, or of a Kustomize root's world. */
+type MapTarget = { namespace: string | null; root?: string };
+const keyOf = (target: MapTarget) => JSON.stringify([target.root ?? null, target.namespace]);
+const targetOfKey = (key: string): MapTarget => {
+  const [root, namespace] = JSON.parse(key) as [string | null, string | null];
+  return root === null ? { namespace } : { namespace, root };
+};
+/** Where the extension keeps a copy of each panel's state (the chosen edge, the scroll). */
+const stateKey = (target: MapTarget) => `portLens.portMap.state:${keyOf(target)}`;
 const TITLE = 'Port Map: ';
 const UNSPECIFIED = '(unspecified)';
 
-function titleOf(namespace: string | null): string {
-  return `${TITLE}${namespace ?? UNSPECIFIED}`;
+function titleOf({ namespace, root }: MapTarget): string {
+  return `${TITLE}${namespace ?? UNSPECIFIED}${root ? ` (${root})` : ''}`;
 }
 
-function namespaceOfTitle(title: string): string | null {
-  const name = title.startsWith(TITLE) ? title.slice(TITLE.length) : UNSPECIFIED;
-  return name === UNSPECIFIED ? null : name;
+/** `Port Map: gitlab (overlays/prod)` → namespace gitlab of root overlays/prod. */
+function targetOfTitle(title: string): MapTarget {
+  const text = title.startsWith(TITLE) ? title.slice(TITLE.length) : UNSPECIFIED;
+  const [, name, root] = /^(\S+)(?: \((.+)\))?$/.exec(text) ?? [text, text, undefined];
+  const namespace = name === UNSPECIFIED ? null : name;
+  return root ? { namespace, root } : { namespace };
 }

@@ -8,7 +8,8 @@ type ServiceNode = PortMap['services'][number];
 type PortNode = ServiceNode['ports'][number];
 
 export type PortsNode =
-  | { kind: 'namespace'; namespace: MapNamespace }
+  | { kind: 'root'; root: string; built: boolean }
+  | { kind: 'namespace'; namespace: MapNamespace; root?: string }
   | { kind: 'service'; map: PortMap; service: ServiceNode }
   | { kind: 'port'; map: PortMap; service: ServiceNode; port: PortNode }
   | { kind: 'target'; map: PortMap; edge: MapEdge }
@@ -17,8 +18,10 @@ export type PortsNode =
 
 /** Where the tree gets its data: the language server, when it runs. */
 export interface MapSource {
-  namespaces(): Promise<MapNamespace[]>;
-  map(namespace: string | null): Promise<PortMap>;
+  /** The Kustomize roots, each a world of its own. */
+  roots(): Promise<Array<{ name: string; built: boolean }>>;
+  namespaces(root?: string): Promise<MapNamespace[]>;
+  map(namespace: string | null, root?: string): Promise<PortMap>;
 }
 
 const green = new vscode.ThemeColor('charts.green');
@@ -32,7 +35,8 @@ const collapsible = (children: boolean) => (children ? vscode.TreeItemCollapsibl
 export class PortsTree implements vscode.TreeDataProvider<PortsNode> {
   private readonly changed = new vscode.EventEmitter<PortsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly maps = new Map<string | null, Promise<PortMap>>();
+  private readonly maps = new Map<string, Promise<PortMap>>();
+  private readonly prefixes = new WeakMap<PortMap, string>();
 
   constructor(private readonly source: MapSource) {}
 
@@ -42,16 +46,32 @@ export class PortsTree implements vscode.TreeDataProvider<PortsNode> {
     this.changed.fire(undefined);
   }
 
-  private mapOf(namespace: string | null): Promise<PortMap> {
-    let map = this.maps.get(namespace);
-    if (!map) this.maps.set(namespace, (map = this.source.map(namespace)));
+  private mapOf(namespace: string | null, root: string | undefined): Promise<PortMap> {
+    const key = JSON.stringify([root, namespace]);
+    let map = this.maps.get(key);
+    if (!map) this.maps.set(key, (map = this.source.map(namespace, root).then((m) => (this.prefixes.set(m, key), m))));
     return map;
   }
 
+  /** What makes a node's id unique: the same namespace may be drawn in several worlds. */
+  private prefix(map: PortMap): string {
+    return this.prefixes.get(map) ?? String(map.namespace);
+  }
+
   async getChildren(node?: PortsNode): Promise<PortsNode[]> {
-    if (!node) return (await this.source.namespaces()).map((namespace) => ({ kind: 'namespace', namespace }));
+    if (!node) {
+      const [namespaces, roots] = await Promise.all([this.source.namespaces(), this.source.roots()]);
+      return [
+        ...namespaces.map((namespace): PortsNode => ({ kind: 'namespace', namespace })),
+        ...roots.map(({ name, built }): PortsNode => ({ kind: 'root', root: name, built })),
+      ];
+    }
+    if (node.kind === 'root') {
+      if (!node.built) return [];
+      return (await this.source.namespaces(node.root)).map((namespace) => ({ kind: 'namespace', namespace, root: node.root }));
+    }
     if (node.kind === 'namespace') {
-      const map = await this.mapOf(node.namespace.namespace);
+      const map = await this.mapOf(node.namespace.namespace, node.root);
       return map.services.map((service) => ({ kind: 'service', map, service }));
     }
     if (node.kind === 'service') return node.service.ports.map((port) => ({ kind: 'port', map: node.map, service: node.service, port }));
@@ -70,10 +90,18 @@ export class PortsTree implements vscode.TreeDataProvider<PortsNode> {
 
   getTreeItem(node: PortsNode): vscode.TreeItem {
     switch (node.kind) {
+      case 'root': {
+        const item = new vscode.TreeItem(node.root, collapsible(node.built));
+        item.id = `root:${node.root}`;
+        item.description = node.built ? 'Kustomize root' : 'Kustomize root (not built)';
+        item.iconPath = new vscode.ThemeIcon('layers');
+        item.tooltip = `Kustomize root ${node.root}: a world of its own (its built objects and the plain manifests)`;
+        return item;
+      }
       case 'namespace': {
         const { namespace, services, pods, policies } = node.namespace;
         const item = new vscode.TreeItem(nsName(namespace), collapsible(services > 0));
-        item.id = `ns:${namespace}`;
+        item.id = `ns:${node.root ?? ''}:${namespace}`;
         item.description = `${count(services, 'Service')} · ${count(pods, 'pod template')} · ${count(policies, 'policy', 'policies')}`;
         item.iconPath = new vscode.ThemeIcon('symbol-namespace');
         item.contextValue = 'namespace';
@@ -83,7 +111,7 @@ export class PortsTree implements vscode.TreeDataProvider<PortsNode> {
       case 'service': {
         const { service, map } = node;
         const item = new vscode.TreeItem(service.name, collapsible(service.ports.length > 0));
-        item.id = `${map.namespace}:${service.id}`;
+        item.id = `${this.prefix(map)}:${service.id}`;
         item.description = service.type;
         const worst = service.ports.map((p) => portLook(map, p));
         item.iconPath = (worst.find((l) => l.finding) ?? worst.find((l) => l.external) ?? worst[0])?.icon ?? new vscode.ThemeIcon('server');
@@ -95,7 +123,7 @@ export class PortsTree implements vscode.TreeDataProvider<PortsNode> {
       case 'port': {
         const { port, map } = node;
         const item = new vscode.TreeItem(`${port.label} → ${port.targetPort}`, vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = `${map.namespace}:${port.id}`;
+        item.id = `${this.prefix(map)}:${port.id}`;
         const look = portLook(map, port);
         item.iconPath = look.icon;
         item.description = look.text;
@@ -108,7 +136,7 @@ export class PortsTree implements vscode.TreeDataProvider<PortsNode> {
         const pod = podOf(map, edge.to);
         const port = pod?.ports.find((p) => p.id === edge.to);
         const item = new vscode.TreeItem(`${pod ? `${pod.kind} ${pod.name}` : edge.to}${port ? ` · ${port.label}` : ''}`);
-        item.id = `${map.namespace}:${edge.id}`;
+        item.id = `${this.prefix(map)}:${edge.id}`;
         item.description = `${port?.container ?? ''}${edge.verdict === 'allowed' ? '' : ` ${edge.verdict}: ${edge.reason}`}`.trim();
         item.iconPath = verdictIcon(edge.verdict, edge.findings.length > 0 || (port?.findings.length ?? 0) > 0);
         item.tooltip = `${edge.explain.from} → ${edge.explain.to}: ${edge.verdict}\n${edge.reason}`;
@@ -119,7 +147,7 @@ export class PortsTree implements vscode.TreeDataProvider<PortsNode> {
       case 'policy': {
         const { policy, map } = node;
         const item = new vscode.TreeItem(`${policy.kind} ${policy.name}`);
-        item.id = `${map.namespace}:${node.parent}:${policy.id}`;
+        item.id = `${this.prefix(map)}:${node.parent}:${policy.id}`;
         const evaluated = policy.dialect === 'kubernetes' ? '' : ' (not evaluated)';
         item.description = `selects ${policy.selects.map((id) => podOf(map, id)?.name ?? id).join(', ')}${evaluated}`;
         const problem = policy.findings.some((f) => f.severity !== 'information');
@@ -132,7 +160,7 @@ export class PortsTree implements vscode.TreeDataProvider<PortsNode> {
       case 'ref': {
         const { ref, map } = node;
         const item = new vscode.TreeItem(`${ref.kind} ${ref.namespace && ref.namespace !== map.namespace ? `${ref.namespace}/` : ''}${ref.name}`);
-        item.id = `${map.namespace}:${node.parent}:${ref.kind}/${ref.namespace}/${ref.name}/${ref.label}`;
+        item.id = `${this.prefix(map)}:${node.parent}:${ref.kind}/${ref.namespace}/${ref.name}/${ref.label}`;
         item.description = ref.label;
         item.iconPath = new vscode.ThemeIcon(ref.kind.endsWith('Monitor') ? 'pulse' : 'link');
         item.tooltip = `${ref.kind} ${ref.name} (${ref.label}) names this port`;

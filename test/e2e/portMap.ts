@@ -67,7 +67,8 @@ export async function portMapThroughTheUI(page: Page): Promise<void> {
   await page.reload();
   await page.locator('.monaco-workbench').waitFor();
   await page.locator('.tab', { hasText: 'Port Map: gitlab' }).click();
-  await explained(webviewContent(page));
+  // The extension host and the server start again: on a loaded machine that takes a while.
+  await explained(webviewContent(page), 180_000);
   assert.match((await webviewContent(page).locator(`g.edge[data-edge="${SSH_EDGE}"]`).getAttribute('class')) ?? '', /\bselected\b/);
 
   await webviewContent(page).locator('g.node.header[data-node="Deployment/gitlab"]').click();
@@ -89,9 +90,9 @@ export async function portMapThroughTheUI(page: Page): Promise<void> {
   await until('every editor closed', async () => (await page.locator('.part.editor .tab:visible').count()) === 0, 10_000);
 }
 
-async function explained(body: Page): Promise<void> {
+async function explained(body: Page, timeout = 60_000): Promise<void> {
   const details = body.locator('#details');
-  await details.locator('h2', { hasText: 'external → gitlab/gitlab-ssh:10022' }).waitFor({ timeout: 60_000 });
+  await details.locator('h2', { hasText: 'external → gitlab/gitlab-ssh:10022' }).waitFor({ timeout });
   await until('the explanation', async () => /✗ denied/.test(await details.innerText()), 30_000);
   const text: string = await details.innerText();
   assert.match(text, /Service gitlab\/gitlab-ssh \(LoadBalancer\) 10022\/TCP → targetPort 22 → Deployment gitlab\/gitlab, container gitlab, 22\/TCP "ssh": ✗ denied/);

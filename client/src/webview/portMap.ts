@@ -34,16 +34,16 @@ window.addEventListener('message', (event: MessageEvent<ToPanel>) => {
     // A webview restored without its state (a reload before the workbench saved it) takes the extension's copy.
     const lost = state.edge === undefined && state.scroll === undefined;
     if (message.restore && lost) state = { ...message.restore, namespace: state.namespace };
-    show(message.map);
+    show(message.map, message.root);
   }
   else if (message.type === 'explanation' && message.edge === state.edge) showExplanation(message.markdown, message.error);
 });
 
-function show(next: PortMap): void {
+function show(next: PortMap, root: string | undefined): void {
   const first = map === undefined;
   map = next;
-  save({ namespace: next.namespace });
-  title.textContent = `Port map of namespace ${next.namespace ?? '(unspecified)'}`;
+  save({ namespace: next.namespace, root });
+  title.textContent = `Port map of namespace ${next.namespace ?? '(unspecified)'}${root ? ` in Kustomize root ${root}` : ''}`;
   if (next.services.length === 0 && next.pods.length === 0) {
     graph.textContent = 'This namespace holds no Service and no pod template in the workspace.';
   } else {
