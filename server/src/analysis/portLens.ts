@@ -208,7 +208,7 @@ export class PortLens {
    * namespace), when it touched any pod, Service or Namespace.
    */
   private addDialect(previous: FileModel | undefined, next: FileModel | undefined, toCheck: Set<Checked>): void {
-    if (this.dialectEverywhere.size === 0 && this.dialectByNamespace.size === 0) return;
+    if (this.index.dialectPolicyCount === 0) return;
     const namespaces = new Set<string>();
     let namespaceObjects = false;
     for (const model of [previous, next]) {

@@ -180,7 +180,7 @@ function judgeHop(index: WorkspaceIndex, hop: Hop, subject: Subject): Destinatio
  * evaluate them (deny rules, tiers and order decide there too), so the answer is theirs to give.
  */
 function dialectPoliciesOnPath(index: WorkspaceIndex, destination: PodTemplate, subject: Subject): string[] {
-  if (index.allDialectPolicies().length === 0) return [];
+  if (index.dialectPolicyCount === 0) return [];
   const reasons: string[] = [];
   for (const policy of dialectPoliciesSelecting(index, destination, 'Ingress')) {
     reasons.push(`${dialectPolicyName(policy)} also selects ${objectName(destination.ref)}; Cilium and Calico policies are not evaluated here`);

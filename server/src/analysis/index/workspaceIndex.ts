@@ -279,7 +279,12 @@ export class WorkspaceIndex {
   /** The Cilium and Calico policies that may select pods of a namespace: its own, and the cluster-wide ones. */
   dialectPoliciesFor(namespace: string | undefined): DialectPolicy[] {
     const own = this.existingBucket(namespace)?.dialectPolicies;
+    if (this.clusterDialects.size === 0) return own ? [...own] : [];
     return [...(own ?? []), ...[...this.clusterDialects].filter((p) => !own?.has(p))];
+  }
+
+  get dialectPolicyCount(): number {
+    return this.dialects.size;
   }
 
   allDialectPolicies(): DialectPolicy[] {
