@@ -101,3 +101,21 @@ test('netpol-ports-empty: information on ports: null or []', () => {
     assert.match(finding.message, /admits every port/);
   }
 });
+
+test('a misplaced `to:` is not moved up when an empty `- ` item follows its entry (the move would break the YAML)', () => {
+  const text = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: out, namespace: app}
+spec:
+  podSelector: {}
+  egress:
+    - ports:
+        - port: 6379
+          to:
+            - podSelector: {matchLabels: {app: redis}}
+        -
+`;
+  const misplaced = findingsOf({ 'np.yaml': text }).filter((f) => f.code === 'netpol-misplaced-field');
+  assert.equal(misplaced.length, 1);
+  assert.deepEqual(misplaced[0].fixes, []);
+});

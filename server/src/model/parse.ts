@@ -515,9 +515,9 @@ function readRules(r: YamlReader, spec: YAMLMap, direction: 'ingress' | 'egress'
     portNodes.forEach((entryNode, i) => {
       const entry = r.map(entryNode, 'port entry');
       const found = misplacedIn(r, entry, FIELDS['port entry'], 'port entry', result.misplaced);
-      // Moving the peers key up to the rule is unambiguous when it closes the last entry and the rule has none.
+      // Moving the peers key up to the rule is unambiguous when it closes the last entry (an empty `- ` after it counts) and the rule has none.
       const last = found.at(-1);
-      if (last?.key === peersKey && entry && portsKey && !r.get(rule, peersKey) && i === portNodes.length - 1 && entry.items.at(-1)?.key === last.node) {
+      if (last?.key === peersKey && entry && portsKey && !r.get(rule, peersKey) && i === portNodes.length - 1 && portsSeq?.items.at(-1) === entryNode && entry.items.at(-1)?.key === last.node) {
         last.field.dedent = dedentOf(r, last.node, entry.items.at(-1)!.value as Node, portsKey as Node);
       }
     });
