@@ -167,7 +167,11 @@ test('VS Code (code-server) with the packaged extension: explain a connection; p
     const actions = menu.locator('.monaco-list-row.action');
     await actions.first().waitFor();
     const titles = await actions.evaluateAll((rows: Array<{ getAttribute(name: string): string | null }>) => rows.map((row) => row.getAttribute('aria-label')));
-    assert.deepEqual(titles, ['Change port 10022 to 22 (Service gitlab/gitlab-ssh forwards 10022 → 22)', 'Change port 10022 to the named port "ssh"']);
+    assert.deepEqual(titles, [
+      'Change port 10022 to 22 (Service gitlab/gitlab-ssh forwards 10022 → 22)',
+      'Change port 10022 to the named port "ssh"',
+      'Ignore netpol-port-unmatched on this line',
+    ]);
     // The preferred fix comes first and has the focus, so Enter applies it.
     assert.match((await actions.first().getAttribute('class')) ?? '', /\bfocused\b/);
     await settled(menu);
