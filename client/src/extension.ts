@@ -132,6 +132,8 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     ],
     // No `synchronize.configurationSection`: the server registers for portLens changes itself, and
     // both would send each change twice (two rescans).
+    // Hovers link to Explain Connection ("show all"); no other command runs from server Markdown.
+    markdown: { isTrusted: { enabledCommands: ['portLens.explainConnection'] } },
     outputChannel: output,
     traceOutputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,

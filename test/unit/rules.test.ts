@@ -21,7 +21,7 @@ test('the classic mistake: a Service port where the pod port belongs is a warnin
   assert.equal(finding.code, 'netpol-port-unmatched');
   assert.equal(finding.severity, 'warning');
   assert.equal(textAt(files['np.yaml'], finding), '10022');
-  assert.match(finding.message, /^Port 10022\/TCP is the port of Service app\/gitlab-ssh, which forwards it to 22\. NetworkPolicy ports are pod ports, not Service ports: the pods this policy selects \(Deployment app\/gitlab\) serve 22\/TCP "ssh" and 80\/TCP "http"\.$/);
+  assert.match(finding.message, /^Port 10022\/TCP is the Service port of app\/gitlab-ssh; the pods listen on 22\. Service app\/gitlab-ssh forwards it to 22\. NetworkPolicy ports are pod ports, not Service ports: the pods this policy selects \(Deployment app\/gitlab\) serve 22\/TCP "ssh" and 80\/TCP "http"\.$/);
   const preferred = finding.fixes.filter((f) => f.isPreferred);
   assert.equal(preferred.length, 1);
   assert.equal(preferred[0].title, 'Change port 10022 to 22 (Service app/gitlab-ssh forwards 10022 → 22)');
@@ -34,7 +34,7 @@ test('the classic mistake: a Service port where the pod port belongs is a warnin
 test('a nodePort written in the policy is the same mistake', () => {
   const [finding] = findingsOf(withPolicy('[{port: 30022}]'));
   assert.equal(finding.severity, 'warning');
-  assert.match(finding.message, /the nodePort of Service app\/gitlab-ssh, which forwards it to 22/);
+  assert.match(finding.message, /^Port 30022\/TCP is the nodePort of app\/gitlab-ssh; the pods listen on 22\./);
 });
 
 test('a dead entry (the rule already admits the target) is information with a remove fix', () => {
@@ -54,7 +54,7 @@ spec:
   };
   const [finding] = findingsOf(files);
   assert.equal(finding.severity, 'information');
-  assert.match(finding.message, /already admits 22/);
+  assert.match(finding.message, /^Port 10022\/TCP is the Service port of app\/gitlab-ssh, and this rule already admits its target 22: remove it\./);
   assert.equal(finding.fixes.length, 1);
   assert.equal(finding.fixes[0].isPreferred, false);
   const fixed = applyEdits(files['np.yaml'], finding.fixes[0].edits);
@@ -78,7 +78,7 @@ test('a number no container declares, with no Service behind it, is information 
   const [finding] = findingsOf(withPolicy('[{port: 8080}]'));
   assert.equal(finding.severity, 'information');
   assert.equal(finding.fixes.length, 0);
-  assert.match(finding.message, /declared by no container/);
+  assert.match(finding.message, /^Port 8080\/TCP is declared by no selected pod; they serve 22\/TCP "ssh" and 80\/TCP "http"\./);
 });
 
 test('named ports: judged per pod, a name nobody declares is a warning even over pods without ports', () => {
@@ -210,7 +210,7 @@ test('objects without a namespace share one', () => {
     'np.yaml': policy('p', '{matchLabels: {name: gitlab}}', '[{ports: [{port: 10022}]}]').replace('  namespace: app\n', ''),
   };
   const [finding] = findingsOf(files);
-  assert.match(finding.message, /Service ssh, which forwards it to 22/);
+  assert.match(finding.message, /is the Service port of ssh; the pods listen on 22\./);
 });
 
 test('service-target-port-unmatched: unknown names, another Service\'s port, and undeclared numbers', () => {

@@ -36,17 +36,23 @@ function podLine(index: WorkspaceIndex, pod: PodTemplate): string {
   return `- ${refLink(pod.ref)}${pod.hostNetwork ? ' (hostNetwork)' : ''}: ${ports}`;
 }
 
-function forwardingLines(index: WorkspaceIndex, pods: PodTemplate[]): string[] {
+/** The Services' chains to `pods`, those of Service port `first` (the number a policy entry wrote) first. */
+function forwardingChains(index: WorkspaceIndex, pods: PodTemplate[], first?: number): Chain[] {
   const services = new Set<Service>();
   for (const pod of pods) servicesSelecting(index, pod).forEach((s) => services.add(s));
   const podSet = new Set(pods);
-  const lines: string[] = [];
+  const chains: Chain[] = [];
   for (const service of services) {
-    for (const port of service.ports) {
-      for (const chain of chainsOf(index, service, port)) if (podSet.has(chain.pod)) lines.push(`- ${chainText(chain)}`);
-    }
+    for (const port of service.ports) for (const chain of chainsOf(index, service, port)) if (podSet.has(chain.pod)) chains.push(chain);
   }
-  return lines;
+  const rank = (c: Chain) => (c.servicePort.port.value === first || c.servicePort.nodePort?.value === first ? 0 : 1);
+  return chains.sort((a, b) => rank(a) - rank(b));
+}
+
+/** At most `limit` lines; the rest as a count, with a link to where the whole list is. */
+function collapsed(lines: string[], limit: number, what: string, more = ''): string[] {
+  if (lines.length <= limit) return lines;
+  return [...lines.slice(0, limit), `- … and ${lines.length - limit} more ${what}${more}`];
 }
 
 function admissionLines(index: WorkspaceIndex, pod: PodTemplate, port: KnownPort): string[] {
@@ -159,17 +165,36 @@ function portHover(index: WorkspaceIndex, findings: Finding[], policyName: strin
     : `every ${entry.protocol === 'ANY' ? '' : `${protocol} `}port`;
   const header = `**${policyName}** · ${direction} port \`${written}\``;
   const here = findings.filter((f) => f.uri === uri && containsPosition(entry.range, f.range.start));
-  let verdict: string;
-  if (here.length > 0) verdict = here.map((f) => `${f.severity === 'information' ? 'ℹ️' : '⚠️'} ${f.message}`).join('\n\n');
+  // A finding here is shown by the editor above the hover: the hover adds what it does not say.
+  let verdict: string | undefined;
+  if (here.length > 0) verdict = undefined;
   else if (pods.length === 0) verdict = direction === 'ingress' ? 'The policy selects no pod in the workspace.' : 'The destination pods are outside what the workspace knows; not judged.';
   else {
     const matched = pods.flatMap((pod) => podPorts(index, pod).ports.filter((p) => entryAdmits(matcherOf(entry), p)).map((p) => `${formatKnownPort(p)} on ${objectName(pod.ref)}`));
     verdict = matched.length > 0 ? `✓ Admits ${[...new Set(matched)].join(', ')}.` : 'Not judged: the pods declare no ports the analysis could check.';
   }
+  const number = entry.port?.value.kind === 'number' ? entry.port.value.number : undefined;
+  const chains = forwardingChains(index, pods, number);
   const podsTitle = direction === 'ingress' ? 'Pods this policy selects' : 'Pods this rule sends to';
-  return header + '\n\n' + verdict + section(podsTitle, pods.map((p) => podLine(index, p))) + section('Services forwarding to them', forwardingLines(index, pods)) + tip(here.some((f) => f.fixes.length > 0));
+  const explainAll = ` — [show all](command:${EXPLAIN_CONNECTION_COMMAND})`;
+  const name = here.some((f) => f.fixes.length > 0) && number !== undefined ? chains.find((c) => forwardsNumber(c, number))?.target?.name : undefined;
+  return (
+    header +
+    (verdict ? '\n\n' + verdict : '') +
+    section(podsTitle, collapsed(pods.map((p) => podLine(index, p)), MAX_LIST, 'pod templates')) +
+    section('Services forwarding to them', collapsed(chains.map((c) => `- ${chainText(c)}`), MAX_LIST, 'Service ports', explainAll)) +
+    tip(name)
+  );
 }
 
-function tip(show: boolean): string {
-  return show ? '\n\n_A named port (`ssh`) in the policy avoids this mistake; some network plugins (AWS VPC CNI) also recommend keeping Service port and container port equal._' : '';
+/** For a Service port written in a policy: the target container port's own name, which would have avoided it. */
+function tip(name: string | undefined): string {
+  return name ? `\n\n_The named port (\`${name}\`) in the policy avoids this mistake; some network plugins (AWS VPC CNI) also recommend keeping Service port and container port equal._` : '';
 }
+
+const forwardsNumber = (chain: Chain, number: number | undefined) => number !== undefined && (chain.servicePort.port.value === number || chain.servicePort.nodePort?.value === number);
+
+/** Lists in a hover longer than this collapse to a count. */
+const MAX_LIST = 3;
+/** The client's command that opens the Explain Connection picker and its preview. */
+const EXPLAIN_CONNECTION_COMMAND = 'portLens.explainConnection';

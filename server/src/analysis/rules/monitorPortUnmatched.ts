@@ -21,7 +21,7 @@ export function checkMonitor(index: WorkspaceIndex, monitor: Monitor): Finding[]
         uri: monitor.ref.uri,
         range: monitor.selector.range,
         code: CODE,
-        message: `${objectName(monitor.ref)} selects no ${what} in the workspace (${describeSelector(monitor.selector)}), so its ports are not checked (the ${what}s may be created elsewhere).`,
+        message: `This ${monitor.ref.kind} selects no ${what} in the workspace, so its ports are not checked. ${objectName(monitor.ref)} selects ${describeSelector(monitor.selector)}; the ${what}s may be created elsewhere.`,
         related: [],
         fixes: [],
       }),

@@ -4,6 +4,7 @@ import { policyKind, protocolsOf, type PortPolicy, type PortRule } from './portP
 import { isValidPolicyPort } from './structure/validity';
 import { joinAnd, objectName, podNames, qualifiedName, servedPorts } from '../index/describe';
 import { changeValue, removeEntry, nearNames } from '../fixes/edits';
+import { capitalize, message } from './messages';
 import type { Finding, Fix, RelatedLocation } from './findings';
 import { entryAdmits, matcherOf, servicesSelecting, targetOf, type PodPorts } from '../index/podPorts';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
@@ -171,9 +172,11 @@ class EntryContext {
       isPreferred: false,
       edits: [changeValue(this.uri, this.port, candidate)],
     }));
+    const guess = fixes.length === 1 ? `did you mean "${fixes[0].edits[0].newText}"?` : undefined;
+    const point = `No selected pod declares a port named "${name}"`;
     return this.finding(
       'evidence',
-      `No container of ${this.podsPhrase} declares a port named "${name}", so this entry admits nothing (a port name exists only where a container declares it). They serve ${servedPorts(this.pods)}.`,
+      message(point, guess ?? `they serve ${servedPorts(this.pods)}`, `This entry admits nothing: a port name exists only where a container declares it. ${capitalize(this.podsPhrase)} serve ${servedPorts(this.pods)}.`),
       fixes,
     );
   }
@@ -181,7 +184,11 @@ class EntryContext {
   undeclaredNumber(): Finding {
     return this.finding(
       'possible',
-      `${this.written} is declared by no container of ${this.podsPhrase}, which serve ${servedPorts(this.pods)}. A process may listen on a port it does not declare; if not, this entry admits nothing.`,
+      message(
+        `${this.written} is declared by no selected pod`,
+        `they serve ${servedPorts(this.pods)}`,
+        `A process may listen on a port it does not declare; if not, this entry admits nothing. ${capitalize(this.podsPhrase)} serve ${servedPorts(this.pods)}.`,
+      ),
       [],
     );
   }
@@ -209,7 +216,10 @@ class EntryContext {
       ' and ',
       ' or ',
     );
-    const lesson = `${policyKind(this.policy)} ports are pod ports, not ${kinds}: ${this.podsPhrase} serve ${servedPorts(this.pods)}.`;
+    const via = forwardings.every((f) => f.via === 'hostPort') ? 'host port' : forwardings.every((f) => f.via === 'nodePort') ? 'nodePort' : 'Service port';
+    const owners = forwardings.map((f) => f.owner.replace(/^Service /, ''));
+    const of = owners.length === 1 ? owners[0] : `${owners[0]} and ${owners.length - 1} more`;
+    const lesson = `It is ${chain}. ${policyKind(this.policy)} ports are pod ports, not ${kinds}: ${this.podsPhrase} serve ${servedPorts(this.pods)}.`;
     const related: RelatedLocation[] = [
       ...forwardings.map((f) => ({ ...f.at, message: `${f.owner} forwards ${number} → ${f.targets.map((t) => t.number).join(', ')}` })),
       ...this.related(),
@@ -219,7 +229,7 @@ class EntryContext {
       const fix = removeEntry(this.uri, this.entry);
       return this.finding(
         'dead',
-        `${this.written} is ${chain}. This rule already admits ${admitted}, so the entry ${number} matches no pod port and can be removed. ${lesson}`,
+        message(`${this.written} is the ${via} of ${of}, and this rule already admits its target${targets.size === 1 ? '' : 's'} ${admitted}: remove it`, undefined, lesson),
         fix ? [{ title: `Remove port entry ${number} (the rule already admits ${admitted})`, isPreferred: false, edits: [fix] }] : [],
         related,
       );
@@ -248,6 +258,7 @@ class EntryContext {
       admittedTargets.length > 0
         ? ` This rule admits ${joinAnd(admittedTargets.map(String))} but not ${joinAnd(notAdmitted.map(String))}.`
         : '';
-    return this.finding('classic', `${this.written} is ${chain}. ${lesson}${partial}`, fixes, related);
+    const point = `${this.written} is the ${via} of ${of}; the pods listen on ${joinAnd(notAdmitted.map(String))}`;
+    return this.finding('classic', message(point, undefined, `${lesson}${partial}`), fixes, related);
   }
 }

@@ -5,6 +5,7 @@ import { setProtocol } from '../fixes/edits';
 import type { KnownPort, PodPorts } from '../index/podPorts';
 import type { Finding, Fix, RelatedLocation } from './findings';
 import { tiered } from './tiers';
+import { capitalize, message } from './messages';
 
 /**
  * `netpol-protocol-mismatch`: the entry matches a selected container port only under another
@@ -35,7 +36,11 @@ export function protocolMismatch(
     uri,
     range: (entry.ruleProtocol ? undefined : entry.protocolValue?.range) ?? entry.port!.range,
     code: 'netpol-protocol-mismatch',
-    message: `${written}${implied} matches no container port; ${joinAnd(owners)} serve${owners.length === 1 ? 's' : ''} ${served}.`,
+    message: message(
+      `${written}${entry.protocolValue ? '' : ' (implied)'} should be ${protocols.join(' or ')}`,
+      `the pods serve ${served}`,
+      `${implied ? `${capitalize(implied.trim().slice(1, -1))}. ` : ''}${joinAnd(owners)} serve${owners.length === 1 ? 's' : ''} ${served}.`,
+    ),
     related,
     fixes: fixes.filter((f) => f.edits.length > 0),
   });

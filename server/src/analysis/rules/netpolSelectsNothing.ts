@@ -9,7 +9,7 @@ export function selectsNothing(policy: NetworkPolicy): Finding {
     range: policy.podSelector.range,
     severity: 'information',
     code: 'netpol-selects-nothing',
-    message: `NetworkPolicy ${qualifiedName(policy.ref)} selects no pod template in the workspace, so its ports cannot be checked (the pods may come from an operator or be disabled).`,
+    message: `This policy selects no pod in the workspace, so its ports are not checked. NetworkPolicy ${qualifiedName(policy.ref)}: the pods may come from an operator or be disabled.`,
     related: [],
     fixes: [],
   };

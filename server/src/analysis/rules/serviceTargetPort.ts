@@ -4,6 +4,7 @@ import { changeValue, nearNames } from '../fixes/edits';
 import type { Finding, Fix } from './findings';
 import { isNearName, tiered, type Tier } from './tiers';
 import { isValidServicePort } from './structure/validity';
+import { message } from './messages';
 import { podPorts, servicesSelecting, targetOf, type PodPorts } from '../index/podPorts';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 
@@ -64,7 +65,11 @@ function judgeTarget(index: WorkspaceIndex, service: Service, port: ServicePort,
     const why = initOnly ? ` Only an init container declares "${target.name}", and init containers serve nothing while the pod runs.` : '';
     return finding(
       evidence ? 'evidence' : 'possible',
-      `Service ${qualifiedName(service.ref)} forwards port ${port.port.value} to the port named "${target.name}", but no container of the pods it selects (${podNames(pods)}) declares that name, so this port has no endpoints. They serve ${servedPorts(pods)}.${why}`,
+      message(
+        `targetPort "${target.name}" is declared by no selected pod`,
+        affixed.length === 1 ? `did you mean "${affixed[0]}"?` : `they serve ${servedPorts(pods)}`,
+        `So port ${port.port.value} of Service ${qualifiedName(service.ref)} has no endpoints. The pods it selects (${podNames(pods)}) serve ${servedPorts(pods)}.${why}`,
+      ),
       fixes,
     );
   }
@@ -78,7 +83,11 @@ function judgeTarget(index: WorkspaceIndex, service: Service, port: ServicePort,
     const [other, otherPort, otherTarget] = confused;
     return finding(
       'evidence',
-      `targetPort ${target.number} is the port of Service ${qualifiedName(other.ref)} (which forwards it to ${otherTarget}), not a port of the pods (${podNames(pods)}); they serve ${servedPorts(pods)}. A targetPort is a pod port.`,
+      message(
+        `targetPort ${target.number} is the Service port of ${qualifiedName(other.ref)}; the pods listen on ${otherTarget}`,
+        undefined,
+        `Service ${qualifiedName(other.ref)} forwards ${target.number} to ${otherTarget}, and a targetPort is a pod port: the pods (${podNames(pods)}) serve ${servedPorts(pods)}.`,
+      ),
       [change(String(otherTarget), ` (Service ${qualifiedName(other.ref)} forwards ${otherPort.port.value} → ${otherTarget})`, true)],
     );
   }
@@ -88,7 +97,11 @@ function judgeTarget(index: WorkspaceIndex, service: Service, port: ServicePort,
   const only = !otherProtocol && new Set(sameProtocol.map((p) => p.number)).size === 1 ? sameProtocol[0] : undefined;
   return finding(
     'possible',
-    `targetPort ${target.number}/${port.protocol} is declared by no container of the pods this Service selects (${podNames(pods)}), which serve ${servedPorts(pods)}. A process may listen on a port it does not declare.`,
+    message(
+      `targetPort ${target.number}/${port.protocol} is declared by no selected pod`,
+      `they serve ${servedPorts(pods)}`,
+      `A process may listen on a port it does not declare. The pods this Service selects (${podNames(pods)}) serve ${servedPorts(pods)}.`,
+    ),
     only ? [change(String(only.number), ` (the only declared ${port.protocol} port)`, false)] : [],
   );
 }
