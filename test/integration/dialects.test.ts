@@ -37,7 +37,7 @@ for (const c of cases) {
     assert.equal(findings.length, 1, stdout);
     const [f] = findings;
     assert.deepEqual([f.file, f.code, f.severity], [`examples/${c.example}/${c.file}`, 'netpol-port-unmatched', 'warning']);
-    assert.match(f.message, new RegExp(`Service gitlab/gitlab-ssh, which forwards it to 22\\. ${c.kind} ports are pod ports`));
+    assert.match(f.message, new RegExp(`Service gitlab/gitlab-ssh forwards it to 22\\. ${c.kind} ports are pod ports`));
     const line = readFileSync(path.join(ROOT, f.file), 'utf8').split('\n')[f.range.start.line];
     assert.equal(line.slice(f.range.start.character, f.range.end.character), c.written);
     const preferred = f.fixes.filter((x) => x.isPreferred);
@@ -63,7 +63,7 @@ test('a chart rendering a Cilium and a Calico policy: each warning on its templa
     ['templates/policies.yaml', 14, 'netpol-port-unmatched', [[['policies.yaml', '22']]]],
     ['templates/policies.yaml', 28, 'netpol-port-unmatched', [[['values.yaml', '22']]]],
   ]);
-  assert.match(findings[0].message, /^Port 10022 \(any protocol\) is the port of Service default\/release-gitlab-ssh/);
+  assert.match(findings[0].message, /^Port 10022 \(any protocol\) is the Service port of default\/release-gitlab-ssh/);
 });
 
 test('explain over examples/gitlab-cilium: unknown, naming the CiliumNetworkPolicy it does not evaluate; exit 1', () => {

@@ -69,7 +69,7 @@ test('Cilium: a Service port in toPorts is the classic mistake, and the fix keep
   assert.equal(finding.code, 'netpol-port-unmatched');
   assert.equal(finding.severity, 'warning');
   assert.equal(textAt(files['cnp.yaml'], finding), '"10022"');
-  assert.match(finding.message, /^Port 10022\/TCP is the port of Service gitlab\/gitlab-ssh, which forwards it to 22\. CiliumNetworkPolicy ports are pod ports/);
+  assert.match(finding.message, /^Port 10022\/TCP is the Service port of gitlab\/gitlab-ssh; the pods listen on 22\. Service gitlab\/gitlab-ssh forwards it to 22\. CiliumNetworkPolicy ports are pod ports/);
   const [fix] = preferred(finding);
   assert.equal(fix.title, 'Change port 10022 to 22 (Service gitlab/gitlab-ssh forwards 10022 → 22)');
   assert.match(applyEdits(files['cnp.yaml'], fix.edits), /- port: "22"\n/);
@@ -142,7 +142,7 @@ test('Cilium: specs[] are policies of their own, each judged against its own end
     ),
   };
   const finding = only(findingsOf(files));
-  assert.match(finding.message, /Port 16379\/TCP is the port of Service gitlab\/redis, which forwards it to 6379/);
+  assert.match(finding.message, /Port 16379\/TCP is the Service port of gitlab\/redis; the pods listen on 6379/);
 });
 
 test('Cilium egress: toEndpoints across namespaces by the namespace label is judged; entities, CIDRs and FQDNs are not', () => {
@@ -184,7 +184,7 @@ test('CiliumClusterwideNetworkPolicy selects pods of every namespace; a namespac
   };
   const finding = only(findingsOf(files));
   assert.equal(finding.severity, 'warning');
-  assert.match(finding.message, /^Port 10022 \(any protocol\) is the port of Service gitlab\/gitlab-ssh/);
+  assert.match(finding.message, /^Port 10022 \(any protocol\) is the Service port of gitlab\/gitlab-ssh/);
 });
 
 test('Cilium: label sources the workspace cannot resolve (reserved:, service accounts) are not judged', () => {
@@ -324,7 +324,7 @@ test('hover on a Cilium or Calico port shows the verdict, the selected pods and 
   const lens = lensOf(files);
   const cilium = lens.hover(uriOf('cnp.yaml'), positionOf(files['cnp.yaml'], '"10022"', 2))!;
   assert.match(cilium.markdown, /^\*\*CiliumNetworkPolicy gitlab\/allow-from-all\*\* · ingress port `10022\/TCP`/);
-  assert.match(cilium.markdown, /⚠️ Port 10022\/TCP is the port of Service gitlab\/gitlab-ssh/);
+  assert.doesNotMatch(cilium.markdown, /Port 10022\/TCP is the/, 'the diagnostic is not repeated');
   assert.match(cilium.markdown, /\*\*Pods this policy selects\*\*\n\n- \[Deployment gitlab\/gitlab\]\(file:\/\/\/ws\/deploy\.yaml#L4\): 22\/TCP "ssh", 80\/TCP "http"/);
   assert.match(cilium.markdown, /\*\*Services forwarding to them\*\*\n\n- \[Service gitlab\/gitlab-ssh\]\([^)]*\) \(LoadBalancer\) 10022\/TCP → targetPort 22 → \[Deployment gitlab\/gitlab\]\([^)]*\), container main, 22\/TCP "ssh"/);
   const calico = lens.hover(uriOf('calico.yaml'), positionOf(files['calico.yaml'], '10022'))!;

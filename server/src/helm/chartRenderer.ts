@@ -131,7 +131,13 @@ export class ChartRenderer {
   private failWithoutHelm(chart: Chart, chartYaml: string, message: string, key: string, changed: Set<string>): void {
     this.rendered.delete(chart.dir);
     this.stale.delete(chart.dir);
-    this.helmMissingOn ??= chart.dir;
+    // The first chart in path order carries it, whichever render ends first.
+    const carrier = this.helmMissingOn;
+    if (carrier === undefined || chart.dir < carrier) {
+      this.helmMissingOn = chart.dir;
+      const state = carrier === undefined ? undefined : this.state.get(carrier);
+      if (carrier !== undefined && state) this.replace(carrier, [modelOfErrors(chartFileUri({ dir: carrier, name: '' }), [])], state.key, changed);
+    }
     const errors: ModelError[] = this.helmMissingOn === chart.dir ? [{ message, range: firstLineOf(chartYaml), kind: 'render', severity: 'information' }] : [];
     this.replace(chart.dir, [modelOfErrors(chartFileUri(chart), errors)], key, changed);
   }
