@@ -37,7 +37,7 @@ for (const c of cases) {
     assert.equal(findings.length, 1, stdout);
     const [f] = findings;
     assert.deepEqual([f.file, f.code, f.severity], [`examples/${c.example}/${c.file}`, 'netpol-port-unmatched', 'warning']);
-    assert.match(f.message, new RegExp(`Service gitlab/gitlab-ssh forwards it to 22\\. ${c.kind} ports are pod ports`));
+    assert.match(f.message, new RegExp(`Service gitlab/gitlab-ssh, which forwards it to 22\\. ${c.kind} ports are pod ports`));
     const line = readFileSync(path.join(ROOT, f.file), 'utf8').split('\n')[f.range.start.line];
     assert.equal(line.slice(f.range.start.character, f.range.end.character), c.written);
     const preferred = f.fixes.filter((x) => x.isPreferred);

@@ -69,7 +69,7 @@ test('Cilium: a Service port in toPorts is the classic mistake, and the fix keep
   assert.equal(finding.code, 'netpol-port-unmatched');
   assert.equal(finding.severity, 'warning');
   assert.equal(textAt(files['cnp.yaml'], finding), '"10022"');
-  assert.match(finding.message, /^Port 10022\/TCP is the Service port of gitlab\/gitlab-ssh; the pods listen on 22\. Service gitlab\/gitlab-ssh forwards it to 22\. CiliumNetworkPolicy ports are pod ports/);
+  assert.match(finding.message, /^Port 10022\/TCP is the Service port of gitlab\/gitlab-ssh; the pods listen on 22\. It is the port of Service gitlab\/gitlab-ssh, which forwards it to 22\. CiliumNetworkPolicy ports are pod ports/);
   const [fix] = preferred(finding);
   assert.equal(fix.title, 'Change port 10022 to 22 (Service gitlab/gitlab-ssh forwards 10022 → 22)');
   assert.match(applyEdits(files['cnp.yaml'], fix.edits), /- port: "22"\n/);

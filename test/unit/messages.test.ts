@@ -33,6 +33,20 @@ spec:
           protocol: HTTP
     - ports: []
 `,
+  'null-and-ignored.yaml': `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: q, namespace: a}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  ingress:
+    - ports:
+        - port: 80
+  egress:
+    - ports:
+        - port:
+          protocol: TCP
+`,
   'wrong-type.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports: "x"\n',
   'broken.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: s\n',
   'suppressed.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: t}\nspec:\n  ports:\n    - port: 80 # port-lens: ignore netpol-port-unmatched\n',

@@ -21,7 +21,7 @@ test('the classic mistake: a Service port where the pod port belongs is a warnin
   assert.equal(finding.code, 'netpol-port-unmatched');
   assert.equal(finding.severity, 'warning');
   assert.equal(textAt(files['np.yaml'], finding), '10022');
-  assert.match(finding.message, /^Port 10022\/TCP is the Service port of app\/gitlab-ssh; the pods listen on 22\. Service app\/gitlab-ssh forwards it to 22\. NetworkPolicy ports are pod ports, not Service ports: the pods this policy selects \(Deployment app\/gitlab\) serve 22\/TCP "ssh" and 80\/TCP "http"\.$/);
+  assert.match(finding.message, /^Port 10022\/TCP is the Service port of app\/gitlab-ssh; the pods listen on 22\. It is the port of Service app\/gitlab-ssh, which forwards it to 22\. NetworkPolicy ports are pod ports, not Service ports: the pods this policy selects \(Deployment app\/gitlab\) serve 22\/TCP "ssh" and 80\/TCP "http"\.$/);
   const preferred = finding.fixes.filter((f) => f.isPreferred);
   assert.equal(preferred.length, 1);
   assert.equal(preferred[0].title, 'Change port 10022 to 22 (Service app/gitlab-ssh forwards 10022 → 22)');
