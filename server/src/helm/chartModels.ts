@@ -5,6 +5,7 @@ import { parseManifests } from '../model/parse';
 import type { Position, Range } from '../model/source';
 import { splitRenderedOutput, type RenderedDocument } from './renderedOutput';
 import { TemplateProjection } from './templateProjection';
+import { isInside } from '../workspace/paths';
 
 /** A chart as rendering sees it. */
 export interface Chart {
@@ -63,8 +64,7 @@ export function templateFile(chart: Chart, source: string): string | undefined {
   const [first, ...rest] = source.split('/');
   if (first !== chart.name || rest.length === 0) return undefined;
   const file = path.resolve(chart.dir, ...rest);
-  const relative = path.relative(chart.dir, file);
-  return relative.startsWith('..') || path.isAbsolute(relative) ? undefined : file;
+  return isInside(chart.dir, file) ? file : undefined;
 }
 
 /** Moves every range of the model to the template; without a projection, to the file's start. */

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { Range } from '../model/source';
 import { templateFile, type Chart } from './chartModels';
+import { isInside } from '../workspace/paths';
 
 /** Where helm's error points: a file of the chart (or a values file) and, where helm says, the line. */
 export interface RenderErrorLocation {
@@ -42,8 +43,7 @@ export function withUserPaths(message: string, chartDir: string, renderDir: stri
 }
 
 function userPath(file: string, chartDir: string, renderDir: string): string {
-  const relative = path.relative(renderDir, file);
-  return relative.startsWith('..') || path.isAbsolute(relative) ? file : path.join(chartDir, relative);
+  return isInside(renderDir, file) ? path.join(chartDir, path.relative(renderDir, file)) : file;
 }
 
 /**

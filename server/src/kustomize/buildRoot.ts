@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { KustomizeRoot } from './kustomizeTree';
 import { runKustomize } from './runKustomize';
+import { isInside } from '../workspace/paths';
 
 export interface KustomizeOptions {
   /** `kubectl` (runs `kubectl kustomize`) or a `kustomize` executable. */
@@ -46,8 +47,7 @@ export async function buildRoot(root: KustomizeRoot, options: KustomizeOptions, 
       await copyTree(root, top, copy, overlays);
       rootDir = path.join(copy, path.relative(top, rootDir));
       sourceOf = (absolute) => {
-        const relative = path.relative(copy, absolute);
-        return relative.startsWith('..') || path.isAbsolute(relative) ? absolute : path.join(top, relative);
+        return isInside(copy, absolute) ? path.join(top, path.relative(copy, absolute)) : absolute;
       };
     }
     const wrap = path.join(scratch, 'wrap');
@@ -93,7 +93,7 @@ async function copyTree(root: KustomizeRoot, top: string, copy: string, overlays
 function commonAncestor(files: string[]): string {
   let top = path.dirname(files[0]);
   for (const file of files) {
-    while (path.relative(top, file).startsWith('..')) top = path.dirname(top);
+    while (!isInside(top, file) && top !== path.dirname(top)) top = path.dirname(top);
   }
   return top;
 }

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { parseKustomization, type Kustomization } from './kustomization';
+import { relativeInside } from '../workspace/paths';
 
 /** A kustomization that no other one uses: what `kubectl kustomize` is run on. */
 export interface KustomizeRoot {
@@ -78,8 +79,8 @@ export class KustomizeTree {
 /** `overlays/prod`: the folder relative to the workspace folder holding it (`.` for the folder itself). */
 export function rootName(dir: string, workspaceFolders: readonly string[]): string {
   for (const folder of workspaceFolders) {
-    const relative = path.relative(folder, dir);
-    if (!relative.startsWith('..') && !path.isAbsolute(relative)) return relative === '' ? '.' : relative.split(path.sep).join('/');
+    const relative = relativeInside(folder, dir);
+    if (relative !== undefined) return relative === '' ? '.' : relative;
   }
   return dir.split(path.sep).join('/');
 }

@@ -14,6 +14,9 @@ export interface Located<T> {
 }
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+/** The protocols Kubernetes accepts in a port (the API server rejects any other). */
+export const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
+export const isProtocol = (value: string): value is Protocol => (PROTOCOLS as readonly string[]).includes(value);
 export const DEFAULT_PROTOCOL: Protocol = 'TCP';
 
 /** A port written as a number or as a (container port) name. */

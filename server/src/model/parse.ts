@@ -11,6 +11,7 @@ import { annotationCodes, suppressionComments } from './suppressionComments';
 import { CALICO_KINDS, isDialectGroup, readCalicoPolicy, readCiliumPolicy } from './readDialects';
 import {
   DEFAULT_PROTOCOL,
+  isProtocol,
   emptyModel,
   type ContainerPort,
   type FileModel,
@@ -86,7 +87,6 @@ export const READ_KEYS: ReadonlyMap<string, ReadKeys> = (() => {
   return readKeys;
 })();
 
-const PROTOCOLS: readonly string[] = ['TCP', 'UDP', 'SCTP'];
 const HELM_SOURCE = /^\s*Source:\s*(\S.*?)\s*$/m;
 const LOOKS_LIKE_MANIFEST = /^\s*apiVersion\s*:[\s\S]*^\s*kind\s*:|^\s*kind\s*:[\s\S]*^\s*apiVersion\s*:/m;
 
@@ -350,7 +350,7 @@ function objectRef(r: YamlReader, object: YAMLMap, kind: string, helmSource: str
 function protocolOf(r: YamlReader, node: Node | undefined): { protocol: Protocol; value?: ReturnType<YamlReader['string']> } {
   const value = r.string(node, 'protocol');
   if (!value) return { protocol: DEFAULT_PROTOCOL };
-  const protocol = PROTOCOLS.includes(value.value) ? (value.value as Protocol) : DEFAULT_PROTOCOL;
+  const protocol = isProtocol(value.value) ? value.value : DEFAULT_PROTOCOL;
   return { protocol, value };
 }
 

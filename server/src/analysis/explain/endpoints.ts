@@ -4,6 +4,7 @@ import { backendTarget } from '../index/references';
 import { editDistance } from '../fixes/edits';
 import { isValidPortName } from '../index/podPorts';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
+import { PROTOCOLS } from '../../model/manifest';
 
 /** Where traffic comes from: one pod template, any pod of a namespace, or outside the cluster. */
 export type Source =
@@ -33,7 +34,6 @@ export class EndpointError extends Error {
 }
 
 const KINDS: WorkloadKind[] = ['Pod', 'Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'];
-const PROTOCOLS: Protocol[] = ['TCP', 'UDP', 'SCTP'];
 
 const withNamespace = (namespace: string | undefined, rest: string) => (namespace ? `${namespace}/${rest}` : rest);
 

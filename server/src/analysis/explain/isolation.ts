@@ -3,6 +3,7 @@ import { joinAnd, objectName } from '../index/describe';
 import { entryAdmits, formatKnownPort, matcherOf, type KnownPort } from '../index/podPorts';
 import { NAMESPACE_NAME_LABEL, describeSelector, isEmptySelector, requirementMatches, selectorMatches } from '../index/selectors';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
+import { portEntryText } from '../../model/portText';
 
 /**
  * Who a peer is matched against: a pod template, "any pod of a namespace" (only label-free
@@ -124,12 +125,7 @@ function judgePolicy(index: WorkspaceIndex, policy: NetworkPolicy, rules: Policy
 }
 
 /** The entries of a rule as written: `80/TCP`, `"ssh"/TCP`, `8000-8080/TCP`. */
-export function entryText(entry: PolicyPort): string {
-  if (!entry.port) return `every ${entry.protocol} port`;
-  const ref = entry.port.value;
-  const written = ref.kind === 'number' ? String(ref.number) : `"${ref.name}"`;
-  return `${written}${entry.endPort ? `-${entry.endPort.value}` : ''}/${entry.protocol}`;
-}
+export const entryText = (entry: PolicyPort): string => portEntryText(entry);
 
 function judgeRule(index: WorkspaceIndex, policy: NetworkPolicy, rule: PolicyRule, number: number, port: KnownPort, peer: Subject): RuleJudgement {
   const portAdmits = rulePortAdmits(rule, port);

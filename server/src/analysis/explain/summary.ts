@@ -3,6 +3,7 @@ import { judge, possibleSources, verdictsTo, type Explanation } from './explain'
 import type { Destination, Source } from './endpoints';
 import type { Verdict } from './isolation';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
+import { portEntryText } from '../../model/portText';
 
 /** The one-line answer shown above a Service port: the source it is judged from, and the verdict. */
 export interface PortSummary {
@@ -48,7 +49,7 @@ export function shortReason(explanation: Omit<Explanation, 'fixes'>): string {
   }).join('; ');
 }
 
-const entryShort = (e: PolicyPort) => (e.port ? (e.port.value.kind === 'number' ? String(e.port.value.number) : e.port.value.name) + (e.endPort ? `-${e.endPort.value}` : '') : `every ${e.protocol} port`);
+const entryShort = (e: PolicyPort) => portEntryText(e, { protocol: false });
 
 /**
  * The source a Service port is judged from in its code lens: outside the cluster for a

@@ -10,6 +10,7 @@ import { entryAdmits, formatKnownPort, formatPortRef, matcherOf, podPorts, servi
 import { describeSelector } from '../index/selectors';
 import { renderBackend, renderMonitorEndpoint, renderProbe, serviceUsers } from './referenceHover';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
+import { portEntryText } from '../../model/portText';
 
 export interface HoverResult {
   markdown: string;
@@ -159,10 +160,7 @@ function render(index: WorkspaceIndex, findings: Finding[], target: Target): str
 
 /** A port entry of a policy of any dialect: its verdict, the pods its ports apply to, and the Services forwarding to them. */
 function portHover(index: WorkspaceIndex, findings: Finding[], policyName: string, uri: string, direction: 'ingress' | 'egress', entry: PortEntry, pods: PodTemplate[]): string {
-  const protocol = entry.protocol === 'ANY' ? 'any protocol' : entry.protocol;
-  const written = entry.port
-    ? `${entry.port.value.kind === 'number' ? entry.port.value.number : entry.port.value.name}${entry.endPort ? `-${entry.endPort.value}` : ''}${entry.protocol === 'ANY' ? ' (any protocol)' : `/${protocol}`}`
-    : `every ${entry.protocol === 'ANY' ? '' : `${protocol} `}port`;
+  const written = portEntryText(entry);
   const header = `**${policyName}** · ${direction} port \`${written}\``;
   const here = findings.filter((f) => f.uri === uri && containsPosition(entry.range, f.range.start));
   // A finding here is shown by the editor above the hover: the hover adds what it does not say.

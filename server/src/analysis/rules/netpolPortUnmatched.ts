@@ -10,6 +10,7 @@ import { entryAdmits, matcherOf, servicesSelecting, targetOf, type PodPorts } fr
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { protocolMismatch } from './netpolProtocolMismatch';
 import { numberScope, tiered, type Tier } from './tiers';
+import { portEntryText } from '../../model/portText';
 
 /**
  * A port that receives the number written in a policy and forwards it elsewhere: a Service's port
@@ -146,11 +147,9 @@ class EntryContext {
 
   get written(): string {
     const value = this.port.value;
-    const range = this.entry.endPort ? `${value.kind === 'number' ? value.number : value.name}-${this.entry.endPort.value}` : undefined;
-    const any = this.entry.protocol === 'ANY';
-    if (range) return any ? `Ports ${range} (any protocol)` : `Ports ${range}/${this.entry.protocol}`;
-    if (value.kind === 'name') return `Port name "${value.name}" (${any ? 'any protocol' : this.entry.protocol})`;
-    return any ? `Port ${value.number} (any protocol)` : `Port ${value.number}/${this.entry.protocol}`;
+    if (this.entry.endPort) return `Ports ${portEntryText(this.entry)}`;
+    if (value.kind === 'name') return `Port name "${value.name}" (${this.entry.protocol === 'ANY' ? 'any protocol' : this.entry.protocol})`;
+    return `Port ${portEntryText(this.entry)}`;
   }
 
   related(pods = this.pods): RelatedLocation[] {

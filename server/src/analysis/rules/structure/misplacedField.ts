@@ -1,5 +1,6 @@
 import type { PolicyRule } from '../../../model/manifest';
 import type { Finding, Fix } from '../findings';
+import { portEntryText } from '../../../model/portText';
 
 /** `netpol-misplaced-field`: keys at a level of the policy where Kubernetes drops them. */
 export function misplacedFields(uri: string, rule: PolicyRule): Finding[] {
@@ -32,13 +33,7 @@ export function misplacedFields(uri: string, rule: PolicyRule): Finding[] {
 /** What a rule admits, as Kubernetes reads it: "this rule admits 6379/TCP to every destination". */
 function effectiveMeaning(rule: PolicyRule): string {
   const ports = rule.ports
-    ? rule.ports
-        .map((e) =>
-          e.port
-            ? `${e.port.value.kind === 'number' ? e.port.value.number : e.port.value.name}${e.endPort ? `-${e.endPort.value}` : ''}/${e.protocol}`
-            : `every ${e.protocol} port`,
-        )
-        .join(', ')
+    ? rule.ports.map((e) => portEntryText(e)).join(', ')
     : 'every port';
   const peers = rule.peers
     ? rule.direction === 'ingress'

@@ -1,7 +1,8 @@
 import type { FileModel, Located, PortRef } from '../../../model/manifest';
 import { isValidPortName } from '../../index/podPorts';
 import type { Finding, Fix } from '../findings';
-import { PROTOCOLS, endPortProblem } from './validity';
+import { endPortProblem } from './validity';
+import { isProtocol } from '../../../model/manifest';
 
 /** `port-value-invalid`: values the API server rejects (SPEC §2a). */
 export function portValueInvalid(model: FileModel): Finding[] {
@@ -48,7 +49,7 @@ export function portValueInvalid(model: FileModel): Finding[] {
     }
   };
   const protocol = (value: Located<string> | undefined) => {
-    if (value && !PROTOCOLS.includes(value.value)) invalid(value, `Protocol "${value.value}" is not TCP, UDP or SCTP.`);
+    if (value && !isProtocol(value.value)) invalid(value, `Protocol "${value.value}" is not TCP, UDP or SCTP.`);
   };
 
   for (const pod of model.pods) for (const p of pod.ports) number(p.containerPort, 'containerPort');

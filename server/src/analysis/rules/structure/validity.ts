@@ -1,12 +1,10 @@
-import type { Located, PortEntry, PortRef, ServicePort } from '../../../model/manifest';
+import { isProtocol, type Located, type PortEntry, type PortRef, type ServicePort } from '../../../model/manifest';
 import { isValidPortName } from '../../index/podPorts';
 
 /**
  * What the API server accepts (SPEC §2a). `port-value-invalid` reports the rest; every other rule
  * leaves a value these reject alone, so an invalid value gets that one finding only.
  */
-export const PROTOCOLS: readonly string[] = ['TCP', 'UDP', 'SCTP'];
-
 export const isPortNumber = (n: number) => Number.isInteger(n) && n >= 1 && n <= 65535;
 
 export function isValidNumber(value: Located<number> | undefined): boolean {
@@ -20,7 +18,7 @@ export function isValidPortRef(value: Located<PortRef> | undefined): boolean {
 }
 
 export function isValidProtocol(value: Located<string> | undefined): boolean {
-  return value === undefined || PROTOCOLS.includes(value.value);
+  return value === undefined || isProtocol(value.value);
 }
 
 /** Why an entry's `endPort` is rejected, if it is. */
