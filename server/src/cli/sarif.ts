@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
+import type * as Sarif from 'sarif';
 import type { Finding } from '../analysis/rules/findings';
 import { RULES, RULE_CODES, ruleDocsUrl } from '../analysis/rules/registry';
 import type { Range } from '../model/source';
 import { displayPath } from './report';
 
-const LEVEL = { error: 'error', warning: 'warning', information: 'note' } as const;
+const LEVEL: Record<Finding['severity'], Sarif.ReportingConfiguration.level> = { error: 'error', warning: 'warning', information: 'note' };
 
 /** SARIF regions are 1-based; columns count UTF-16 code units, SARIF's default. */
-function region(range: Range) {
+function region(range: Range): Sarif.Region {
   return {
     startLine: range.start.line + 1,
     startColumn: range.start.character + 1,
@@ -16,11 +17,11 @@ function region(range: Range) {
   };
 }
 
-const artifact = (uri: string, cwd: string) => ({ uri: displayPath(uri, cwd), uriBaseId: '%SRCROOT%' });
+const artifact = (uri: string, cwd: string): Sarif.ArtifactLocation => ({ uri: displayPath(uri, cwd), uriBaseId: '%SRCROOT%' });
 
 /** A SARIF 2.1.0 log that GitHub code scanning accepts. */
 export function formatSarif(findings: Finding[], cwd: string, version: string): string {
-  const rules = RULE_CODES.map((code) => ({
+  const rules = RULE_CODES.map((code): Sarif.ReportingDescriptor => ({
     id: code,
     name: code.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase()),
     shortDescription: { text: RULES[code].title },
@@ -31,7 +32,7 @@ export function formatSarif(findings: Finding[], cwd: string, version: string): 
     properties: { tags: ['kubernetes', 'networkpolicy'] },
   }));
   const occurrences = new Map<string, number>();
-  const results = findings.map((f) => {
+  const results = findings.map((f): Sarif.Result => {
     const file = displayPath(f.uri, cwd);
     // Stable across edits that move lines: what is reported where, plus which repetition of it.
     const key = `${file}\0${f.code}\0${f.message}`;
@@ -60,21 +61,18 @@ export function formatSarif(findings: Finding[], cwd: string, version: string): 
       })),
     };
   });
-  return JSON.stringify(
-    {
-      $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-      version: '2.1.0',
-      runs: [
-        {
-          tool: { driver: { name: 'k8s-port-lens', informationUri: 'https://github.com/k8s-port-lens/k8s-port-lens', semanticVersion: version, rules } },
-          columnKind: 'utf16CodeUnits',
-          results,
-        },
-      ],
-    },
-    null,
-    2,
-  );
+  const log: Sarif.Log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'k8s-port-lens', informationUri: 'https://github.com/k8s-port-lens/k8s-port-lens', semanticVersion: version, rules } },
+        columnKind: 'utf16CodeUnits',
+        results,
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2);
 }
 
 function groupByUri<T extends { uri: string }>(items: T[]): Array<[string, T[]]> {
