@@ -21,9 +21,11 @@ test('check --format sarif writes a log the SARIF 2.1.0 schema accepts: results,
   const findings = lens.suppressAll(lens.allFindings());
   assert.ok(findings.some((f) => f.fixes.length > 0 && f.related.length > 0), 'a finding with fixes and related locations');
   assert.ok(findings.some((f) => f.suppressed), 'a suppressed finding');
-  const log = JSON.parse(formatSarif(findings, '/ws', '1.2.3'));
+  const log = JSON.parse(formatSarif(findings, '/ws', '1.2.3')) as { runs: Array<{ results: object[] }> };
   const validate = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }).compile(SCHEMA);
-  assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
+  const valid = validate(log);
+  assert.ok(valid, JSON.stringify(validate.errors, null, 2));
   assert.equal(log.runs[0].results.length, findings.length);
-  assert.ok(!validate({ ...log, runs: [{ ...log.runs[0], results: [{ ...log.runs[0].results[0], level: 'info' }] }] }), 'the schema does reject');
+  const broken = { ...log, runs: [{ ...log.runs[0], results: [{ ...log.runs[0].results[0], level: 'info' }] }] };
+  assert.ok(!validate(broken), 'the schema does reject');
 });
