@@ -36,5 +36,13 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   // The Port Map webview's script runs in the webview, a browser: no Node, no remote resources.
-  build({ ...common, plugins: [], platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['client/src/webview/portMap.ts'], outfile: 'dist/webview/portMap.js' }),
+  build({
+    ...common,
+    plugins: [],
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    entryPoints: ['client/src/webview/portMap.ts'],
+    outfile: 'dist/webview/portMap.js',
+  }),
 ]);

@@ -11,7 +11,8 @@ const LEVELS = ['off', 'information', 'warning', 'error'];
 const START = '<!-- rules:start (generated from server/src/analysis/rules/registry.ts by npm run generate) -->';
 const END = '<!-- rules:end -->';
 
-const onlyOff = (code: RuleCode) => (RULES[code].severity === 'information' ? ' Its findings are information, so only `off` changes anything.' : '');
+const onlyOff = (code: RuleCode) =>
+  RULES[code].severity === 'information' ? ' Its findings are information, so only `off` changes anything.' : '';
 
 /** The `portLens.severity` setting's schema: one property per rule code. */
 export function severitySchema(): Record<string, unknown> {

@@ -11,7 +11,11 @@ const WHITE = [0xff, 0xff, 0xff];
 
 // Flat top with rounded corners, straight sides, then a parabola narrowing to the point.
 function inShield(x, y) {
-  const top = 12, shoulder = 62, bottom = 120, half = 46, corner = 10;
+  const top = 12,
+    shoulder = 62,
+    bottom = 120,
+    half = 46,
+    corner = 10;
   if (y < top || y > bottom) return false;
   const dx = Math.abs(x - 64);
   if (y <= shoulder) {
@@ -34,10 +38,12 @@ function inLens(x, y) {
 }
 
 function pixel(px, py) {
-  let shield = 0, lens = 0;
+  let shield = 0,
+    lens = 0;
   for (let sy = 0; sy < SAMPLES; sy++) {
     for (let sx = 0; sx < SAMPLES; sx++) {
-      const x = px + (sx + 0.5) / SAMPLES, y = py + (sy + 0.5) / SAMPLES;
+      const x = px + (sx + 0.5) / SAMPLES,
+        y = py + (sy + 0.5) / SAMPLES;
       if (inShield(x, y)) {
         shield++;
         if (inLens(x, y)) lens++;

@@ -19,7 +19,9 @@ export function textAt(text: string, finding: { range: Finding['range'] }): stri
   const lines = text.split('\n');
   const { start, end } = finding.range;
   if (start.line === end.line) return lines[start.line].slice(start.character, end.character);
-  return [lines[start.line].slice(start.character), ...lines.slice(start.line + 1, end.line), lines[end.line].slice(0, end.character)].join('\n');
+  return [lines[start.line].slice(start.character), ...lines.slice(start.line + 1, end.line), lines[end.line].slice(0, end.character)].join(
+    '\n',
+  );
 }
 
 export const deployment = (name: string, labels: string, ports: string, ns = 'app') => `apiVersion: apps/v1

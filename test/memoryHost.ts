@@ -1,5 +1,15 @@
 import * as path from 'node:path';
-import type { DirectoryListing, FileStat, FileSystem, ProcessRequest, ProcessResult, ProcessRunner, ReadLimits, ReadResult, WorkspaceHost } from '../server/src/workspace/host';
+import type {
+  DirectoryListing,
+  FileStat,
+  FileSystem,
+  ProcessRequest,
+  ProcessResult,
+  ProcessRunner,
+  ReadLimits,
+  ReadResult,
+  WorkspaceHost,
+} from '../server/src/workspace/host';
 import { manifestText } from '../server/src/workspace/nodeFileSystem';
 
 const enoent = (file: string) => Object.assign(new Error(`ENOENT: ${file}`), { code: 'ENOENT' });
@@ -70,7 +80,8 @@ export class MemoryFileSystem implements FileSystem {
     for (const [file, text] of [...this.files]) {
       if (file.startsWith(`${dir}/`)) this.files.set(path.posix.join(copy, file.slice(dir.length + 1)), text);
     }
-    for (const [file, text] of overlays) if (file.startsWith(`${dir}/`)) this.files.set(path.posix.join(copy, file.slice(dir.length + 1)), text);
+    for (const [file, text] of overlays)
+      if (file.startsWith(`${dir}/`)) this.files.set(path.posix.join(copy, file.slice(dir.length + 1)), text);
     return {
       dir: copy,
       dispose: async () => {

@@ -138,7 +138,11 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     traceOutputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     // The server keeps the models of unchanged files between sessions in the workspace's storage.
-    initializationOptions: () => ({ trusted: vscode.workspace.isTrusted, cacheFolder: (context.storageUri ?? context.globalStorageUri).fsPath, portMapLenses: true }),
+    initializationOptions: () => ({
+      trusted: vscode.workspace.isTrusted,
+      cacheFolder: (context.storageUri ?? context.globalStorageUri).fsPath,
+      portMapLenses: true,
+    }),
     middleware: {
       workspace: {
         // What the server may run is the user's choice alone: helm.path never comes from a workspace.

@@ -59,7 +59,8 @@ export function registerPortMap(context: vscode.ExtensionContext, clientOf: Clie
   };
   const source: MapSource = {
     roots: async () => (await running()?.sendRequest<MapRootsResult>(MAP_ROOTS_REQUEST)) ?? [],
-    namespaces: async (root) => (await running()?.sendRequest<MapNamespacesResult>(MAP_NAMESPACES_REQUEST, root ? { root } : undefined)) ?? [],
+    namespaces: async (root) =>
+      (await running()?.sendRequest<MapNamespacesResult>(MAP_NAMESPACES_REQUEST, root ? { root } : undefined)) ?? [],
     map: async (namespace, root) => {
       const client = running();
       if (!client) throw new Error('the language server is not running');
@@ -79,10 +80,13 @@ export function registerPortMap(context: vscode.ExtensionContext, clientOf: Clie
   context.subscriptions.push(
     vscode.window.createTreeView(TREE_VIEW, { treeDataProvider: tree, showCollapseAll: true }),
     // From a lens or another extension: MapParams; from the Ports view's namespace row: that row.
-    vscode.commands.registerCommand(SHOW_PORT_MAP_COMMAND, (arg?: MapParams | { kind: 'namespace'; namespace: MapParams; root?: string }) => {
-      if (arg && 'kind' in arg) return panels.show({ namespace: arg.namespace.namespace, root: arg.root });
-      return arg && 'namespace' in arg ? panels.show({ namespace: arg.namespace, root: arg.root }) : panels.pickAndShow();
-    }),
+    vscode.commands.registerCommand(
+      SHOW_PORT_MAP_COMMAND,
+      (arg?: MapParams | { kind: 'namespace'; namespace: MapParams; root?: string }) => {
+        if (arg && 'kind' in arg) return panels.show({ namespace: arg.namespace.namespace, root: arg.root });
+        return arg && 'namespace' in arg ? panels.show({ namespace: arg.namespace, root: arg.root }) : panels.pickAndShow();
+      },
+    ),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       // The webview's state names the namespace; the title says it too, when the state was not saved before a reload.
       deserializeWebviewPanel: async (panel, state: PanelState | undefined) => {

@@ -159,7 +159,9 @@ export class PortsTree implements vscode.TreeDataProvider<PortsNode> {
       }
       case 'ref': {
         const { ref, map } = node;
-        const item = new vscode.TreeItem(`${ref.kind} ${ref.namespace && ref.namespace !== map.namespace ? `${ref.namespace}/` : ''}${ref.name}`);
+        const item = new vscode.TreeItem(
+          `${ref.kind} ${ref.namespace && ref.namespace !== map.namespace ? `${ref.namespace}/` : ''}${ref.name}`,
+        );
         item.id = `${this.prefix(map)}:${node.parent}:${ref.kind}/${ref.namespace}/${ref.name}/${ref.label}`;
         item.description = ref.label;
         item.iconPath = new vscode.ThemeIcon(ref.kind.endsWith('Monitor') ? 'pulse' : 'link');

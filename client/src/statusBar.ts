@@ -27,7 +27,10 @@ export class PortLensStatus implements vscode.Disposable {
   update(params: StatusParams): void {
     if (params.state === 'indexing') {
       const progress = params.total > 0 ? `${params.done}/${params.total} files` : 'indexing';
-      this.set(`$(sync~spin) Port Lens: ${progress}`, `${NAME} is reading the workspace's manifests${params.total > 0 ? `: ${params.done} of ${params.total} files` : ''}.`);
+      this.set(
+        `$(sync~spin) Port Lens: ${progress}`,
+        `${NAME} is reading the workspace's manifests${params.total > 0 ? `: ${params.done} of ${params.total} files` : ''}.`,
+      );
       return;
     }
     if (params.files === 0 && params.findings === 0) {
@@ -35,12 +38,19 @@ export class PortLensStatus implements vscode.Disposable {
       return;
     }
     const stale = params.stale > 0 ? `, ${plural(params.stale, 'chart')} stale` : '';
-    const staleNote = params.stale > 0 ? `\n${plural(params.stale, 'Helm chart')} failed to render: ${params.stale === 1 ? 'its' : 'their'} findings are from the last good render.` : '';
+    const staleNote =
+      params.stale > 0
+        ? `\n${plural(params.stale, 'Helm chart')} failed to render: ${params.stale === 1 ? 'its' : 'their'} findings are from the last good render.`
+        : '';
     const files = plural(params.files, 'file');
     if (params.findings === 0) {
       this.set(`$(check) Port Lens${stale}`, `${NAME} checked ${files} and found nothing to report.${staleNote}`, params.stale > 0);
     } else {
-      this.set(`$(shield) Port Lens: ${plural(params.findings, 'finding')}${stale}`, `${NAME} checked ${files} and reports ${plural(params.findings, 'finding')}.${staleNote}`, params.stale > 0);
+      this.set(
+        `$(shield) Port Lens: ${plural(params.findings, 'finding')}${stale}`,
+        `${NAME} checked ${files} and reports ${plural(params.findings, 'finding')}.${staleNote}`,
+        params.stale > 0,
+      );
     }
   }
 

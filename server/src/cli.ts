@@ -85,7 +85,8 @@ const KUSTOMIZE_ARGS = {
 } as const;
 
 function kustomizeOptionsOf(values: Record<string, unknown>): KustomizeOptions | undefined {
-  const timeout = values['kustomize-timeout'] === undefined ? DEFAULT_KUSTOMIZE_OPTIONS.timeoutSeconds : Number(values['kustomize-timeout']);
+  const timeout =
+    values['kustomize-timeout'] === undefined ? DEFAULT_KUSTOMIZE_OPTIONS.timeoutSeconds : Number(values['kustomize-timeout']);
   if (!(timeout > 0)) throw new UsageError(`--kustomize-timeout must be a number of seconds above 0`);
   if (values['no-kustomize']) return undefined;
   const given = values.kubectl as string | undefined;
@@ -110,8 +111,16 @@ function parseCheckArgs(args: string[]): CheckOptions {
     },
   });
   const format = values.format as string;
-  if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`unknown format "${format}" (text, json or sarif)`);
-  return { paths: positionals.length > 0 ? positionals : ['.'], format, fix: values.fix as boolean, helm: helmOptionsOf(values), kustomize: kustomizeOptionsOf(values), cache: !values['no-cache'] };
+  if (format !== 'text' && format !== 'json' && format !== 'sarif')
+    throw new UsageError(`unknown format "${format}" (text, json or sarif)`);
+  return {
+    paths: positionals.length > 0 ? positionals : ['.'],
+    format,
+    fix: values.fix as boolean,
+    helm: helmOptionsOf(values),
+    kustomize: kustomizeOptionsOf(values),
+    cache: !values['no-cache'],
+  };
 }
 
 function helmOptionsOf(values: Record<string, unknown>): HelmOptions | undefined {
@@ -175,7 +184,12 @@ async function check(options: CheckOptions): Promise<number> {
   if (options.fix && (await applyFixes(findings, roots, notes)) > 0) ({ findings, notes } = await analyse(options));
   const cwd = process.cwd();
   for (const note of notes) process.stderr.write(`port-lens: ${note}\n`);
-  const output = options.format === 'json' ? formatJson(findings, cwd) : options.format === 'sarif' ? formatSarif(findings, cwd, VERSION) : formatText(findings, cwd);
+  const output =
+    options.format === 'json'
+      ? formatJson(findings, cwd)
+      : options.format === 'sarif'
+        ? formatSarif(findings, cwd, VERSION)
+        : formatText(findings, cwd);
   process.stdout.write(output + '\n');
   return findings.some(isProblem) ? 1 : 0;
 }
@@ -200,10 +214,19 @@ async function applyFixes(findings: Finding[], roots: string[], notes: string[])
 }
 
 async function explainCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...EXPLAIN_ARGS, ...HELM_ARGS, ...KUSTOMIZE_ARGS, ...CACHE_ARGS } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...EXPLAIN_ARGS, ...HELM_ARGS, ...KUSTOMIZE_ARGS, ...CACHE_ARGS },
+  });
   const options = explainOptionsOf(values, positionals);
   const kustomizeOptions = kustomizeOptionsOf(values);
-  const { lens, worlds, findings, notes } = await analyse({ paths: options.paths, helm: helmOptionsOf(values), kustomize: kustomizeOptions, cache: !values['no-cache'] });
+  const { lens, worlds, findings, notes } = await analyse({
+    paths: options.paths,
+    helm: helmOptionsOf(values),
+    kustomize: kustomizeOptions,
+    cache: !values['no-cache'],
+  });
   for (const note of notes) process.stderr.write(`port-lens: ${note}\n`);
   if (options.root) {
     const world = worlds?.world(options.root);
@@ -223,18 +246,29 @@ async function explainCommand(args: string[]): Promise<number> {
 }
 
 async function mapCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...MAP_ARGS, ...HELM_ARGS, ...KUSTOMIZE_ARGS, ...CACHE_ARGS } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...MAP_ARGS, ...HELM_ARGS, ...KUSTOMIZE_ARGS, ...CACHE_ARGS },
+  });
   const options = mapOptionsOf(values, positionals);
   // --namespace names the namespace drawn, and the release namespace of the charts rendered for it.
   // Kustomize roots are worlds of their own: without --root the map draws the plain manifests (and charts).
   const kustomize = options.root ? kustomizeOptionsOf(values) : undefined;
-  const { lens, worlds, findings, notes } = await analyse({ paths: options.paths, helm: helmOptionsOf(values), kustomize, cache: !values['no-cache'] });
+  const { lens, worlds, findings, notes } = await analyse({
+    paths: options.paths,
+    helm: helmOptionsOf(values),
+    kustomize,
+    cache: !values['no-cache'],
+  });
   for (const note of notes) process.stderr.write(`port-lens: ${note}\n`);
   if (options.root) {
     const world = worlds?.world(options.root);
     if (!worlds || !world) {
       const names = worlds?.roots().map((r) => r.name) ?? [];
-      throw new MapUsageError(`--root ${options.root}: no such Kustomize root (${names.length > 0 ? `the roots are ${names.join(', ')}` : 'no Kustomize root was built'})`);
+      throw new MapUsageError(
+        `--root ${options.root}: no such Kustomize root (${names.length > 0 ? `the roots are ${names.join(', ')}` : 'no Kustomize root was built'})`,
+      );
     }
     const worldFindings = world.allFindings();
     const relocate = (uri: string, range: Range) => worlds.relocate(uri, range);
@@ -267,7 +301,11 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'map') return await mapCommand(rest);
     return await check(parseCheckArgs(rest));
   } catch (error) {
-    const usage = error instanceof UsageError || error instanceof ExplainUsageError || error instanceof MapUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const usage =
+      error instanceof UsageError ||
+      error instanceof ExplainUsageError ||
+      error instanceof MapUsageError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`port-lens: ${(error as Error).message}\n`);
     if (usage) process.stderr.write(`Run "port-lens --help" for usage.\n`);
     return 2;

@@ -15,7 +15,8 @@ import { parseManifests } from '../../server/src/model/parse';
 
 async function main(mode: string, root: string): Promise<void> {
   const browserBuild = path.join(path.dirname(require.resolve('yaml/package.json')), 'browser/index.js');
-  const parseWith: typeof parseAllDocuments = mode === 'parse-browser' ? (await import(pathToFileURL(browserBuild).href)).parseAllDocuments : parseAllDocuments;
+  const parseWith: typeof parseAllDocuments =
+    mode === 'parse-browser' ? (await import(pathToFileURL(browserBuild).href)).parseAllDocuments : parseAllDocuments;
   const started = performance.now();
   const { files } = await scanPaths([root]);
   let documents = 0;

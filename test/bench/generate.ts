@@ -55,16 +55,62 @@ export function writeWidePortApp(w: Writer, namespace: string): Array<{ line: nu
   const ports = Array.from({ length: 20 }, (_, i) => ({ name: `edge-${i}`, number: 7000 + i }));
   const positions: Array<{ line: number; character: number }> = [];
   w.beginRead();
-  w.push('apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: edge-proxy', `  namespace: ${namespace}`, 'spec:', '  selector:', '    matchLabels:', '      app: edge-proxy');
-  w.push('  template:', '    metadata:', '      labels:', '        app: edge-proxy', '    spec:', '      containers:', '        - name: proxy', '          image: envoyproxy/envoy:v1.31.0', '          ports:');
+  w.push(
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: edge-proxy',
+    `  namespace: ${namespace}`,
+    'spec:',
+    '  selector:',
+    '    matchLabels:',
+    '      app: edge-proxy',
+  );
+  w.push(
+    '  template:',
+    '    metadata:',
+    '      labels:',
+    '        app: edge-proxy',
+    '    spec:',
+    '      containers:',
+    '        - name: proxy',
+    '          image: envoyproxy/envoy:v1.31.0',
+    '          ports:',
+  );
   for (const p of ports) w.push(`            - name: ${p.name}`, `              containerPort: ${p.number}`);
-  w.push('---', 'apiVersion: v1', 'kind: Service', 'metadata:', '  name: edge-proxy', `  namespace: ${namespace}`, 'spec:', '  selector:', '    app: edge-proxy', '  ports:');
+  w.push(
+    '---',
+    'apiVersion: v1',
+    'kind: Service',
+    'metadata:',
+    '  name: edge-proxy',
+    `  namespace: ${namespace}`,
+    'spec:',
+    '  selector:',
+    '    app: edge-proxy',
+    '  ports:',
+  );
   for (const p of ports) {
     w.push(`    - name: ${p.name}`, `      port: ${p.number + 10000}`);
     positions.push(w.last(String(p.number + 10000)));
     w.push(`      targetPort: ${p.name}`);
   }
-  w.push('---', 'apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', '  name: edge-proxy', `  namespace: ${namespace}`, 'spec:', '  podSelector:', '    matchLabels:', '      app: edge-proxy', '  ingress:', '    - from:', '        - podSelector: {}', '      ports:');
+  w.push(
+    '---',
+    'apiVersion: networking.k8s.io/v1',
+    'kind: NetworkPolicy',
+    'metadata:',
+    '  name: edge-proxy',
+    `  namespace: ${namespace}`,
+    'spec:',
+    '  podSelector:',
+    '    matchLabels:',
+    '      app: edge-proxy',
+    '  ingress:',
+    '    - from:',
+    '        - podSelector: {}',
+    '      ports:',
+  );
   for (const p of ports.slice(0, 10)) w.push(`        - port: ${p.name}`);
   w.endRead();
   return positions;
@@ -82,7 +128,28 @@ export function prng(seed: number): () => number {
   };
 }
 
-export const WORDS = ['api', 'web', 'auth', 'billing', 'cart', 'search', 'orders', 'users', 'media', 'mail', 'queue', 'cache', 'report', 'gateway', 'catalog', 'payments', 'ledger', 'notify', 'export', 'ingest'];
+export const WORDS = [
+  'api',
+  'web',
+  'auth',
+  'billing',
+  'cart',
+  'search',
+  'orders',
+  'users',
+  'media',
+  'mail',
+  'queue',
+  'cache',
+  'report',
+  'gateway',
+  'catalog',
+  'payments',
+  'ledger',
+  'notify',
+  'export',
+  'ingest',
+];
 export const TEAMS = ['core', 'data', 'growth', 'infra', 'platform', 'shop'];
 export const CLUSTERS = ['prod-eu', 'prod-us', 'staging'];
 
@@ -137,21 +204,47 @@ interface App {
 }
 
 const PORT_SETS: PortSpec[][] = [
-  [{ name: 'http', number: 8080 }, { name: 'metrics', number: 9090 }],
-  [{ name: 'ssh', number: 22 }, { name: 'http', number: 80 }],
+  [
+    { name: 'http', number: 8080 },
+    { name: 'metrics', number: 9090 },
+  ],
+  [
+    { name: 'ssh', number: 22 },
+    { name: 'http', number: 80 },
+  ],
   [{ name: 'postgres', number: 5432 }],
   [{ number: 6379 }],
-  [{ name: 'http', number: 3000 }, { name: 'statsd', number: 9125, protocol: 'UDP' }],
-  [{ name: 'grpc', number: 50051 }, { name: 'http', number: 8081 }],
+  [
+    { name: 'http', number: 3000 },
+    { name: 'statsd', number: 9125, protocol: 'UDP' },
+  ],
+  [
+    { name: 'grpc', number: 50051 },
+    { name: 'http', number: 8081 },
+  ],
 ];
-export const WORKLOAD_KINDS = ['Deployment', 'Deployment', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Pod'];
+export const WORKLOAD_KINDS = [
+  'Deployment',
+  'Deployment',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'ReplicationController',
+  'Job',
+  'CronJob',
+  'Pod',
+];
 
 export function generateWorkspace(root: string, fileCount: number, seed = 20260601): GeneratedWorkspace {
   const random = prng(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const chance = (p: number) => random() < p;
 
-  const namespaces = Array.from({ length: Math.max(3, Math.round(fileCount / 40)) }, (_, i) => `${pick(TEAMS)}-${WORDS[i % WORDS.length]}-${i}`);
+  const namespaces = Array.from(
+    { length: Math.max(3, Math.round(fileCount / 40)) },
+    (_, i) => `${pick(TEAMS)}-${WORDS[i % WORDS.length]}-${i}`,
+  );
   const teamOf = new Map(namespaces.map((ns) => [ns, ns.split('-')[0]]));
   const clusterOf = new Map(namespaces.map((ns) => [ns, pick(CLUSTERS)]));
   const appsByNamespace = new Map<string, App[]>(namespaces.map((ns) => [ns, []]));
@@ -165,7 +258,16 @@ export function generateWorkspace(root: string, fileCount: number, seed = 202606
   const dir = (ns: string, ...rest: string[]) => path.posix.join('clusters', clusterOf.get(ns)!, ns, ...rest);
 
   // kube-system's DNS, which every egress rule to DNS resolves to.
-  const dns: App = { name: 'coredns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' }, ports: [{ name: 'dns', number: 53, protocol: 'UDP' }, { name: 'dns-tcp', number: 53 }, { name: 'metrics', number: 9153 }] };
+  const dns: App = {
+    name: 'coredns',
+    namespace: 'kube-system',
+    labels: { 'k8s-app': 'kube-dns' },
+    ports: [
+      { name: 'dns', number: 53, protocol: 'UDP' },
+      { name: 'dns-tcp', number: 53 },
+      { name: 'metrics', number: 9153 },
+    ],
+  };
   {
     const w = new Writer();
     writeWorkload(w, dns, 'Deployment', false);
@@ -174,14 +276,30 @@ export function generateWorkspace(root: string, fileCount: number, seed = 202606
   for (const ns of namespaces) {
     const w = new Writer();
     w.beginRead();
-    w.push('apiVersion: v1', 'kind: Namespace', 'metadata:', `  name: ${ns}`, '  labels:', `    team: ${teamOf.get(ns)}`, `    environment: ${clusterOf.get(ns)!.startsWith('prod') ? 'production' : 'staging'}`);
+    w.push(
+      'apiVersion: v1',
+      'kind: Namespace',
+      'metadata:',
+      `  name: ${ns}`,
+      '  labels:',
+      `    team: ${teamOf.get(ns)}`,
+      `    environment: ${clusterOf.get(ns)!.startsWith('prod') ? 'production' : 'staging'}`,
+    );
     w.endRead();
     add(path.posix.join('clusters', clusterOf.get(ns)!, ns, 'namespace.yaml'), w);
   }
 
   // The dependency: one Deployment whose port name "web" five policies and a Service use.
   const depNamespace = namespaces[0];
-  const depApp: App = { name: 'storefront', namespace: depNamespace, labels: { app: 'storefront', tier: 'frontend' }, ports: [{ name: 'web', number: 8443 }, { name: 'admin', number: 9443 }] };
+  const depApp: App = {
+    name: 'storefront',
+    namespace: depNamespace,
+    labels: { app: 'storefront', tier: 'frontend' },
+    ports: [
+      { name: 'web', number: 8443 },
+      { name: 'admin', number: 9443 },
+    ],
+  };
   const depWriter = new Writer();
   const depPosition = writeWorkload(depWriter, depApp, 'Deployment', false, 'web');
   const depFile = dir(depNamespace, 'storefront', 'deployment.yaml');
@@ -197,7 +315,24 @@ export function generateWorkspace(root: string, fileCount: number, seed = 202606
   for (let i = 0; i < 5; i++) {
     const w = new Writer();
     w.beginRead();
-    w.push('apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', `  name: storefront-from-${TEAMS[i]}`, `  namespace: ${depNamespace}`, 'spec:', '  podSelector:', '    matchLabels:', '      app: storefront', '  ingress:', '    - from:', '        - namespaceSelector:', '            matchLabels:', `              team: ${TEAMS[i]}`, '      ports:', '        - port: web');
+    w.push(
+      'apiVersion: networking.k8s.io/v1',
+      'kind: NetworkPolicy',
+      'metadata:',
+      `  name: storefront-from-${TEAMS[i]}`,
+      `  namespace: ${depNamespace}`,
+      'spec:',
+      '  podSelector:',
+      '    matchLabels:',
+      '      app: storefront',
+      '  ingress:',
+      '    - from:',
+      '        - namespaceSelector:',
+      '            matchLabels:',
+      `              team: ${TEAMS[i]}`,
+      '      ports:',
+      '        - port: web',
+    );
     w.endRead();
     const file = dir(depNamespace, 'storefront', 'policies', `from-${TEAMS[i]}.yaml`);
     add(file, w);
@@ -215,7 +350,12 @@ export function generateWorkspace(root: string, fileCount: number, seed = 202606
     const ns = namespaces[i % namespaces.length];
     const name = `${pick(WORDS)}-${i}`;
     const ports = pick(PORT_SETS).filter(() => true);
-    const app: App = { name, namespace: ns, labels: { app: name, team: teamOf.get(ns)!, ...(chance(0.5) ? { tier: pick(['frontend', 'backend']) } : {}) }, ports: chance(0.1) ? [] : ports };
+    const app: App = {
+      name,
+      namespace: ns,
+      labels: { app: name, team: teamOf.get(ns)!, ...(chance(0.5) ? { tier: pick(['frontend', 'backend']) } : {}) },
+      ports: chance(0.1) ? [] : ports,
+    };
     appsByNamespace.get(ns)!.push(app);
     const w = new Writer();
     if (chance(0.15)) writeHelmHeader(w, app);
@@ -239,7 +379,16 @@ export function generateWorkspace(root: string, fileCount: number, seed = 202606
     if (chance(0.05)) {
       const other = new Writer();
       other.beginRead();
-      other.push('apiVersion: v1', 'kind: Service', 'metadata:', `  name: ${name}-external`, `  namespace: ${ns}`, 'spec:', '  type: ExternalName', `  externalName: ${name}.example.com`);
+      other.push(
+        'apiVersion: v1',
+        'kind: Service',
+        'metadata:',
+        `  name: ${name}-external`,
+        `  namespace: ${ns}`,
+        'spec:',
+        '  type: ExternalName',
+        `  externalName: ${name}.example.com`,
+      );
       other.endRead();
       w.push('---', ...other.lines);
       w.readBytes += other.readBytes;
@@ -333,7 +482,13 @@ export function generateWorkspace(root: string, fileCount: number, seed = 202606
     bytes,
     readBytes,
     planted: planted.map((p) => ({ ...p, file: path.join(root, p.file) })),
-    dependency: { file: path.join(root, depFile), ...depPosition!, name: 'web', renamed: 'web2', dependents: dependents.map((d) => path.join(root, d)) },
+    dependency: {
+      file: path.join(root, depFile),
+      ...depPosition!,
+      name: 'web',
+      renamed: 'web2',
+      dependents: dependents.map((d) => path.join(root, d)),
+    },
     lens: { file: path.join(root, lensFile), ports: lensPorts },
   };
 
@@ -341,23 +496,51 @@ export function generateWorkspace(root: string, fileCount: number, seed = 202606
     w.push('---', `# Source: ${app.name}/templates/deployment.yaml`);
   }
 
-  function writeWorkload(w: Writer, app: App, kind: string, withSidecar: boolean, markPort?: string): { line: number; character: number } | undefined {
+  function writeWorkload(
+    w: Writer,
+    app: App,
+    kind: string,
+    withSidecar: boolean,
+    markPort?: string,
+  ): { line: number; character: number } | undefined {
     let marked: { line: number; character: number } | undefined;
     if (w.lines.length > 0 && w.lines.at(-1)!.startsWith('#') === false) w.push('---');
     else if (w.lines.length === 0) w.push('---');
     w.beginRead();
-    const apiVersion = kind === 'Pod' || kind === 'ReplicationController' ? 'v1' : kind === 'Job' || kind === 'CronJob' ? 'batch/v1' : 'apps/v1';
-    w.push(`# ${kind} for ${app.name}: owned by team ${app.labels.team ?? 'platform'}`, `apiVersion: ${apiVersion}`, `kind: ${kind}`, 'metadata:', `  name: ${app.name}`, `  namespace: ${app.namespace}`);
+    const apiVersion =
+      kind === 'Pod' || kind === 'ReplicationController' ? 'v1' : kind === 'Job' || kind === 'CronJob' ? 'batch/v1' : 'apps/v1';
+    w.push(
+      `# ${kind} for ${app.name}: owned by team ${app.labels.team ?? 'platform'}`,
+      `apiVersion: ${apiVersion}`,
+      `kind: ${kind}`,
+      'metadata:',
+      `  name: ${app.name}`,
+      `  namespace: ${app.namespace}`,
+    );
     const labels = Object.entries(app.labels);
     w.push('  labels: &labels');
     for (const [k, v] of labels) w.push(`    ${k}: ${v}`);
-    w.push('    app.kubernetes.io/managed-by: gitops', '  annotations:', '    deployment.kubernetes.io/revision: "3"', `    description: "${app.name} serves the ${app.namespace} namespace"`);
+    w.push(
+      '    app.kubernetes.io/managed-by: gitops',
+      '  annotations:',
+      '    deployment.kubernetes.io/revision: "3"',
+      `    description: "${app.name} serves the ${app.namespace} namespace"`,
+    );
     let s: string;
     if (kind === 'Pod') {
       w.push('spec:');
       s = '  ';
     } else if (kind === 'CronJob') {
-      w.push('spec:', '  schedule: "*/15 * * * *"', '  concurrencyPolicy: Forbid', '  jobTemplate:', '    spec:', '      template:', '        metadata:', '          labels:');
+      w.push(
+        'spec:',
+        '  schedule: "*/15 * * * *"',
+        '  concurrencyPolicy: Forbid',
+        '  jobTemplate:',
+        '    spec:',
+        '      template:',
+        '        metadata:',
+        '          labels:',
+      );
       for (const [k, v] of labels) w.push(`            ${k}: ${v}`);
       w.push('        spec:');
       s = '          ';
@@ -367,15 +550,35 @@ export function generateWorkspace(root: string, fileCount: number, seed = 202606
       if (kind === 'StatefulSet') w.push(`  serviceName: ${app.name}-headless`);
       if (kind === 'ReplicationController') w.push('  selector: *labels');
       else if (kind !== 'Job') w.push('  selector:', '    matchLabels: *labels');
-      w.push('  template:', '    metadata:', '      labels: *labels', '      annotations:', '        prometheus.io/scrape: "true"', '    spec:');
+      w.push(
+        '  template:',
+        '    metadata:',
+        '      labels: *labels',
+        '      annotations:',
+        '        prometheus.io/scrape: "true"',
+        '    spec:',
+      );
       s = '      ';
     }
     if (kind === 'Job' || kind === 'CronJob') w.push(`${s}restartPolicy: OnFailure`);
     w.push(`${s}serviceAccountName: ${app.name}`, `${s}securityContext:`, `${s}  runAsNonRoot: true`, `${s}  fsGroup: 1000`);
     if (withSidecar) {
-      w.push(`${s}initContainers:`, `${s}  - name: proxy`, `${s}    image: envoyproxy/envoy:v1.31.0`, `${s}    restartPolicy: Always`, `${s}    ports:`, `${s}      - name: envoy-admin`, `${s}        containerPort: 15000`);
+      w.push(
+        `${s}initContainers:`,
+        `${s}  - name: proxy`,
+        `${s}    image: envoyproxy/envoy:v1.31.0`,
+        `${s}    restartPolicy: Always`,
+        `${s}    ports:`,
+        `${s}      - name: envoy-admin`,
+        `${s}        containerPort: 15000`,
+      );
     }
-    w.push(`${s}containers:`, `${s}  - name: ${app.name}`, `${s}    image: registry.example.com/${app.namespace}/${app.name}:1.${app.name.length}.0`, `${s}    args: ["--log-level=info", "--listen=:${app.ports[0]?.number ?? 0}"]`);
+    w.push(
+      `${s}containers:`,
+      `${s}  - name: ${app.name}`,
+      `${s}    image: registry.example.com/${app.namespace}/${app.name}:1.${app.name.length}.0`,
+      `${s}    args: ["--log-level=info", "--listen=:${app.ports[0]?.number ?? 0}"]`,
+    );
     if (app.ports.length > 0) {
       w.push(`${s}    ports:`);
       for (const port of app.ports) {
@@ -388,21 +591,49 @@ export function generateWorkspace(root: string, fileCount: number, seed = 202606
       }
     }
     w.push(`${s}    env:`);
-    for (const key of ['LOG_LEVEL', 'DATABASE_HOST', 'CACHE_TTL', 'FEATURE_FLAGS']) w.push(`${s}      - name: ${key}`, `${s}        value: "${key.toLowerCase()}-${app.name}"`);
+    for (const key of ['LOG_LEVEL', 'DATABASE_HOST', 'CACHE_TTL', 'FEATURE_FLAGS'])
+      w.push(`${s}      - name: ${key}`, `${s}        value: "${key.toLowerCase()}-${app.name}"`);
     w.push(`${s}      - name: POD_IP`, `${s}        valueFrom:`, `${s}          fieldRef:`, `${s}            fieldPath: status.podIP`);
     w.push(`${s}    resources:`, `${s}      requests: {cpu: 100m, memory: 128Mi}`, `${s}      limits:`, `${s}        memory: 512Mi`);
     const probe = app.ports.find((p) => p.name === 'http');
-    if (probe) w.push(`${s}    readinessProbe:`, `${s}      httpGet:`, `${s}        path: /healthz`, `${s}        port: http`, `${s}      periodSeconds: 10`);
-    w.push(`${s}    volumeMounts:`, `${s}      - name: config`, `${s}        mountPath: /etc/${app.name}`, `${s}volumes:`, `${s}  - name: config`, `${s}    configMap:`, `${s}      name: ${app.name}-config`);
+    if (probe)
+      w.push(
+        `${s}    readinessProbe:`,
+        `${s}      httpGet:`,
+        `${s}        path: /healthz`,
+        `${s}        port: http`,
+        `${s}      periodSeconds: 10`,
+      );
+    w.push(
+      `${s}    volumeMounts:`,
+      `${s}      - name: config`,
+      `${s}        mountPath: /etc/${app.name}`,
+      `${s}volumes:`,
+      `${s}  - name: config`,
+      `${s}    configMap:`,
+      `${s}      name: ${app.name}-config`,
+    );
     w.endRead();
     return marked;
   }
 
-  function writeService(w: Writer, app: App, type: string, ports: Array<{ port: number; target: string; protocol?: string }>): { line: number; character: number } | undefined {
+  function writeService(
+    w: Writer,
+    app: App,
+    type: string,
+    ports: Array<{ port: number; target: string; protocol?: string }>,
+  ): { line: number; character: number } | undefined {
     let marked: { line: number; character: number } | undefined;
     w.push('---');
     w.beginRead();
-    w.push('apiVersion: v1', 'kind: Service', 'metadata:', `  name: ${app.name}${type === 'Headless' ? '-headless' : ''}`, `  namespace: ${app.namespace}`, 'spec:');
+    w.push(
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata:',
+      `  name: ${app.name}${type === 'Headless' ? '-headless' : ''}`,
+      `  namespace: ${app.namespace}`,
+      'spec:',
+    );
     if (type === 'Headless') w.push('  clusterIP: None');
     else w.push(`  type: ${type}`);
     w.push('  selector:', `    app: ${app.labels.app}`, '  ports:');
@@ -421,29 +652,71 @@ export function generateWorkspace(root: string, fileCount: number, seed = 202606
     for (let i = 0; i < 10 + Math.floor(rnd() * 20); i++) w.push(`  setting_${i}: "${Math.floor(rnd() * 1e9).toString(36)}"`);
   }
 
-  function writePolicy(w: Writer, app: App, i: number, plant: 'classic' | 'name' | 'protocol' | undefined, all: string[], apps: Map<string, App[]>): Omit<Planted, 'file'> | undefined {
+  function writePolicy(
+    w: Writer,
+    app: App,
+    i: number,
+    plant: 'classic' | 'name' | 'protocol' | undefined,
+    all: string[],
+    apps: Map<string, App[]>,
+  ): Omit<Planted, 'file'> | undefined {
     let result: Omit<Planted, 'file'> | undefined;
     w.push('---');
     w.beginRead();
-    w.push('apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', `  name: ${app.name}-policy-${i}`, `  namespace: ${app.namespace}`, 'spec:');
+    w.push(
+      'apiVersion: networking.k8s.io/v1',
+      'kind: NetworkPolicy',
+      'metadata:',
+      `  name: ${app.name}-policy-${i}`,
+      `  namespace: ${app.namespace}`,
+      'spec:',
+    );
     const form = plant ? i % 3 : i % 4;
     if (form === 3) w.push('  podSelector: {}');
     else if (form === 0) w.push('  podSelector:', '    matchLabels:', `      app: ${app.labels.app}`);
-    else if (form === 1) w.push('  podSelector:', '    matchExpressions:', '      - key: app', '        operator: In', `        values: [${app.labels.app}]`, '      - key: legacy', '        operator: DoesNotExist');
+    else if (form === 1)
+      w.push(
+        '  podSelector:',
+        '    matchExpressions:',
+        '      - key: app',
+        '        operator: In',
+        `        values: [${app.labels.app}]`,
+        '      - key: legacy',
+        '        operator: DoesNotExist',
+      );
     else w.push('  podSelector: {matchLabels: {app: ' + app.labels.app + '}}');
     w.push('  policyTypes: [Ingress, Egress]', '  ingress:');
     const peers = [
       ['    - from:', '        - podSelector:', '            matchLabels:', `              team: ${app.labels.team}`],
-      ['    - from:', '        - namespaceSelector:', '            matchLabels:', `              team: ${pick(TEAMS)}`, '          podSelector:', '            matchExpressions:', '              - {key: tier, operator: NotIn, values: [batch]}'],
+      [
+        '    - from:',
+        '        - namespaceSelector:',
+        '            matchLabels:',
+        `              team: ${pick(TEAMS)}`,
+        '          podSelector:',
+        '            matchExpressions:',
+        '              - {key: tier, operator: NotIn, values: [batch]}',
+      ],
       ['    - from:', '        - ipBlock:', '            cidr: 10.0.0.0/8', '            except: [10.1.0.0/16]'],
-      ['    - from:', '        - namespaceSelector:', '            matchExpressions:', '              - key: environment', '                operator: Exists'],
+      [
+        '    - from:',
+        '        - namespaceSelector:',
+        '            matchExpressions:',
+        '              - key: environment',
+        '                operator: Exists',
+      ],
     ];
     w.push(...pick(peers), '      ports:');
     const ports = app.ports;
     if (plant === 'classic' && app.forwarded && app.forwarded.port !== app.forwarded.target) {
       const udp = ports[0].protocol === 'UDP';
       w.push(`        - port: ${app.forwarded.port}`);
-      result = { ...w.last(String(app.forwarded.port)), code: 'netpol-port-unmatched', wrong: String(app.forwarded.port), right: String(app.forwarded.target) };
+      result = {
+        ...w.last(String(app.forwarded.port)),
+        code: 'netpol-port-unmatched',
+        wrong: String(app.forwarded.port),
+        right: String(app.forwarded.target),
+      };
       if (udp) w.push('          protocol: UDP');
     } else if (plant === 'name' && ports.some((p) => p.name && !p.protocol)) {
       const named = ports.find((p) => p.name && !p.protocol)!;
@@ -464,12 +737,34 @@ export function generateWorkspace(root: string, fileCount: number, seed = 202606
       if (chance(0.1)) w.push('        - port: 32000', '          endPort: 32767');
     }
     // Egress: DNS in kube-system, and an app of another namespace, picked by the namespace's name.
-    w.push('  egress:', '    - to:', '        - namespaceSelector:', '            matchLabels:', '              kubernetes.io/metadata.name: kube-system', '          podSelector:', '            matchLabels:', '              k8s-app: kube-dns', '      ports:', '        - {port: 53, protocol: UDP}', '        - port: dns-tcp');
+    w.push(
+      '  egress:',
+      '    - to:',
+      '        - namespaceSelector:',
+      '            matchLabels:',
+      '              kubernetes.io/metadata.name: kube-system',
+      '          podSelector:',
+      '            matchLabels:',
+      '              k8s-app: kube-dns',
+      '      ports:',
+      '        - {port: 53, protocol: UDP}',
+      '        - port: dns-tcp',
+    );
     const otherNs = pick(all);
     const target = apps.get(otherNs)!.find((a) => a.ports.length > 0);
     if (target) {
-      w.push('    - to:', '        - namespaceSelector:', '            matchLabels:', `              kubernetes.io/metadata.name: ${otherNs}`, '          podSelector:', '            matchLabels:', `              app: ${target.labels.app}`, '      ports:');
-      for (const p of target.ports) w.push(`        - port: ${p.name ?? p.number}`, ...(p.protocol ? [`          protocol: ${p.protocol}`] : []));
+      w.push(
+        '    - to:',
+        '        - namespaceSelector:',
+        '            matchLabels:',
+        `              kubernetes.io/metadata.name: ${otherNs}`,
+        '          podSelector:',
+        '            matchLabels:',
+        `              app: ${target.labels.app}`,
+        '      ports:',
+      );
+      for (const p of target.ports)
+        w.push(`        - port: ${p.name ?? p.number}`, ...(p.protocol ? [`          protocol: ${p.protocol}`] : []));
     }
     w.push('    - to:', '        - ipBlock: {cidr: 0.0.0.0/0, except: [169.254.169.254/32]}', '      ports: [{port: 443}]');
     w.endRead();
@@ -477,19 +772,59 @@ export function generateWorkspace(root: string, fileCount: number, seed = 202606
   }
 
   function writeConfigFile(w: Writer, ns: string, n: number, rnd: () => number): void {
-    w.push('# Generated from config templates; do not edit by hand.', 'apiVersion: v1', 'kind: ConfigMap', 'metadata:', `  name: settings-${n}`, `  namespace: ${ns}`, '  labels:', '    app.kubernetes.io/part-of: platform', 'data:', '  nginx.conf: |');
+    w.push(
+      '# Generated from config templates; do not edit by hand.',
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      `  name: settings-${n}`,
+      `  namespace: ${ns}`,
+      '  labels:',
+      '    app.kubernetes.io/part-of: platform',
+      'data:',
+      '  nginx.conf: |',
+    );
     const servers = 10 + Math.floor(rnd() * 40);
     w.push('    worker_processes auto;', '    events { worker_connections 1024; }', '    http {');
     for (let i = 0; i < servers; i++) {
-      w.push('      server {', `        listen ${8000 + i};`, `        server_name svc-${i}.${ns}.svc.cluster.local;`, '        location / {', `          proxy_pass http://upstream-${i}:${9000 + i};`, '          proxy_set_header Host $host;', '          proxy_read_timeout 60s;', '        }', '      }');
+      w.push(
+        '      server {',
+        `        listen ${8000 + i};`,
+        `        server_name svc-${i}.${ns}.svc.cluster.local;`,
+        '        location / {',
+        `          proxy_pass http://upstream-${i}:${9000 + i};`,
+        '          proxy_set_header Host $host;',
+        '          proxy_read_timeout 60s;',
+        '        }',
+        '      }',
+      );
     }
-    w.push('    }', '  application.yaml: |', '    spring:', '      datasource:', `        url: jdbc:postgresql://db.${ns}:5432/app`, '      kafka:', '        bootstrap-servers: kafka:9092');
+    w.push(
+      '    }',
+      '  application.yaml: |',
+      '    spring:',
+      '      datasource:',
+      `        url: jdbc:postgresql://db.${ns}:5432/app`,
+      '      kafka:',
+      '        bootstrap-servers: kafka:9092',
+    );
     const keys = 30 + Math.floor(rnd() * 120);
-    for (let i = 0; i < keys; i++) w.push(`  feature.${i}.enabled: "${rnd() < 0.5}"`, `  feature.${i}.rollout: "${Math.floor(rnd() * 100)}"`);
+    for (let i = 0; i < keys; i++)
+      w.push(`  feature.${i}.enabled: "${rnd() < 0.5}"`, `  feature.${i}.rollout: "${Math.floor(rnd() * 100)}"`);
   }
 
   function writeDashboard(w: Writer, ns: string, n: number, rnd: () => number): void {
-    w.push('apiVersion: v1', 'kind: ConfigMap', 'metadata:', `  name: dashboard-${n}`, `  namespace: ${ns}`, '  labels:', '    grafana_dashboard: "1"', 'data:', `  dashboard-${n}.json: |-`);
+    w.push(
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      `  name: dashboard-${n}`,
+      `  namespace: ${ns}`,
+      '  labels:',
+      '    grafana_dashboard: "1"',
+      'data:',
+      `  dashboard-${n}.json: |-`,
+    );
     const panels = [];
     for (let i = 0; i < 10 + Math.floor(rnd() * 25); i++) {
       panels.push({
@@ -497,8 +832,25 @@ export function generateWorkspace(root: string, fileCount: number, seed = 202606
         type: 'timeseries',
         title: `Requests ${i}`,
         gridPos: { h: 8, w: 12, x: (i % 2) * 12, y: Math.floor(i / 2) * 8 },
-        targets: [{ expr: `sum(rate(http_requests_total{namespace="${ns}",code=~"5.."}[5m])) by (service)`, legendFormat: '{{service}}', refId: 'A' }],
-        fieldConfig: { defaults: { unit: 'reqps', thresholds: { mode: 'absolute', steps: [{ color: 'green', value: null }, { color: 'red', value: 80 }] } } },
+        targets: [
+          {
+            expr: `sum(rate(http_requests_total{namespace="${ns}",code=~"5.."}[5m])) by (service)`,
+            legendFormat: '{{service}}',
+            refId: 'A',
+          },
+        ],
+        fieldConfig: {
+          defaults: {
+            unit: 'reqps',
+            thresholds: {
+              mode: 'absolute',
+              steps: [
+                { color: 'green', value: null },
+                { color: 'red', value: 80 },
+              ],
+            },
+          },
+        },
       });
     }
     const json = JSON.stringify({ title: `Dashboard ${n}`, uid: `d${n}`, schemaVersion: 39, panels }, null, 2);
@@ -507,11 +859,39 @@ export function generateWorkspace(root: string, fileCount: number, seed = 202606
 
   function writeCrd(w: Writer, n: number, rnd: () => number): void {
     const group = pick(['monitoring.coreos.com', 'cert-manager.io', 'networking.istio.io', 'argoproj.io']);
-    w.push('---', 'apiVersion: apiextensions.k8s.io/v1', 'kind: CustomResourceDefinition', 'metadata:', `  name: widgets${n}.${group}`, '  annotations:', '    controller-gen.kubebuilder.io/version: v0.16.1', 'spec:', `  group: ${group}`, '  names:', `    kind: Widget${n}`, `    listKind: Widget${n}List`, `    plural: widgets${n}`, '  scope: Namespaced', '  versions:', '    - name: v1', '      served: true', '      storage: true', '      schema:', '        openAPIV3Schema:', '          type: object', '          properties:');
+    w.push(
+      '---',
+      'apiVersion: apiextensions.k8s.io/v1',
+      'kind: CustomResourceDefinition',
+      'metadata:',
+      `  name: widgets${n}.${group}`,
+      '  annotations:',
+      '    controller-gen.kubebuilder.io/version: v0.16.1',
+      'spec:',
+      `  group: ${group}`,
+      '  names:',
+      `    kind: Widget${n}`,
+      `    listKind: Widget${n}List`,
+      `    plural: widgets${n}`,
+      '  scope: Namespaced',
+      '  versions:',
+      '    - name: v1',
+      '      served: true',
+      '      storage: true',
+      '      schema:',
+      '        openAPIV3Schema:',
+      '          type: object',
+      '          properties:',
+    );
     const props = (depth: number, indent: string, count: number): void => {
       for (let i = 0; i < count; i++) {
         const name = `${pick(['spec', 'endpoint', 'selector', 'tls', 'relabel', 'scrape', 'limit', 'template'])}${i}`;
-        w.push(`${indent}${name}:`, `${indent}  description: >-`, `${indent}    ${name} configures how the operator treats the ${depth}-level ${pick(WORDS)} field;`, `${indent}    see the upstream documentation for the defaults.`);
+        w.push(
+          `${indent}${name}:`,
+          `${indent}  description: >-`,
+          `${indent}    ${name} configures how the operator treats the ${depth}-level ${pick(WORDS)} field;`,
+          `${indent}    see the upstream documentation for the defaults.`,
+        );
         if (depth < 3 && rnd() < 0.5) {
           w.push(`${indent}  type: object`, `${indent}  properties:`);
           props(depth + 1, indent + '    ', 2 + Math.floor(rnd() * 5));
@@ -522,27 +902,105 @@ export function generateWorkspace(root: string, fileCount: number, seed = 202606
   }
 
   function writeRules(w: Writer, ns: string, n: number, rnd: () => number): void {
-    w.push('apiVersion: monitoring.coreos.com/v1', 'kind: PrometheusRule', 'metadata:', `  name: rules-${n}`, `  namespace: ${ns}`, 'spec:', '  groups:');
+    w.push(
+      'apiVersion: monitoring.coreos.com/v1',
+      'kind: PrometheusRule',
+      'metadata:',
+      `  name: rules-${n}`,
+      `  namespace: ${ns}`,
+      'spec:',
+      '  groups:',
+    );
     for (let g = 0; g < 2 + Math.floor(rnd() * 4); g++) {
       w.push(`  - name: group-${g}`, '    rules:');
       for (let r = 0; r < 3 + Math.floor(rnd() * 8); r++) {
-        w.push(`    - alert: HighErrorRate${g}${r}`, '      expr: |', `        sum(rate(http_requests_total{namespace="${ns}",code=~"5.."}[5m]))`, '          / sum(rate(http_requests_total[5m])) > 0.05', '      for: 10m', '      labels:', '        severity: warning', '      annotations:', `        summary: "Error rate above 5% in ${ns}"`);
+        w.push(
+          `    - alert: HighErrorRate${g}${r}`,
+          '      expr: |',
+          `        sum(rate(http_requests_total{namespace="${ns}",code=~"5.."}[5m]))`,
+          '          / sum(rate(http_requests_total[5m])) > 0.05',
+          '      for: 10m',
+          '      labels:',
+          '        severity: warning',
+          '      annotations:',
+          `        summary: "Error rate above 5% in ${ns}"`,
+        );
       }
     }
   }
 
   function writeRbacAndFriends(w: Writer, ns: string, n: number, rnd: () => number): void {
-    w.push('apiVersion: v1', 'kind: ServiceAccount', 'metadata:', `  name: worker-${n}`, `  namespace: ${ns}`, '---', 'apiVersion: rbac.authorization.k8s.io/v1', 'kind: Role', 'metadata:', `  name: worker-${n}`, `  namespace: ${ns}`, 'rules:');
-    for (let i = 0; i < 5 + Math.floor(rnd() * 10); i++) w.push(`- apiGroups: ["", "apps"]`, `  resources: [pods, deployments, configmaps]`, '  verbs: [get, list, watch]');
-    w.push('---', 'apiVersion: rbac.authorization.k8s.io/v1', 'kind: RoleBinding', 'metadata:', `  name: worker-${n}`, `  namespace: ${ns}`, 'roleRef:', '  apiGroup: rbac.authorization.k8s.io', '  kind: Role', `  name: worker-${n}`, 'subjects:', '- kind: ServiceAccount', `  name: worker-${n}`);
+    w.push(
+      'apiVersion: v1',
+      'kind: ServiceAccount',
+      'metadata:',
+      `  name: worker-${n}`,
+      `  namespace: ${ns}`,
+      '---',
+      'apiVersion: rbac.authorization.k8s.io/v1',
+      'kind: Role',
+      'metadata:',
+      `  name: worker-${n}`,
+      `  namespace: ${ns}`,
+      'rules:',
+    );
+    for (let i = 0; i < 5 + Math.floor(rnd() * 10); i++)
+      w.push(`- apiGroups: ["", "apps"]`, `  resources: [pods, deployments, configmaps]`, '  verbs: [get, list, watch]');
+    w.push(
+      '---',
+      'apiVersion: rbac.authorization.k8s.io/v1',
+      'kind: RoleBinding',
+      'metadata:',
+      `  name: worker-${n}`,
+      `  namespace: ${ns}`,
+      'roleRef:',
+      '  apiGroup: rbac.authorization.k8s.io',
+      '  kind: Role',
+      `  name: worker-${n}`,
+      'subjects:',
+      '- kind: ServiceAccount',
+      `  name: worker-${n}`,
+    );
     if (rnd() < 0.1) {
       // Flow style at the top level: the prefilter must leave it to the parser.
-      w.push('---', `{apiVersion: v1, kind: Secret, metadata: {name: token-${n}, namespace: ${ns}}, type: Opaque, data: {token: ${Buffer.from(String(n)).toString('base64')}}}`);
+      w.push(
+        '---',
+        `{apiVersion: v1, kind: Secret, metadata: {name: token-${n}, namespace: ${ns}}, type: Opaque, data: {token: ${Buffer.from(String(n)).toString('base64')}}}`,
+      );
     } else {
       w.push('---', 'apiVersion: v1', 'kind: Secret', 'metadata:', `  name: token-${n}`, `  namespace: ${ns}`, 'type: Opaque', 'data:');
       for (let i = 0; i < 5; i++) w.push(`  key${i}: ${Buffer.from(`secret-${n}-${i}-${rnd()}`).toString('base64')}`);
     }
-    w.push('---', 'apiVersion: networking.k8s.io/v1', 'kind: Ingress', 'metadata:', `  name: ingress-${n}`, `  namespace: ${ns}`, 'spec:', '  rules:', `    - host: app-${n}.example.com`, '      http:', '        paths:', '          - path: /', '            pathType: Prefix', '            backend:', '              service:', `                name: svc-${n}`, '                port: {number: 80}');
-    w.push('---', 'apiVersion: autoscaling/v2', 'kind: HorizontalPodAutoscaler', 'metadata:', `  name: hpa-${n}`, `  namespace: ${ns}`, 'spec:', '  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: x}', '  minReplicas: 2', '  maxReplicas: 10');
+    w.push(
+      '---',
+      'apiVersion: networking.k8s.io/v1',
+      'kind: Ingress',
+      'metadata:',
+      `  name: ingress-${n}`,
+      `  namespace: ${ns}`,
+      'spec:',
+      '  rules:',
+      `    - host: app-${n}.example.com`,
+      '      http:',
+      '        paths:',
+      '          - path: /',
+      '            pathType: Prefix',
+      '            backend:',
+      '              service:',
+      `                name: svc-${n}`,
+      '                port: {number: 80}',
+    );
+    w.push(
+      '---',
+      'apiVersion: autoscaling/v2',
+      'kind: HorizontalPodAutoscaler',
+      'metadata:',
+      `  name: hpa-${n}`,
+      `  namespace: ${ns}`,
+      'spec:',
+      '  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: x}',
+      '  minReplicas: 2',
+      '  maxReplicas: 10',
+    );
   }
 }

@@ -10,7 +10,18 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { CLUSTERS, prng, TEAMS, WORDS, WORKLOAD_KINDS, Writer, writeWidePortApp, type GeneratedWorkspace, type Planted, type PortSpec } from './generate';
+import {
+  CLUSTERS,
+  prng,
+  TEAMS,
+  WORDS,
+  WORKLOAD_KINDS,
+  Writer,
+  writeWidePortApp,
+  type GeneratedWorkspace,
+  type Planted,
+  type PortSpec,
+} from './generate';
 
 interface App {
   name: string;
@@ -23,15 +34,36 @@ interface App {
 }
 
 /** Every gateway serves these: policies of other namespaces reach them by team. */
-const GATEWAY_PORTS: PortSpec[] = [{ name: 'http', number: 8080 }, { name: 'metrics', number: 9090 }];
+const GATEWAY_PORTS: PortSpec[] = [
+  { name: 'http', number: 8080 },
+  { name: 'metrics', number: 9090 },
+];
 const APP_PORTS: PortSpec[][] = [
-  [{ name: 'http', number: 8080 }, { name: 'metrics', number: 9090 }],
-  [{ name: 'ssh', number: 22 }, { name: 'http', number: 80 }],
-  [{ name: 'postgres', number: 5432 }, { name: 'pg-metrics', number: 9187 }],
+  [
+    { name: 'http', number: 8080 },
+    { name: 'metrics', number: 9090 },
+  ],
+  [
+    { name: 'ssh', number: 22 },
+    { name: 'http', number: 80 },
+  ],
+  [
+    { name: 'postgres', number: 5432 },
+    { name: 'pg-metrics', number: 9187 },
+  ],
   [{ name: 'redis', number: 6379 }],
-  [{ name: 'http', number: 3000 }, { name: 'statsd', number: 9125, protocol: 'UDP' }],
-  [{ name: 'grpc', number: 50051 }, { name: 'http', number: 8081 }],
-  [{ name: 'amqp', number: 5672 }, { name: 'management', number: 15672 }],
+  [
+    { name: 'http', number: 3000 },
+    { name: 'statsd', number: 9125, protocol: 'UDP' },
+  ],
+  [
+    { name: 'grpc', number: 50051 },
+    { name: 'http', number: 8081 },
+  ],
+  [
+    { name: 'amqp', number: 5672 },
+    { name: 'management', number: 15672 },
+  ],
   [{ number: 8000 }, { name: 'admin', number: 8001 }],
 ];
 const APPS_PER_NAMESPACE = 16;
@@ -45,7 +77,10 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
   const chance = (p: number) => random() < p;
 
   const namespaceCount = Math.max(3, Math.floor(fileCount / FILES_PER_NAMESPACE));
-  const namespaces = Array.from({ length: namespaceCount }, (_, i) => `${TEAMS[i % TEAMS.length]}-${WORDS[Math.floor(i / TEAMS.length) % WORDS.length]}-${i}`);
+  const namespaces = Array.from(
+    { length: namespaceCount },
+    (_, i) => `${TEAMS[i % TEAMS.length]}-${WORDS[Math.floor(i / TEAMS.length) % WORDS.length]}-${i}`,
+  );
   const teamOf = (ns: string) => ns.split('-')[0];
   const clusterOf = (ns: string) => CLUSTERS[namespaces.indexOf(ns) % CLUSTERS.length];
   const dir = (ns: string, ...rest: string[]) => path.posix.join('clusters', clusterOf(ns), ns, ...rest);
@@ -61,7 +96,8 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
       const labels: Record<string, string> = { app: name, team: teamOf(ns), tier: gateway ? 'edge' : pick(['frontend', 'backend']) };
       if (gateway) labels.role = 'gateway';
       const first = ports[0];
-      const servicePort = first.number === 22 ? 10022 : first.number < 1024 ? first.number + 8000 : first.number === 8080 ? 80 : first.number + 10000;
+      const servicePort =
+        first.number === 22 ? 10022 : first.number < 1024 ? first.number + 8000 : first.number === 8080 ? 80 : first.number + 10000;
       list.push({ name, namespace: ns, labels, ports, kind: gateway ? 'Deployment' : pick(WORKLOAD_KINDS), servicePort });
     }
     apps.set(ns, list);
@@ -85,13 +121,34 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
   // kube-system's DNS, which every namespace's egress to DNS resolves to.
   {
     const w = new Writer();
-    const dns: App = { name: 'coredns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' }, ports: [{ name: 'dns', number: 53, protocol: 'UDP' }, { name: 'dns-tcp', number: 53 }, { name: 'metrics', number: 9153 }], kind: 'Deployment', servicePort: 53 };
+    const dns: App = {
+      name: 'coredns',
+      namespace: 'kube-system',
+      labels: { 'k8s-app': 'kube-dns' },
+      ports: [
+        { name: 'dns', number: 53, protocol: 'UDP' },
+        { name: 'dns-tcp', number: 53 },
+        { name: 'metrics', number: 9153 },
+      ],
+      kind: 'Deployment',
+      servicePort: 53,
+    };
     writeWorkload(w, dns);
     write('platform/kube-system/coredns.yaml', w);
   }
   // The dependency: one Deployment whose port name "web" five policies and a Service use.
   const depNs = namespaces[0];
-  const dep: App = { name: 'storefront', namespace: depNs, labels: { app: 'storefront', tier: 'frontend' }, ports: [{ name: 'web', number: 8443 }, { name: 'admin', number: 9443 }], kind: 'Deployment', servicePort: 443 };
+  const dep: App = {
+    name: 'storefront',
+    namespace: depNs,
+    labels: { app: 'storefront', tier: 'frontend' },
+    ports: [
+      { name: 'web', number: 8443 },
+      { name: 'admin', number: 9443 },
+    ],
+    kind: 'Deployment',
+    servicePort: 443,
+  };
   const depWriter = new Writer();
   const depPosition = writeWorkload(depWriter, dep, 'web');
   const depFile = dir(depNs, 'storefront', 'deployment.yaml');
@@ -106,7 +163,24 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
     for (let i = 0; i < 5; i++) {
       const p = new Writer();
       p.beginRead();
-      p.push('apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', `  name: storefront-from-${TEAMS[i]}`, `  namespace: ${depNs}`, 'spec:', '  podSelector:', '    matchLabels:', '      app: storefront', '  ingress:', '    - from:', '        - namespaceSelector:', '            matchLabels:', `              team: ${TEAMS[i]}`, '      ports:', '        - port: web');
+      p.push(
+        'apiVersion: networking.k8s.io/v1',
+        'kind: NetworkPolicy',
+        'metadata:',
+        `  name: storefront-from-${TEAMS[i]}`,
+        `  namespace: ${depNs}`,
+        'spec:',
+        '  podSelector:',
+        '    matchLabels:',
+        '      app: storefront',
+        '  ingress:',
+        '    - from:',
+        '        - namespaceSelector:',
+        '            matchLabels:',
+        `              team: ${TEAMS[i]}`,
+        '      ports:',
+        '        - port: web',
+      );
       p.endRead();
       const policyFile = dir(depNs, 'storefront', 'policies', `from-${TEAMS[i]}.yaml`);
       write(policyFile, p);
@@ -122,9 +196,36 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
   {
     const w = new Writer();
     w.beginRead();
-    w.push('apiVersion: cilium.io/v2', 'kind: CiliumClusterwideNetworkPolicy', 'metadata:', '  name: gateways-scraped', 'spec:', '  endpointSelector:', '    matchLabels:', '      k8s:role: gateway');
-    w.push('  ingress:', '    - fromEndpoints:', '        - matchLabels:', '            k8s:io.kubernetes.pod.namespace: monitoring', '      toPorts:', '        - ports:', '            - port: metrics', '              protocol: TCP');
-    w.push('---', 'apiVersion: projectcalico.org/v3', 'kind: GlobalNetworkPolicy', 'metadata:', '  name: gateways-http', 'spec:', "  selector: role == 'gateway' && has(team)", '  types: [Ingress]');
+    w.push(
+      'apiVersion: cilium.io/v2',
+      'kind: CiliumClusterwideNetworkPolicy',
+      'metadata:',
+      '  name: gateways-scraped',
+      'spec:',
+      '  endpointSelector:',
+      '    matchLabels:',
+      '      k8s:role: gateway',
+    );
+    w.push(
+      '  ingress:',
+      '    - fromEndpoints:',
+      '        - matchLabels:',
+      '            k8s:io.kubernetes.pod.namespace: monitoring',
+      '      toPorts:',
+      '        - ports:',
+      '            - port: metrics',
+      '              protocol: TCP',
+    );
+    w.push(
+      '---',
+      'apiVersion: projectcalico.org/v3',
+      'kind: GlobalNetworkPolicy',
+      'metadata:',
+      '  name: gateways-http',
+      'spec:',
+      "  selector: role == 'gateway' && has(team)",
+      '  types: [Ingress]',
+    );
     w.push('  ingress:', '    - action: Allow', '      protocol: TCP', '      destination:', '        ports: [8080]');
     w.endRead();
     write('platform/policies/cluster-wide.yaml', w);
@@ -138,9 +239,54 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
     {
       const w = new Writer();
       w.beginRead();
-      w.push('apiVersion: v1', 'kind: Namespace', 'metadata:', `  name: ${ns}`, '  labels:', `    team: ${teamOf(ns)}`, `    environment: ${clusterOf(ns).startsWith('prod') ? 'production' : 'staging'}`, `    cluster: ${clusterOf(ns)}`);
-      w.push('---', 'apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', '  name: default-deny', `  namespace: ${ns}`, 'spec:', '  podSelector: {}', '  policyTypes:', '    - Ingress', '    - Egress');
-      w.push('---', 'apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', '  name: allow-dns', `  namespace: ${ns}`, 'spec:', '  podSelector: {}', '  policyTypes:', '    - Egress', '  egress:', '    - to:', '        - namespaceSelector:', '            matchLabels:', '              kubernetes.io/metadata.name: kube-system', '          podSelector:', '            matchLabels:', '              k8s-app: kube-dns', '      ports:', '        - protocol: UDP', '          port: 53', '        - protocol: TCP', '          port: dns-tcp');
+      w.push(
+        'apiVersion: v1',
+        'kind: Namespace',
+        'metadata:',
+        `  name: ${ns}`,
+        '  labels:',
+        `    team: ${teamOf(ns)}`,
+        `    environment: ${clusterOf(ns).startsWith('prod') ? 'production' : 'staging'}`,
+        `    cluster: ${clusterOf(ns)}`,
+      );
+      w.push(
+        '---',
+        'apiVersion: networking.k8s.io/v1',
+        'kind: NetworkPolicy',
+        'metadata:',
+        '  name: default-deny',
+        `  namespace: ${ns}`,
+        'spec:',
+        '  podSelector: {}',
+        '  policyTypes:',
+        '    - Ingress',
+        '    - Egress',
+      );
+      w.push(
+        '---',
+        'apiVersion: networking.k8s.io/v1',
+        'kind: NetworkPolicy',
+        'metadata:',
+        '  name: allow-dns',
+        `  namespace: ${ns}`,
+        'spec:',
+        '  podSelector: {}',
+        '  policyTypes:',
+        '    - Egress',
+        '  egress:',
+        '    - to:',
+        '        - namespaceSelector:',
+        '            matchLabels:',
+        '              kubernetes.io/metadata.name: kube-system',
+        '          podSelector:',
+        '            matchLabels:',
+        '              k8s-app: kube-dns',
+        '      ports:',
+        '        - protocol: UDP',
+        '          port: 53',
+        '        - protocol: TCP',
+        '          port: dns-tcp',
+      );
       w.endRead();
       write(dir(ns, 'namespace.yaml'), w);
       fileNumber++;
@@ -152,16 +298,34 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
       writeConfigMap(w, app);
       writeWorkload(w, app);
       const first = app.ports[0];
-      const type = app.labels.role === 'gateway' ? 'LoadBalancer' : pick(['ClusterIP', 'ClusterIP', 'ClusterIP', 'NodePort', 'LoadBalancer']);
+      const type =
+        app.labels.role === 'gateway' ? 'LoadBalancer' : pick(['ClusterIP', 'ClusterIP', 'ClusterIP', 'NodePort', 'LoadBalancer']);
       const typo = first.name !== undefined && !first.protocol && chance(0.008);
       const target = first.name && (typo || chance(0.5)) ? first.name : String(first.number);
-      const mark = writeService(w, app, type, '', [{ name: 'main', port: app.servicePort, target: typo ? `${target}x` : target, protocol: first.protocol }], typo);
+      const mark = writeService(
+        w,
+        app,
+        type,
+        '',
+        [{ name: 'main', port: app.servicePort, target: typo ? `${target}x` : target, protocol: first.protocol }],
+        typo,
+      );
       if (typo) plants.push({ ...mark!, code: 'service-target-port-unmatched', wrong: `${target}x`, right: target });
       if (typo) typoApps.add(app);
       // A second Service: headless for the StatefulSet, the metrics port otherwise, or a name outside.
       const second = app.ports[1];
-      if (app.kind === 'StatefulSet') writeService(w, app, 'Headless', '-headless', app.ports.map((p) => ({ name: p.name ?? `p${p.number}`, port: p.number, target: String(p.number), protocol: p.protocol })));
-      else if (second) writeService(w, app, 'ClusterIP', `-${second.name ?? 'second'}`, [{ name: second.name ?? 'second', port: second.number, target: second.name ?? String(second.number), protocol: second.protocol }]);
+      if (app.kind === 'StatefulSet')
+        writeService(
+          w,
+          app,
+          'Headless',
+          '-headless',
+          app.ports.map((p) => ({ name: p.name ?? `p${p.number}`, port: p.number, target: String(p.number), protocol: p.protocol })),
+        );
+      else if (second)
+        writeService(w, app, 'ClusterIP', `-${second.name ?? 'second'}`, [
+          { name: second.name ?? 'second', port: second.number, target: second.name ?? String(second.number), protocol: second.protocol },
+        ]);
       else writeService(w, app, 'ExternalName', '-external', []);
       const plant = chance(0.035) ? pick(['classic', 'name', 'protocol'] as const) : undefined;
       const p = writeAppPolicy(w, app, nsApps, plant);
@@ -179,7 +343,9 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
     // The same rules in Cilium's and Calico's words, for two apps of the namespace.
     if (fileNumber < fileCount) {
       const w = new Writer();
-      const plants = [writeCiliumPolicy(w, nsApps), writeCalicoPolicy(w, nsApps)].filter((p): p is Omit<Planted, 'file'> => p !== undefined);
+      const plants = [writeCiliumPolicy(w, nsApps), writeCalicoPolicy(w, nsApps)].filter(
+        (p): p is Omit<Planted, 'file'> => p !== undefined,
+      );
       write(dir(ns, 'policies', 'cilium-calico.yaml'), w, plants);
       fileNumber++;
     }
@@ -196,7 +362,17 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
   };
 
   function writeConfigMap(w: Writer, app: App): void {
-    w.push('---', 'apiVersion: v1', 'kind: ConfigMap', 'metadata:', `  name: ${app.name}-config`, `  namespace: ${app.namespace}`, '  labels:', `    app: ${app.name}`, 'data:');
+    w.push(
+      '---',
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      `  name: ${app.name}-config`,
+      `  namespace: ${app.namespace}`,
+      '  labels:',
+      `    app: ${app.name}`,
+      'data:',
+    );
     for (let i = 0; i < 8 + Math.floor(random() * 16); i++) w.push(`  SETTING_${i}: "${Math.floor(random() * 1e9).toString(36)}"`);
     w.push('  application.yaml: |', '    server:', `      port: ${app.ports[0].number}`, '    logging:', '      level: info');
   }
@@ -206,17 +382,34 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
     w.push('---');
     w.beginRead();
     const kind = app.kind;
-    const apiVersion = kind === 'Pod' || kind === 'ReplicationController' ? 'v1' : kind === 'Job' || kind === 'CronJob' ? 'batch/v1' : 'apps/v1';
+    const apiVersion =
+      kind === 'Pod' || kind === 'ReplicationController' ? 'v1' : kind === 'Job' || kind === 'CronJob' ? 'batch/v1' : 'apps/v1';
     w.push(`apiVersion: ${apiVersion}`, `kind: ${kind}`, 'metadata:', `  name: ${app.name}`, `  namespace: ${app.namespace}`, '  labels:');
     const labels = Object.entries(app.labels);
     const labelLines = (indent: string) => labels.map(([k, v]) => `${indent}${k}: ${v}`);
-    w.push(...labelLines('    '), '    app.kubernetes.io/managed-by: argocd', '  annotations:', `    argocd.argoproj.io/tracking-id: "${app.namespace}:apps/${kind}:${app.name}"`);
+    w.push(
+      ...labelLines('    '),
+      '    app.kubernetes.io/managed-by: argocd',
+      '  annotations:',
+      `    argocd.argoproj.io/tracking-id: "${app.namespace}:apps/${kind}:${app.name}"`,
+    );
     let s: string;
     if (kind === 'Pod') {
       w.push('spec:');
       s = '  ';
     } else if (kind === 'CronJob') {
-      w.push('spec:', '  schedule: "0 */6 * * *"', '  jobTemplate:', '    spec:', '      backoffLimit: 2', '      template:', '        metadata:', '          labels:', ...labelLines('            '), '        spec:');
+      w.push(
+        'spec:',
+        '  schedule: "0 */6 * * *"',
+        '  jobTemplate:',
+        '    spec:',
+        '      backoffLimit: 2',
+        '      template:',
+        '        metadata:',
+        '          labels:',
+        ...labelLines('            '),
+        '        spec:',
+      );
       s = '          ';
     } else {
       w.push('spec:');
@@ -224,19 +417,69 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
       if (kind === 'StatefulSet') w.push(`  serviceName: ${app.name}-headless`);
       if (kind === 'ReplicationController') w.push('  selector:', `    app: ${app.name}`);
       else if (kind !== 'Job') w.push('  selector:', '    matchLabels:', `      app: ${app.name}`);
-      if (kind === 'Deployment') w.push('  strategy:', '    type: RollingUpdate', '    rollingUpdate:', '      maxSurge: 25%', '      maxUnavailable: 0');
-      w.push('  template:', '    metadata:', '      labels:', ...labelLines('        '), '      annotations:', '        prometheus.io/scrape: "true"', `        checksum/config: ${(app.name.length * 7919).toString(16)}`, '    spec:');
+      if (kind === 'Deployment')
+        w.push('  strategy:', '    type: RollingUpdate', '    rollingUpdate:', '      maxSurge: 25%', '      maxUnavailable: 0');
+      w.push(
+        '  template:',
+        '    metadata:',
+        '      labels:',
+        ...labelLines('        '),
+        '      annotations:',
+        '        prometheus.io/scrape: "true"',
+        `        checksum/config: ${(app.name.length * 7919).toString(16)}`,
+        '    spec:',
+      );
       s = '      ';
     }
     if (kind === 'Job' || kind === 'CronJob') w.push(`${s}restartPolicy: OnFailure`);
-    w.push(`${s}serviceAccountName: ${app.name}`, `${s}securityContext:`, `${s}  runAsNonRoot: true`, `${s}  runAsUser: 10001`, `${s}  fsGroup: 10001`, `${s}  seccompProfile:`, `${s}    type: RuntimeDefault`);
-    w.push(`${s}nodeSelector:`, `${s}  kubernetes.io/os: linux`, `${s}tolerations:`, `${s}  - key: dedicated`, `${s}    operator: Equal`, `${s}    value: ${app.labels.team ?? 'platform'}`, `${s}    effect: NoSchedule`);
-    w.push(`${s}initContainers:`, `${s}  - name: migrate`, `${s}    image: registry.example.com/${app.namespace}/${app.name}-migrate:1.4.2`, `${s}    command: ["/bin/migrate", "--wait"]`);
+    w.push(
+      `${s}serviceAccountName: ${app.name}`,
+      `${s}securityContext:`,
+      `${s}  runAsNonRoot: true`,
+      `${s}  runAsUser: 10001`,
+      `${s}  fsGroup: 10001`,
+      `${s}  seccompProfile:`,
+      `${s}    type: RuntimeDefault`,
+    );
+    w.push(
+      `${s}nodeSelector:`,
+      `${s}  kubernetes.io/os: linux`,
+      `${s}tolerations:`,
+      `${s}  - key: dedicated`,
+      `${s}    operator: Equal`,
+      `${s}    value: ${app.labels.team ?? 'platform'}`,
+      `${s}    effect: NoSchedule`,
+    );
+    w.push(
+      `${s}initContainers:`,
+      `${s}  - name: migrate`,
+      `${s}    image: registry.example.com/${app.namespace}/${app.name}-migrate:1.4.2`,
+      `${s}    command: ["/bin/migrate", "--wait"]`,
+    );
     if (app.name.length % 4 === 0) {
       // A native sidecar: serves its port for the pod's whole life.
-      w.push(`${s}  - name: envoy`, `${s}    image: envoyproxy/envoy:v1.31.0`, `${s}    restartPolicy: Always`, `${s}    ports:`, `${s}      - name: envoy-admin`, `${s}        containerPort: 15000`, `${s}    resources:`, `${s}      requests:`, `${s}        cpu: 50m`, `${s}        memory: 64Mi`);
+      w.push(
+        `${s}  - name: envoy`,
+        `${s}    image: envoyproxy/envoy:v1.31.0`,
+        `${s}    restartPolicy: Always`,
+        `${s}    ports:`,
+        `${s}      - name: envoy-admin`,
+        `${s}        containerPort: 15000`,
+        `${s}    resources:`,
+        `${s}      requests:`,
+        `${s}        cpu: 50m`,
+        `${s}        memory: 64Mi`,
+      );
     }
-    w.push(`${s}containers:`, `${s}  - name: ${app.name}`, `${s}    image: registry.example.com/${app.namespace}/${app.name}:2.${app.name.length}.1`, `${s}    imagePullPolicy: IfNotPresent`, `${s}    args:`, `${s}      - --log-level=info`, `${s}      - --listen=:${app.ports[0].number}`);
+    w.push(
+      `${s}containers:`,
+      `${s}  - name: ${app.name}`,
+      `${s}    image: registry.example.com/${app.namespace}/${app.name}:2.${app.name.length}.1`,
+      `${s}    imagePullPolicy: IfNotPresent`,
+      `${s}    args:`,
+      `${s}      - --log-level=info`,
+      `${s}      - --listen=:${app.ports[0].number}`,
+    );
     w.push(`${s}    ports:`);
     for (const port of app.ports) {
       if (port.name) {
@@ -247,28 +490,102 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
       w.push(`${s}        protocol: ${port.protocol ?? 'TCP'}`);
     }
     w.push(`${s}    env:`);
-    for (const key of ['LOG_LEVEL', 'DATABASE_HOST', 'CACHE_TTL', 'FEATURE_FLAGS', 'OTEL_EXPORTER_OTLP_ENDPOINT']) w.push(`${s}      - name: ${key}`, `${s}        value: "${key.toLowerCase()}-${app.name}"`);
+    for (const key of ['LOG_LEVEL', 'DATABASE_HOST', 'CACHE_TTL', 'FEATURE_FLAGS', 'OTEL_EXPORTER_OTLP_ENDPOINT'])
+      w.push(`${s}      - name: ${key}`, `${s}        value: "${key.toLowerCase()}-${app.name}"`);
     w.push(`${s}      - name: POD_IP`, `${s}        valueFrom:`, `${s}          fieldRef:`, `${s}            fieldPath: status.podIP`);
-    w.push(`${s}      - name: DATABASE_PASSWORD`, `${s}        valueFrom:`, `${s}          secretKeyRef:`, `${s}            name: ${app.name}-db`, `${s}            key: password`);
+    w.push(
+      `${s}      - name: DATABASE_PASSWORD`,
+      `${s}        valueFrom:`,
+      `${s}          secretKeyRef:`,
+      `${s}            name: ${app.name}-db`,
+      `${s}            key: password`,
+    );
     w.push(`${s}    envFrom:`, `${s}      - configMapRef:`, `${s}          name: ${app.name}-config`);
-    w.push(`${s}    resources:`, `${s}      requests:`, `${s}        cpu: 100m`, `${s}        memory: 256Mi`, `${s}      limits:`, `${s}        memory: 512Mi`);
+    w.push(
+      `${s}    resources:`,
+      `${s}      requests:`,
+      `${s}        cpu: 100m`,
+      `${s}        memory: 256Mi`,
+      `${s}      limits:`,
+      `${s}        memory: 512Mi`,
+    );
     const probePort = app.ports[0].protocol ? String(app.ports[0].number) : (app.ports[0].name ?? String(app.ports[0].number));
-    w.push(`${s}    livenessProbe:`, `${s}      tcpSocket:`, `${s}        port: ${probePort}`, `${s}      initialDelaySeconds: 10`, `${s}      periodSeconds: 20`);
-    w.push(`${s}    readinessProbe:`, `${s}      httpGet:`, `${s}        path: /ready`, `${s}        port: ${probePort}`, `${s}      periodSeconds: 10`, `${s}      failureThreshold: 3`);
-    w.push(`${s}    securityContext:`, `${s}      allowPrivilegeEscalation: false`, `${s}      readOnlyRootFilesystem: true`, `${s}      capabilities:`, `${s}        drop: ["ALL"]`);
-    w.push(`${s}    volumeMounts:`, `${s}      - name: config`, `${s}        mountPath: /etc/${app.name}`, `${s}        readOnly: true`, `${s}      - name: tmp`, `${s}        mountPath: /tmp`);
+    w.push(
+      `${s}    livenessProbe:`,
+      `${s}      tcpSocket:`,
+      `${s}        port: ${probePort}`,
+      `${s}      initialDelaySeconds: 10`,
+      `${s}      periodSeconds: 20`,
+    );
+    w.push(
+      `${s}    readinessProbe:`,
+      `${s}      httpGet:`,
+      `${s}        path: /ready`,
+      `${s}        port: ${probePort}`,
+      `${s}      periodSeconds: 10`,
+      `${s}      failureThreshold: 3`,
+    );
+    w.push(
+      `${s}    securityContext:`,
+      `${s}      allowPrivilegeEscalation: false`,
+      `${s}      readOnlyRootFilesystem: true`,
+      `${s}      capabilities:`,
+      `${s}        drop: ["ALL"]`,
+    );
+    w.push(
+      `${s}    volumeMounts:`,
+      `${s}      - name: config`,
+      `${s}        mountPath: /etc/${app.name}`,
+      `${s}        readOnly: true`,
+      `${s}      - name: tmp`,
+      `${s}        mountPath: /tmp`,
+    );
     // A log shipper beside the app, with a metrics port of its own.
-    w.push(`${s}  - name: log-shipper`, `${s}    image: fluent/fluent-bit:3.1`, `${s}    ports:`, `${s}      - name: fluent-metrics`, `${s}        containerPort: 2020`, `${s}    resources:`, `${s}      limits: {cpu: 50m, memory: 64Mi}`, `${s}    volumeMounts:`, `${s}      - name: tmp`, `${s}        mountPath: /tmp`);
-    w.push(`${s}volumes:`, `${s}  - name: config`, `${s}    configMap:`, `${s}      name: ${app.name}-config`, `${s}  - name: tmp`, `${s}    emptyDir:`, `${s}      sizeLimit: 1Gi`);
+    w.push(
+      `${s}  - name: log-shipper`,
+      `${s}    image: fluent/fluent-bit:3.1`,
+      `${s}    ports:`,
+      `${s}      - name: fluent-metrics`,
+      `${s}        containerPort: 2020`,
+      `${s}    resources:`,
+      `${s}      limits: {cpu: 50m, memory: 64Mi}`,
+      `${s}    volumeMounts:`,
+      `${s}      - name: tmp`,
+      `${s}        mountPath: /tmp`,
+    );
+    w.push(
+      `${s}volumes:`,
+      `${s}  - name: config`,
+      `${s}    configMap:`,
+      `${s}      name: ${app.name}-config`,
+      `${s}  - name: tmp`,
+      `${s}    emptyDir:`,
+      `${s}      sizeLimit: 1Gi`,
+    );
     w.endRead();
     return marked;
   }
 
-  function writeService(w: Writer, app: App, type: string, suffix: string, ports: Array<{ name: string; port: number; target: string; protocol?: string }>, markTarget = false) {
+  function writeService(
+    w: Writer,
+    app: App,
+    type: string,
+    suffix: string,
+    ports: Array<{ name: string; port: number; target: string; protocol?: string }>,
+    markTarget = false,
+  ) {
     let marked: { line: number; character: number } | undefined;
     w.push('---');
     w.beginRead();
-    w.push('apiVersion: v1', 'kind: Service', 'metadata:', `  name: ${app.name}${suffix}`, `  namespace: ${app.namespace}`, '  labels:', `    app: ${app.name}`);
+    w.push(
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata:',
+      `  name: ${app.name}${suffix}`,
+      `  namespace: ${app.namespace}`,
+      '  labels:',
+      `    app: ${app.name}`,
+    );
     if (type === 'LoadBalancer') w.push('  annotations:', '    service.beta.kubernetes.io/aws-load-balancer-type: nlb');
     w.push('spec:');
     if (type === 'ExternalName') {
@@ -291,18 +608,54 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
   }
 
   /** The app's own policy: ingress from its team, a gateway of another team and a CIDR; egress to apps it calls. */
-  function writeAppPolicy(w: Writer, app: App, nsApps: App[], plant: 'classic' | 'name' | 'protocol' | undefined): Omit<Planted, 'file'> | undefined {
+  function writeAppPolicy(
+    w: Writer,
+    app: App,
+    nsApps: App[],
+    plant: 'classic' | 'name' | 'protocol' | undefined,
+  ): Omit<Planted, 'file'> | undefined {
     let result: Omit<Planted, 'file'> | undefined;
     w.push('---');
     w.beginRead();
-    w.push('apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', `  name: ${app.name}`, `  namespace: ${app.namespace}`, 'spec:', '  podSelector:', '    matchLabels:', `      app: ${app.name}`, '  policyTypes:', '    - Ingress', '    - Egress', '  ingress:');
-    w.push('    - from:', '        - podSelector:', '            matchLabels:', `              team: ${app.labels.team}`, '        - namespaceSelector:', '            matchLabels:', `              team: ${pick(TEAMS)}`, '          podSelector:', '            matchLabels:', '              role: gateway', '      ports:');
+    w.push(
+      'apiVersion: networking.k8s.io/v1',
+      'kind: NetworkPolicy',
+      'metadata:',
+      `  name: ${app.name}`,
+      `  namespace: ${app.namespace}`,
+      'spec:',
+      '  podSelector:',
+      '    matchLabels:',
+      `      app: ${app.name}`,
+      '  policyTypes:',
+      '    - Ingress',
+      '    - Egress',
+      '  ingress:',
+    );
+    w.push(
+      '    - from:',
+      '        - podSelector:',
+      '            matchLabels:',
+      `              team: ${app.labels.team}`,
+      '        - namespaceSelector:',
+      '            matchLabels:',
+      `              team: ${pick(TEAMS)}`,
+      '          podSelector:',
+      '            matchLabels:',
+      '              role: gateway',
+      '      ports:',
+    );
     const ports = app.ports;
     const udp = ports.find((p) => p.protocol === 'UDP');
     const named = ports.find((p) => p.name && !p.protocol);
     if (plant === 'classic' && !ports.some((p) => p.number === app.servicePort) && !ports[0].protocol) {
       w.push(`        - port: ${app.servicePort}`);
-      result = { ...w.last(String(app.servicePort)), code: 'netpol-port-unmatched', wrong: String(app.servicePort), right: String(ports[0].number) };
+      result = {
+        ...w.last(String(app.servicePort)),
+        code: 'netpol-port-unmatched',
+        wrong: String(app.servicePort),
+        right: String(ports[0].number),
+      };
     } else if (plant === 'name' && named) {
       w.push(`        - port: ${named.name}s`);
       result = { ...w.last(`${named.name}s`), code: 'netpol-port-unmatched', wrong: `${named.name}s`, right: named.name! };
@@ -311,22 +664,58 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
       result = { ...w.last(String(udp.number)), code: 'netpol-protocol-mismatch', wrong: String(udp.number), right: String(udp.number) };
     }
     // The entry a plant stands for is left out: a rule that also admits the right port only gets a hint.
-    const replaced = result?.code === 'netpol-protocol-mismatch' ? udp : result?.wrong === String(app.servicePort) ? ports[0] : result ? named : undefined;
+    const replaced =
+      result?.code === 'netpol-protocol-mismatch' ? udp : result?.wrong === String(app.servicePort) ? ports[0] : result ? named : undefined;
     for (const p of ports) {
       if (p === replaced) continue;
       w.push(`        - port: ${p.name && chance(0.5) ? p.name : p.number}`);
       if (p.protocol || chance(0.5)) w.push(`          protocol: ${p.protocol ?? 'TCP'}`);
     }
-    w.push('    - from:', '        - ipBlock:', '            cidr: 10.0.0.0/8', '            except:', '              - 10.96.0.0/12', '      ports:', `        - port: ${ports[0].number}`, ...(ports[0].protocol ? [`          protocol: ${ports[0].protocol}`] : []));
+    w.push(
+      '    - from:',
+      '        - ipBlock:',
+      '            cidr: 10.0.0.0/8',
+      '            except:',
+      '              - 10.96.0.0/12',
+      '      ports:',
+      `        - port: ${ports[0].number}`,
+      ...(ports[0].protocol ? [`          protocol: ${ports[0].protocol}`] : []),
+    );
     // Egress: two apps of its namespace, the gateways of another team, one app of another namespace by name.
     w.push('  egress:');
     const peers = [pick(nsApps), pick(nsApps)];
-    w.push('    - to:', ...peers.flatMap((a) => ['        - podSelector:', '            matchLabels:', `              app: ${a.name}`]), '      ports:');
-    for (const p of peers[0].ports) w.push(`        - port: ${p.name ?? p.number}`, ...(p.protocol ? [`          protocol: ${p.protocol}`] : []));
-    w.push('    - to:', '        - namespaceSelector:', '            matchLabels:', `              team: ${pick(TEAMS)}`, '          podSelector:', '            matchLabels:', '              role: gateway', '      ports:', '        - port: http');
+    w.push(
+      '    - to:',
+      ...peers.flatMap((a) => ['        - podSelector:', '            matchLabels:', `              app: ${a.name}`]),
+      '      ports:',
+    );
+    for (const p of peers[0].ports)
+      w.push(`        - port: ${p.name ?? p.number}`, ...(p.protocol ? [`          protocol: ${p.protocol}`] : []));
+    w.push(
+      '    - to:',
+      '        - namespaceSelector:',
+      '            matchLabels:',
+      `              team: ${pick(TEAMS)}`,
+      '          podSelector:',
+      '            matchLabels:',
+      '              role: gateway',
+      '      ports:',
+      '        - port: http',
+    );
     const otherNs = pick(namespaces);
     const other = pick(apps.get(otherNs)!);
-    w.push('    - to:', '        - namespaceSelector:', '            matchLabels:', `              kubernetes.io/metadata.name: ${otherNs}`, '          podSelector:', '            matchExpressions:', '              - key: app', '                operator: In', `                values: [${other.name}]`, '      ports:');
+    w.push(
+      '    - to:',
+      '        - namespaceSelector:',
+      '            matchLabels:',
+      `              kubernetes.io/metadata.name: ${otherNs}`,
+      '          podSelector:',
+      '            matchExpressions:',
+      '              - key: app',
+      '                operator: In',
+      `                values: [${other.name}]`,
+      '      ports:',
+    );
     for (const p of other.ports) w.push(`        - port: ${p.number}`, ...(p.protocol ? [`          protocol: ${p.protocol}`] : []));
     w.endRead();
     return result;
@@ -343,17 +732,57 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
     let result: Omit<Planted, 'file'> | undefined;
     w.push('---');
     w.beginRead();
-    w.push('apiVersion: cilium.io/v2', 'kind: CiliumNetworkPolicy', 'metadata:', `  name: ${app.name}-cilium`, `  namespace: ${app.namespace}`, 'spec:', '  endpointSelector:', '    matchLabels:', `      k8s:app: ${app.name}`);
-    w.push('  ingress:', '    - fromEndpoints:', '        - matchLabels:', `            k8s:io.kubernetes.pod.namespace: ${app.namespace}`, '      toPorts:', '        - ports:');
+    w.push(
+      'apiVersion: cilium.io/v2',
+      'kind: CiliumNetworkPolicy',
+      'metadata:',
+      `  name: ${app.name}-cilium`,
+      `  namespace: ${app.namespace}`,
+      'spec:',
+      '  endpointSelector:',
+      '    matchLabels:',
+      `      k8s:app: ${app.name}`,
+    );
+    w.push(
+      '  ingress:',
+      '    - fromEndpoints:',
+      '        - matchLabels:',
+      `            k8s:io.kubernetes.pod.namespace: ${app.namespace}`,
+      '      toPorts:',
+      '        - ports:',
+    );
     for (const [i, p] of app.ports.entries()) {
       if (i === 0 && plant) {
         w.push(`            - port: "${app.servicePort}"`);
-        result = { ...w.last(String(app.servicePort)), code: 'netpol-port-unmatched', wrong: String(app.servicePort), right: String(p.number) };
+        result = {
+          ...w.last(String(app.servicePort)),
+          code: 'netpol-port-unmatched',
+          wrong: String(app.servicePort),
+          right: String(p.number),
+        };
       } else w.push(`            - port: "${p.name && dialectRandom() < 0.5 ? p.name : p.number}"`);
       if (p.protocol || dialectRandom() < 0.5) w.push(`              protocol: ${p.protocol ?? 'TCP'}`);
     }
-    w.push('  egress:', '    - toEndpoints:', '        - matchLabels:', '            k8s:io.kubernetes.pod.namespace: kube-system', '            k8s:k8s-app: kube-dns', '      toPorts:', '        - ports:', '            - port: "53"', '              protocol: UDP', '            - port: dns-tcp');
-    w.push('    - toFQDNs:', '        - matchName: api.example.com', '      toPorts:', '        - ports:', '            - port: "443"', '              protocol: TCP');
+    w.push(
+      '  egress:',
+      '    - toEndpoints:',
+      '        - matchLabels:',
+      '            k8s:io.kubernetes.pod.namespace: kube-system',
+      '            k8s:k8s-app: kube-dns',
+      '      toPorts:',
+      '        - ports:',
+      '            - port: "53"',
+      '              protocol: UDP',
+      '            - port: dns-tcp',
+    );
+    w.push(
+      '    - toFQDNs:',
+      '        - matchName: api.example.com',
+      '      toPorts:',
+      '        - ports:',
+      '            - port: "443"',
+      '              protocol: TCP',
+    );
     w.endRead();
     return result;
   }
@@ -364,19 +793,52 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
     let result: Omit<Planted, 'file'> | undefined;
     w.push('---');
     w.beginRead();
-    w.push('apiVersion: projectcalico.org/v3', 'kind: NetworkPolicy', 'metadata:', `  name: ${app.name}-calico`, `  namespace: ${app.namespace}`, 'spec:', `  selector: app == '${app.name}' && has(team)`, '  types:', '    - Ingress', '    - Egress', '  ingress:');
+    w.push(
+      'apiVersion: projectcalico.org/v3',
+      'kind: NetworkPolicy',
+      'metadata:',
+      `  name: ${app.name}-calico`,
+      `  namespace: ${app.namespace}`,
+      'spec:',
+      `  selector: app == '${app.name}' && has(team)`,
+      '  types:',
+      '    - Ingress',
+      '    - Egress',
+      '  ingress:',
+    );
     for (const protocol of ['TCP', 'UDP']) {
       const ports = app.ports.filter((p) => (p.protocol ?? 'TCP') === protocol);
       if (ports.length === 0) continue;
-      w.push('    - action: Allow', `      protocol: ${protocol}`, '      source:', "        selector: role == 'gateway'", `        namespaceSelector: team in {'${app.labels.team}', 'platform'}`, '      destination:', '        ports:');
+      w.push(
+        '    - action: Allow',
+        `      protocol: ${protocol}`,
+        '      source:',
+        "        selector: role == 'gateway'",
+        `        namespaceSelector: team in {'${app.labels.team}', 'platform'}`,
+        '      destination:',
+        '        ports:',
+      );
       for (const p of ports) {
         if (p === app.ports[0] && plant) {
           w.push(`          - ${app.servicePort}`);
-          result = { ...w.last(String(app.servicePort)), code: 'netpol-port-unmatched', wrong: String(app.servicePort), right: String(p.number) };
+          result = {
+            ...w.last(String(app.servicePort)),
+            code: 'netpol-port-unmatched',
+            wrong: String(app.servicePort),
+            right: String(p.number),
+          };
         } else w.push(`          - ${p.name && dialectRandom() < 0.5 ? p.name : p.number}`);
       }
     }
-    w.push('  egress:', '    - action: Allow', '      protocol: UDP', '      destination:', "        selector: k8s-app == 'kube-dns'", "        namespaceSelector: projectcalico.org/name == 'kube-system'", '        ports: [53]');
+    w.push(
+      '  egress:',
+      '    - action: Allow',
+      '      protocol: UDP',
+      '      destination:',
+      "        selector: k8s-app == 'kube-dns'",
+      "        namespaceSelector: projectcalico.org/name == 'kube-system'",
+      '        ports: [53]',
+    );
     w.push('    - action: Allow', '      protocol: TCP', '      destination:', '        nets: [10.0.0.0/8]', '        ports: [443]');
     w.endRead();
     return result;
@@ -385,19 +847,66 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
   function writeBundledPolicy(w: Writer, app: App, n: number): void {
     w.push('---');
     w.beginRead();
-    w.push('apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', `  name: ${app.name}-allow-${n}`, `  namespace: ${app.namespace}`, 'spec:');
+    w.push(
+      'apiVersion: networking.k8s.io/v1',
+      'kind: NetworkPolicy',
+      'metadata:',
+      `  name: ${app.name}-allow-${n}`,
+      `  namespace: ${app.namespace}`,
+      'spec:',
+    );
     const form = n % 3;
     if (form === 0) w.push('  podSelector:', '    matchLabels:', `      app: ${app.name}`);
-    else if (form === 1) w.push('  podSelector:', '    matchExpressions:', '      - key: app', '        operator: In', '        values:', `          - ${app.name}`, '      - key: tier', '        operator: Exists');
+    else if (form === 1)
+      w.push(
+        '  podSelector:',
+        '    matchExpressions:',
+        '      - key: app',
+        '        operator: In',
+        '        values:',
+        `          - ${app.name}`,
+        '      - key: tier',
+        '        operator: Exists',
+      );
     else w.push('  podSelector:', '    matchLabels:', `      team: ${app.labels.team}`, `      app: ${app.name}`);
-    w.push('  ingress:', '    - from:', '        - namespaceSelector:', '            matchExpressions:', '              - key: team', '                operator: In', `                values: [${pick(TEAMS)}, ${pick(TEAMS)}]`, '          podSelector:', '            matchLabels:', '              role: gateway');
-    w.push('        - namespaceSelector:', '            matchLabels:', '              kubernetes.io/metadata.name: monitoring', '      ports:');
-    for (const p of app.ports) w.push(`        - port: ${p.name ?? p.number}`, ...(p.protocol ? [`          protocol: ${p.protocol}`] : []));
+    w.push(
+      '  ingress:',
+      '    - from:',
+      '        - namespaceSelector:',
+      '            matchExpressions:',
+      '              - key: team',
+      '                operator: In',
+      `                values: [${pick(TEAMS)}, ${pick(TEAMS)}]`,
+      '          podSelector:',
+      '            matchLabels:',
+      '              role: gateway',
+    );
+    w.push(
+      '        - namespaceSelector:',
+      '            matchLabels:',
+      '              kubernetes.io/metadata.name: monitoring',
+      '      ports:',
+    );
+    for (const p of app.ports)
+      w.push(`        - port: ${p.name ?? p.number}`, ...(p.protocol ? [`          protocol: ${p.protocol}`] : []));
     const tcp = app.ports.find((p) => !p.protocol);
     if (tcp && chance(0.2)) w.push(`        - port: ${tcp.number - 5}`, `          endPort: ${tcp.number + 5}`);
     if (chance(0.5)) {
       const otherNs = pick(namespaces);
-      w.push('  egress:', '    - to:', '        - namespaceSelector:', '            matchLabels:', `              kubernetes.io/metadata.name: ${otherNs}`, '          podSelector:', '            matchLabels:', '              role: gateway', '      ports:', '        - port: http', '          protocol: TCP', '        - port: 9090');
+      w.push(
+        '  egress:',
+        '    - to:',
+        '        - namespaceSelector:',
+        '            matchLabels:',
+        `              kubernetes.io/metadata.name: ${otherNs}`,
+        '          podSelector:',
+        '            matchLabels:',
+        '              role: gateway',
+        '      ports:',
+        '        - port: http',
+        '          protocol: TCP',
+        '        - port: 9090',
+      );
     }
     w.endRead();
   }

@@ -67,7 +67,10 @@ async function kubectlAlone(roots: string[], home: string): Promise<number> {
     while (next < roots.length) {
       const root = roots[next++];
       await new Promise<void>((resolve, reject) => {
-        const child = spawn(KUBECTL, ['kustomize', root], { stdio: ['ignore', 'ignore', 'inherit'], env: { PATH: process.env.PATH, HOME: home } });
+        const child = spawn(KUBECTL, ['kustomize', root], {
+          stdio: ['ignore', 'ignore', 'inherit'],
+          env: { PATH: process.env.PATH, HOME: home },
+        });
         child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`kubectl kustomize ${root}: exit ${code}`))));
       });
     }
@@ -108,7 +111,8 @@ export async function kustomizeBench(log: (message: string) => void = (m) => pro
       findings = run.findings;
     }
     const planted = findings.filter((f) => f.code === 'netpol-port-unmatched' && f.file.endsWith('/overlays/prod/policy.yaml')).length;
-    if (planted !== ROOTS || findings.length !== ROOTS) throw new Error(`expected ${ROOTS} findings on the patches, got ${planted} of ${findings.length}`);
+    if (planted !== ROOTS || findings.length !== ROOTS)
+      throw new Error(`expected ${ROOTS} findings on the patches, got ${planted} of ${findings.length}`);
     const ratio = median(ours) / median(alone);
     const text = [
       `### Kustomize: ${ROOTS} roots of 20 files`,

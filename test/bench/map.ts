@@ -15,7 +15,8 @@ export interface MapTimes {
 const ROUNDS = 20;
 const MAPS = 20;
 
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
 
 async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const started = performance.now();
@@ -38,7 +39,8 @@ export async function mapLatencies(client: TestClient): Promise<MapTimes> {
   for (const ns of biggest) {
     const { ms, value } = await timed(() => client.connection.sendRequest<PortMap>('portLens/map', { namespace: ns.namespace }));
     if (value.edges.length === 0 && ns.services > 0) throw new Error(`the map of ${ns.namespace} has no edge`);
-    if (maps.length === 0) largest = `${ns.namespace}: ${value.services.length} Services, ${value.pods.length} pod templates, ${value.policies.length} policies, ${value.edges.length} edges`;
+    if (maps.length === 0)
+      largest = `${ns.namespace}: ${value.services.length} Services, ${value.pods.length} pod templates, ${value.policies.length} policies, ${value.edges.length} edges`;
     maps.push(ms);
   }
   return { treeP50: percentile(tree, 50), treeMax: Math.max(...tree), mapP50: percentile(maps, 50), mapMax: Math.max(...maps), largest };

@@ -12,7 +12,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CodeLensRequest, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, HoverRequest, type ClientCapabilities, type Diagnostic } from 'vscode-languageserver-protocol';
+import {
+  CodeLensRequest,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  HoverRequest,
+  type ClientCapabilities,
+  type Diagnostic,
+} from 'vscode-languageserver-protocol';
 import { URI } from 'vscode-uri';
 import { TestClient } from '../protocol/lspClient';
 import { generateProfile, PROFILES, type GeneratedWorkspace, type Planted, type Profile } from './generate';
@@ -21,9 +28,12 @@ import { kustomizeBench } from './kustomize';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
-const SIZES = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const SIZES = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 const DEFAULT_SIZES = [1000, 10000, 50000];
-const SELECTED_PROFILES = (process.env.BENCH_PROFILES?.split(',').filter((p): p is Profile => PROFILES.includes(p as Profile)) ?? []);
+const SELECTED_PROFILES = process.env.BENCH_PROFILES?.split(',').filter((p): p is Profile => PROFILES.includes(p as Profile)) ?? [];
 const QUICK = process.env.BENCH_QUICK === '1';
 const EDITS = 200;
 const LENS_REQUESTS = 40;
@@ -72,7 +82,11 @@ function allPlantedPublished(client: TestClient, ws: GeneratedWorkspace): boolea
 
 function runFloor(mode: 'read' | 'parse' | 'parse-browser' | 'prefilter', root: string): number {
   if (QUICK && (mode === 'parse-browser' || mode === 'prefilter')) return NaN;
-  const out = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'floor.ts'), mode, root], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20 });
+  const out = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'floor.ts'), mode, root], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   if (out.status !== 0) throw new Error(`floor ${mode} failed: ${out.stderr}`);
   return JSON.parse(out.stdout).ms;
 }
@@ -80,10 +94,15 @@ function runFloor(mode: 'read' | 'parse' | 'parse-browser' | 'prefilter', root: 
 function runCli(root: string, cacheHome: string, ws: GeneratedWorkspace): number {
   if (QUICK) return NaN;
   const started = performance.now();
-  const out = spawnSync(process.execPath, [CLI, 'check', root, '--format', 'json'], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cacheHome }, maxBuffer: 1 << 28 });
+  const out = spawnSync(process.execPath, [CLI, 'check', root, '--format', 'json'], {
+    encoding: 'utf8',
+    env: { ...process.env, XDG_CACHE_HOME: cacheHome },
+    maxBuffer: 1 << 28,
+  });
   const ms = performance.now() - started;
   const problems = (JSON.parse(out.stdout) as Array<{ severity: string }>).filter((f) => f.severity !== 'information').length;
-  if (out.status !== 1 || problems !== ws.planted.length) throw new Error(`CLI: exit ${out.status}, ${problems} problems, ${ws.planted.length} planted\n${out.stderr}`);
+  if (out.status !== 1 || problems !== ws.planted.length)
+    throw new Error(`CLI: exit ${out.status}, ${problems} problems, ${ws.planted.length} planted\n${out.stderr}`);
   return ms;
 }
 
@@ -125,9 +144,13 @@ async function bench(profile: Profile, files: number): Promise<Result> {
     Object.assign(result, await lensLatencies(cold, ws));
     log(`  code lens p95 ${fmt(result.codeLensP95!)} ms, hover p95 ${fmt(result.hoverP95!)} ms (a Service of 20 ports)`);
     result.map = await mapLatencies(cold);
-    log(`  Ports view first level p50 ${fmt(result.map.treeP50)} max ${fmt(result.map.treeMax)} ms; a namespace's map p50 ${fmt(result.map.mapP50)} max ${fmt(result.map.mapMax)} ms (largest: ${result.map.largest})`);
+    log(
+      `  Ports view first level p50 ${fmt(result.map.treeP50)} max ${fmt(result.map.treeMax)} ms; a namespace's map p50 ${fmt(result.map.mapP50)} max ${fmt(result.map.mapMax)} ms (largest: ${result.map.largest})`,
+    );
     result.peakRssMb = cold.peakRssMb();
-    log(`  edits p50 ${fmt(edits.editP50)} p95 ${fmt(edits.editP95)} max ${fmt(edits.editMax)} ms; dependency p50 ${fmt(edits.dependencyP50)} max ${fmt(edits.dependencyMax)} ms; peak RSS ${fmt(result.peakRssMb)} MB`);
+    log(
+      `  edits p50 ${fmt(edits.editP50)} p95 ${fmt(edits.editP95)} max ${fmt(edits.editMax)} ms; dependency p50 ${fmt(edits.dependencyP50)} max ${fmt(edits.dependencyMax)} ms; peak RSS ${fmt(result.peakRssMb)} MB`,
+    );
     await cold.stop();
     await waitFor(() => existsSync(cacheFolder) && readdirSync(cacheFolder).some((f) => f.endsWith('.bin')));
 
@@ -156,7 +179,9 @@ async function editLatencies(client: TestClient, ws: GeneratedWorkspace) {
   const open = async (file: string) => {
     if (versions.has(file)) return;
     versions.set(file, 1);
-    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: uriOf(file), languageId: 'yaml', version: 1, text: readFileSync(file, 'utf8') } });
+    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri: uriOf(file), languageId: 'yaml', version: 1, text: readFileSync(file, 'utf8') },
+    });
   };
   for (const p of targets) await open(p.file);
   await open(ws.dependency.file);
@@ -178,7 +203,16 @@ async function editLatencies(client: TestClient, ws: GeneratedWorkspace) {
   for (let i = 0; i < EDITS; i++) {
     const p = targets[Math.floor(i / 2) % targets.length];
     const fixing = i % 2 === 0;
-    latencies.push(await change(p.file, p.line, p.character, fixing ? p.wrong : p.right, fixing ? p.right : p.wrong, () => hasPlanted(client, p) !== fixing));
+    latencies.push(
+      await change(
+        p.file,
+        p.line,
+        p.character,
+        fixing ? p.wrong : p.right,
+        fixing ? p.right : p.wrong,
+        () => hasPlanted(client, p) !== fixing,
+      ),
+    );
     await sleep(20);
   }
 
@@ -203,7 +237,9 @@ async function editLatencies(client: TestClient, ws: GeneratedWorkspace) {
 /** Code lens and hover on the file whose Service has 20 ports, as an editor asks for them after each change. */
 async function lensLatencies(client: TestClient, ws: GeneratedWorkspace) {
   const uri = uriOf(ws.lens.file);
-  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text: readFileSync(ws.lens.file, 'utf8') } });
+  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: 'yaml', version: 1, text: readFileSync(ws.lens.file, 'utf8') },
+  });
   await sleep(200);
   const lens: number[] = [];
   const hover: number[] = [];
@@ -211,9 +247,13 @@ async function lensLatencies(client: TestClient, ws: GeneratedWorkspace) {
     let started = performance.now();
     const lenses = (await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) ?? [];
     lens.push(performance.now() - started);
-    if (lenses.length !== ws.lens.ports.length) throw new Error(`${lenses.length} code lenses on ${ws.lens.file}, ${ws.lens.ports.length} Service ports`);
+    if (lenses.length !== ws.lens.ports.length)
+      throw new Error(`${lenses.length} code lenses on ${ws.lens.file}, ${ws.lens.ports.length} Service ports`);
     started = performance.now();
-    const result = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: ws.lens.ports[i % ws.lens.ports.length] });
+    const result = await client.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri },
+      position: ws.lens.ports[i % ws.lens.ports.length],
+    });
     hover.push(performance.now() - started);
     if (!result) throw new Error(`no hover on a Service port of ${ws.lens.file}`);
   }
@@ -272,9 +312,13 @@ function report(profile: Profile, results: Record<number, Result>, sizes: number
     { what: `a namespace's port map, max (${main})`, value: r.map.mapMax, limit: 1000, unit: 'ms' },
   );
   const growth = (small: number, large: number, limit: number, what: string, get: (r: Result) => number) => {
-    if (results[small] && results[large]) targets.push({ what: `${what}: ${large} / ${small} files`, value: get(results[large]) / get(results[small]), limit, unit: '×' });
+    if (results[small] && results[large])
+      targets.push({ what: `${what}: ${large} / ${small} files`, value: get(results[large]) / get(results[small]), limit, unit: '×' });
   };
-  for (const [small, large, limit] of [[1000, 10000, 11], [10000, 50000, 5.5]]) {
+  for (const [small, large, limit] of [
+    [1000, 10000, 11],
+    [10000, 50000, 5.5],
+  ]) {
     growth(small, large, limit, 'cold index', (x) => x.coldMs);
     growth(small, large, limit, 'peak RSS', (x) => x.peakRssMb);
     growth(small, large, limit, 'warm start', (x) => x.warmMs);
@@ -282,7 +326,11 @@ function report(profile: Profile, results: Record<number, Result>, sizes: number
     growth(small, large, 1.5, 'edit p95', (x) => x.editP95);
   }
   const lines = targets.map((t) => {
-    const verdict = Number.isNaN(t.value) ? 'not measured' : t.value <= t.limit ? 'met' : `**missed** by ${(t.value / t.limit).toFixed(2)}×`;
+    const verdict = Number.isNaN(t.value)
+      ? 'not measured'
+      : t.value <= t.limit
+        ? 'met'
+        : `**missed** by ${(t.value / t.limit).toFixed(2)}×`;
     return `| ${t.what} | ${t.value.toFixed(t.unit === '×' ? 3 : 1)} ${t.unit} | ≤ ${t.limit} ${t.unit} | ${verdict} |`;
   });
   return `${table}\n\n| ${profile}: target | measured | limit | |\n| --- | ---: | ---: | --- |\n${lines.join('\n')}\n`;
@@ -290,7 +338,10 @@ function report(profile: Profile, results: Record<number, Result>, sizes: number
 
 function machine(): string {
   const cpus = os.cpus();
-  return `${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}; load average when the run started ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}`;
+  return `${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}; load average when the run started ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ')}`;
 }
 
 async function main(): Promise<void> {
@@ -312,7 +363,9 @@ async function main(): Promise<void> {
     const before = existsSync(docs) ? readFileSync(docs, 'utf8') : '';
     const marker = '<!-- bench:results -->';
     const results = `${marker}\nMeasured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${where}.\n\n${tables.join('\n')}${marker}`;
-    const updated = before.includes(marker) ? before.replace(new RegExp(`${marker}[\\s\\S]*${marker}`), results) : `${before}\n${results}\n`;
+    const updated = before.includes(marker)
+      ? before.replace(new RegExp(`${marker}[\\s\\S]*${marker}`), results)
+      : `${before}\n${results}\n`;
     writeFileSync(docs, updated);
     log(`written to ${path.relative(process.cwd(), docs)}`);
   }

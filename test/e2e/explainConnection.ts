@@ -2,7 +2,18 @@
 // the command with its two quick picks, the Markdown preview and its links back to the manifests.
 import assert from 'node:assert/strict';
 import { until } from './tools';
-import { cursorAt, goToLine, laidOut, openFile, pick, runCommand, screenshotAround, webviewContent, type Box, type Page } from './workbench';
+import {
+  cursorAt,
+  goToLine,
+  laidOut,
+  openFile,
+  pick,
+  runCommand,
+  screenshotAround,
+  webviewContent,
+  type Box,
+  type Page,
+} from './workbench';
 
 const SSH_LENS = 'reachable from: external ✗ (allow-from-all admits 80, 10022 — not 22)';
 
@@ -22,8 +33,13 @@ export async function explainThroughTheUI(page: Page): Promise<void> {
   const portLine = await laidOut(page.locator('.view-line', { hasText: 'port: 10022' }));
   const lineHeight = portLine.height;
   // Line 21 (the container's port) reads `- name: ssh` too; the editor does not keep its lines in DOM order.
-  const nameLines: number[] = await page.locator('.view-line', { hasText: '- name: ssh' }).evaluateAll((lines: Array<{ getBoundingClientRect(): { top: number } }>) => lines.map((line) => line.getBoundingClientRect().top));
-  assert.ok(nameLines.some((top) => top > lensBox.y && top - lensBox.y < 2 * lineHeight && Math.abs(portLine.y - top - 2 * lineHeight) < 1), `the lens (y ${lensBox.y}) is not right above line 37 (lines \`- name: ssh\` at ${nameLines}, port: 10022 at ${portLine.y})`);
+  const nameLines: number[] = await page
+    .locator('.view-line', { hasText: '- name: ssh' })
+    .evaluateAll((lines: Array<{ getBoundingClientRect(): { top: number } }>) => lines.map((line) => line.getBoundingClientRect().top));
+  assert.ok(
+    nameLines.some((top) => top > lensBox.y && top - lensBox.y < 2 * lineHeight && Math.abs(portLine.y - top - 2 * lineHeight) < 1),
+    `the lens (y ${lensBox.y}) is not right above line 37 (lines \`- name: ssh\` at ${nameLines}, port: 10022 at ${portLine.y})`,
+  );
   await screenshotAround(page, 'vscode-code-lens.png', [lensBox, portLine], 140, 60);
 
   await runCommand(page, 'Kubernetes Port Lens: Explain Connection…');
@@ -80,8 +96,14 @@ async function shownExplanation(page: Page): Promise<void> {
   await body.locator('h1', { hasText: 'external → gitlab/gitlab-ssh:10022' }).waitFor();
   const text: string = await body.innerText();
   assert.match(text, /✗ denied\n/);
-  assert.match(text, /Service gitlab\/gitlab-ssh \(LoadBalancer\) 10022\/TCP → targetPort 22 → Deployment gitlab\/gitlab, container gitlab, 22\/TCP "ssh": ✗ denied/);
-  assert.match(text, /ingress: ✗ NetworkPolicy allow-from-all isolates Deployment gitlab\/gitlab for ingress and no rule admits 22\/TCP "ssh" from clients outside the cluster/);
+  assert.match(
+    text,
+    /Service gitlab\/gitlab-ssh \(LoadBalancer\) 10022\/TCP → targetPort 22 → Deployment gitlab\/gitlab, container gitlab, 22\/TCP "ssh": ✗ denied/,
+  );
+  assert.match(
+    text,
+    /ingress: ✗ NetworkPolicy allow-from-all isolates Deployment gitlab\/gitlab for ingress and no rule admits 22\/TCP "ssh" from clients outside the cluster/,
+  );
   assert.match(text, /rule 1: admits every source \(no from\); on 80\/TCP and 10022\/TCP — not 22\/TCP "ssh"/);
   assert.match(text, /Change port 10022 to 22/);
   // Every object named is a link, none left as Markdown source.

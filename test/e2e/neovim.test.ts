@@ -29,7 +29,10 @@ test('Neovim LSP client: diagnostic, hover and quick fix', { skip: e2eSkip([NVIM
   assert.ok(existsSync(server), 'dist/server.js is missing: run npm run build first');
   const env = isolatedEnv(home, { PORT_LENS_SERVER: server, PORT_LENS_WORKSPACE: workspace, PORT_LENS_RESULT: resultFile });
 
-  const nvim = spawn(NVIM, ['--headless', '-u', 'NONE', '-i', 'NONE', '-n', '-c', `luafile ${path.join(__dirname, 'neovim.lua')}`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const nvim = spawn(NVIM, ['--headless', '-u', 'NONE', '-i', 'NONE', '-n', '-c', `luafile ${path.join(__dirname, 'neovim.lua')}`], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   nvim.stdout.on('data', (chunk) => (output += chunk));
   nvim.stderr.on('data', (chunk) => (output += chunk));
@@ -45,9 +48,10 @@ test('Neovim LSP client: diagnostic, hover and quick fix', { skip: e2eSkip([NVIM
 
   const policyLines = readFileSync(path.join(ROOT, 'examples/gitlab/networkpolicies.yaml'), 'utf8').split('\n');
   const line10022 = policyLines.findIndex((line) => line.includes('port: 10022'));
-  assert.deepEqual(result.diagnostics!.map(({ line, col, end_col, severity, code, source }) => ({ line, col, end_col, severity, code, source })), [
-    { line: line10022, col: 12, end_col: 17, severity: 2, code: 'netpol-port-unmatched', source: 'k8s-port-lens' },
-  ]);
+  assert.deepEqual(
+    result.diagnostics!.map(({ line, col, end_col, severity, code, source }) => ({ line, col, end_col, severity, code, source })),
+    [{ line: line10022, col: 12, end_col: 17, severity: 2, code: 'netpol-port-unmatched', source: 'k8s-port-lens' }],
+  );
   assert.match(result.diagnostics![0].message, /Port 10022\/TCP is the port of Service gitlab\/gitlab-ssh, which forwards it to 22/);
 
   assert.match(result.hover!, /gitlab-ssh/);
@@ -61,6 +65,9 @@ test('Neovim LSP client: diagnostic, hover and quick fix', { skip: e2eSkip([NVIM
 
   const written = readFileSync(path.join(workspace, 'networkpolicies.yaml'), 'utf8').split('\n');
   assert.equal(written[line10022], '      port: 22');
-  assert.deepEqual(written.filter((_, i) => i !== line10022), policyLines.filter((_, i) => i !== line10022));
+  assert.deepEqual(
+    written.filter((_, i) => i !== line10022),
+    policyLines.filter((_, i) => i !== line10022),
+  );
   assert.equal(result.cleared, true, 'the warning stayed after the fix was written');
 });

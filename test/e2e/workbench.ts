@@ -7,13 +7,12 @@ import { ROOT, until } from './tools';
 
 // The README's screenshots are rewritten only on request: their bytes vary a little from run to
 // run, and a test run should not leave the work tree changed.
-export const IMAGES = process.env.PORT_LENS_UPDATE_SCREENSHOTS === '1'
-  ? path.join(ROOT, 'docs/images')
-  : path.join(tmpdir(), 'port-lens-e2e-screenshots');
+export const IMAGES =
+  process.env.PORT_LENS_UPDATE_SCREENSHOTS === '1' ? path.join(ROOT, 'docs/images') : path.join(tmpdir(), 'port-lens-e2e-screenshots');
 
 // playwright-core is installed in the e2e cache, not among the project's dependencies, so its
 // types are not visible to tsc: the browser objects are untyped here.
- 
+
 export type Page = any;
 export type Locator = any;
 
@@ -88,7 +87,11 @@ function choice(page: Page, label: string): Locator {
 /** Waits until the focused row of the quick input is the one labelled exactly `label`. */
 async function focusedRow(page: Page, label: string, timeoutMs: number): Promise<void> {
   const focused = page.locator('.quick-input-list .monaco-list-row.focused .label-name');
-  await until(`"${label}" to be the focused choice`, async () => (await focused.count()) === 1 && (await focused.innerText()).trim() === label, timeoutMs);
+  await until(
+    `"${label}" to be the focused choice`,
+    async () => (await focused.count()) === 1 && (await focused.innerText()).trim() === label,
+    timeoutMs,
+  );
 }
 
 /** The document inside the visible webview (a Markdown preview, say): VS Code nests it in two iframes. */
@@ -98,13 +101,22 @@ export function webviewContent(page: Page): Locator {
 
 /** Waits for an element's animations (the fade-in of hovers and menus) to end. */
 export async function settled(element: Locator): Promise<void> {
-  await until('the animation to end', () =>
-    element.evaluate((node: { getAnimations(options: object): Array<{ playState: string }> }) =>
-      node.getAnimations({ subtree: true }).every((animation) => animation.playState === 'finished'),
-    ), 10_000);
+  await until(
+    'the animation to end',
+    () =>
+      element.evaluate((node: { getAnimations(options: object): Array<{ playState: string }> }) =>
+        node.getAnimations({ subtree: true }).every((animation) => animation.playState === 'finished'),
+      ),
+    10_000,
+  );
 }
 
-export interface Box { x: number; y: number; width: number; height: number }
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
 
 /** The element's box, once it has one (an element being re-rendered has none for a moment). */
 export function laidOut(element: Locator): Promise<Box> {
@@ -119,5 +131,8 @@ export async function screenshotAround(page: Page, name: string, boxes: Box[], a
   const top = Math.max(editor.y, Math.min(...boxes.map((box) => box.y)) - above);
   const bottom = Math.min(editor.y + editor.height, Math.max(...boxes.map((box) => box.y + box.height)) + below);
   const right = Math.max(...boxes.map((box) => box.x + box.width)) + 20;
-  await page.screenshot({ path: path.join(IMAGES, name), clip: { x: editor.x, y: top, width: Math.min(editor.width, Math.max(720, right - editor.x)), height: bottom - top } });
+  await page.screenshot({
+    path: path.join(IMAGES, name),
+    clip: { x: editor.x, y: top, width: Math.min(editor.width, Math.max(720, right - editor.x)), height: bottom - top },
+  });
 }

@@ -27,12 +27,18 @@ interface RealWorkspace {
 }
 
 export function realWorkspaces(): RealWorkspace[] {
-  const corpus = yamlFilesUnder(CORPUS).map((file) => ({ name: path.basename(file), files: [{ name: path.basename(file), text: readFileSync(file, 'utf8') }] }));
+  const corpus = yamlFilesUnder(CORPUS).map((file) => ({
+    name: path.basename(file),
+    files: [{ name: path.basename(file), text: readFileSync(file, 'utf8') }],
+  }));
   const examples = readdirSync(EXAMPLES)
     .sort()
     .map((folder) => ({
       name: `examples/${folder}`,
-      files: yamlFilesUnder(path.join(EXAMPLES, folder)).map((file) => ({ name: path.relative(EXAMPLES, file), text: readFileSync(file, 'utf8') })),
+      files: yamlFilesUnder(path.join(EXAMPLES, folder)).map((file) => ({
+        name: path.relative(EXAMPLES, file),
+        text: readFileSync(file, 'utf8'),
+      })),
     }));
   return [...corpus, ...examples];
 }
@@ -41,16 +47,84 @@ export function realWorkspaces(): RealWorkspace[] {
 
 /** Values written in place of a scalar: wrong types, out-of-range and quoted numbers, YAML oddities. */
 const HOSTILE_SCALARS = [
-  'true', 'false', '"x"', 'x', '-1', '0', '99999', '65536', '"10022"', "'80'", '1e3', '0x50', '0o17', '1.5', '.inf', '.nan',
-  'null', '~', '', '[]', '{}', '[1, 2]', '{a: b}', '!!binary aGVsbG8=', '!!str 80', '!!int "80"', '*nowhere', '&x 80', '"\\u0000"',
-  '|\n  80', '>-\n  80', "'é😀'", '2001-12-14', '<<', '"a\tb"', '? a', '80 # comment', '8_0', '+80', '080',
+  'true',
+  'false',
+  '"x"',
+  'x',
+  '-1',
+  '0',
+  '99999',
+  '65536',
+  '"10022"',
+  "'80'",
+  '1e3',
+  '0x50',
+  '0o17',
+  '1.5',
+  '.inf',
+  '.nan',
+  'null',
+  '~',
+  '',
+  '[]',
+  '{}',
+  '[1, 2]',
+  '{a: b}',
+  '!!binary aGVsbG8=',
+  '!!str 80',
+  '!!int "80"',
+  '*nowhere',
+  '&x 80',
+  '"\\u0000"',
+  '|\n  80',
+  '>-\n  80',
+  "'é😀'",
+  '2001-12-14',
+  '<<',
+  '"a\tb"',
+  '? a',
+  '80 # comment',
+  '8_0',
+  '+80',
+  '080',
 ];
 
 /** Keys a mutation renames to or inserts: the ones the analysis reads, at the wrong place, and misspelt. */
 const KEYS = [
-  'port', 'ports', 'containerPort', 'targetPort', 'endPort', 'protocol', 'name', 'kind', 'apiVersion', 'metadata', 'spec', 'namespace',
-  'selector', 'podSelector', 'namespaceSelector', 'matchLabels', 'matchExpressions', 'ingress', 'egress', 'from', 'to', 'items',
-  'template', 'containers', 'initContainers', 'labels', 'policyTypes', 'nodePort', 'ipBlock', 'prot', 'Port', '<<', '"port"', '? port',
+  'port',
+  'ports',
+  'containerPort',
+  'targetPort',
+  'endPort',
+  'protocol',
+  'name',
+  'kind',
+  'apiVersion',
+  'metadata',
+  'spec',
+  'namespace',
+  'selector',
+  'podSelector',
+  'namespaceSelector',
+  'matchLabels',
+  'matchExpressions',
+  'ingress',
+  'egress',
+  'from',
+  'to',
+  'items',
+  'template',
+  'containers',
+  'initContainers',
+  'labels',
+  'policyTypes',
+  'nodePort',
+  'ipBlock',
+  'prot',
+  'Port',
+  '<<',
+  '"port"',
+  '? port',
 ];
 
 type Mutation =
@@ -89,33 +163,81 @@ function applyMutation(text: string, m: Mutation): string {
     case 'truncate':
       return text.slice(0, m.at % (text.length + 1));
     case 'deleteLine':
-      return mutateLine(text, m.at, () => true, () => '\0DELETE').replace(/\0DELETE\n?/, '');
+      return mutateLine(
+        text,
+        m.at,
+        () => true,
+        () => '\0DELETE',
+      ).replace(/\0DELETE\n?/, '');
     case 'renameKey':
-      return mutateLine(text, m.at, (l) => KEY_VALUE.test(l), (l) => l.replace(KEY_VALUE, (_, lead, _k, v) => `${lead}${m.key}:${v === undefined ? '' : ` ${v}`}`));
+      return mutateLine(
+        text,
+        m.at,
+        (l) => KEY_VALUE.test(l),
+        (l) => l.replace(KEY_VALUE, (_, lead, _k, v) => `${lead}${m.key}:${v === undefined ? '' : ` ${v}`}`),
+      );
     case 'swapScalar':
-      return mutateLine(text, m.at, (l) => KEY_VALUE.exec(l)?.[3] !== undefined, (l) => l.replace(KEY_VALUE, (_, lead, k) => `${lead}${k}: ${m.value}`));
+      return mutateLine(
+        text,
+        m.at,
+        (l) => KEY_VALUE.exec(l)?.[3] !== undefined,
+        (l) => l.replace(KEY_VALUE, (_, lead, k) => `${lead}${k}: ${m.value}`),
+      );
     case 'duplicateLine':
-      return mutateLine(text, m.at, (l) => KEY_VALUE.test(l), (l) => `${l}\n${l.replace(/^(\s*)- /, '$1  ')}`);
+      return mutateLine(
+        text,
+        m.at,
+        (l) => KEY_VALUE.test(l),
+        (l) => `${l}\n${l.replace(/^(\s*)- /, '$1  ')}`,
+      );
     case 'deepNest':
-      return mutateLine(text, m.at, (l) => KEY_VALUE.test(l), (l) => l.replace(KEY_VALUE, (_, lead, k) => `${lead}${k}: ${nested(m.depth, m.style, lead.replace('-', ' '))}`));
+      return mutateLine(
+        text,
+        m.at,
+        (l) => KEY_VALUE.test(l),
+        (l) => l.replace(KEY_VALUE, (_, lead, k) => `${lead}${k}: ${nested(m.depth, m.style, lead.replace('-', ' '))}`),
+      );
     case 'endPortBelow':
-      return mutateLine(text, m.at, (l) => /^\s*(- )?port: \d+/.test(l), (l) => {
-        const port = Number(/port: (\d+)/.exec(l)![1]);
-        return `${l}\n${l.replace(/^(\s*)(- )?.*$/, (_, s, dash) => `${s}${dash ? '  ' : ''}endPort: ${port - m.by}`)}`;
-      });
+      return mutateLine(
+        text,
+        m.at,
+        (l) => /^\s*(- )?port: \d+/.test(l),
+        (l) => {
+          const port = Number(/port: (\d+)/.exec(l)![1]);
+          return `${l}\n${l.replace(/^(\s*)(- )?.*$/, (_, s, dash) => `${s}${dash ? '  ' : ''}endPort: ${port - m.by}`)}`;
+        },
+      );
     case 'selfAnchor':
-      return mutateLine(text, m.at, (l) => KEY_VALUE.test(l), (l) => l.replace(KEY_VALUE, (_, lead, k) => `${lead}${k}: &self [*self, {port: *self}]`));
+      return mutateLine(
+        text,
+        m.at,
+        (l) => KEY_VALUE.test(l),
+        (l) => l.replace(KEY_VALUE, (_, lead, k) => `${lead}${k}: &self [*self, {port: *self}]`),
+      );
     case 'insert': {
       const at = m.at % (text.length + 1);
       return text.slice(0, at) + m.text + text.slice(at);
     }
     case 'indent':
-      return mutateLine(text, m.at, (l) => l.trim() !== '', (l) => (m.delta > 0 ? ' '.repeat(m.delta) + l : l.slice(Math.min(-m.delta, /^ */.exec(l)![0].length))));
+      return mutateLine(
+        text,
+        m.at,
+        (l) => l.trim() !== '',
+        (l) => (m.delta > 0 ? ' '.repeat(m.delta) + l : l.slice(Math.min(-m.delta, /^ */.exec(l)![0].length))),
+      );
     case 'crlf':
       return text.replace(/\r?\n/g, '\r\n');
     case 'aliasBomb': {
-      const bomb = ['b0: &b0 [80, 80, 80, 80, 80, 80, 80, 80, 80, 80]', ...Array.from({ length: 8 }, (_, i) => `b${i + 1}: &b${i + 1} [${Array(10).fill(`*b${i}`).join(', ')}]`)];
-      return mutateLine(text, m.at, (l) => /^\S/.test(l) && KEY_VALUE.test(l), (l) => `${bomb.join('\n')}\n${l}`).replace(/^(\s*(?:- )?(?:ports|containers|items|ingress|egress|from): *)$/m, '$1 *b8');
+      const bomb = [
+        'b0: &b0 [80, 80, 80, 80, 80, 80, 80, 80, 80, 80]',
+        ...Array.from({ length: 8 }, (_, i) => `b${i + 1}: &b${i + 1} [${Array(10).fill(`*b${i}`).join(', ')}]`),
+      ];
+      return mutateLine(
+        text,
+        m.at,
+        (l) => /^\S/.test(l) && KEY_VALUE.test(l),
+        (l) => `${bomb.join('\n')}\n${l}`,
+      ).replace(/^(\s*(?:- )?(?:ports|containers|items|ingress|egress|from): *)$/m, '$1 *b8');
     }
   }
 }
@@ -139,7 +261,14 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('endPortBelow' as const), at: position, by: fc.integer({ min: -2, max: 100 }) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('selfAnchor' as const), at: position }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('insert' as const), at: position, text: fc.constantFrom('\n', ': ', '- ', '"', "'", '{', ']', '#', '&a ', '*a', '\t', '\0', '\r', '\n---\n', ' ') }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('insert' as const),
+      at: position,
+      text: fc.constantFrom('\n', ': ', '- ', '"', "'", '{', ']', '#', '&a ', '*a', '\t', '\0', '\r', '\n---\n', ' '),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('indent' as const), at: position, delta: fc.integer({ min: -4, max: 4 }) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('crlf' as const) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('aliasBomb' as const), at: position }) },
@@ -153,7 +282,13 @@ function documents(text: string): string[] {
 }
 
 const probes = fc.array(
-  fc.record({ file: fc.nat({ max: 10 }), position: fc.record({ line: fc.oneof(fc.nat({ max: 400 }), fc.constant(1e9)), character: fc.oneof(fc.nat({ max: 60 }), fc.constant(1e9)) }) }),
+  fc.record({
+    file: fc.nat({ max: 10 }),
+    position: fc.record({
+      line: fc.oneof(fc.nat({ max: 400 }), fc.constant(1e9)),
+      character: fc.oneof(fc.nat({ max: 60 }), fc.constant(1e9)),
+    }),
+  }),
   { maxLength: 3 },
 );
 
@@ -166,7 +301,10 @@ export function mutatedReal(workspaces: RealWorkspace[] = realWorkspaces()): fc.
     .record({
       workspace: fc.nat({ max: workspaces.length - 1 }),
       file: fc.nat(),
-      window: fc.oneof({ weight: 40, arbitrary: fc.record({ start: fc.nat(), count: fc.integer({ min: 1, max: 10 }) }) }, { weight: 1, arbitrary: fc.constant(undefined) }),
+      window: fc.oneof(
+        { weight: 40, arbitrary: fc.record({ start: fc.nat(), count: fc.integer({ min: 1, max: 10 }) }) },
+        { weight: 1, arbitrary: fc.constant(undefined) },
+      ),
       mutations: fc.array(mutation, { minLength: 1, maxLength: 4 }),
       probes,
     })
@@ -196,29 +334,107 @@ export function mutatedReal(workspaces: RealWorkspace[] = realWorkspaces()): fc.
 // ---- random YAML -------------------------------------------------------------------------------
 
 const TOKENS = [
-  'a', 'port', 'ports', 'containerPort', 'kind', 'apiVersion', 'v1', 'Service', 'NetworkPolicy', 'Pod', 'List', 'items', 'spec',
-  ':', ' ', '  ', '\n', '- ', '[', ']', '{', '}', ',', '&a', '*a', '!!str', '!!map', '!tag', '"', "'", '#', '|', '>', '---', '...',
-  '%YAML 1.2\n', '%TAG ! tag:x,2000:\n', '\t', '\r\n', '\r', '1', '80', '-1', '0x50', '1e3', 'true', 'null', '~', '?', '<<', '\0',
-  '\ufeff', '😀', '\ud800', '\\', 'é', '\u2028', '@', '`', '%',
+  'a',
+  'port',
+  'ports',
+  'containerPort',
+  'kind',
+  'apiVersion',
+  'v1',
+  'Service',
+  'NetworkPolicy',
+  'Pod',
+  'List',
+  'items',
+  'spec',
+  ':',
+  ' ',
+  '  ',
+  '\n',
+  '- ',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '&a',
+  '*a',
+  '!!str',
+  '!!map',
+  '!tag',
+  '"',
+  "'",
+  '#',
+  '|',
+  '>',
+  '---',
+  '...',
+  '%YAML 1.2\n',
+  '%TAG ! tag:x,2000:\n',
+  '\t',
+  '\r\n',
+  '\r',
+  '1',
+  '80',
+  '-1',
+  '0x50',
+  '1e3',
+  'true',
+  'null',
+  '~',
+  '?',
+  '<<',
+  '\0',
+  '\ufeff',
+  '😀',
+  '\ud800',
+  '\\',
+  'é',
+  '\u2028',
+  '@',
+  '`',
+  '%',
 ];
 
 /** Token soup: mostly not YAML, sometimes after a manifest head so the reader goes deep. */
 const tokenSoup: fc.Arbitrary<string> = fc
   .tuple(
-    fc.constantFrom('', 'apiVersion: v1\nkind: Service\n', 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nspec:\n  ', 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - '),
+    fc.constantFrom(
+      '',
+      'apiVersion: v1\nkind: Service\n',
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nspec:\n  ',
+      'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - ',
+    ),
     fc.array(fc.constantFrom(...TOKENS), { maxLength: 120 }),
   )
   .map(([head, tokens]) => head + tokens.join(''));
 
 // Small value sets so that selectors select, Services forward and policies match or miss.
 const labelsArb = fc.dictionary(fc.constantFrom('app', 'tier', 'role'), fc.constantFrom('a', 'b', 'web', ''), { maxKeys: 2 });
-const portNumber = fc.oneof({ weight: 10, arbitrary: fc.constantFrom(22, 80, 8080, 10022, 9090, 53, 5432) }, { weight: 1, arbitrary: fc.constantFrom(0, -1, 70000, 1.5) });
-const portName = fc.constantFrom('ssh', 'http', 'web', 'metrics', 'http-metrics', 'server-http', 'dns', '80', 'Bad_Name', 'a-very-long-port-name');
+const portNumber = fc.oneof(
+  { weight: 10, arbitrary: fc.constantFrom(22, 80, 8080, 10022, 9090, 53, 5432) },
+  { weight: 1, arbitrary: fc.constantFrom(0, -1, 70000, 1.5) },
+);
+const portName = fc.constantFrom(
+  'ssh',
+  'http',
+  'web',
+  'metrics',
+  'http-metrics',
+  'server-http',
+  'dns',
+  '80',
+  'Bad_Name',
+  'a-very-long-port-name',
+);
 const protocolArb = fc.option(fc.constantFrom('TCP', 'UDP', 'SCTP', 'tcp', 'ICMP'), { nil: undefined, freq: 2 });
 const namespaceArb = fc.option(fc.constantFrom('a', 'b'), { nil: undefined });
 const portRef = fc.oneof(portNumber, portName, portNumber.map(String));
 
-const containerPort = fc.record({ containerPort: portNumber, name: fc.option(portName, { nil: undefined }), protocol: protocolArb }, { requiredKeys: ['containerPort'] });
+const containerPort = fc.record(
+  { containerPort: portNumber, name: fc.option(portName, { nil: undefined }), protocol: protocolArb },
+  { requiredKeys: ['containerPort'] },
+);
 
 const workload = fc.record({
   kind: fc.constantFrom('Deployment', 'Pod', 'StatefulSet', 'CronJob'),
@@ -231,7 +447,16 @@ const workload = fc.record({
 
 const selector = fc.oneof(
   labelsArb.map((matchLabels) => ({ matchLabels })),
-  fc.record({ matchExpressions: fc.array(fc.record({ key: fc.constantFrom('app', 'tier'), operator: fc.constantFrom('In', 'NotIn', 'Exists', 'DoesNotExist', 'Bogus'), values: fc.array(fc.constantFrom('a', 'b', 'web'), { maxLength: 2 }) }), { maxLength: 2 }) }),
+  fc.record({
+    matchExpressions: fc.array(
+      fc.record({
+        key: fc.constantFrom('app', 'tier'),
+        operator: fc.constantFrom('In', 'NotIn', 'Exists', 'DoesNotExist', 'Bogus'),
+        values: fc.array(fc.constantFrom('a', 'b', 'web'), { maxLength: 2 }),
+      }),
+      { maxLength: 2 },
+    ),
+  }),
   fc.constant({}),
 );
 
@@ -240,10 +465,19 @@ const policyPort = fc.record(
   { requiredKeys: [] },
 );
 
-const peer = fc.record({ podSelector: selector, namespaceSelector: selector, ipBlock: fc.constant({ cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] }) }, { requiredKeys: [] });
+const peer = fc.record(
+  { podSelector: selector, namespaceSelector: selector, ipBlock: fc.constant({ cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] }) },
+  { requiredKeys: [] },
+);
 
 const rule = (peers: 'from' | 'to') =>
-  fc.record({ [peers]: fc.array(peer, { maxLength: 2 }), ports: fc.oneof(fc.array(policyPort, { maxLength: 3 }), fc.constant(null), fc.constant([])) }, { requiredKeys: [] });
+  fc.record(
+    {
+      [peers]: fc.array(peer, { maxLength: 2 }),
+      ports: fc.oneof(fc.array(policyPort, { maxLength: 3 }), fc.constant(null), fc.constant([])),
+    },
+    { requiredKeys: [] },
+  );
 
 const networkPolicy = fc.record(
   {
@@ -257,7 +491,10 @@ const networkPolicy = fc.record(
   { requiredKeys: ['name', 'podSelector'] },
 );
 
-const servicePort = fc.record({ port: portNumber, targetPort: portRef, nodePort: fc.constantFrom(30022, 30080), name: portName, protocol: protocolArb }, { requiredKeys: ['port'] });
+const servicePort = fc.record(
+  { port: portNumber, targetPort: portRef, nodePort: fc.constantFrom(30022, 30080), name: portName, protocol: protocolArb },
+  { requiredKeys: ['port'] },
+);
 
 const service = fc.record({
   name: fc.constantFrom('web', 'db'),
@@ -270,21 +507,38 @@ const service = fc.record({
 const namespace = fc.record({ name: fc.constantFrom('a', 'b'), labels: labelsArb });
 
 type Obj = Record<string, unknown>;
-const metadata = (o: { name: string; namespace?: string }, labels?: Obj) => ({ name: o.name, ...(o.namespace ? { namespace: o.namespace } : {}), ...(labels ? { labels } : {}) });
+const metadata = (o: { name: string; namespace?: string }, labels?: Obj) => ({
+  name: o.name,
+  ...(o.namespace ? { namespace: o.namespace } : {}),
+  ...(labels ? { labels } : {}),
+});
 
 const manifest: fc.Arbitrary<Obj> = fc.oneof(
   workload.map((w) => {
     const podSpec = {
       containers: [{ name: 'main', image: 'x', ports: w.ports }],
-      ...(w.sidecar ? { initContainers: [{ name: 'side', restartPolicy: 'Always', ports: [{ containerPort: 9090, name: 'metrics' }] }] } : {}),
+      ...(w.sidecar
+        ? { initContainers: [{ name: 'side', restartPolicy: 'Always', ports: [{ containerPort: 9090, name: 'metrics' }] }] }
+        : {}),
     };
     const template = { metadata: { labels: w.labels }, spec: podSpec };
     if (w.kind === 'Pod') return { apiVersion: 'v1', kind: 'Pod', metadata: metadata(w, w.labels), spec: podSpec };
-    if (w.kind === 'CronJob') return { apiVersion: 'batch/v1', kind: 'CronJob', metadata: metadata(w), spec: { jobTemplate: { spec: { template } } } };
+    if (w.kind === 'CronJob')
+      return { apiVersion: 'batch/v1', kind: 'CronJob', metadata: metadata(w), spec: { jobTemplate: { spec: { template } } } };
     return { apiVersion: 'apps/v1', kind: w.kind, metadata: metadata(w), spec: { selector: { matchLabels: w.labels }, template } };
   }),
-  service.map((s) => ({ apiVersion: 'v1', kind: 'Service', metadata: metadata(s), spec: { type: s.type, selector: s.selector, ports: s.ports } })),
-  networkPolicy.map(({ name, namespace, ...spec }) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: metadata({ name, namespace }), spec })),
+  service.map((s) => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: metadata(s),
+    spec: { type: s.type, selector: s.selector, ports: s.ports },
+  })),
+  networkPolicy.map(({ name, namespace, ...spec }) => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: metadata({ name, namespace }),
+    spec,
+  })),
   namespace.map((n) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: n.name, labels: n.labels } })),
 );
 
@@ -301,7 +555,14 @@ const style = fc.record({
 const generatedWorkspace: fc.Arbitrary<{ label: string; files: Record<string, string> }> = fc
   .record({ files: fc.array(fc.array(manifest, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 3 }), style })
   .map(({ files, style: s }) => {
-    const write = (o: unknown) => stringify(o, { collectionStyle: s.collectionStyle, defaultStringType: s.defaultStringType, defaultKeyType: 'PLAIN', indent: s.indent, indentSeq: s.indentSeq });
+    const write = (o: unknown) =>
+      stringify(o, {
+        collectionStyle: s.collectionStyle,
+        defaultStringType: s.defaultStringType,
+        defaultKeyType: 'PLAIN',
+        indent: s.indent,
+        indentSeq: s.indentSeq,
+      });
     const texts = files.map((objects) => {
       const text = s.list ? write({ apiVersion: 'v1', kind: 'List', items: objects }) : objects.map(write).join('---\n');
       return s.crlf ? text.replace(/\n/g, '\r\n') : text;
@@ -311,13 +572,21 @@ const generatedWorkspace: fc.Arbitrary<{ label: string; files: Record<string, st
 
 /** Random YAML: token soup, generated workspaces, and generated workspaces mutated like the real ones. */
 export const randomYaml: fc.Arbitrary<FuzzCase> = fc.oneof(
-  fc.record({ text: tokenSoup, probes }).map(({ text, probes }) => ({ label: 'token soup', files: { [uriOf('soup.yaml')]: text }, probes })),
+  fc
+    .record({ text: tokenSoup, probes })
+    .map(({ text, probes }) => ({ label: 'token soup', files: { [uriOf('soup.yaml')]: text }, probes })),
   fc.record({ ws: generatedWorkspace, probes }).map(({ ws, probes }) => ({ ...ws, probes })),
-  fc.record({ ws: generatedWorkspace, mutations: fc.array(mutation, { minLength: 1, maxLength: 3 }), which: fc.nat(), probes }).map(({ ws, mutations, which, probes }) => {
-    const uris = Object.keys(ws.files);
-    const uri = uris[which % uris.length];
-    return { label: `${ws.label} ${uri} mutated by ${mutations.map(describe).join(', ')}`, files: { ...ws.files, [uri]: mutations.reduce(applyMutation, ws.files[uri]) }, probes };
-  }),
+  fc
+    .record({ ws: generatedWorkspace, mutations: fc.array(mutation, { minLength: 1, maxLength: 3 }), which: fc.nat(), probes })
+    .map(({ ws, mutations, which, probes }) => {
+      const uris = Object.keys(ws.files);
+      const uri = uris[which % uris.length];
+      return {
+        label: `${ws.label} ${uri} mutated by ${mutations.map(describe).join(', ')}`,
+        files: { ...ws.files, [uri]: mutations.reduce(applyMutation, ws.files[uri]) },
+        probes,
+      };
+    }),
 );
 
 /** Everything the fuzzer feeds the core. */

@@ -76,7 +76,8 @@ export function checkCase(c: FuzzCase): void {
     assertInside(docs, finding.uri, finding.range, what);
     for (const related of finding.related) assertInside(docs, related.uri, related.range, `related location of ${what}`);
     // SPEC §3: a fix of an information finding is offered, never applied by fix-all.
-    if (finding.severity === 'information' && finding.fixes.some((f) => f.isPreferred)) fail(`${what} is information but has a preferred fix`);
+    if (finding.severity === 'information' && finding.fixes.some((f) => f.isPreferred))
+      fail(`${what} is information but has a preferred fix`);
     for (const fix of finding.fixes) {
       for (const edit of fix.edits) assertInside(docs, edit.uri, edit.range, `edit of fix "${fix.title}"`);
       assertDisjoint(docs, fix.edits, `fix "${fix.title}"`);
@@ -102,7 +103,8 @@ export function checkCase(c: FuzzCase): void {
   const twice = fixAll(once, onceLens);
   const thrice = revealing ? fixAll(twice) : twice;
   for (const uri of uris) {
-    if (!revealing && twice[uri] !== once[uri]) fail(`fixing twice differs from fixing once in ${uri}:\n${difference(c.files[uri], once[uri], twice[uri])}`);
+    if (!revealing && twice[uri] !== once[uri])
+      fail(`fixing twice differs from fixing once in ${uri}:\n${difference(c.files[uri], once[uri], twice[uri])}`);
     if (thrice[uri] !== twice[uri]) fail(`fixing a third time still changes ${uri}:\n${difference(c.files[uri], twice[uri], thrice[uri])}`);
   }
 }

@@ -32,26 +32,46 @@ fc.check(
     }
     const ms = performance.now() - t0;
     if (ms > slowest.ms) slowest = { ms, label: c.label, bytes: Object.values(c.files).reduce((n, t) => n + t.length, 0) };
-    if (++done % 10000 === 0) process.stderr.write(`  ${done}/${runs} runs, ${failures.length} failures, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+    if (++done % 10000 === 0)
+      process.stderr.write(`  ${done}/${runs} runs, ${failures.length} failures, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
   }),
   { numRuns: runs, seed },
 );
 const seconds = (performance.now() - started) / 1000;
 
 process.stdout.write(`fuzz: seed ${seed}\n`);
-process.stdout.write(`fuzz: ${done} runs, ${failures.length} failures in ${seconds.toFixed(1)} s (${((seconds * 1000) / done).toFixed(2)} ms per input)\n`);
+process.stdout.write(
+  `fuzz: ${done} runs, ${failures.length} failures in ${seconds.toFixed(1)} s (${((seconds * 1000) / done).toFixed(2)} ms per input)\n`,
+);
 process.stdout.write(`fuzz: slowest input ${slowest.ms.toFixed(1)} ms (${slowest.bytes} characters): ${slowest.label.slice(0, 300)}\n`);
 
 if (failures.length > 0) {
   for (const f of failures.slice(0, 3)) process.stdout.write(`\nFAILED: ${f.label.slice(0, 500)}\n${f.error}\n`);
   const dump = path.join(tmpdir(), `port-lens-fuzz-failures-${seed}.json`);
-  writeFileSync(dump, JSON.stringify(failures.slice(0, 20).map((f) => ({ ...f, files: Object.fromEntries(Object.entries(f.files).map(([u, t]) => [u, t.length > 1e6 ? `${t.slice(0, 1e6)}…` : t])) })), null, 1));
+  writeFileSync(
+    dump,
+    JSON.stringify(
+      failures
+        .slice(0, 20)
+        .map((f) => ({
+          ...f,
+          files: Object.fromEntries(Object.entries(f.files).map(([u, t]) => [u, t.length > 1e6 ? `${t.slice(0, 1e6)}…` : t])),
+        })),
+      null,
+      1,
+    ),
+  );
   process.stdout.write(`\nthe first failing inputs are in ${dump}\n`);
   // Second pass, same seed: stops at the first failure and shrinks it to a small counterexample.
-  const details = fc.check(fc.property(arbitrary, (c) => checkCase(c)), { numRuns: runs, seed });
+  const details = fc.check(
+    fc.property(arbitrary, (c) => checkCase(c)),
+    { numRuns: runs, seed },
+  );
   if (details.failed) {
     const [c] = details.counterexample!;
-    process.stdout.write(`\nshrunk counterexample (${details.numShrinks} shrinks): ${c.label}\n${JSON.stringify(c.files, null, 1)}\n${String(details.errorInstance)}\n`);
+    process.stdout.write(
+      `\nshrunk counterexample (${details.numShrinks} shrinks): ${c.label}\n${JSON.stringify(c.files, null, 1)}\n${String(details.errorInstance)}\n`,
+    );
   }
   process.exitCode = 1;
 }

@@ -35,7 +35,10 @@ test('check examples/gitlab --format json: one warning on 10022 with one preferr
   assert.equal(line.slice(f.range.start.character, f.range.end.character), '10022');
   const preferred = f.fixes.filter((x: { isPreferred: boolean }) => x.isPreferred);
   assert.equal(preferred.length, 1);
-  assert.deepEqual(preferred[0].edits.map((e: { newText: string; file: string }) => [e.file, e.newText]), [[f.file, '22']]);
+  assert.deepEqual(
+    preferred[0].edits.map((e: { newText: string; file: string }) => [e.file, e.newText]),
+    [[f.file, '22']],
+  );
 });
 
 test('--fix rewrites only that scalar, and a second check is clean', () => {
@@ -62,7 +65,10 @@ test('--fix keeps CRLF line ends, a BOM and comments', () => {
 test('text output is file:line:col: severity code: message with 1-based positions', () => {
   const { code, stdout } = run(['check', 'examples/gitlab']);
   assert.equal(code, 1);
-  assert.match(stdout, /^examples\/gitlab\/networkpolicies\.yaml:55:13: warning netpol-port-unmatched: Port 10022\/TCP is the Service port of gitlab\/gitlab-ssh; the pods listen on 22\./m);
+  assert.match(
+    stdout,
+    /^examples\/gitlab\/networkpolicies\.yaml:55:13: warning netpol-port-unmatched: Port 10022\/TCP is the Service port of gitlab\/gitlab-ssh; the pods listen on 22\./m,
+  );
 });
 
 test('SARIF 2.1.0 with rule metadata, fingerprints and fixes', () => {
@@ -114,16 +120,21 @@ test('every corpus file through the CLI from test/corpus: warnings only where SO
   }
 });
 
-
-test('check renders the corpus charts: loki-distributed\'s http-metrics on the template line, nothing else at warning', () => {
+test("check renders the corpus charts: loki-distributed's http-metrics on the template line, nothing else at warning", () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-charts-'));
   cpSync(path.resolve(ROOT, 'test/corpus/charts'), dir, { recursive: true });
   const values = path.join(dir, 'enable-policies.yaml');
   writeFileSync(values, 'networkPolicy:\n  enabled: true\nnetworkPolicies:\n  create: true\nmetrics:\n  enabled: true\n');
-  const { code, stdout } = run(['check', '.', '--helm', HELM, '--values', values, '--release', 'rel', '--namespace', 'monitoring', '--format', 'json'], dir);
+  const { code, stdout } = run(
+    ['check', '.', '--helm', HELM, '--values', values, '--release', 'rel', '--namespace', 'monitoring', '--format', 'json'],
+    dir,
+  );
   assert.equal(code, 1);
   const problems = JSON.parse(stdout).filter((f: { severity: string }) => f.severity !== 'information');
-  assert.deepEqual(problems.map((f: { file: string; code: string }) => [f.file, f.code]), [['grafana-loki-distributed/templates/networkpolicy.yaml', 'netpol-port-unmatched']]);
+  assert.deepEqual(
+    problems.map((f: { file: string; code: string }) => [f.file, f.code]),
+    [['grafana-loki-distributed/templates/networkpolicy.yaml', 'netpol-port-unmatched']],
+  );
   const line = readFileSync(path.join(dir, problems[0].file), 'utf8').split('\n')[problems[0].range.start.line];
   assert.equal(line.trim(), '- port: http-metrics');
   assert.equal(line.slice(problems[0].range.start.character, problems[0].range.end.character), 'http-metrics');
@@ -136,7 +147,14 @@ test('check --fix on a chart edits the template literal and the values key, and 
   assert.match(readFileSync(path.join(dir, 'gitlab-ssh/templates/networkpolicy.yaml'), 'utf8'), /- port: 22\n {10}protocol: TCP/);
   assert.match(readFileSync(path.join(dir, 'gitlab-ssh/values.yaml'), 'utf8'), /sshPort: "22"/);
   assert.match(readFileSync(path.join(dir, 'gitlab-ssh/values.yaml'), 'utf8'), /service:\n {2}type: LoadBalancer\n.*\n {2}sshPort: 10022/);
-  assert.equal(stdout.trim().split('\n').filter((l) => l.includes('warning netpol')).length, 2, stdout);
+  assert.equal(
+    stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l.includes('warning netpol')).length,
+    2,
+    stdout,
+  );
 });
 
 test('check --no-helm says the charts were not rendered; a missing helm is information, not a failure', () => {
@@ -148,21 +166,30 @@ test('check --no-helm says the charts were not rendered; a missing helm is infor
   assert.equal(missing.code, 0);
   // A missing helm is said once, on the Chart.yaml of whichever chart tried first (they render side by side).
   const said = JSON.parse(missing.stdout) as Array<{ code: string; severity: string; file: string }>;
-  assert.deepEqual(said.map((f) => [f.code, f.severity]), [['helm-render-failed', 'information']]);
+  assert.deepEqual(
+    said.map((f) => [f.code, f.severity]),
+    [['helm-render-failed', 'information']],
+  );
   assert.match(said[0].file, /^test\/fixtures\/charts\/(gitlab-ssh|shop)\/Chart\.yaml$/);
 });
 
 test('PATH defaults to the current folder; several PATHs are checked together, and a chart helm cannot render leaves the rest checked', () => {
   const here = run(['check', '--format', 'json'], path.join(ROOT, 'examples/gitlab'));
   assert.equal(here.code, 1);
-  assert.deepEqual(JSON.parse(here.stdout).map((f: { file: string; code: string }) => [f.file, f.code]), [['networkpolicies.yaml', 'netpol-port-unmatched']]);
+  assert.deepEqual(
+    JSON.parse(here.stdout).map((f: { file: string; code: string }) => [f.file, f.code]),
+    [['networkpolicies.yaml', 'netpol-port-unmatched']],
+  );
   const both = run(['check', 'examples/gitlab', 'test/fixtures/charts', '--helm', '/nonexistent/helm', '--format', 'json']);
   assert.equal(both.code, 1);
   const chart = (file: string) => file.replace(/^test\/fixtures\/charts\/(gitlab-ssh|shop)\//, 'test/fixtures/charts/<chart>/');
-  assert.deepEqual(JSON.parse(both.stdout).map((f: { file: string; code: string; severity: string }) => [chart(f.file), f.code, f.severity]), [
-    ['examples/gitlab/networkpolicies.yaml', 'netpol-port-unmatched', 'warning'],
-    ['test/fixtures/charts/<chart>/Chart.yaml', 'helm-render-failed', 'information'],
-  ]);
+  assert.deepEqual(
+    JSON.parse(both.stdout).map((f: { file: string; code: string; severity: string }) => [chart(f.file), f.code, f.severity]),
+    [
+      ['examples/gitlab/networkpolicies.yaml', 'netpol-port-unmatched', 'warning'],
+      ['test/fixtures/charts/<chart>/Chart.yaml', 'helm-render-failed', 'information'],
+    ],
+  );
 });
 
 test('the port-lens bin is dist/cli.js, a Node script; helm.path is a machine setting a restricted workspace cannot set', () => {

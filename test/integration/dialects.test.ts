@@ -25,8 +25,22 @@ interface JsonFinding {
 }
 
 const cases = [
-  { example: 'gitlab-cilium', file: 'ciliumnetworkpolicies.yaml', written: '"10022"', kind: 'CiliumNetworkPolicy', before: '- port: "10022"', after: '- port: "22"' },
-  { example: 'gitlab-calico', file: 'calico-networkpolicies.yaml', written: '10022', kind: 'Calico NetworkPolicy', before: 'ports: [80, 10022]', after: 'ports: [80, 22]' },
+  {
+    example: 'gitlab-cilium',
+    file: 'ciliumnetworkpolicies.yaml',
+    written: '"10022"',
+    kind: 'CiliumNetworkPolicy',
+    before: '- port: "10022"',
+    after: '- port: "22"',
+  },
+  {
+    example: 'gitlab-calico',
+    file: 'calico-networkpolicies.yaml',
+    written: '10022',
+    kind: 'Calico NetworkPolicy',
+    before: 'ports: [80, 10022]',
+    after: 'ports: [80, 22]',
+  },
 ];
 
 for (const c of cases) {
@@ -58,7 +72,12 @@ test('a chart rendering a Cilium and a Calico policy: each warning on its templa
   const { code, stdout, stderr } = run(['check', 'test/fixtures/dialect-charts/gitlab-dialects', '--helm', HELM, '--format', 'json']);
   assert.equal(code, 1, stderr);
   const findings = JSON.parse(stdout) as JsonFinding[];
-  const summary = findings.map((f) => [f.file.replace('test/fixtures/dialect-charts/gitlab-dialects/', ''), f.range.start.line + 1, f.code, f.fixes.filter((x) => x.isPreferred).map((x) => x.edits.map((e) => [e.file.replace(/.*\//, ''), e.newText]))]);
+  const summary = findings.map((f) => [
+    f.file.replace('test/fixtures/dialect-charts/gitlab-dialects/', ''),
+    f.range.start.line + 1,
+    f.code,
+    f.fixes.filter((x) => x.isPreferred).map((x) => x.edits.map((e) => [e.file.replace(/.*\//, ''), e.newText])),
+  ]);
   assert.deepEqual(summary, [
     ['templates/policies.yaml', 14, 'netpol-port-unmatched', [[['policies.yaml', '22']]]],
     ['templates/policies.yaml', 28, 'netpol-port-unmatched', [[['values.yaml', '22']]]],
@@ -70,7 +89,10 @@ test('explain over examples/gitlab-cilium: unknown, naming the CiliumNetworkPoli
   const { code, stdout } = run(['explain', '--from', 'external', '--to', 'gitlab/gitlab-ssh:10022', 'examples/gitlab-cilium']);
   assert.equal(code, 1);
   assert.match(stdout, /^external → gitlab\/gitlab-ssh:10022: unknown$/m);
-  assert.match(stdout, /\? CiliumNetworkPolicy gitlab\/allow-from-all also selects Deployment gitlab\/gitlab; Cilium and Calico policies are not evaluated here/);
+  assert.match(
+    stdout,
+    /\? CiliumNetworkPolicy gitlab\/allow-from-all also selects Deployment gitlab\/gitlab; Cilium and Calico policies are not evaluated here/,
+  );
 });
 
 test('a kustomize root over the Cilium example: the warning on the base line, naming the overlay, with the fix to 22', () => {
@@ -86,5 +108,8 @@ test('a kustomize root over the Cilium example: the warning on the base line, na
   assert.equal(rest.length, 0, stdout);
   assert.deepEqual([f.file, f.range.start.line + 1, f.code], ['base/ciliumnetworkpolicies.yaml', 57, 'netpol-port-unmatched']);
   assert.match(f.message, /CiliumNetworkPolicy ports are pod ports.*\(overlays\/prod\)/);
-  assert.deepEqual(f.fixes.filter((x) => x.isPreferred).map((x) => x.edits.map((e) => [e.file, e.newText])), [[['base/ciliumnetworkpolicies.yaml', '22']]]);
+  assert.deepEqual(
+    f.fixes.filter((x) => x.isPreferred).map((x) => x.edits.map((e) => [e.file, e.newText])),
+    [[['base/ciliumnetworkpolicies.yaml', '22']]],
+  );
 });

@@ -34,7 +34,10 @@ test('--format json: verdict, path, ingress, egress and fixes', () => {
   const { code, stdout } = run([...STORY, '--format', 'json', 'examples/gitlab']);
   assert.equal(code, 1);
   const answer = JSON.parse(stdout);
-  assert.deepEqual(Object.keys(answer).filter((k) => ['verdict', 'path', 'ingress', 'egress', 'fixes'].includes(k)), ['verdict', 'path', 'ingress', 'egress', 'fixes']);
+  assert.deepEqual(
+    Object.keys(answer).filter((k) => ['verdict', 'path', 'ingress', 'egress', 'fixes'].includes(k)),
+    ['verdict', 'path', 'ingress', 'egress', 'fixes'],
+  );
   assert.equal(answer.verdict, 'denied');
   assert.equal(answer.path.length, 1);
   const [hop] = answer.path;
@@ -48,10 +51,16 @@ test('--format json: verdict, path, ingress, egress and fixes', () => {
   assert.equal(answer.ingress[0].verdict, 'denied');
   assert.equal(answer.ingress[0].policies[0].name, 'NetworkPolicy gitlab/allow-from-all');
   assert.equal(answer.ingress[0].policies[0].file, 'examples/gitlab/networkpolicies.yaml');
-  assert.deepEqual(answer.ingress[0].policies[0].rules.map((r: { rule: number; admits: string }) => [r.rule, r.admits]), [[1, 'no']]);
+  assert.deepEqual(
+    answer.ingress[0].policies[0].rules.map((r: { rule: number; admits: string }) => [r.rule, r.admits]),
+    [[1, 'no']],
+  );
   assert.equal(answer.egress[0].judged, false);
   const preferred = answer.fixes.filter((f: { isPreferred: boolean }) => f.isPreferred);
-  assert.deepEqual(preferred.map((f: { edits: Array<{ file: string; newText: string }> }) => f.edits.map((e) => [e.file, e.newText])), [[['examples/gitlab/networkpolicies.yaml', '22']]]);
+  assert.deepEqual(
+    preferred.map((f: { edits: Array<{ file: string; newText: string }> }) => f.edits.map((e) => [e.file, e.newText])),
+    [[['examples/gitlab/networkpolicies.yaml', '22']]],
+  );
 });
 
 test('after check --fix (on a copy) the same question is allowed, exit 0', (t) => {
@@ -95,22 +104,42 @@ test('the README shows the story as the CLI prints it', () => {
 });
 
 test('a Helm chart: explained on its rendered objects, with fixes in the template and in values.yaml', () => {
-  const { code, stdout } = run(['explain', '--from', 'external', '--to', 'default/release-gitlab-ssh:10022', '--helm', HELM, '--format', 'json', 'test/fixtures/charts/gitlab-ssh']);
+  const { code, stdout } = run([
+    'explain',
+    '--from',
+    'external',
+    '--to',
+    'default/release-gitlab-ssh:10022',
+    '--helm',
+    HELM,
+    '--format',
+    'json',
+    'test/fixtures/charts/gitlab-ssh',
+  ]);
   assert.equal(code, 1);
   const answer = JSON.parse(stdout);
   assert.equal(answer.verdict, 'denied');
   assert.equal(answer.path[0].pod.file, 'test/fixtures/charts/gitlab-ssh/templates/deployment.yaml');
   assert.equal(answer.path[0].podPort, '22/TCP "ssh"');
   const toPort22 = answer.fixes.filter((f: { edits: Array<{ newText: string }> }) => f.edits[0].newText === '22');
-  assert.deepEqual(toPort22.map((f: { edits: Array<{ file: string }> }) => f.edits[0].file).sort(), ['test/fixtures/charts/gitlab-ssh/templates/networkpolicy.yaml', 'test/fixtures/charts/gitlab-ssh/values.yaml']);
+  assert.deepEqual(toPort22.map((f: { edits: Array<{ file: string }> }) => f.edits[0].file).sort(), [
+    'test/fixtures/charts/gitlab-ssh/templates/networkpolicy.yaml',
+    'test/fixtures/charts/gitlab-ssh/values.yaml',
+  ]);
   // Without rendering the chart holds nothing to explain.
-  assert.equal(run(['explain', '--from', 'external', '--to', 'default/release-gitlab-ssh:10022', '--no-helm', 'test/fixtures/charts/gitlab-ssh']).code, 2);
+  assert.equal(
+    run(['explain', '--from', 'external', '--to', 'default/release-gitlab-ssh:10022', '--no-helm', 'test/fixtures/charts/gitlab-ssh']).code,
+    2,
+  );
 });
 
 test('unknown exits 1, like denied: a Service whose endpoints are outside the workspace', (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-unknown-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(path.join(dir, 'svc.yaml'), 'apiVersion: v1\nkind: Service\nmetadata: {name: ext, namespace: app}\nspec:\n  type: LoadBalancer\n  ports: [{port: 80}]\n');
+  writeFileSync(
+    path.join(dir, 'svc.yaml'),
+    'apiVersion: v1\nkind: Service\nmetadata: {name: ext, namespace: app}\nspec:\n  type: LoadBalancer\n  ports: [{port: 80}]\n',
+  );
   const { code, stdout } = run(['explain', '--from', 'external', '--to', 'app/ext:80', '--format', 'json', dir]);
   assert.equal(code, 1);
   assert.equal(JSON.parse(stdout).verdict, 'unknown');

@@ -28,7 +28,10 @@ const renderErrors = (lens: PortLens) => lens.allFindings().filter((f) => f.code
 test('a broken template expression: the diagnostic is on the line helm names, in the template', async (t) => {
   const dir = chart(t);
   const file = path.join(dir, 'templates/networkpolicy.yaml');
-  writeFileSync(file, readFileSync(file, 'utf8').replace('port: {{ .Values.networkPolicy.sshPort }}', 'port: {{ .Values.networkPolicy.sshPort | nosuchfn }}'));
+  writeFileSync(
+    file,
+    readFileSync(file, 'utf8').replace('port: {{ .Values.networkPolicy.sshPort }}', 'port: {{ .Values.networkPolicy.sshPort | nosuchfn }}'),
+  );
   const lens = new PortLens();
   assert.equal(await new ChartRenderer(lens).render(dir, options(), new Set()), 'failed');
   const [error] = renderErrors(lens);
@@ -39,11 +42,18 @@ test('a broken template expression: the diagnostic is on the line helm names, in
 test('an execution error with line and column; a broken values file, unsaved: its own path and line, never the temporary copy', async (t) => {
   const dir = chart(t);
   const file = path.join(dir, 'templates/networkpolicy.yaml');
-  writeFileSync(file, readFileSync(file, 'utf8').replace('port: {{ .Values.networkPolicy.sshPort }}', 'port: {{ .Values.networkPolicy.sshPort.x.y }}'));
+  writeFileSync(
+    file,
+    readFileSync(file, 'utf8').replace('port: {{ .Values.networkPolicy.sshPort }}', 'port: {{ .Values.networkPolicy.sshPort.x.y }}'),
+  );
   const lens = new PortLens();
   const renderer = new ChartRenderer(lens);
   assert.equal(await renderer.render(dir, options(), new Set()), 'failed');
-  assert.deepEqual(where(dir, renderErrors(lens)[0]), ['templates/networkpolicy.yaml', 26, '- port: {{ .Values.networkPolicy.sshPort.x.y }}']);
+  assert.deepEqual(where(dir, renderErrors(lens)[0]), [
+    'templates/networkpolicy.yaml',
+    26,
+    '- port: {{ .Values.networkPolicy.sshPort.x.y }}',
+  ]);
 
   writeFileSync(file, readFileSync(file, 'utf8').replace('.x.y', ''));
   const values = path.join(dir, 'values.yaml');
@@ -61,7 +71,12 @@ test('an extra values file given with -f and broken, unsaved: reported on it, wi
   const extra = path.join(dir, 'values-prod.yaml');
   writeFileSync(extra, 'a: 1\n');
   const lens = new PortLens();
-  const outcome = await new ChartRenderer(lens).render(dir, options({ valuesFiles: ['values-prod.yaml'] }), new Set(), new Map([[extra, 'a: b\n  c: [\n']]));
+  const outcome = await new ChartRenderer(lens).render(
+    dir,
+    options({ valuesFiles: ['values-prod.yaml'] }),
+    new Set(),
+    new Map([[extra, 'a: b\n  c: [\n']]),
+  );
   assert.equal(outcome, 'failed');
   const [error] = renderErrors(lens);
   assert.equal(URI.parse(error.uri).fsPath, extra);
@@ -75,14 +90,26 @@ test('while a chart is broken its last good findings stay, the chart marked stal
   const lens = new PortLens();
   const renderer = new ChartRenderer(lens);
   assert.equal(await renderer.render(dir, options(), new Set()), 'rendered');
-  const good = lens.allFindings().filter(isProblem).map((f) => where(dir, f));
+  const good = lens
+    .allFindings()
+    .filter(isProblem)
+    .map((f) => where(dir, f));
   assert.equal(good.length, 4);
   const file = path.join(dir, 'templates/service.yaml');
   const text = readFileSync(file, 'utf8');
   writeFileSync(file, text + '{{ fail "boom" }}\n');
   assert.equal(await renderer.render(dir, options(), new Set()), 'failed');
-  assert.deepEqual(lens.allFindings().filter((f) => f.code !== 'helm-render-failed' && isProblem(f)).map((f) => where(dir, f)), good);
-  assert.deepEqual(renderErrors(lens).map((f) => where(dir, f)[0]), ['templates/service.yaml']);
+  assert.deepEqual(
+    lens
+      .allFindings()
+      .filter((f) => f.code !== 'helm-render-failed' && isProblem(f))
+      .map((f) => where(dir, f)),
+    good,
+  );
+  assert.deepEqual(
+    renderErrors(lens).map((f) => where(dir, f)[0]),
+    ['templates/service.yaml'],
+  );
   assert.deepEqual([...renderer.stale], [dir]);
   writeFileSync(file, text);
   assert.equal(await renderer.render(dir, options(), new Set()), 'rendered');

@@ -42,12 +42,15 @@ test('the story as a chart: findings on template lines, fixes in the template or
   const { outcome, findings } = await render(dir);
   assert.equal(outcome, 'rendered');
   const problems = findings.filter(isProblem);
-  assert.deepEqual(problems.map((f) => [path.relative(dir, fileOf(f)), f.code, lineOf(f).trim()]), [
-    ['templates/networkpolicy.yaml', 'netpol-port-unmatched', '- port: 10022'],
-    ['templates/networkpolicy.yaml', 'netpol-port-unmatched', '- port: {{ .Values.networkPolicy.sshPort }}'],
-    ['templates/networkpolicy.yaml', 'netpol-port-unmatched', '- port: {{ .Values.service.sshPort }}'],
-    ['templates/networkpolicy.yaml', 'netpol-port-unmatched', '- port: {{ . }}'],
-  ]);
+  assert.deepEqual(
+    problems.map((f) => [path.relative(dir, fileOf(f)), f.code, lineOf(f).trim()]),
+    [
+      ['templates/networkpolicy.yaml', 'netpol-port-unmatched', '- port: 10022'],
+      ['templates/networkpolicy.yaml', 'netpol-port-unmatched', '- port: {{ .Values.networkPolicy.sshPort }}'],
+      ['templates/networkpolicy.yaml', 'netpol-port-unmatched', '- port: {{ .Values.service.sshPort }}'],
+      ['templates/networkpolicy.yaml', 'netpol-port-unmatched', '- port: {{ . }}'],
+    ],
+  );
   const [literal, value, shared, loop] = problems;
   const text = readFileSync(fileOf(literal), 'utf8');
   assert.equal(textAt(text, literal), '10022');
@@ -55,7 +58,10 @@ test('the story as a chart: findings on template lines, fixes in the template or
   assert.match(literal.related.at(-1)!.message, /rendered as NetworkPolicy default\/release-gitlab-literal by helm template release/);
 
   const preferred = (f: Finding) => f.fixes.find((x) => x.isPreferred);
-  assert.deepEqual(preferred(literal)!.edits.map((e) => [path.relative(dir, fileOf(e)), e.range, e.newText]), [['templates/networkpolicy.yaml', literal.range, '22']]);
+  assert.deepEqual(
+    preferred(literal)!.edits.map((e) => [path.relative(dir, fileOf(e)), e.range, e.newText]),
+    [['templates/networkpolicy.yaml', literal.range, '22']],
+  );
   const [valuesEdit] = preferred(value)!.edits;
   assert.equal(path.relative(dir, fileOf(valuesEdit)), 'values.yaml');
   assert.equal(textAt(readFileSync(path.join(dir, 'values.yaml'), 'utf8'), valuesEdit), '10022');
@@ -87,7 +93,10 @@ test('unsaved edits are rendered from a copy of the chart with the open document
     [values, readFileSync(values, 'utf8').replace('sshPort: "10022"', 'sshPort: "22"')],
   ]);
   const { findings } = await render(dir, options(), overlays);
-  assert.deepEqual(findings.filter(isProblem).map((f) => lineOf(f).trim()), ['- port: {{ .Values.service.sshPort }}', '- port: {{ . }}']);
+  assert.deepEqual(
+    findings.filter(isProblem).map((f) => lineOf(f).trim()),
+    ['- port: {{ .Values.service.sshPort }}', '- port: {{ . }}'],
+  );
   assert.ok(readFileSync(template, 'utf8').includes('- port: 10022'), 'the file on disk is untouched');
 });
 
@@ -104,8 +113,15 @@ test('a render is skipped when nothing it reads changed, and redone when a file 
   assert.equal(await renderer.render(dir, options({ valuesFiles: [outside] }), new Set()), 'rendered');
   assert.equal(await renderer.render(dir, options({ valuesFiles: [outside] }), new Set()), 'unchanged');
   writeFileSync(outside, 'containerPorts:\n  http: 8080\n');
-  assert.equal(await renderer.render(dir, options({ valuesFiles: [outside] }), new Set()), 'rendered', 'a values file outside the chart counts too');
-  writeFileSync(path.join(dir, 'values.yaml'), readFileSync(path.join(dir, 'values.yaml'), 'utf8').replace('networkPolicy:\n  enabled: true', 'networkPolicy:\n  enabled: false'));
+  assert.equal(
+    await renderer.render(dir, options({ valuesFiles: [outside] }), new Set()),
+    'rendered',
+    'a values file outside the chart counts too',
+  );
+  writeFileSync(
+    path.join(dir, 'values.yaml'),
+    readFileSync(path.join(dir, 'values.yaml'), 'utf8').replace('networkPolicy:\n  enabled: true', 'networkPolicy:\n  enabled: false'),
+  );
   const changed = new Set<string>();
   assert.equal(await renderer.render(dir, options(), changed), 'rendered');
   assert.ok(changed.has(URI.file(path.join(dir, 'templates/networkpolicy.yaml')).toString()));
@@ -115,7 +131,11 @@ test('a render is skipped when nothing it reads changed, and redone when a file 
 test('a missing dependency is reported on Chart.yaml, never fetched; the chart is skipped', async (t) => {
   const dir = copy(path.join(ROOT, 'test/fixtures/charts/gitlab-ssh'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(path.join(dir, 'Chart.yaml'), readFileSync(path.join(dir, 'Chart.yaml'), 'utf8') + 'dependencies:\n  - name: redis\n    version: 20.x.x\n    repository: https://charts.bitnami.com/bitnami\n');
+  writeFileSync(
+    path.join(dir, 'Chart.yaml'),
+    readFileSync(path.join(dir, 'Chart.yaml'), 'utf8') +
+      'dependencies:\n  - name: redis\n    version: 20.x.x\n    repository: https://charts.bitnami.com/bitnami\n',
+  );
   const { outcome, findings } = await render(dir);
   assert.equal(outcome, 'failed');
   assert.equal(findings.length, 1);
@@ -125,21 +145,32 @@ test('a missing dependency is reported on Chart.yaml, never fetched; the chart i
   assert.match(findings[0].message, /helm template failed: .*redis/s);
 });
 
-test('the corpus charts: loki-distributed\'s http-metrics on its template line; nothing at warning for nginx and microservices-demo', async (t) => {
+test("the corpus charts: loki-distributed's http-metrics on its template line; nothing at warning for nginx and microservices-demo", async (t) => {
   const dir = copy(CORPUS_CHARTS);
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const values = path.join(dir, 'enable-policies.yaml');
   writeFileSync(values, 'networkPolicy:\n  enabled: true\nnetworkPolicies:\n  create: true\nmetrics:\n  enabled: true\n');
-  const loki = await render(path.join(dir, 'grafana-loki-distributed'), options({ releaseName: 'rel', namespace: 'monitoring', valuesFiles: [values] }));
+  const loki = await render(
+    path.join(dir, 'grafana-loki-distributed'),
+    options({ releaseName: 'rel', namespace: 'monitoring', valuesFiles: [values] }),
+  );
   const lokiProblems = loki.findings.filter(isProblem);
-  assert.deepEqual(lokiProblems.map((f) => [path.relative(dir, fileOf(f)), f.code, lineOf(f).trim()]), [
-    ['grafana-loki-distributed/templates/networkpolicy.yaml', 'netpol-port-unmatched', '- port: http-metrics'],
-  ]);
+  assert.deepEqual(
+    lokiProblems.map((f) => [path.relative(dir, fileOf(f)), f.code, lineOf(f).trim()]),
+    [['grafana-loki-distributed/templates/networkpolicy.yaml', 'netpol-port-unmatched', '- port: http-metrics']],
+  );
   assert.equal(textAt(readFileSync(fileOf(lokiProblems[0]), 'utf8'), lokiProblems[0]), 'http-metrics');
-  for (const [chart, release, namespace] of [['bitnami-nginx', 'rel', 'demo'], ['microservices-demo', 'onlineboutique', 'onlineboutique']]) {
+  for (const [chart, release, namespace] of [
+    ['bitnami-nginx', 'rel', 'demo'],
+    ['microservices-demo', 'onlineboutique', 'onlineboutique'],
+  ]) {
     const { outcome, findings } = await render(path.join(dir, chart), options({ releaseName: release, namespace, valuesFiles: [values] }));
     assert.equal(outcome, 'rendered', chart);
-    assert.deepEqual(findings.filter(isProblem).map((f) => `${f.code} ${f.message}`), [], chart);
+    assert.deepEqual(
+      findings.filter(isProblem).map((f) => `${f.code} ${f.message}`),
+      [],
+      chart,
+    );
   }
 });
 
@@ -188,7 +219,9 @@ test('helm faults: a hang is killed at the timeout (no process left), floods and
   const flood = await only(fakeHelm(bin, `head -c 100000000 /dev/zero | tr '\\0' 'a'`));
   assert.match(flood.finding.message, /printed more than 33554432 bytes/);
 
-  const huge = await only(fakeHelm(bin, `i=0; while [ $i -lt 20000 ]; do echo "Error: template: line $i is broken" >&2; i=$((i+1)); done; exit 1`));
+  const huge = await only(
+    fakeHelm(bin, `i=0; while [ $i -lt 20000 ]; do echo "Error: template: line $i is broken" >&2; i=$((i+1)); done; exit 1`),
+  );
   assert.match(huge.finding.message, /^helm template failed: Error: template: line 0 is broken/);
   assert.ok(huge.finding.message.length < 2100, `message of ${huge.finding.message.length} chars`);
 
@@ -221,7 +254,10 @@ test('a template error is reported on the template line helm names', async (t) =
   const { outcome, findings } = await render(dir);
   assert.equal(outcome, 'failed');
   assert.equal(findings.length, 1);
-  assert.match(findings[0].message, /^helm template failed: Error: parse error at \(gitlab-ssh\/templates\/service\.yaml:6\): function "nosuchfn" not defined/);
+  assert.match(
+    findings[0].message,
+    /^helm template failed: Error: parse error at \(gitlab-ssh\/templates\/service\.yaml:6\): function "nosuchfn" not defined/,
+  );
   assert.deepEqual([fileOf(findings[0]), findings[0].range.start.line], [service, 5]);
 });
 
@@ -253,8 +289,15 @@ test('a packaged subchart (charts/*.tgz) renders with its parent; its findings s
   const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-parent-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   mkdirSync(path.join(dir, 'charts'));
-  writeFileSync(path.join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: parent\nversion: 1.0.0\ndependencies:\n  - name: gitlab-ssh\n    version: 0.1.0\n');
-  const packaged = spawnSync(HELM, ['package', path.join(ROOT, 'test/fixtures/charts/gitlab-ssh'), '--destination', path.join(dir, 'charts')], { env: { PATH: process.env.PATH, HOME: dir }, encoding: 'utf8' });
+  writeFileSync(
+    path.join(dir, 'Chart.yaml'),
+    'apiVersion: v2\nname: parent\nversion: 1.0.0\ndependencies:\n  - name: gitlab-ssh\n    version: 0.1.0\n',
+  );
+  const packaged = spawnSync(
+    HELM,
+    ['package', path.join(ROOT, 'test/fixtures/charts/gitlab-ssh'), '--destination', path.join(dir, 'charts')],
+    { env: { PATH: process.env.PATH, HOME: dir }, encoding: 'utf8' },
+  );
   assert.equal(packaged.status, 0, packaged.stderr);
   const { outcome, findings } = await render(dir);
   assert.equal(outcome, 'rendered');
@@ -262,7 +305,10 @@ test('a packaged subchart (charts/*.tgz) renders with its parent; its findings s
   assert.equal(problems.length, 4);
   for (const finding of problems) {
     assert.equal(fileOf(finding), path.join(dir, 'Chart.yaml'));
-    assert.match(finding.message, /^NetworkPolicy default\/release-gitlab-\w+, rendered from parent\/charts\/gitlab-ssh\/templates\/networkpolicy\.yaml, which is not in the workspace \(a packaged subchart\): Port 10022\/TCP/);
+    assert.match(
+      finding.message,
+      /^NetworkPolicy default\/release-gitlab-\w+, rendered from parent\/charts\/gitlab-ssh\/templates\/networkpolicy\.yaml, which is not in the workspace \(a packaged subchart\): Port 10022\/TCP/,
+    );
     assert.deepEqual(finding.fixes, []);
   }
 });

@@ -20,7 +20,8 @@ function workspace(t: test.TestContext): string {
   return dir;
 }
 
-const reasons = (skipped: Array<{ path: string; reason: string }>, dir: string) => skipped.map((s) => `${path.relative(dir, s.path)}: ${s.reason}`);
+const reasons = (skipped: Array<{ path: string; reason: string }>, dir: string) =>
+  skipped.map((s) => `${path.relative(dir, s.path)}: ${s.reason}`);
 
 test('a 50 MB YAML file is skipped by its size, before it is read: one message, no memory spike', async (t) => {
   const dir = workspace(t);
@@ -41,8 +42,13 @@ test('a 50 MB YAML file is skipped by its size, before it is read: one message, 
   assert.deepEqual(reasons(scan.skipped, dir), ['big.yaml: larger than 2097152 bytes']);
   assert.deepEqual(read, { error: 'larger than 2097152 bytes' });
   // 50 MB read into memory would show in the external and array-buffer memory
-  assert.ok(after.arrayBuffers - before.arrayBuffers < 5 * 1024 * 1024, `array buffers grew by ${after.arrayBuffers - before.arrayBuffers} bytes`);
-  t.diagnostic(`50 MB file: scan ${scanMs.toFixed(1)} ms, readManifestText ${readMs.toFixed(1)} ms, array buffers +${after.arrayBuffers - before.arrayBuffers} bytes`);
+  assert.ok(
+    after.arrayBuffers - before.arrayBuffers < 5 * 1024 * 1024,
+    `array buffers grew by ${after.arrayBuffers - before.arrayBuffers} bytes`,
+  );
+  t.diagnostic(
+    `50 MB file: scan ${scanMs.toFixed(1)} ms, readManifestText ${readMs.toFixed(1)} ms, array buffers +${after.arrayBuffers - before.arrayBuffers} bytes`,
+  );
 
   const cli = spawnSync(process.execPath, [CLI, 'check', dir], { encoding: 'utf8' });
   assert.equal(cli.status, 0);
@@ -96,7 +102,10 @@ test('links to outside the workspace are neither followed by the scan nor read',
   symlinkSync(outside, path.join(dir, 'linked-folder'));
   const scan = await scanPaths([dir]);
   assert.deepEqual(scan.files, [path.join(dir, 'ok.yaml')]);
-  assert.deepEqual(reasons(scan.skipped, dir), ['linked-folder: a link to outside the workspace folders', 'linked.yaml: a link to outside the workspace folders']);
+  assert.deepEqual(reasons(scan.skipped, dir), [
+    'linked-folder: a link to outside the workspace folders',
+    'linked.yaml: a link to outside the workspace folders',
+  ]);
   assert.deepEqual(readManifestText(path.join(dir, 'linked.yaml'), { roots: [dir] }), { error: 'a link to outside the workspace folders' });
   // a link that stays inside is fine
   symlinkSync('ok.yaml', path.join(dir, 'alias.yaml'));
@@ -123,7 +132,8 @@ test('an unreadable folder is skipped with its reason; the rest is read', async 
     // As root, mode 000 does not stop reading: inject the same fault the system would raise (the scan lists folders synchronously).
     t.diagnostic('running as root: EACCES injected into readdirSync');
     nodeFs.readdirSync = ((p: fsModule.PathLike, options?: unknown) => {
-      if (path.resolve(String(p)) === locked) throw Object.assign(new Error(`EACCES: permission denied, scandir '${locked}'`), { code: 'EACCES' });
+      if (path.resolve(String(p)) === locked)
+        throw Object.assign(new Error(`EACCES: permission denied, scandir '${locked}'`), { code: 'EACCES' });
       return (realReaddir as (p: fsModule.PathLike, o?: unknown) => unknown)(p, options);
     }) as typeof realReaddir;
   }
@@ -170,11 +180,23 @@ test('the CLI checks the rest of a workspace full of hostile files', (t) => {
 
 test('the scan reads *.yaml and *.yml, leaves other files, node_modules and .git alone, and names chart folders', async (t) => {
   const dir = workspace(t);
-  for (const file of ['a.yaml', 'b.yml', 'c.json', 'node_modules/x/d.yaml', '.git/e.yaml', 'sub/f.yml', 'chart/Chart.yaml', 'chart/templates/g.yaml']) {
+  for (const file of [
+    'a.yaml',
+    'b.yml',
+    'c.json',
+    'node_modules/x/d.yaml',
+    '.git/e.yaml',
+    'sub/f.yml',
+    'chart/Chart.yaml',
+    'chart/templates/g.yaml',
+  ]) {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), file.endsWith('Chart.yaml') ? 'apiVersion: v2\nname: chart\nversion: 1.0.0\n' : SERVICE);
   }
   const scan = await scanPaths([dir], undefined, { claimsFolder: (_, entries) => entries.some((e) => e.name === 'Chart.yaml') });
   assert.deepEqual(scan.files.map((f) => path.relative(dir, f)).sort(), ['a.yaml', 'b.yml', 'ok.yaml', 'sub/f.yml']);
-  assert.deepEqual(scan.claimed.map((c) => path.relative(dir, c)), ['chart']);
+  assert.deepEqual(
+    scan.claimed.map((c) => path.relative(dir, c)),
+    ['chart'],
+  );
 });

@@ -44,19 +44,31 @@ test('examples/gitlab-kustomize: the 10022 warning on the prod patch line naming
   assert.equal(code, 1);
   assert.equal(findings.length, 1);
   const [f] = findings;
-  assert.deepEqual([f.file, f.code, f.severity], ['examples/gitlab-kustomize/overlays/prod/allow-ssh.yaml', 'netpol-port-unmatched', 'warning']);
+  assert.deepEqual(
+    [f.file, f.code, f.severity],
+    ['examples/gitlab-kustomize/overlays/prod/allow-ssh.yaml', 'netpol-port-unmatched', 'warning'],
+  );
   assert.equal(textAt(f), '10022');
   assert.match(f.message, /overlays\/prod/);
   assert.doesNotMatch(f.message, /staging/);
-  assert.deepEqual(preferred(f)!.edits.map((e) => [e.file, e.newText]), [[f.file, '22']]);
-  assert.ok(f.related.some((r) => r.file === 'examples/gitlab-kustomize/base/gitlab.yaml'), 'the Service and the pods are shown in the base');
+  assert.deepEqual(
+    preferred(f)!.edits.map((e) => [e.file, e.newText]),
+    [[f.file, '22']],
+  );
+  assert.ok(
+    f.related.some((r) => r.file === 'examples/gitlab-kustomize/base/gitlab.yaml'),
+    'the Service and the pods are shown in the base',
+  );
 
   const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-kustomize-'));
   cpSync(path.join(ROOT, 'examples/gitlab-kustomize'), dir, { recursive: true });
   const fixed = run(['check', '.', '--kubectl', KUBECTL, '--fix'], dir);
   assert.equal(fixed.code, 0, fixed.stdout + fixed.stderr);
   assert.match(readFileSync(path.join(dir, 'overlays/prod/allow-ssh.yaml'), 'utf8'), /port: 22\n/);
-  assert.equal(readFileSync(path.join(dir, 'base/networkpolicies.yaml'), 'utf8'), readFileSync(path.join(ROOT, 'examples/gitlab-kustomize/base/networkpolicies.yaml'), 'utf8'));
+  assert.equal(
+    readFileSync(path.join(dir, 'base/networkpolicies.yaml'), 'utf8'),
+    readFileSync(path.join(ROOT, 'examples/gitlab-kustomize/base/networkpolicies.yaml'), 'utf8'),
+  );
 });
 
 test('a mistake in the base: one finding per overlay, both on the base line; fixes differ, so neither is preferred', () => {
@@ -74,11 +86,17 @@ test('a mistake in the base: one finding per overlay, both on the base line; fix
 
 test('a mistake in a JSON 6902 patch: inline, on the kustomization line; in a file, on the patch line', () => {
   const { findings } = check(`${FIXTURES}/json6902`);
-  assert.deepEqual(findings.map((f) => [f.file, textAt(f)]), [
-    [`${FIXTURES}/json6902/overlays/prod/kustomization.yaml`, '10022'],
-    [`${FIXTURES}/json6902/overlays/staging/ssh-port.json6902.yaml`, '10022'],
-  ]);
-  assert.deepEqual(preferred(findings[0])!.edits.map((e) => [e.file, e.newText, textAt(e)]), [[findings[0].file, '22', '10022']]);
+  assert.deepEqual(
+    findings.map((f) => [f.file, textAt(f)]),
+    [
+      [`${FIXTURES}/json6902/overlays/prod/kustomization.yaml`, '10022'],
+      [`${FIXTURES}/json6902/overlays/staging/ssh-port.json6902.yaml`, '10022'],
+    ],
+  );
+  assert.deepEqual(
+    preferred(findings[0])!.edits.map((e) => [e.file, e.newText, textAt(e)]),
+    [[findings[0].file, '22', '10022']],
+  );
 });
 
 test('a mistake in a component: on the component patch line, with the fix there', () => {
@@ -95,7 +113,10 @@ test('transformers (namespace, namePrefix, labels with selectors) make a policy 
   const { code, stdout } = run(['check', `${base}/web.yaml`, `${base}/policy.yaml`, '--format', 'json']);
   assert.equal(code, 0);
   const plain = JSON.parse(stdout) as JsonFinding[];
-  assert.ok(plain.some((f) => f.code === 'netpol-selects-nothing'), 'read as plain files, the policy selects nothing');
+  assert.ok(
+    plain.some((f) => f.code === 'netpol-selects-nothing'),
+    'read as plain files, the policy selects nothing',
+  );
   const off = check(`${FIXTURES}/transformers`, '--no-kustomize');
   assert.deepEqual(off.findings, [], 'with --no-kustomize the files a kustomization reads are not checked');
   assert.match(off.stderr, /1 Kustomize root not built \(--no-kustomize\)/);
@@ -109,7 +130,10 @@ test('an overlay that fixes its base reports nothing: the base is not judged on 
 
 test('a remote base: one message on the root, nothing fetched; the other root is checked', () => {
   const { findings } = check(`${FIXTURES}/remote`);
-  assert.deepEqual(findings.map((f) => [f.file, f.code, f.severity]), [[`${FIXTURES}/remote/overlays/prod/kustomization.yaml`, 'kustomize-build-failed', 'information']]);
+  assert.deepEqual(
+    findings.map((f) => [f.file, f.code, f.severity]),
+    [[`${FIXTURES}/remote/overlays/prod/kustomization.yaml`, 'kustomize-build-failed', 'information']],
+  );
   assert.match(findings[0].message, /remote base https:\/\/github\.com\/example\/platform/);
 });
 
@@ -122,7 +146,7 @@ test('a value from replacements gets no edit, and says where it comes from; gene
   assert.ok(f.related.some((r) => /ReplacementTransformer \(overlays\/prod\/kustomization\.yaml\)/.test(r.message)));
 });
 
-test('a failing root gives one diagnostic with kubectl\'s message and leaves the others checked', () => {
+test("a failing root gives one diagnostic with kubectl's message and leaves the others checked", () => {
   const { findings } = check(`${FIXTURES}/failing`);
   const failed = findings.filter((f) => f.code === 'kustomize-build-failed');
   assert.equal(failed.length, 1);
@@ -130,8 +154,13 @@ test('a failing root gives one diagnostic with kubectl\'s message and leaves the
   assert.equal(failed[0].severity, 'warning');
   assert.match(failed[0].message, /missing\.yaml/);
   assert.ok(findings.some((f) => f.code === 'netpol-port-unmatched' && f.message.endsWith('(overlays/prod)')));
-  const missing = check(`${FIXTURES}/failing`, '--kubectl', '/nonexistent/kubectl').findings.filter((f) => f.code === 'kustomize-build-failed');
-  assert.deepEqual(missing.map((f) => f.severity), ['information', 'information']);
+  const missing = check(`${FIXTURES}/failing`, '--kubectl', '/nonexistent/kubectl').findings.filter(
+    (f) => f.code === 'kustomize-build-failed',
+  );
+  assert.deepEqual(
+    missing.map((f) => f.severity),
+    ['information', 'information'],
+  );
 });
 
 test('explain --root overlays/prod picks the world: denied in prod, allowed in staging', () => {
@@ -140,7 +169,11 @@ test('explain --root overlays/prod picks the world: denied in prod, allowed in s
   assert.equal(prod.code, 1, prod.stderr);
   const explanation = JSON.parse(prod.stdout);
   assert.equal(explanation.verdict, 'denied');
-  assert.ok(explanation.fixes.some((f: { edits: Array<{ file: string }> }) => f.edits.some((e) => e.file === 'examples/gitlab-kustomize/overlays/prod/allow-ssh.yaml')));
+  assert.ok(
+    explanation.fixes.some((f: { edits: Array<{ file: string }> }) =>
+      f.edits.some((e) => e.file === 'examples/gitlab-kustomize/overlays/prod/allow-ssh.yaml'),
+    ),
+  );
   const staging = run([...args, '--to', 'gitlab-staging/staging-gitlab-ssh:10022', '--root', 'overlays/staging']);
   assert.equal(staging.code, 0, staging.stdout + staging.stderr);
   const unknown = run([...args, '--to', 'gitlab/gitlab-ssh:10022', '--root', 'overlays/nope']);
@@ -163,7 +196,7 @@ test('the build never reaches the network: a root whose base is a remote URL is 
   assert.match(prod.message, /remote base/);
 });
 
-test('a `# port-lens: ignore` comment on the patch line silences the root\'s finding there', () => {
+test("a `# port-lens: ignore` comment on the patch line silences the root's finding there", () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-kustomize-'));
   cpSync(path.join(ROOT, 'examples/gitlab-kustomize'), dir, { recursive: true });
   const patch = path.join(dir, 'overlays/prod/allow-ssh.yaml');
@@ -171,5 +204,8 @@ test('a `# port-lens: ignore` comment on the patch line silences the root\'s fin
   const { code, stdout } = run(['check', '.', '--kubectl', KUBECTL, '--format', 'json'], dir);
   assert.equal(code, 0, stdout);
   const findings = JSON.parse(stdout) as Array<JsonFinding & { suppressed?: boolean }>;
-  assert.deepEqual(findings.map((f) => [f.code, f.suppressed]), [['netpol-port-unmatched', true]]);
+  assert.deepEqual(
+    findings.map((f) => [f.code, f.suppressed]),
+    [['netpol-port-unmatched', true]],
+  );
 });

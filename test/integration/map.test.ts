@@ -52,7 +52,10 @@ test('--format dot: a Graphviz digraph with clusters and coloured edges', () => 
   assert.match(stdout, /^digraph "port map of namespace gitlab" \{\n\s+rankdir=LR;/);
   assert.match(stdout, /subgraph "cluster_0_Service\/gitlab-ssh" \{\n\s+label="Service gitlab-ssh \(LoadBalancer\)";/);
   assert.match(stdout, /"0:source:external" -> "0:Service\/gitlab-ssh:10022\/TCP" \[label="✗ allow-from-all ⚠", color="#cf222e"/);
-  assert.match(stdout, /"0:Service\/gitlab-ssh:10022\/TCP" -> "0:Deployment\/gitlab:gitlab:22\/TCP" \[label="✗ allow-from-all ⚠", color="#cf222e"/);
+  assert.match(
+    stdout,
+    /"0:Service\/gitlab-ssh:10022\/TCP" -> "0:Deployment\/gitlab:gitlab:22\/TCP" \[label="✗ allow-from-all ⚠", color="#cf222e"/,
+  );
   assert.equal(stdout.split('{').length, stdout.split('}').length);
   assert.match(stdout, /\}\n$/);
 });
@@ -66,7 +69,10 @@ test('--format html: one self-contained file, nothing fetched, the SVG and the p
   assert.match(stdout, /Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"/);
   assert.match(stdout, /<svg [^>]*class="port-map"/);
   assert.match(stdout, /<g class="edge reach denied has-finding" data-edge="source:external-&gt;Service\/gitlab-ssh:10022\/TCP"/);
-  assert.match(stdout, /<tr><td>external \(outside the cluster\)<\/td><td>Service gitlab-ssh ssh 10022\/TCP<\/td><td class="denied">✗ allow-from-all ⚠<\/td><td>allow-from-all admits 80, 10022 — not 22<\/td><\/tr>/);
+  assert.match(
+    stdout,
+    /<tr><td>external \(outside the cluster\)<\/td><td>Service gitlab-ssh ssh 10022\/TCP<\/td><td class="denied">✗ allow-from-all ⚠<\/td><td>allow-from-all admits 80, 10022 — not 22<\/td><\/tr>/,
+  );
   assert.match(stdout, /<code>examples\/gitlab\/networkpolicies\.yaml:55<\/code><\/td><td>warning<\/td><td><code>netpol-port-unmatched/);
 });
 
@@ -79,17 +85,42 @@ test('--format json: the documented shape, with files relative to the current di
   assert.deepEqual(Object.keys(map), ['version', 'namespace', 'sources', 'services', 'pods', 'policies', 'edges']);
   assert.equal(map.version, 1);
   assert.equal(map.namespace, 'gitlab');
-  assert.deepEqual(map.sources.map((s: { name: string }) => s.name), ['external', 'gitlab/*']);
+  assert.deepEqual(
+    map.sources.map((s: { name: string }) => s.name),
+    ['external', 'gitlab/*'],
+  );
   const ssh = map.services.find((s: { name: string }) => s.name === 'gitlab-ssh');
   assert.deepEqual([ssh.type, ssh.file, ssh.nameRange.start.line], ['LoadBalancer', 'examples/gitlab/gitlab.yaml', 29]);
-  assert.deepEqual(Object.keys(ssh.ports[0]), ['id', 'label', 'name', 'port', 'protocol', 'targetPort', 'destination', 'file', 'range', 'reach', 'refs', 'findings']);
+  assert.deepEqual(Object.keys(ssh.ports[0]), [
+    'id',
+    'label',
+    'name',
+    'port',
+    'protocol',
+    'targetPort',
+    'destination',
+    'file',
+    'range',
+    'reach',
+    'refs',
+    'findings',
+  ]);
   assert.deepEqual(ssh.ports[0].reach, { external: 'denied', namespace: 'denied' });
   const pod = map.pods.find((p: { name: string }) => p.name === 'gitlab');
-  assert.deepEqual([pod.kind, pod.file, pod.nameRange.start.line, pod.policies], ['Deployment', 'examples/gitlab/gitlab.yaml', 4, ['NetworkPolicy/allow-from-all']]);
+  assert.deepEqual(
+    [pod.kind, pod.file, pod.nameRange.start.line, pod.policies],
+    ['Deployment', 'examples/gitlab/gitlab.yaml', 4, ['NetworkPolicy/allow-from-all']],
+  );
   const edge = map.edges.find((e: { from: string; to: string }) => e.from === 'source:external');
   assert.deepEqual(Object.keys(edge), ['id', 'kind', 'from', 'to', 'verdict', 'policies', 'reason', 'explain', 'findings']);
-  assert.deepEqual([edge.to, edge.verdict, edge.policies, edge.explain], [ssh.ports[0].id, 'denied', ['allow-from-all'], { from: 'external', to: 'gitlab/gitlab-ssh:10022' }]);
-  assert.deepEqual(edge.findings.map((f: { file: string; code: string; range: { start: { line: number } } }) => [f.file, f.code, f.range.start.line]), [['examples/gitlab/networkpolicies.yaml', 'netpol-port-unmatched', 54]]);
+  assert.deepEqual(
+    [edge.to, edge.verdict, edge.policies, edge.explain],
+    [ssh.ports[0].id, 'denied', ['allow-from-all'], { from: 'external', to: 'gitlab/gitlab-ssh:10022' }],
+  );
+  assert.deepEqual(
+    edge.findings.map((f: { file: string; code: string; range: { start: { line: number } } }) => [f.file, f.code, f.range.start.line]),
+    [['examples/gitlab/networkpolicies.yaml', 'netpol-port-unmatched', 54]],
+  );
   assert.doesNotMatch(stdout, /"uri"/);
 });
 
@@ -104,7 +135,7 @@ test('bad arguments exit 2: an unknown namespace (naming the known ones), an unk
   assert.match(help.stdout, /^Usage: port-lens map \[PATH…\] \[--namespace NS\] \[--root ROOT\] \[--format mermaid\|dot\|html\|json\]/);
 });
 
-test('--root overlays/prod draws that Kustomize root\'s world, each node on the base or patch line that wrote it', () => {
+test("--root overlays/prod draws that Kustomize root's world, each node on the base or patch line that wrote it", () => {
   const KUBECTL = path.join(ROOT, 'node_modules/.cache/kubectl/kubectl');
   const args = ['map', 'examples/gitlab-kustomize', '--kubectl', KUBECTL, '--format', 'json'];
   const prod = run([...args, '--root', 'overlays/prod']);
@@ -114,7 +145,10 @@ test('--root overlays/prod draws that Kustomize root\'s world, each node on the 
   assert.equal(ssh.file, 'examples/gitlab-kustomize/base/gitlab.yaml');
   const edge = map.edges.find((e: { from: string; to: string }) => e.from === 'source:external' && e.to === ssh.ports[0].id);
   assert.deepEqual([edge.verdict, edge.policies], ['denied', ['allow-from-all']]);
-  assert.deepEqual(edge.findings.map((f: { file: string; code: string }) => [f.file, f.code]), [['examples/gitlab-kustomize/overlays/prod/allow-ssh.yaml', 'netpol-port-unmatched']]);
+  assert.deepEqual(
+    edge.findings.map((f: { file: string; code: string }) => [f.file, f.code]),
+    [['examples/gitlab-kustomize/overlays/prod/allow-ssh.yaml', 'netpol-port-unmatched']],
+  );
   assert.doesNotMatch(prod.stdout, /"file": "[^"]*(port-lens|tmp)[^"]*kustomiz/);
   const unknown = run([...args, '--root', 'overlays/nope']);
   assert.equal(unknown.code, 2);

@@ -43,14 +43,22 @@ test('check --format json marks the suppressed finding; text leaves it out and c
   const json = run(['check', 'gitlab', '--format', 'json', '--no-cache'], dir);
   assert.equal(json.code, 0);
   const findings = JSON.parse(json.stdout);
-  assert.deepEqual(findings.map((f: { code: string; suppressed?: boolean }) => [f.code, f.suppressed]), [['netpol-port-unmatched', true]]);
+  assert.deepEqual(
+    findings.map((f: { code: string; suppressed?: boolean }) => [f.code, f.suppressed]),
+    [['netpol-port-unmatched', true]],
+  );
   const text = run(['check', 'gitlab', '--no-cache'], dir);
   assert.equal(text.code, 0);
   assert.equal(text.stdout.trim(), '0 error(s), 0 warning(s), 0 information, 1 suppressed');
 });
 
 test('a comment alone on the line above silences the next line; --fix leaves a suppressed finding alone', () => {
-  const dir = suppressedExample((text) => text.replace('    - protocol: TCP\n      port: 10022', '    - protocol: TCP\n      # port-lens: ignore netpol-port-unmatched\n      port: 10022'));
+  const dir = suppressedExample((text) =>
+    text.replace(
+      '    - protocol: TCP\n      port: 10022',
+      '    - protocol: TCP\n      # port-lens: ignore netpol-port-unmatched\n      port: 10022',
+    ),
+  );
   const before = readFileSync(path.join(dir, 'gitlab/networkpolicies.yaml'), 'utf8');
   const { code, stdout } = run(['check', 'gitlab', '--format', 'json', '--fix', '--no-cache'], dir);
   assert.equal(code, 0);
@@ -61,19 +69,34 @@ test('a comment alone on the line above silences the next line; --fix leaves a s
 test('the port-lens.io/ignore annotation silences the object; a suppression of nothing is suppression-unused', () => {
   const dir = suppressedExample((text) =>
     text
-      .replace('  name: allow-from-all\n', '  name: allow-from-all\n  annotations:\n    port-lens.io/ignore: "netpol-port-unmatched, netpol-protocol-mismatch"\n')
+      .replace(
+        '  name: allow-from-all\n',
+        '  name: allow-from-all\n  annotations:\n    port-lens.io/ignore: "netpol-port-unmatched, netpol-protocol-mismatch"\n',
+      )
       .replace('      port: 80\n', '      port: 80 # port-lens: ignore netpol-port-unmatched\n'),
   );
   const { code, stdout } = run(['check', 'gitlab', '--format', 'json', '--no-cache'], dir);
   assert.equal(code, 0);
-  const findings = JSON.parse(stdout) as Array<{ code: string; suppressed?: boolean; message: string; range: { start: { line: number; character: number } } }>;
+  const findings = JSON.parse(stdout) as Array<{
+    code: string;
+    suppressed?: boolean;
+    message: string;
+    range: { start: { line: number; character: number } };
+  }>;
   const lines = readFileSync(path.join(dir, 'gitlab/networkpolicies.yaml'), 'utf8').split('\n');
-  const summary = findings.map((f) => [f.code, f.suppressed ?? false, lines[f.range.start.line].slice(f.range.start.character).split(/[",]/)[0].trim()]);
-  assert.deepEqual(summary.sort(), [
-    ['netpol-port-unmatched', true, '10022'],
-    ['suppression-unused', false, 'netpol-port-unmatched'],
-    ['suppression-unused', false, 'netpol-protocol-mismatch'],
-  ].sort());
+  const summary = findings.map((f) => [
+    f.code,
+    f.suppressed ?? false,
+    lines[f.range.start.line].slice(f.range.start.character).split(/[",]/)[0].trim(),
+  ]);
+  assert.deepEqual(
+    summary.sort(),
+    [
+      ['netpol-port-unmatched', true, '10022'],
+      ['suppression-unused', false, 'netpol-port-unmatched'],
+      ['suppression-unused', false, 'netpol-protocol-mismatch'],
+    ].sort(),
+  );
 });
 
 test('Helm: a comment in the template and the annotation in rendered output both silence', async (t) => {
@@ -83,18 +106,27 @@ test('Helm: a comment in the template and the annotation in rendered output both
   const file = path.join(dir, 'templates/networkpolicy.yaml');
   const template = readFileSync(file, 'utf8')
     .replace('        - port: 10022\n', '        - port: 10022 # port-lens: ignore netpol-port-unmatched\n')
-    .replace('  name: {{ include "gitlab.fullname" . }}-value\n', '  name: {{ include "gitlab.fullname" . }}-value\n  annotations:\n    port-lens.io/ignore: netpol-port-unmatched\n');
+    .replace(
+      '  name: {{ include "gitlab.fullname" . }}-value\n',
+      '  name: {{ include "gitlab.fullname" . }}-value\n  annotations:\n    port-lens.io/ignore: netpol-port-unmatched\n',
+    );
   writeFileSync(file, template);
   const lens = new PortLens();
   const renderer = new ChartRenderer(lens);
   assert.equal(await renderer.render(dir, { ...DEFAULT_HELM_OPTIONS, path: HELM }, new Set()), 'rendered');
   const findings = lens.suppressAll(renderer.rendered.adjust(lens.allFindings(), lens)).filter((f) => f.uri === URI.file(file).toString());
   const lines = template.split('\n');
-  assert.deepEqual(findings.filter((f) => f.code === 'netpol-port-unmatched').map((f) => [lines[f.range.start.line].trim(), f.suppressed ?? false]), [
-    ['- port: 10022 # port-lens: ignore netpol-port-unmatched', true],
-    ['- port: {{ .Values.networkPolicy.sshPort }}', true],
-    ['- port: {{ .Values.service.sshPort }}', false],
-    ['- port: {{ . }}', false],
-  ]);
-  assert.deepEqual(findings.filter((f) => f.code === 'suppression-unused'), []);
+  assert.deepEqual(
+    findings.filter((f) => f.code === 'netpol-port-unmatched').map((f) => [lines[f.range.start.line].trim(), f.suppressed ?? false]),
+    [
+      ['- port: 10022 # port-lens: ignore netpol-port-unmatched', true],
+      ['- port: {{ .Values.networkPolicy.sshPort }}', true],
+      ['- port: {{ .Values.service.sshPort }}', false],
+      ['- port: {{ . }}', false],
+    ],
+  );
+  assert.deepEqual(
+    findings.filter((f) => f.code === 'suppression-unused'),
+    [],
+  );
 });

@@ -6,9 +6,11 @@ import { PortLens } from '../../server/src/analysis/portLens';
 
 const EXAMPLE = path.resolve(__dirname, '../../examples/gitlab');
 const EDITS = Number(process.argv[2] ?? 10_000);
-const gc = (globalThis as { gc?: () => void }).gc ?? (() => {
-  throw new Error('run with --expose-gc');
-});
+const gc =
+  (globalThis as { gc?: () => void }).gc ??
+  (() => {
+    throw new Error('run with --expose-gc');
+  });
 
 const lens = new PortLens();
 for (const name of readdirSync(EXAMPLE)) lens.setFile(`file:///ws/${name}`, readFileSync(path.join(EXAMPLE, name), 'utf8'));
@@ -35,7 +37,7 @@ kind: NetworkPolicy
 metadata: {name: np-${i}, namespace: ns-${i}}
 spec:
   podSelector: {matchLabels: {app: a-${i}}}
-  egress: [{to: [{namespaceSelector: {matchLabels: {team: t-${i}}}}], ports: [{port: ${i % 65535 + 1}}]}]
+  egress: [{to: [{namespaceSelector: {matchLabels: {team: t-${i}}}}], ports: [{port: ${(i % 65535) + 1}}]}]
 `;
 }
 
@@ -51,4 +53,13 @@ const before = heap();
 for (let i = 1000; i < 1000 + EDITS; i++) lens.setFile(uri, edited(i));
 lens.setFile(uri, original);
 const after = heap();
-process.stdout.write(JSON.stringify({ edits: EDITS, before, after, files: lens.index.fileCount, policies: lens.index.allPolicies().length, pods: lens.index.allPods().length }) + '\n');
+process.stdout.write(
+  JSON.stringify({
+    edits: EDITS,
+    before,
+    after,
+    files: lens.index.fileCount,
+    policies: lens.index.allPolicies().length,
+    pods: lens.index.allPods().length,
+  }) + '\n',
+);

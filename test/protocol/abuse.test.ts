@@ -43,17 +43,31 @@ test('a misbehaving client cannot break the server', async (t) => {
   const line10022 = npText.split('\n').findIndex((l) => l.includes('port: 10022'));
   await client.until(() => problems(client.diagnostics.get(np)).length === 1, 'the 10022 warning');
   const hoverOn10022 = async () => {
-    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: np }, position: { line: line10022, character: 14 } });
+    const hover = await client.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri: np },
+      position: { line: line10022, character: 14 },
+    });
     assert.match((hover!.contents as { value: string }).value, /gitlab-ssh/);
   };
 
   await t.test('requests about unknown documents answer nothing', async () => {
     const position = { line: 0, character: 0 };
     const range = { start: position, end: position };
-    for (const uri of [`file://${dir}/missing.yaml`, 'file:///nowhere/at/all.yaml', 'untitled:Untitled-9', 'git:/x.yaml?%7B%7D', 'not a uri', '']) {
+    for (const uri of [
+      `file://${dir}/missing.yaml`,
+      'file:///nowhere/at/all.yaml',
+      'untitled:Untitled-9',
+      'git:/x.yaml?%7B%7D',
+      'not a uri',
+      '',
+    ]) {
       assert.equal(await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position }), null);
       assert.deepEqual(await client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position }), []);
-      const actions = await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics: [] } });
+      const actions = await client.connection.sendRequest(CodeActionRequest.type, {
+        textDocument: { uri },
+        range,
+        context: { diagnostics: [] },
+      });
       assert.deepEqual(actions, []);
     }
     await hoverOn10022();
@@ -69,7 +83,11 @@ test('a misbehaving client cannot break the server', async (t) => {
     for (const position of positions) {
       await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: np }, position });
       await client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: np }, position });
-      await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: np }, range: { start: { line: 0, character: 0 }, end: position }, context: { diagnostics: [] } });
+      await client.connection.sendRequest(CodeActionRequest.type, {
+        textDocument: { uri: np },
+        range: { start: { line: 0, character: 0 }, end: position },
+        context: { diagnostics: [] },
+      });
     }
     await hoverOn10022();
     assert.ok(!client.logs.some((l) => / failed: /.test(l)), client.logs.join('\n'));
@@ -79,7 +97,11 @@ test('a misbehaving client cannot break the server', async (t) => {
     const outcomes = await Promise.all(
       Array.from({ length: 50 }, async () => {
         const source = new CancellationTokenSource();
-        const request = client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: np }, position: { line: line10022, character: 14 } }, source.token);
+        const request = client.connection.sendRequest(
+          HoverRequest.type,
+          { textDocument: { uri: np }, position: { line: line10022, character: 14 } },
+          source.token,
+        );
         source.cancel();
         return request.then(
           () => 'answered',
@@ -87,13 +109,18 @@ test('a misbehaving client cannot break the server', async (t) => {
         );
       }),
     );
-    assert.ok(outcomes.every((o) => o === 'answered' || o === 'cancelled'), outcomes.join(', '));
+    assert.ok(
+      outcomes.every((o) => o === 'answered' || o === 'cancelled'),
+      outcomes.join(', '),
+    );
     await hoverOn10022();
   });
 
   await t.test('1 000 didChange notifications in a burst: the diagnostics are those of the final text', async () => {
     const range = { start: { line: line10022, character: 12 }, end: { line: line10022, character: 17 } };
-    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: np, languageId: 'yaml', version: 1, text: npText } });
+    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri: np, languageId: 'yaml', version: 1, text: npText },
+    });
     const publishedBefore = client.published.length;
     let text = npText;
     for (let version = 2; version <= 1001; version++) {
@@ -101,7 +128,10 @@ test('a misbehaving client cannot break the server', async (t) => {
       const port = version === 1001 ? '10023' : String(20000 + version);
       const change = version % 2 === 0 ? { range, text: port } : { text: text.replace(/port: \d{5}/, `port: ${port}`) };
       text = 'range' in change ? text.replace(/port: \d{5}/, `port: ${port}`) : change.text;
-      void client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: np, version }, contentChanges: [change] });
+      void client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+        textDocument: { uri: np, version },
+        contentChanges: [change],
+      });
     }
     const finalText = npText.replace('port: 10022', 'port: 10023');
     assert.equal(text, finalText);
@@ -120,23 +150,36 @@ test('a misbehaving client cannot break the server', async (t) => {
     const summary = (d: { code?: unknown; range: unknown; message: unknown }) => JSON.stringify([d.code, d.range, d.message]);
     assert.deepEqual(last.diagnostics.map(summary), expected.findings(np).map(summary));
     assert.equal(problems(client.diagnostics.get(np)).length, 0);
-    t.diagnostic(`burst of 1000 didChange: ${client.published.length - publishedBefore} publishDiagnostics for it, the last of version ${last.version}`);
+    t.diagnostic(
+      `burst of 1000 didChange: ${client.published.length - publishedBefore} publishDiagnostics for it, the last of version ${last.version}`,
+    );
   });
 
   await t.test('a document of another language is not analysed', async () => {
-    const manifest = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: x}\nspec:\n  podSelector: {}\n  ingress: [{ports: [{port: true}]}]\n';
+    const manifest =
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: x}\nspec:\n  podSelector: {}\n  ingress: [{ports: [{port: true}]}]\n';
     const uris = [`file://${dir}/notes.txt`, `file://${dir}/data.json`, 'untitled:Untitled-1'];
     const languages = ['plaintext', 'json', 'markdown'];
     for (const [i, uri] of uris.entries()) {
-      await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: languages[i], version: 1, text: manifest } });
+      await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+        textDocument: { uri, languageId: languages[i], version: 1, text: manifest },
+      });
     }
     // the same text as YAML is analysed: its diagnostic marks that the others have been processed
     const yaml = 'untitled:Untitled-2';
-    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: yaml, languageId: 'yaml', version: 1, text: manifest } });
-    await client.until(() => (client.diagnostics.get(yaml) ?? []).some((d) => d.code === 'manifest-invalid'), 'the YAML document\'s diagnostic');
+    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri: yaml, languageId: 'yaml', version: 1, text: manifest },
+    });
+    await client.until(
+      () => (client.diagnostics.get(yaml) ?? []).some((d) => d.code === 'manifest-invalid'),
+      "the YAML document's diagnostic",
+    );
     for (const uri of uris) {
       assert.equal(client.diagnostics.get(uri), undefined);
-      assert.equal(await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 5, character: 30 } }), null);
+      assert.equal(
+        await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 5, character: 30 } }),
+        null,
+      );
     }
   });
 });

@@ -47,7 +47,13 @@ test('explain through the server: code lens above Service ports, the command, th
   let sshLens: CodeLens;
   await t.test('textDocument/codeLens: one lens per Service port, with the verdict and an explain command', async () => {
     const found = await lenses();
-    assert.deepEqual(found.map((l) => l.command!.title), ['reachable from: external ✗ (allow-from-all admits 80, 10022 — not 22)', 'reachable from: gitlab/* ✓ (allow-from-all ingress rule 1)']);
+    assert.deepEqual(
+      found.map((l) => l.command!.title),
+      [
+        'reachable from: external ✗ (allow-from-all admits 80, 10022 — not 22)',
+        'reachable from: gitlab/* ✓ (allow-from-all ingress rule 1)',
+      ],
+    );
     sshLens = found[0];
     assert.equal(servicesText.split('\n')[sshLens.range.start.line].trim(), '- name: ssh');
     assert.equal(sshLens.command!.command, 'portLens.explain');
@@ -56,7 +62,10 @@ test('explain through the server: code lens above Service ports, the command, th
   });
 
   await t.test('workspace/executeCommand portLens.explain with the lens arguments answers in Markdown with links', async () => {
-    const result = (await client.connection.sendRequest(ExecuteCommandRequest.type, { command: sshLens.command!.command, arguments: sshLens.command!.arguments })) as ExplainResult;
+    const result = (await client.connection.sendRequest(ExecuteCommandRequest.type, {
+      command: sshLens.command!.command,
+      arguments: sshLens.command!.arguments,
+    })) as ExplainResult;
     assert.equal(result.verdict, 'denied');
     assert.equal(result.to, 'gitlab/gitlab-ssh:10022');
     assert.match(result.markdown, new RegExp(`\\[Deployment gitlab/gitlab\\]\\(${services.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}#L5\\)`));
@@ -66,21 +75,38 @@ test('explain through the server: code lens above Service ports, the command, th
   });
 
   await t.test('portLens/endpoints lists the quick-pick choices; portLens/explain answers one; a bad name is InvalidParams', async () => {
-    const choices = (await client.connection.sendRequest('portLens/endpoints')) as { sources: Array<{ name: string }>; destinations: Array<{ name: string }> };
+    const choices = (await client.connection.sendRequest('portLens/endpoints')) as {
+      sources: Array<{ name: string }>;
+      destinations: Array<{ name: string }>;
+    };
     assert.ok(choices.sources.some((s) => s.name === 'external'));
     assert.ok(choices.sources.some((s) => s.name === 'gitlab/Deployment/gitlab'));
     assert.ok(choices.destinations.some((d) => d.name === 'gitlab/gitlab-ssh:10022'));
-    const result = (await client.connection.sendRequest('portLens/explain', { from: 'gitlab/Deployment/gitlab', to: 'gitlab/postgresql:5432' })) as ExplainResult;
+    const result = (await client.connection.sendRequest('portLens/explain', {
+      from: 'gitlab/Deployment/gitlab',
+      to: 'gitlab/postgresql:5432',
+    })) as ExplainResult;
     assert.equal(result.verdict, 'allowed');
-    await assert.rejects(client.connection.sendRequest('portLens/explain', { from: 'external', to: 'gitlab/gitlab-shh:10022' }), (e: { code: number; message: string }) => e.code === -32602 && /did you mean "gitlab\/gitlab-ssh:10022"/.test(e.message));
-    await assert.rejects(client.connection.sendRequest(ExecuteCommandRequest.type, { command: 'portLens.explain', arguments: [] }), (e: { code: number }) => e.code === -32602);
+    await assert.rejects(
+      client.connection.sendRequest('portLens/explain', { from: 'external', to: 'gitlab/gitlab-shh:10022' }),
+      (e: { code: number; message: string }) => e.code === -32602 && /did you mean "gitlab\/gitlab-ssh:10022"/.test(e.message),
+    );
+    await assert.rejects(
+      client.connection.sendRequest(ExecuteCommandRequest.type, { command: 'portLens.explain', arguments: [] }),
+      (e: { code: number }) => e.code === -32602,
+    );
   });
 
   await t.test('an edit to the policy asks the client to refresh, and the lens turns to allowed', async () => {
     const before = refreshes;
     const asked = new Promise<void>((resolve) => (refreshed = resolve));
-    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: np, languageId: 'yaml', version: 1, text: npText } });
-    await client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: np, version: 2 }, contentChanges: [{ text: npText.replace('port: 10022', 'port: 22') }] });
+    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri: np, languageId: 'yaml', version: 1, text: npText },
+    });
+    await client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: np, version: 2 },
+      contentChanges: [{ text: npText.replace('port: 10022', 'port: 22') }],
+    });
     await asked;
     assert.ok(refreshes > before);
     assert.equal((await lenses())[0].command!.title, 'reachable from: external ✓ (allow-from-all ingress rule 1)');

@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { CodeActionRequest, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, HoverRequest, type CodeAction, type TextDocumentEdit, type TextEdit } from 'vscode-languageserver-protocol';
+import {
+  CodeActionRequest,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  HoverRequest,
+  type CodeAction,
+  type TextDocumentEdit,
+  type TextEdit,
+} from 'vscode-languageserver-protocol';
 import { HELM } from '../helpers';
 import { TestClient } from './lspClient';
 
@@ -52,19 +60,24 @@ test('Helm through the server: template diagnostics, fixes into values.yaml, hov
   assert.ok(spy.ran());
   // SPEC §5: helm template <release> <chart> --namespace <ns>, nothing that fetches dependencies.
   assert.deepEqual(spy.args(), ['template', 'release', path.join(dir, 'gitlab-ssh'), '--namespace', 'default']);
-  assert.deepEqual(problems().map((d) => lines[d.range.start.line].trim()), [
-    '- port: 10022',
-    '- port: {{ .Values.networkPolicy.sshPort }}',
-    '- port: {{ .Values.service.sshPort }}',
-    '- port: {{ . }}',
-  ]);
+  assert.deepEqual(
+    problems().map((d) => lines[d.range.start.line].trim()),
+    ['- port: 10022', '- port: {{ .Values.networkPolicy.sshPort }}', '- port: {{ .Values.service.sshPort }}', '- port: {{ . }}'],
+  );
 
   await t.test('the fix of a value read once edits values.yaml', async () => {
     const diagnostic = problems()[1];
-    const actions = (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: np }, range: diagnostic.range, context: { diagnostics: [diagnostic] } })) as CodeAction[];
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: np },
+      range: diagnostic.range,
+      context: { diagnostics: [diagnostic] },
+    })) as CodeAction[];
     const [change] = actions.find((a) => a.isPreferred)!.edit!.documentChanges as TextDocumentEdit[];
     assert.equal(change.textDocument.uri, values);
-    assert.deepEqual(change.edits.map((e) => (e as TextEdit).newText), ['22']);
+    assert.deepEqual(
+      change.edits.map((e) => (e as TextEdit).newText),
+      ['22'],
+    );
   });
 
   await t.test('hover on a shared value shows the rendered chain and the value to change', async () => {
@@ -77,15 +90,29 @@ test('Helm through the server: template diagnostics, fixes into values.yaml, hov
 
   await t.test('committed helm output is plain YAML; its hover links the # Source: template', async () => {
     const out = `file://${dir}/rendered.yaml`;
-    const text = '---\n# Source: gitlab-ssh/templates/networkpolicy.yaml\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: p\nspec:\n  podSelector: {}\n  ingress:\n    - ports:\n        - port: 80\n';
-    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: out, languageId: 'yaml', version: 1, text } });
-    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: out }, position: { line: 10, character: 17 } });
-    assert.match((hover!.contents as { value: string }).value, new RegExp(`Rendered by Helm from \\[gitlab-ssh/templates/networkpolicy\\.yaml\\]\\(${np.replace(/[.]/g, '\\.')}\\)`));
+    const text =
+      '---\n# Source: gitlab-ssh/templates/networkpolicy.yaml\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: p\nspec:\n  podSelector: {}\n  ingress:\n    - ports:\n        - port: 80\n';
+    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri: out, languageId: 'yaml', version: 1, text },
+    });
+    const hover = await client.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri: out },
+      position: { line: 10, character: 17 },
+    });
+    assert.match(
+      (hover!.contents as { value: string }).value,
+      new RegExp(`Rendered by Helm from \\[gitlab-ssh/templates/networkpolicy\\.yaml\\]\\(${np.replace(/[.]/g, '\\.')}\\)`),
+    );
   });
 
   await t.test('an unsaved edit of the template is rendered and published', async () => {
-    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: np, languageId: 'helm', version: 1, text: npText } });
-    await client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: np, version: 2 }, contentChanges: [{ text: npText.replace('- port: 10022', '- port: 22') }] });
+    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri: np, languageId: 'helm', version: 1, text: npText },
+    });
+    await client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: np, version: 2 },
+      contentChanges: [{ text: npText.replace('- port: 10022', '- port: 22') }],
+    });
     await client.until(() => problems().length === 3, 'the literal warning to go');
     assert.ok(readFileSync(path.join(dir, 'gitlab-ssh/templates/networkpolicy.yaml'), 'utf8').includes('- port: 10022'));
   });
@@ -95,8 +122,18 @@ test('an untrusted workspace never runs helm', async (t) => {
   const { dir, spy, client } = setUp(t);
   await client.initialize(dir, undefined, { trusted: false });
   const np = `file://${dir}/gitlab-ssh/templates/networkpolicy.yaml`;
-  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: np, languageId: 'helm', version: 1, text: readFileSync(path.join(dir, 'gitlab-ssh/templates/networkpolicy.yaml'), 'utf8') } });
-  await client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: np, version: 2 }, contentChanges: [{ text: '# edited\n' }] });
+  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: {
+      uri: np,
+      languageId: 'helm',
+      version: 1,
+      text: readFileSync(path.join(dir, 'gitlab-ssh/templates/networkpolicy.yaml'), 'utf8'),
+    },
+  });
+  await client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri: np, version: 2 },
+    contentChanges: [{ text: '# edited\n' }],
+  });
   // A request is answered after every notification before it: by then any render would have started.
   await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: np }, position: { line: 0, character: 0 } });
   await new Promise((resolve) => setTimeout(resolve, 600)); // longer than the chart debounce
@@ -125,10 +162,18 @@ test('an edit made while the charts of the first scan render is what gets publis
   const ready = client.initialize(dir, undefined, { trusted: true });
   for (let i = 0; i < 200 && !existsSync(started); i++) await new Promise((resolve) => setTimeout(resolve, 25));
   assert.ok(existsSync(started), 'the chart render started');
-  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: np, languageId: 'yaml', version: 1, text } });
-  await client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: np, version: 2 }, contentChanges: [{ text: text.replace('port: 10022', 'port: 22') }] });
+  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri: np, languageId: 'yaml', version: 1, text },
+  });
+  await client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri: np, version: 2 },
+    contentChanges: [{ text: text.replace('port: 10022', 'port: 22') }],
+  });
   await ready;
   const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: np }, position: { line: 0, character: 0 } }); // flushes
   void hover;
-  assert.deepEqual((client.diagnostics.get(np) ?? []).filter((d) => d.severity! <= 2), []);
+  assert.deepEqual(
+    (client.diagnostics.get(np) ?? []).filter((d) => d.severity! <= 2),
+    [],
+  );
 });

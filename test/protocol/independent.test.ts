@@ -33,7 +33,8 @@ class RawClient {
   }
 
   private receive(message: any): void {
-    if (message.id !== undefined && message.method) this.write({ jsonrpc: '2.0', id: message.id, result: null }); // server → client request
+    if (message.id !== undefined && message.method)
+      this.write({ jsonrpc: '2.0', id: message.id, result: null }); // server → client request
     else if (message.id !== undefined) this.pending.get(message.id)?.(message.result);
     else this.notifications.push(message);
     this.listeners.splice(0).forEach((l) => l());
@@ -68,7 +69,8 @@ class RawClient {
   }
 
   lastDiagnostics(uri: string): any[] | undefined {
-    return this.notifications.filter((n) => n.method === 'textDocument/publishDiagnostics' && n.params.uri === uri).at(-1)?.params.diagnostics;
+    return this.notifications.filter((n) => n.method === 'textDocument/publishDiagnostics' && n.params.uri === uri).at(-1)?.params
+      .diagnostics;
   }
 
   kill(): void {
@@ -96,9 +98,16 @@ test('seed check through an independent client: diagnostic, hover, quick-fix, ed
   const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: diagnostic.range.start });
   assert.match(hover.contents.value, /gitlab-ssh/);
 
-  const actions = await client.request('textDocument/codeAction', { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } });
+  const actions = await client.request('textDocument/codeAction', {
+    textDocument: { uri },
+    range: diagnostic.range,
+    context: { diagnostics: [diagnostic] },
+  });
   const preferred = actions.find((a: any) => a.isPreferred);
-  assert.deepEqual(preferred.edit.changes[uri].map((e: any) => e.newText), ['22']);
+  assert.deepEqual(
+    preferred.edit.changes[uri].map((e: any) => e.newText),
+    ['22'],
+  );
 
   const lines = text.split('\n');
   const { line, character } = diagnostic.range.start;

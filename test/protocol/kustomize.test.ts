@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { CodeActionRequest, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, HoverRequest, type CodeAction, type TextDocumentEdit, type TextEdit } from 'vscode-languageserver-protocol';
+import {
+  CodeActionRequest,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  HoverRequest,
+  type CodeAction,
+  type TextDocumentEdit,
+  type TextEdit,
+} from 'vscode-languageserver-protocol';
 import { KUBECTL } from '../helpers';
 import { TestClient } from './lspClient';
 
@@ -42,29 +50,50 @@ test('Kustomize through the server: the prod patch line, hover with the chain, t
   assert.equal(patchLines[diagnostic.range.start.line].trim(), 'port: 10022');
   assert.match(diagnostic.message as string, /\(overlays\/prod\)$/);
   // The base files are not read as plain manifests, and staging is silent.
-  assert.deepEqual([...client.diagnostics.entries()].filter(([uri, d]) => uri !== patch && d.length > 0), []);
+  assert.deepEqual(
+    [...client.diagnostics.entries()].filter(([uri, d]) => uri !== patch && d.length > 0),
+    [],
+  );
 
   await t.test('the fix edits the patch', async () => {
-    const actions = (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: patch }, range: diagnostic.range, context: { diagnostics: [diagnostic] } })) as CodeAction[];
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: patch },
+      range: diagnostic.range,
+      context: { diagnostics: [diagnostic] },
+    })) as CodeAction[];
     const [change] = actions.find((a) => a.isPreferred)!.edit!.documentChanges as TextDocumentEdit[];
     assert.equal(change.textDocument.uri, patch);
-    assert.deepEqual(change.edits.map((e) => (e as TextEdit).newText), ['22']);
+    assert.deepEqual(
+      change.edits.map((e) => (e as TextEdit).newText),
+      ['22'],
+    );
   });
 
   await t.test('hover on the patch line shows the root, where the value came from, and the chain', async () => {
-    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: patch }, position: diagnostic.range.start });
+    const hover = await client.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri: patch },
+      position: diagnostic.range.start,
+    });
     const value = (hover!.contents as { value: string }).value;
     assert.match(value, /Kustomize root `overlays\/prod`\*\*: written by patch overlays\/prod\/allow-ssh\.yaml/);
     assert.match(value, /10022\/TCP → targetPort 22 → \[Deployment gitlab\/gitlab\]\(file:\/\/[^)]*\/base\/gitlab\.yaml#L5\)/);
   });
 
-  await t.test('an unsaved edit of the base updates the overlay\'s diagnostics', async () => {
+  await t.test("an unsaved edit of the base updates the overlay's diagnostics", async () => {
     const text = readFileSync(path.join(dir, 'base/gitlab.yaml'), 'utf8');
-    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: base, languageId: 'yaml', version: 1, text } });
+    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri: base, languageId: 'yaml', version: 1, text },
+    });
     // The pods now listen on 10022 too: the prod patch becomes right.
-    const edited = text.replace('            - name: http\n', '            - name: ssh-public\n              containerPort: 10022\n            - name: http\n');
+    const edited = text.replace(
+      '            - name: http\n',
+      '            - name: ssh-public\n              containerPort: 10022\n            - name: http\n',
+    );
     assert.notEqual(edited, text);
-    await client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: base, version: 2 }, contentChanges: [{ text: edited }] });
+    await client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: base, version: 2 },
+      contentChanges: [{ text: edited }],
+    });
     await client.until(() => problems(patch).length === 0, 'the prod warning to go');
     assert.equal(readFileSync(path.join(dir, 'base/gitlab.yaml'), 'utf8'), text);
   });
@@ -74,8 +103,13 @@ test('an untrusted workspace builds nothing', async (t) => {
   const { dir, client, ran } = setUp(t);
   await client.initialize(dir, undefined, { trusted: false });
   const base = `file://${dir}/base/gitlab.yaml`;
-  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: base, languageId: 'yaml', version: 1, text: readFileSync(path.join(dir, 'base/gitlab.yaml'), 'utf8') } });
-  await client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: base, version: 2 }, contentChanges: [{ text: '# edited\n' }] });
+  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri: base, languageId: 'yaml', version: 1, text: readFileSync(path.join(dir, 'base/gitlab.yaml'), 'utf8') },
+  });
+  await client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri: base, version: 2 },
+    contentChanges: [{ text: '# edited\n' }],
+  });
   await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: base }, position: { line: 0, character: 0 } });
   await new Promise((resolve) => setTimeout(resolve, 600)); // longer than the build debounce
   assert.equal(ran(), false);

@@ -49,7 +49,9 @@ export class TestClient {
       this.logs.push(p.message);
     });
     this.connection.onRequest('workspace/configuration', (params: { items: Array<{ scopeUri?: string }> }) =>
-      params.items.map((item) => (item.scopeUri !== undefined && this.folderSettings.has(item.scopeUri) ? this.folderSettings.get(item.scopeUri) : this.settings)),
+      params.items.map((item) =>
+        item.scopeUri !== undefined && this.folderSettings.has(item.scopeUri) ? this.folderSettings.get(item.scopeUri) : this.settings,
+      ),
     );
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('window/workDoneProgress/create', () => null);
@@ -57,8 +59,15 @@ export class TestClient {
   }
 
   /** Starts the server on `rootPath` (a workspace folder, or several). */
-  async initialize(rootPath: string | string[], capabilities: ClientCapabilities = FULL_CAPABILITIES, initializationOptions?: unknown): Promise<void> {
-    const folders = (Array.isArray(rootPath) ? rootPath : [rootPath]).map((p, i) => ({ uri: `file://${p}`, name: i === 0 ? 'ws' : `ws${i}` }));
+  async initialize(
+    rootPath: string | string[],
+    capabilities: ClientCapabilities = FULL_CAPABILITIES,
+    initializationOptions?: unknown,
+  ): Promise<void> {
+    const folders = (Array.isArray(rootPath) ? rootPath : [rootPath]).map((p, i) => ({
+      uri: `file://${p}`,
+      name: i === 0 ? 'ws' : `ws${i}`,
+    }));
     const request = { processId: process.pid, rootUri: folders[0].uri, workspaceFolders: folders, capabilities, initializationOptions };
     await this.connection.sendRequest(InitializeRequest.type, request);
     await this.connection.sendNotification(InitializedNotification.type, {});

@@ -4,7 +4,12 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { KUBECTL } from '../helpers';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { CodeLensRequest, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, type CodeLens } from 'vscode-languageserver-protocol';
+import {
+  CodeLensRequest,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  type CodeLens,
+} from 'vscode-languageserver-protocol';
 import { FULL_CAPABILITIES, TestClient } from './lspClient';
 import type { PortMap } from '../../server/src/analysis/map/portMap';
 
@@ -30,14 +35,19 @@ test('the port map through the server: namespaces, the map with URIs, a change n
   const sshEdge = (map: PortMap) => map.edges.find((e) => e.from === 'source:external' && e.to === 'Service/gitlab-ssh:10022/TCP')!;
 
   await t.test('portLens/mapNamespaces: each namespace with its counts', async () => {
-    assert.deepEqual(await client.connection.sendRequest('portLens/mapNamespaces'), [{ namespace: 'gitlab', services: 4, pods: 3, policies: 3 }]);
+    assert.deepEqual(await client.connection.sendRequest('portLens/mapNamespaces'), [
+      { namespace: 'gitlab', services: 4, pods: 3, policies: 3 },
+    ]);
   });
 
   await t.test('portLens/map: the namespace drawn, nodes with their file URI and range, the red edge', async () => {
     const map = (await client.connection.sendRequest('portLens/map', { namespace: 'gitlab' })) as PortMap;
     assert.equal(map.namespace, 'gitlab');
     const edge = sshEdge(map);
-    assert.deepEqual([edge.verdict, edge.policies, edge.explain], ['denied', ['allow-from-all'], { from: 'external', to: 'gitlab/gitlab-ssh:10022' }]);
+    assert.deepEqual(
+      [edge.verdict, edge.policies, edge.explain],
+      ['denied', ['allow-from-all'], { from: 'external', to: 'gitlab/gitlab-ssh:10022' }],
+    );
     assert.equal(edge.findings[0].uri, np);
     const pod = map.pods.find((p) => p.name === 'gitlab')!;
     assert.deepEqual([pod.uri, pod.nameRange.start.line], [`file://${dir}/gitlab.yaml`, 4]);
@@ -48,20 +58,33 @@ test('the port map through the server: namespaces, the map with URIs, a change n
 
   await t.test('code lenses above the Namespace and each NetworkPolicy open the map of their namespace', async () => {
     const lenses = (await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: np } })) as CodeLens[];
-    assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command!.title, l.command!.command, l.command!.arguments]), [
-      [2, 'Show port map of namespace gitlab', 'portLens.showPortMap', [{ namespace: 'gitlab' }]],
-      [22, 'Show port map of namespace gitlab', 'portLens.showPortMap', [{ namespace: 'gitlab' }]],
-      [43, 'Show port map of namespace gitlab', 'portLens.showPortMap', [{ namespace: 'gitlab' }]],
-    ]);
-    const namespace = (await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: `file://${dir}/namespace.yaml` } })) as CodeLens[];
-    assert.deepEqual(namespace.map((l) => l.command!.arguments), [[{ namespace: 'gitlab' }]]);
+    assert.deepEqual(
+      lenses.map((l) => [l.range.start.line, l.command!.title, l.command!.command, l.command!.arguments]),
+      [
+        [2, 'Show port map of namespace gitlab', 'portLens.showPortMap', [{ namespace: 'gitlab' }]],
+        [22, 'Show port map of namespace gitlab', 'portLens.showPortMap', [{ namespace: 'gitlab' }]],
+        [43, 'Show port map of namespace gitlab', 'portLens.showPortMap', [{ namespace: 'gitlab' }]],
+      ],
+    );
+    const namespace = (await client.connection.sendRequest(CodeLensRequest.type, {
+      textDocument: { uri: `file://${dir}/namespace.yaml` },
+    })) as CodeLens[];
+    assert.deepEqual(
+      namespace.map((l) => l.command!.arguments),
+      [[{ namespace: 'gitlab' }]],
+    );
   });
 
   await t.test('an edit of the policy sends portLens/changed; the map asked for then is green', async () => {
     const before = changes;
     const notified = new Promise<void>((resolve) => (changed = resolve));
-    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: np, languageId: 'yaml', version: 1, text: npText } });
-    await client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: np, version: 2 }, contentChanges: [{ text: npText.replace('port: 10022', 'port: 22') }] });
+    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri: np, languageId: 'yaml', version: 1, text: npText },
+    });
+    await client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: np, version: 2 },
+      contentChanges: [{ text: npText.replace('port: 10022', 'port: 22') }],
+    });
     await notified;
     assert.ok(changes > before);
     const map = (await client.connection.sendRequest('portLens/map', { namespace: 'gitlab' })) as PortMap;
@@ -78,10 +101,13 @@ test('without initializationOptions.portMapLenses the server sends no port map l
     rmSync(dir, { recursive: true, force: true });
   });
   await client.initialize(dir);
-  assert.deepEqual(await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: `file://${dir}/networkpolicies.yaml` } }), []);
+  assert.deepEqual(
+    await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: `file://${dir}/networkpolicies.yaml` } }),
+    [],
+  );
 });
 
-test('Kustomize roots over LSP: portLens/mapRoots lists them; a map of a root\'s world places nodes on base and patch lines', async (t) => {
+test("Kustomize roots over LSP: portLens/mapRoots lists them; a map of a root's world places nodes on base and patch lines", async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-map-lsp-kustomize-'));
   cpSync(path.join(ROOT, 'examples/gitlab-kustomize'), dir, { recursive: true });
   const client = new TestClient();
@@ -92,13 +118,24 @@ test('Kustomize roots over LSP: portLens/mapRoots lists them; a map of a root\'s
   });
   await client.initialize(dir, undefined, { trusted: true });
   await client.until(() => (client.diagnostics.get(`file://${dir}/overlays/prod/allow-ssh.yaml`) ?? []).length > 0, 'the prod warning');
-  assert.deepEqual(await client.connection.sendRequest('portLens/mapRoots'), [{ name: 'overlays/prod', built: true }, { name: 'overlays/staging', built: true }]);
-  const namespaces = (await client.connection.sendRequest('portLens/mapNamespaces', { root: 'overlays/prod' })) as Array<{ namespace: string }>;
-  assert.deepEqual(namespaces.map((n) => n.namespace), ['gitlab']);
+  assert.deepEqual(await client.connection.sendRequest('portLens/mapRoots'), [
+    { name: 'overlays/prod', built: true },
+    { name: 'overlays/staging', built: true },
+  ]);
+  const namespaces = (await client.connection.sendRequest('portLens/mapNamespaces', { root: 'overlays/prod' })) as Array<{
+    namespace: string;
+  }>;
+  assert.deepEqual(
+    namespaces.map((n) => n.namespace),
+    ['gitlab'],
+  );
   const map = (await client.connection.sendRequest('portLens/map', { namespace: 'gitlab', root: 'overlays/prod' })) as PortMap;
   const ssh = map.services.find((s) => s.name === 'gitlab-ssh')!;
   assert.equal(ssh.uri, `file://${dir}/base/gitlab.yaml`);
   const edge = map.edges.find((e) => e.from === 'source:external' && e.to === ssh.ports[0].id)!;
   assert.deepEqual([edge.verdict, edge.findings.map((f) => f.uri)], ['denied', [`file://${dir}/overlays/prod/allow-ssh.yaml`]]);
-  await assert.rejects(client.connection.sendRequest('portLens/map', { namespace: 'gitlab', root: 'overlays/nope' }), (e: { code: number; message: string }) => e.code === -32602 && /overlays\/prod, overlays\/staging/.test(e.message));
+  await assert.rejects(
+    client.connection.sendRequest('portLens/map', { namespace: 'gitlab', root: 'overlays/nope' }),
+    (e: { code: number; message: string }) => e.code === -32602 && /overlays\/prod, overlays\/staging/.test(e.message),
+  );
 });

@@ -42,7 +42,9 @@ test('a policy opened before the first scan ends gets only diagnostics of the co
   });
   const uri = `file://${dir}/policy.yaml`;
   const ready = client.initialize(dir, undefined, { trusted: true });
-  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text: POLICY } });
+  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: 'yaml', version: 1, text: POLICY },
+  });
   // A request is answered after the notifications before it, so the open document was analysed.
   await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 0 } });
   for (let i = 0; i < 200 && !existsSync(started); i++) await new Promise((resolve) => setTimeout(resolve, 25));
@@ -52,5 +54,8 @@ test('a policy opened before the first scan ends gets only diagnostics of the co
   await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 0 } });
   const codes = client.published.filter((p) => p.uri === uri).flatMap((p) => p.diagnostics.map((d) => d.code));
   assert.deepEqual(codes, [], 'the policy selects the rendered pods and admits their port');
-  assert.ok(client.published.some((p) => p.uri.endsWith('/gitlab-ssh/templates/networkpolicy.yaml')), 'the complete index is published');
+  assert.ok(
+    client.published.some((p) => p.uri.endsWith('/gitlab-ssh/templates/networkpolicy.yaml')),
+    'the complete index is published',
+  );
 });

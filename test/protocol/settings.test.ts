@@ -24,7 +24,8 @@ function twoFolders(t: { after: (fn: () => void) => void }): { a: string; b: str
   return folders;
 }
 
-const codesOf = (client: TestClient, folder: string) => (client.diagnostics.get(`file://${folder}/app.yaml`) ?? []).map((d) => `${d.code}:${d.severity}`);
+const codesOf = (client: TestClient, folder: string) =>
+  (client.diagnostics.get(`file://${folder}/app.yaml`) ?? []).map((d) => `${d.code}:${d.severity}`);
 
 test('in a multi-root workspace each folder gets its own resource settings (asked for with scopeUri)', async (t) => {
   const { a, b } = twoFolders(t);
@@ -49,7 +50,10 @@ test('one settings change sent twice (client and server registration) scans once
   const indexed = () => client.logs.filter((l) => l.startsWith('indexed')).length;
   await client.until(() => indexed() >= 2, 'the rescan');
   // Both notifications are handled (serialised) before this answer and a moment after it.
-  await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: `file://${a}/app.yaml` }, position: { line: 0, character: 0 } });
+  await client.connection.sendRequest(HoverRequest.type, {
+    textDocument: { uri: `file://${a}/app.yaml` },
+    position: { line: 0, character: 0 },
+  });
   await new Promise((resolve) => setTimeout(resolve, 500));
   assert.equal(indexed(), 2, client.logs.join('\n'));
 });

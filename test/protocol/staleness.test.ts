@@ -14,7 +14,10 @@ import {
 import { deployment, policy, service } from '../helpers';
 import { FULL_CAPABILITIES, TestClient } from './lspClient';
 
-const APP = [deployment('web', '{app: web}', '[{containerPort: 22}]'), service('web', '{app: web}', '[{port: 10022, targetPort: 22}]')].join('---\n');
+const APP = [
+  deployment('web', '{app: web}', '[{containerPort: 22}]'),
+  service('web', '{app: web}', '[{port: 10022, targetPort: 22}]'),
+].join('---\n');
 const POLICY = policy('ssh', '{matchLabels: {app: web}}', '[{ports: [{port: 10022}]}]');
 
 function setUp(t: { after: (fn: () => unknown) => void }) {
@@ -35,14 +38,31 @@ test("a quick fix is offered only for a diagnostic the document's current text s
   const uri = `file://${dir}/policy.yaml`;
   const [diagnostic] = client.diagnostics.get(uri)!;
   assert.equal(diagnostic.code, 'netpol-port-unmatched');
-  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text: POLICY } });
-  const ask = () => client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } });
+  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: 'yaml', version: 1, text: POLICY },
+  });
+  const ask = () =>
+    client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: diagnostic.range,
+      context: { diagnostics: [diagnostic] },
+    });
   const fresh = (await ask()) as CodeAction[];
-  assert.ok(fresh.some((a) => a.isPreferred && a.title.includes('22')), JSON.stringify(fresh));
+  assert.ok(
+    fresh.some((a) => a.isPreferred && a.title.includes('22')),
+    JSON.stringify(fresh),
+  );
   // A line above moves the port down: the client still holds the diagnostic of version 1.
-  await client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ text: `# a comment\n${POLICY}` }] });
+  await client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri, version: 2 },
+    contentChanges: [{ text: `# a comment\n${POLICY}` }],
+  });
   const stale = (await ask()) as CodeAction[];
-  assert.deepEqual(stale.filter((a) => a.kind === 'quickfix').map((a) => a.title), [], 'no quick fix edits where the port no longer is');
+  assert.deepEqual(
+    stale.filter((a) => a.kind === 'quickfix').map((a) => a.title),
+    [],
+    'no quick fix edits where the port no longer is',
+  );
 });
 
 test('the client is asked to refresh code lenses only when a lens of an open document changes', async (t) => {
@@ -55,15 +75,23 @@ test('the client is asked to refresh code lenses only when a lens of an open doc
   const capabilities = { ...FULL_CAPABILITIES, workspace: { ...FULL_CAPABILITIES.workspace, codeLens: { refreshSupport: true } } };
   await client.initialize(dir, capabilities);
   const uri = `file://${dir}/app.yaml`;
-  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text: APP } });
+  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: 'yaml', version: 1, text: APP },
+  });
   const flush = () => client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 0 } });
   await flush();
   const opened = refreshes;
-  await client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ text: `# a comment\n${APP}` }] });
+  await client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri, version: 2 },
+    contentChanges: [{ text: `# a comment\n${APP}` }],
+  });
   await flush();
   await new Promise((resolve) => setTimeout(resolve, 100));
   assert.equal(refreshes, opened + 1, 'the lenses moved down a line');
-  await client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 3 }, contentChanges: [{ text: `# another comment\n${APP}` }] });
+  await client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri, version: 3 },
+    contentChanges: [{ text: `# another comment\n${APP}` }],
+  });
   await flush();
   await new Promise((resolve) => setTimeout(resolve, 100));
   assert.equal(refreshes, opened + 1, 'a comment changed, no lens did');

@@ -18,9 +18,16 @@ test('the status says indexing until the first scan is done, never a count befor
     rmSync(dir, { recursive: true, force: true });
   });
   const uri = `file://${dir}`;
-  await client.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: uri, workspaceFolders: [{ uri, name: 'ws' }], capabilities: FULL_CAPABILITIES });
+  await client.connection.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: uri,
+    workspaceFolders: [{ uri, name: 'ws' }],
+    capabilities: FULL_CAPABILITIES,
+  });
   const np = `${uri}/networkpolicies.yaml`;
-  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: np, languageId: 'yaml', version: 1, text: readFileSync(path.join(dir, 'networkpolicies.yaml'), 'utf8') } });
+  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri: np, languageId: 'yaml', version: 1, text: readFileSync(path.join(dir, 'networkpolicies.yaml'), 'utf8') },
+  });
   await client.connection.sendNotification(InitializedNotification.type, {});
   await client.until(() => client.ready, 'the server to be ready');
   const statuses = client.status as StatusParams[];

@@ -27,7 +27,9 @@ test('"Ignore netpol-port-unmatched on this line" writes the comment, and the wa
   await client.initialize(dir);
   const np = `file://${dir}/networkpolicies.yaml`;
   const text = readFileSync(path.join(dir, 'networkpolicies.yaml'), 'utf8');
-  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: np, languageId: 'yaml', version: 1, text } });
+  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri: np, languageId: 'yaml', version: 1, text },
+  });
   const diagnostics = () => client.diagnostics.get(np) ?? [];
   await client.until(() => diagnostics().length === 1, 'the 10022 warning');
   const [warning] = diagnostics();
@@ -42,6 +44,9 @@ test('"Ignore netpol-port-unmatched on this line" writes the comment, and the wa
   const [change] = ignore.edit!.documentChanges as TextDocumentEdit[];
   const edited = TextDocument.applyEdits(TextDocument.create(np, 'yaml', 1, text), change.edits as TextEdit[]);
   assert.equal(edited.split('\n')[warning.range.start.line], '      port: 10022 # port-lens: ignore netpol-port-unmatched');
-  await client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: np, version: 2 }, contentChanges: [{ text: edited }] });
+  await client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri: np, version: 2 },
+    contentChanges: [{ text: edited }],
+  });
   await client.until(() => diagnostics().length === 0, 'the warning to go');
 });

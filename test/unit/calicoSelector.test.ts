@@ -30,7 +30,10 @@ test('all(), the empty selector and global() are constants', () => {
 
 test('&& binds tighter than ||, parentheses group, and negation follows De Morgan', () => {
   assert.deepEqual(alternatives("a == 'x' && b == 'y' || c == 'z'"), [['a In x', 'b In y'], ['c In z']]);
-  assert.deepEqual(alternatives("a == 'x' && (b == 'y' || c == 'z')"), [['a In x', 'b In y'], ['a In x', 'c In z']]);
+  assert.deepEqual(alternatives("a == 'x' && (b == 'y' || c == 'z')"), [
+    ['a In x', 'b In y'],
+    ['a In x', 'c In z'],
+  ]);
   assert.deepEqual(alternatives("!(a == 'x' || has(b))"), [['a NotIn x', 'b DoesNotExist']]);
   assert.deepEqual(alternatives("!(a == 'x' && b in {'1', '2'})"), [['a NotIn x'], ['b NotIn 1|2']]);
   assert.deepEqual(alternatives("!!(a == 'x')"), [['a In x']]);
@@ -50,8 +53,8 @@ test('a selector that does not parse says why, at the character that breaks it',
     ["app == 'web", 7, /unclosed ' quote/],
     ["(app == 'web'", 13, /expected "\)" to close "\("/],
     ["app == 'web' &&", 15, /expected a label/],
-    ["has(app", 7, /to close has\(/],
-    ["app", 0, /"app" needs a comparison/],
+    ['has(app', 7, /to close has\(/],
+    ['app', 0, /"app" needs a comparison/],
     ["app == 'a' role == 'b'", 11, /expected "&&", "\|\|" or the end/],
     ["tier in {'a' 'b'}", 13, /expected "," or "}"/],
     ["tier not {'a'}", 9, /expected "in" after "not"/],

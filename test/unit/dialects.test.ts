@@ -69,7 +69,10 @@ test('Cilium: a Service port in toPorts is the classic mistake, and the fix keep
   assert.equal(finding.code, 'netpol-port-unmatched');
   assert.equal(finding.severity, 'warning');
   assert.equal(textAt(files['cnp.yaml'], finding), '"10022"');
-  assert.match(finding.message, /^Port 10022\/TCP is the Service port of gitlab\/gitlab-ssh; the pods listen on 22\. It is the port of Service gitlab\/gitlab-ssh, which forwards it to 22\. CiliumNetworkPolicy ports are pod ports/);
+  assert.match(
+    finding.message,
+    /^Port 10022\/TCP is the Service port of gitlab\/gitlab-ssh; the pods listen on 22\. It is the port of Service gitlab\/gitlab-ssh, which forwards it to 22\. CiliumNetworkPolicy ports are pod ports/,
+  );
   const [fix] = preferred(finding);
   assert.equal(fix.title, 'Change port 10022 to 22 (Service gitlab/gitlab-ssh forwards 10022 → 22)');
   assert.match(applyEdits(files['cnp.yaml'], fix.edits), /- port: "22"\n/);
@@ -86,12 +89,20 @@ test('Calico: a Service port in destination.ports is the classic mistake, and th
   const [fix] = preferred(finding);
   assert.match(applyEdits(files['calico.yaml'], fix.edits), /ports: \[80, 22\]/);
   // the named alternative, never preferred
-  assert.deepEqual(finding.fixes.filter((f) => !f.isPreferred).map((f) => f.edits[0].newText), ['ssh']);
+  assert.deepEqual(
+    finding.fixes.filter((f) => !f.isPreferred).map((f) => f.edits[0].newText),
+    ['ssh'],
+  );
 });
 
 test('Cilium: no protocol means ANY, so a UDP pod port matches; TCP written against it is a protocol mismatch', () => {
   const dns = {
-    'dns.yaml': deployment('coredns', '{k8s-app: kube-dns}', '[{name: dns, containerPort: 53, protocol: UDP}, {name: dns-tcp, containerPort: 53}, {containerPort: 9153}]', 'kube-system'),
+    'dns.yaml': deployment(
+      'coredns',
+      '{k8s-app: kube-dns}',
+      '[{name: dns, containerPort: 53, protocol: UDP}, {name: dns-tcp, containerPort: 53}, {containerPort: 9153}]',
+      'kube-system',
+    ),
     'statsd.yaml': deployment('statsd', '{app: statsd}', '[{containerPort: 9125, protocol: UDP}]', 'kube-system'),
   };
   const spec = (port: string, protocol: string) => `spec:
@@ -157,13 +168,16 @@ test('Cilium egress: toEndpoints across namespaces by the namespace label is jud
   - ${to}
     toPorts: [{ports: [{port: "16379", protocol: TCP}]}]
 `;
-  const files = { ...base, 'a.yaml': cilium('egress', egress('toEndpoints: [{matchLabels: {app: redis, k8s:io.kubernetes.pod.namespace: data}}]')) };
+  const files = {
+    ...base,
+    'a.yaml': cilium('egress', egress('toEndpoints: [{matchLabels: {app: redis, k8s:io.kubernetes.pod.namespace: data}}]')),
+  };
   const finding = only(findingsOf(files));
   assert.equal(finding.code, 'netpol-egress-port-unmatched');
   assert.match(applyEdits(files['a.yaml'], preferred(finding)[0].edits), /port: "6379"/);
   // without the namespace label, a namespaced policy's peers are its own namespace's pods: none here
   assert.deepEqual(findingsOf({ ...base, 'a.yaml': cilium('egress', egress('toEndpoints: [{matchLabels: {app: redis}}]')) }), []);
-  for (const to of ['toEntities: [cluster]', 'toCIDR: [10.0.0.0/8]', "toFQDNs: [{matchName: redis.example.com}]"]) {
+  for (const to of ['toEntities: [cluster]', 'toCIDR: [10.0.0.0/8]', 'toFQDNs: [{matchName: redis.example.com}]']) {
     assert.deepEqual(findingsOf({ ...base, 'a.yaml': cilium('egress', egress(to)) }), [], to);
   }
 });
@@ -189,7 +203,10 @@ test('CiliumClusterwideNetworkPolicy selects pods of every namespace; a namespac
 
 test('Cilium: label sources the workspace cannot resolve (reserved:, service accounts) are not judged', () => {
   for (const labels of ['{reserved:host: ""}', '{k8s:io.cilium.k8s.policy.serviceaccount: gitlab}']) {
-    const files = { ...gitlab, 'a.yaml': cilium('a', `spec:\n  endpointSelector: {matchLabels: ${labels}}\n  ingress: [{toPorts: [{ports: [{port: "10022"}]}]}]\n`) };
+    const files = {
+      ...gitlab,
+      'a.yaml': cilium('a', `spec:\n  endpointSelector: {matchLabels: ${labels}}\n  ingress: [{toPorts: [{ports: [{port: "10022"}]}]}]\n`),
+    };
     assert.deepEqual(findingsOf(files), [], labels);
   }
 });
@@ -200,7 +217,8 @@ test('Calico selectors pick pods by &&, ||, in, has() and !has()', () => {
     'api.yaml': deployment('api', '{app: api, tier: backend, legacy: "true"}', '[{containerPort: 9090}]'),
     'svc.yaml': service('web', '{app: web}', '[{port: 80, targetPort: 8080}]'),
   };
-  const rule = (selector: string, ports: string) => `  selector: ${selector}\n  ingress:\n  - action: Allow\n    protocol: TCP\n    destination: {ports: ${ports}}\n`;
+  const rule = (selector: string, ports: string) =>
+    `  selector: ${selector}\n  ingress:\n  - action: Allow\n    protocol: TCP\n    destination: {ports: ${ports}}\n`;
   const check = (selector: string, ports: string) => findingsOf({ ...files, 'p.yaml': calico('p', rule(selector, ports), 'app') });
   assert.equal(only(check(`"tier in {'frontend', 'edge'} && !has(legacy)"`, '[80]')).severity, 'warning');
   assert.deepEqual(check(`"app == 'web' || app == 'api'"`, '[8080, 9090]'), []);
@@ -223,10 +241,18 @@ test('Calico: an unparseable selector gets one error at the character that break
 test('Calico: ranges, names and numeric protocols; a protocol mismatch fixes the rule protocol only where that is safe', () => {
   const files = {
     ...gitlab,
-    'statsd.yaml': deployment('statsd', '{app: statsd}', '[{name: statsd, containerPort: 9125, protocol: UDP}, {containerPort: 9102}]', 'gitlab'),
+    'statsd.yaml': deployment(
+      'statsd',
+      '{app: statsd}',
+      '[{name: statsd, containerPort: 9125, protocol: UDP}, {containerPort: 9102}]',
+      'gitlab',
+    ),
   };
   const policyOf = (protocol: string, ports: string) =>
-    calico('p', `  selector: app == 'statsd'\n  ingress:\n  - action: Allow\n    protocol: ${protocol}\n    destination:\n      ports: ${ports}\n`);
+    calico(
+      'p',
+      `  selector: app == 'statsd'\n  ingress:\n  - action: Allow\n    protocol: ${protocol}\n    destination:\n      ports: ${ports}\n`,
+    );
   assert.deepEqual(findingsOf({ ...files, 'p.yaml': policyOf('UDP', '["9000:9200"]') }), []);
   assert.deepEqual(findingsOf({ ...files, 'p.yaml': policyOf('17', '[statsd]') }), []);
   const single = { ...files, 'p.yaml': policyOf('TCP', '[9125]') };
@@ -242,11 +268,15 @@ test('Calico: ranges, names and numeric protocols; a protocol mismatch fixes the
 });
 
 test('Calico: Deny rules, rules narrowed by addresses and rules of a type the policy leaves out are not judged', () => {
-  const rule = (extra: string, types = '') => `  selector: name == 'gitlab'${types}\n  ingress:\n  - action: ${extra}\n    protocol: TCP\n    destination:\n      ports: [10022]\n`;
+  const rule = (extra: string, types = '') =>
+    `  selector: name == 'gitlab'${types}\n  ingress:\n  - action: ${extra}\n    protocol: TCP\n    destination:\n      ports: [10022]\n`;
   assert.deepEqual(findingsOf({ ...gitlab, 'p.yaml': calico('p', rule('Deny')) }), []);
   assert.deepEqual(findingsOf({ ...gitlab, 'p.yaml': calico('p', rule('Allow\n    notProtocol: UDP')) }), []);
   assert.deepEqual(findingsOf({ ...gitlab, 'p.yaml': calico('p', rule('Allow', '\n  types: [Egress]')) }), []);
-  const narrowed = calico('p', `  selector: name == 'gitlab'\n  ingress:\n  - action: Allow\n    protocol: TCP\n    destination:\n      nets: [10.0.0.0/8]\n      ports: [10022]\n`);
+  const narrowed = calico(
+    'p',
+    `  selector: name == 'gitlab'\n  ingress:\n  - action: Allow\n    protocol: TCP\n    destination:\n      nets: [10.0.0.0/8]\n      ports: [10022]\n`,
+  );
   assert.deepEqual(findingsOf({ ...gitlab, 'p.yaml': narrowed }), []);
 });
 
@@ -258,12 +288,22 @@ test('Calico egress: destination.selector with a namespaceSelector is judged; wi
     'redis-svc.yaml': service('redis', '{app: redis}', '[{port: 16379, targetPort: 6379}]', 'data'),
   };
   const egress = (destination: string) =>
-    calico('egress', `  selector: name == 'gitlab'\n  types: [Egress]\n  egress:\n  - action: Allow\n    protocol: TCP\n    destination:\n${destination}      ports: [16379]\n`);
-  const judged = only(findingsOf({ ...files, 'p.yaml': egress("      selector: app == 'redis'\n      namespaceSelector: team == 'data'\n") }));
+    calico(
+      'egress',
+      `  selector: name == 'gitlab'\n  types: [Egress]\n  egress:\n  - action: Allow\n    protocol: TCP\n    destination:\n${destination}      ports: [16379]\n`,
+    );
+  const judged = only(
+    findingsOf({ ...files, 'p.yaml': egress("      selector: app == 'redis'\n      namespaceSelector: team == 'data'\n") }),
+  );
   assert.equal(judged.code, 'netpol-egress-port-unmatched');
-  const byName = only(findingsOf({ ...files, 'p.yaml': egress("      selector: app == 'redis'\n      namespaceSelector: projectcalico.org/name == 'data'\n") }));
+  const byName = only(
+    findingsOf({
+      ...files,
+      'p.yaml': egress("      selector: app == 'redis'\n      namespaceSelector: projectcalico.org/name == 'data'\n"),
+    }),
+  );
   assert.equal(byName.code, 'netpol-egress-port-unmatched');
-  assert.deepEqual(findingsOf({ ...files, 'p.yaml': egress("      nets: [10.0.0.0/8]\n") }), []);
+  assert.deepEqual(findingsOf({ ...files, 'p.yaml': egress('      nets: [10.0.0.0/8]\n') }), []);
   assert.deepEqual(findingsOf({ ...files, 'p.yaml': egress("      selector: app == 'redis'\n      namespaceSelector: all()\n") }), []);
 });
 
@@ -283,8 +323,14 @@ test('a Calico or Cilium policy never gets a Kubernetes structure finding', () =
   // Read as Kubernetes, these would be misplaced fields, quoted numbers and empty ports.
   const files = {
     ...gitlab,
-    'calico.yaml': calico('p', `  selector: name == 'gitlab'\n  ingress:\n  - action: Allow\n    protocol: TCP\n    source: {selector: app == 'x', ports: [1]}\n    destination: {ports: ["22", http]}\n`),
-    'cnp.yaml': cilium('c', `spec:\n  endpointSelector: {matchLabels: {name: gitlab}}\n  ingress:\n  - toPorts:\n    - ports: [{port: "22"}, {port: "80", protocol: TCP}]\n`),
+    'calico.yaml': calico(
+      'p',
+      `  selector: name == 'gitlab'\n  ingress:\n  - action: Allow\n    protocol: TCP\n    source: {selector: app == 'x', ports: [1]}\n    destination: {ports: ["22", http]}\n`,
+    ),
+    'cnp.yaml': cilium(
+      'c',
+      `spec:\n  endpointSelector: {matchLabels: {name: gitlab}}\n  ingress:\n  - toPorts:\n    - ports: [{port: "22"}, {port: "80", protocol: TCP}]\n`,
+    ),
   };
   assert.deepEqual(findingsOf(files), []);
   const model = parseManifests('file:///c.yaml', files['calico.yaml']);
@@ -300,7 +346,10 @@ test('a workspace mixing Kubernetes, Cilium and Calico policies: each judged in 
     'pg-svc.yaml': service('postgresql', '{app: postgresql}', '[{port: 15432, targetPort: 5432}]', 'gitlab'),
     'k8s.yaml': policy('redis', '{matchLabels: {app: redis}}', '[{ports: [{port: 16379}]}]', 'gitlab'),
     'cnp.yaml': ciliumAllowFromAll,
-    'calico.yaml': calico('pg', `  selector: app == 'postgresql'\n  ingress:\n  - action: Allow\n    protocol: TCP\n    destination: {ports: [15432]}\n`),
+    'calico.yaml': calico(
+      'pg',
+      `  selector: app == 'postgresql'\n  ingress:\n  - action: Allow\n    protocol: TCP\n    destination: {ports: [15432]}\n`,
+    ),
   };
   const lens = lensOf(files);
   const warnings = lens.allFindings().filter((f) => f.severity === 'warning');
@@ -325,8 +374,14 @@ test('hover on a Cilium or Calico port shows the verdict, the selected pods and 
   const cilium = lens.hover(uriOf('cnp.yaml'), positionOf(files['cnp.yaml'], '"10022"', 2))!;
   assert.match(cilium.markdown, /^\*\*CiliumNetworkPolicy gitlab\/allow-from-all\*\* · ingress port `10022\/TCP`/);
   assert.doesNotMatch(cilium.markdown, /Port 10022\/TCP is the/, 'the diagnostic is not repeated');
-  assert.match(cilium.markdown, /\*\*Pods this policy selects\*\*\n\n- \[Deployment gitlab\/gitlab\]\(file:\/\/\/ws\/deploy\.yaml#L4\): 22\/TCP "ssh", 80\/TCP "http"/);
-  assert.match(cilium.markdown, /\*\*Services forwarding to them\*\*\n\n- \[Service gitlab\/gitlab-ssh\]\([^)]*\) \(LoadBalancer\) 10022\/TCP → targetPort 22 → \[Deployment gitlab\/gitlab\]\([^)]*\), container main, 22\/TCP "ssh"/);
+  assert.match(
+    cilium.markdown,
+    /\*\*Pods this policy selects\*\*\n\n- \[Deployment gitlab\/gitlab\]\(file:\/\/\/ws\/deploy\.yaml#L4\): 22\/TCP "ssh", 80\/TCP "http"/,
+  );
+  assert.match(
+    cilium.markdown,
+    /\*\*Services forwarding to them\*\*\n\n- \[Service gitlab\/gitlab-ssh\]\([^)]*\) \(LoadBalancer\) 10022\/TCP → targetPort 22 → \[Deployment gitlab\/gitlab\]\([^)]*\), container main, 22\/TCP "ssh"/,
+  );
   const calico = lens.hover(uriOf('calico.yaml'), positionOf(files['calico.yaml'], '10022'))!;
   assert.match(calico.markdown, /^\*\*Calico NetworkPolicy gitlab\/allow-from-all\*\* · ingress port `10022\/TCP`/);
   assert.match(calico.markdown, /10022\/TCP → targetPort 22 → /);
@@ -340,7 +395,8 @@ test('hover on a Cilium or Calico port shows the verdict, the selected pods and 
   assert.equal(target.uri, uriOf('deploy.yaml'));
 });
 
-const ask = (lens: PortLens, from: string, to: string) => explain(lens.index, (uri) => lens.findings(uri), parseSource(lens.index, from), parseDestination(lens.index, to));
+const ask = (lens: PortLens, from: string, to: string) =>
+  explain(lens.index, (uri) => lens.findings(uri), parseSource(lens.index, from), parseDestination(lens.index, to));
 
 test('explain: a Cilium or Calico policy selecting a pod on the path makes the verdict unknown, naming it', () => {
   const redis = { 'redis.yaml': deployment('redis', '{app: redis}', '[{containerPort: 6379}]', 'gitlab') };
@@ -348,13 +404,21 @@ test('explain: a Cilium or Calico policy selecting a pod on the path makes the v
   assert.equal(ask(lensOf({ ...gitlab, ...redis }), 'external', 'gitlab/gitlab-ssh:10022').verdict, 'allowed');
   const withCilium = ask(lensOf({ ...gitlab, ...redis, 'cnp.yaml': ciliumAllowFromAll }), 'external', 'gitlab/gitlab-ssh:10022');
   assert.equal(withCilium.verdict, 'unknown');
-  assert.deepEqual(withCilium.results[0].notEvaluated, ['CiliumNetworkPolicy gitlab/allow-from-all also selects Deployment gitlab/gitlab; Cilium and Calico policies are not evaluated here']);
+  assert.deepEqual(withCilium.results[0].notEvaluated, [
+    'CiliumNetworkPolicy gitlab/allow-from-all also selects Deployment gitlab/gitlab; Cilium and Calico policies are not evaluated here',
+  ]);
   // a Calico policy with egress rules on the source
-  const egress = calico('redis-out', `  selector: app == 'redis'\n  types: [Egress]\n  egress:\n  - action: Allow\n    protocol: TCP\n    destination: {ports: [53]}\n`);
+  const egress = calico(
+    'redis-out',
+    `  selector: app == 'redis'\n  types: [Egress]\n  egress:\n  - action: Allow\n    protocol: TCP\n    destination: {ports: [53]}\n`,
+  );
   const fromRedis = ask(lensOf({ ...gitlab, ...redis, 'calico.yaml': egress }), 'gitlab/Deployment/redis', 'gitlab/gitlab-ssh:10022');
   assert.equal(fromRedis.verdict, 'unknown');
   assert.match(fromRedis.results[0].reason, /^Calico NetworkPolicy gitlab\/redis-out also selects the source Deployment gitlab\/redis/);
   // an ingress-only policy on the source, or one on other pods, changes nothing
   const ingressOnly = calico('redis-in', `  selector: app == 'redis'\n  types: [Ingress]\n  ingress: []\n`);
-  assert.equal(ask(lensOf({ ...gitlab, ...redis, 'calico.yaml': ingressOnly }), 'gitlab/Deployment/redis', 'gitlab/gitlab-ssh:10022').verdict, 'allowed');
+  assert.equal(
+    ask(lensOf({ ...gitlab, ...redis, 'calico.yaml': ingressOnly }), 'gitlab/Deployment/redis', 'gitlab/gitlab-ssh:10022').verdict,
+    'allowed',
+  );
 });

@@ -10,17 +10,25 @@ import { PortLens as PortLensClass } from '../../server/src/analysis/portLens';
 import { parseManifests } from '../../server/src/model/parse';
 import { generateProfile, PROFILES } from '../bench/generate';
 import { servicePortSummaries } from '../../server/src/analysis/explain/summary';
-import { EndpointError, destinationCandidates, parseDestination, parseSource, sourceCandidates } from '../../server/src/analysis/explain/endpoints';
+import {
+  EndpointError,
+  destinationCandidates,
+  parseDestination,
+  parseSource,
+  sourceCandidates,
+} from '../../server/src/analysis/explain/endpoints';
 import { renderMarkdown, renderText } from '../../server/src/analysis/explain/render';
 import type { PortLens } from '../../server/src/analysis/portLens';
 import { deployment, lensOf, policy, service, uriOf } from '../helpers';
 
-const ask = (lens: PortLens, from: string, to: string): Explanation => explain(lens.index, (uri) => lens.findings(uri), parseSource(lens.index, from), parseDestination(lens.index, to));
+const ask = (lens: PortLens, from: string, to: string): Explanation =>
+  explain(lens.index, (uri) => lens.findings(uri), parseSource(lens.index, from), parseDestination(lens.index, to));
 const verdicts = (e: Explanation) => e.results.map((r) => [`${r.hop.pod.ref.namespace}/${r.hop.pod.ref.name}`, r.verdict]);
 const plainText = (e: Explanation) => renderText(e, (text) => text);
 
 const namespace = (name: string, labels = '{}') => `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${name}, labels: ${labels}}\n`;
-const rawPolicy = (name: string, spec: string, ns = 'app') => `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: ${name}, namespace: ${ns}}\nspec:\n${spec}`;
+const rawPolicy = (name: string, spec: string, ns = 'app') =>
+  `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: ${name}, namespace: ${ns}}\nspec:\n${spec}`;
 
 const gitlab = (ports: string) => ({
   'deploy.yaml': deployment('gitlab', '{name: gitlab}', '[{name: ssh, containerPort: 22}, {name: http, containerPort: 80}]', 'gitlab'),
@@ -37,13 +45,22 @@ test('the story: external → gitlab-ssh:10022 is denied on pod port 22, naming 
   assert.equal(result.hop.pod.ref.name, 'gitlab');
   assert.equal(result.hop.port?.number, 22);
   assert.equal(result.hop.port?.name, 'ssh');
-  assert.deepEqual(result.ingress!.policies.map((p) => [p.policy.ref.name, p.admits]), [['allow-from-all', 'no']]);
+  assert.deepEqual(
+    result.ingress!.policies.map((p) => [p.policy.ref.name, p.admits]),
+    [['allow-from-all', 'no']],
+  );
   assert.equal(result.egress!.judged, false);
   const text = plainText(answer);
   assert.match(text, /^external → gitlab\/gitlab-ssh:10022: denied$/m);
-  assert.match(text, /external → Service gitlab\/gitlab-ssh \(LoadBalancer\) 10022\/TCP → targetPort 22 → Deployment gitlab\/gitlab, container main, 22\/TCP "ssh": ✗ denied/);
+  assert.match(
+    text,
+    /external → Service gitlab\/gitlab-ssh \(LoadBalancer\) 10022\/TCP → targetPort 22 → Deployment gitlab\/gitlab, container main, 22\/TCP "ssh": ✗ denied/,
+  );
   assert.match(text, /✗ rule 1: admits every source \(no from\); on 80\/TCP and 10022\/TCP — not 22\/TCP "ssh"/);
-  assert.deepEqual(answer.fixes.map((f) => f.title), ['Change port 10022 to 22 (Service gitlab/gitlab-ssh forwards 10022 → 22)', 'Change port 10022 to the named port "ssh"']);
+  assert.deepEqual(
+    answer.fixes.map((f) => f.title),
+    ['Change port 10022 to 22 (Service gitlab/gitlab-ssh forwards 10022 → 22)', 'Change port 10022 to the named port "ssh"'],
+  );
 
   // The same question after the preferred fix.
   const fixed = applyEdits(files['np.yaml'], answer.fixes[0].edits);
@@ -55,9 +72,15 @@ test('the story: external → gitlab-ssh:10022 is denied on pod port 22, naming 
 
 test('the code lens line above each Service port', () => {
   const lens = lensOf(gitlab('[{port: 80}, {port: 10022}]'));
-  assert.deepEqual(servicePortSummaries(lens.index, uriOf('svc.yaml')).map((s) => s.summary.title), ['reachable from: external ✗ (allow-from-all admits 80, 10022 — not 22)']);
+  assert.deepEqual(
+    servicePortSummaries(lens.index, uriOf('svc.yaml')).map((s) => s.summary.title),
+    ['reachable from: external ✗ (allow-from-all admits 80, 10022 — not 22)'],
+  );
   const fixed = lensOf(gitlab('[{port: 80}, {port: 22}]'));
-  assert.deepEqual(servicePortSummaries(fixed.index, uriOf('svc.yaml')).map((s) => s.summary.title), ['reachable from: external ✓ (allow-from-all ingress rule 1)']);
+  assert.deepEqual(
+    servicePortSummaries(fixed.index, uriOf('svc.yaml')).map((s) => s.summary.title),
+    ['reachable from: external ✓ (allow-from-all ingress rule 1)'],
+  );
   // An internal Service that not every pod of its namespace reaches names those that do.
   const zeroTrust = lensOf({
     'api.yaml': deployment('api', '{app: api}', '[{containerPort: 8080}]'),
@@ -66,10 +89,16 @@ test('the code lens line above each Service port', () => {
     'svc.yaml': service('api', '{app: api}', '[{port: 80, targetPort: 8080}]'),
     'np.yaml': policy('api-in', '{matchLabels: {app: api}}', '[{from: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: 8080}]}]'),
   });
-  assert.deepEqual(servicePortSummaries(zeroTrust.index, uriOf('svc.yaml')).map((s) => s.summary.title), ['reachable from: web ✓ · app/* ✗ (api-in admits 8080 from other sources only)']);
+  assert.deepEqual(
+    servicePortSummaries(zeroTrust.index, uriOf('svc.yaml')).map((s) => s.summary.title),
+    ['reachable from: web ✓ · app/* ✗ (api-in admits 8080 from other sources only)'],
+  );
   // A ClusterIP Service is judged from its own namespace.
   const internal = lensOf({ ...gitlab('[{port: 80}]'), 'svc.yaml': service('gitlab', '{name: gitlab}', '[{port: 80}]', 'gitlab') });
-  assert.deepEqual(servicePortSummaries(internal.index, uriOf('svc.yaml')).map((s) => [s.summary.title, s.summary.from, s.summary.to]), [['reachable from: gitlab/* ✓ (allow-from-all ingress rule 1)', 'gitlab/*', 'gitlab/gitlab:80']]);
+  assert.deepEqual(
+    servicePortSummaries(internal.index, uriOf('svc.yaml')).map((s) => [s.summary.title, s.summary.from, s.summary.to]),
+    [['reachable from: gitlab/* ✓ (allow-from-all ingress rule 1)', 'gitlab/*', 'gitlab/gitlab:80']],
+  );
 });
 
 test('no policy selecting the pod: allowed, and an unselected pod is not isolated by a neighbour', () => {
@@ -92,40 +121,64 @@ test('policyTypes: implied Ingress, implied Egress from an egress section, expli
   };
   // Implied: an egress section makes the policy isolate egress; Ingress is always implied, so the
   // same policy (no ingress rules) also isolates web's ingress.
-  const implied = lensOf({ ...base, 'np.yaml': rawPolicy('web-out', '  podSelector: {matchLabels: {app: web}}\n  egress:\n    - to: [{podSelector: {matchLabels: {app: db}}}]\n') });
+  const implied = lensOf({
+    ...base,
+    'np.yaml': rawPolicy(
+      'web-out',
+      '  podSelector: {matchLabels: {app: web}}\n  egress:\n    - to: [{podSelector: {matchLabels: {app: db}}}]\n',
+    ),
+  });
   assert.equal(ask(implied, 'app/Deployment/web', 'app/Deployment/db:5432').verdict, 'allowed');
   const intoWeb = ask(implied, 'app/Deployment/db', 'app/Deployment/web:8080');
   assert.equal(intoWeb.verdict, 'denied');
   assert.match(intoWeb.results[0].ingress!.reason, /NetworkPolicy web-out isolates Deployment app\/web for ingress/);
   // Explicit Egress only: ingress is not isolated.
-  const explicit = lensOf({ ...base, 'np.yaml': rawPolicy('web-out', '  podSelector: {matchLabels: {app: web}}\n  policyTypes: [Egress]\n  egress:\n    - to: [{podSelector: {matchLabels: {app: db}}}]\n') });
+  const explicit = lensOf({
+    ...base,
+    'np.yaml': rawPolicy(
+      'web-out',
+      '  podSelector: {matchLabels: {app: web}}\n  policyTypes: [Egress]\n  egress:\n    - to: [{podSelector: {matchLabels: {app: db}}}]\n',
+    ),
+  });
   assert.equal(ask(explicit, 'app/Deployment/db', 'app/Deployment/web:8080').verdict, 'allowed');
   // An empty egress list implies nothing (the API server defaults policyTypes by the rules there are),
   // and an empty policyTypes list is defaulted like an absent one.
-  const emptyEgress = lensOf({ ...base, 'np.yaml': rawPolicy('web-none', '  podSelector: {matchLabels: {app: web}}\n  policyTypes: []\n  ingress: [{}]\n  egress: []\n') });
+  const emptyEgress = lensOf({
+    ...base,
+    'np.yaml': rawPolicy('web-none', '  podSelector: {matchLabels: {app: web}}\n  policyTypes: []\n  ingress: [{}]\n  egress: []\n'),
+  });
   assert.equal(ask(emptyEgress, 'app/Deployment/web', 'app/Deployment/db:5432').verdict, 'allowed');
   const webIn = ask(emptyEgress, 'app/Deployment/db', 'app/Deployment/web:8080');
   assert.equal(webIn.verdict, 'allowed');
   assert.match(webIn.results[0].reason, /NetworkPolicy web-none ingress rule 1 admits/);
   // Explicit Egress with no egress rules: web may send nothing.
-  const closed = lensOf({ ...base, 'np.yaml': rawPolicy('web-closed', '  podSelector: {matchLabels: {app: web}}\n  policyTypes: [Egress]\n') });
+  const closed = lensOf({
+    ...base,
+    'np.yaml': rawPolicy('web-closed', '  podSelector: {matchLabels: {app: web}}\n  policyTypes: [Egress]\n'),
+  });
   const out = ask(closed, 'app/Deployment/web', 'app/Deployment/db:5432');
   assert.equal(out.verdict, 'denied');
-  assert.match(out.results[0].egress!.reason, /NetworkPolicy web-closed isolates Deployment app\/web for egress and no rule admits 5432\/TCP to Deployment app\/db/);
+  assert.match(
+    out.results[0].egress!.reason,
+    /NetworkPolicy web-closed isolates Deployment app\/web for egress and no rule admits 5432\/TCP to Deployment app\/db/,
+  );
 });
 
-const peersWorkspace = (from: string) => lensOf({
-  'ns.yaml': [namespace('ops', '{team: ops}'), namespace('dev', '{team: dev}'), namespace('app')].join('---\n'),
-  'api.yaml': deployment('api', '{app: api}', '[{containerPort: 8080}]'),
-  'ops-client.yaml': deployment('client', '{app: client}', '[]', 'ops'),
-  'ops-other.yaml': deployment('other', '{app: other}', '[]', 'ops'),
-  'dev-client.yaml': deployment('client', '{app: client}', '[]', 'dev'),
-  'app-client.yaml': deployment('client', '{app: client}', '[]'),
-  'np.yaml': rawPolicy('api-in', `  podSelector: {matchLabels: {app: api}}\n  ingress:\n    - from:\n${from}`),
-});
+const peersWorkspace = (from: string) =>
+  lensOf({
+    'ns.yaml': [namespace('ops', '{team: ops}'), namespace('dev', '{team: dev}'), namespace('app')].join('---\n'),
+    'api.yaml': deployment('api', '{app: api}', '[{containerPort: 8080}]'),
+    'ops-client.yaml': deployment('client', '{app: client}', '[]', 'ops'),
+    'ops-other.yaml': deployment('other', '{app: other}', '[]', 'ops'),
+    'dev-client.yaml': deployment('client', '{app: client}', '[]', 'dev'),
+    'app-client.yaml': deployment('client', '{app: client}', '[]'),
+    'np.yaml': rawPolicy('api-in', `  podSelector: {matchLabels: {app: api}}\n  ingress:\n    - from:\n${from}`),
+  });
 
 test('podSelector and namespaceSelector in one peer: both must match (AND)', () => {
-  const lens = peersWorkspace('        - namespaceSelector: {matchLabels: {team: ops}}\n          podSelector: {matchLabels: {app: client}}\n');
+  const lens = peersWorkspace(
+    '        - namespaceSelector: {matchLabels: {team: ops}}\n          podSelector: {matchLabels: {app: client}}\n',
+  );
   assert.equal(ask(lens, 'ops/Deployment/client', 'app/Deployment/api:8080').verdict, 'allowed');
   const other = ask(lens, 'ops/Deployment/other', 'app/Deployment/api:8080');
   assert.equal(other.verdict, 'denied');
@@ -138,7 +191,9 @@ test('podSelector and namespaceSelector in one peer: both must match (AND)', () 
 });
 
 test('podSelector and namespaceSelector in two peers: either may match (OR)', () => {
-  const lens = peersWorkspace('        - namespaceSelector: {matchLabels: {team: ops}}\n        - podSelector: {matchLabels: {app: client}}\n');
+  const lens = peersWorkspace(
+    '        - namespaceSelector: {matchLabels: {team: ops}}\n        - podSelector: {matchLabels: {app: client}}\n',
+  );
   assert.equal(ask(lens, 'ops/Deployment/other', 'app/Deployment/api:8080').verdict, 'allowed');
   assert.equal(ask(lens, 'app/Deployment/client', 'app/Deployment/api:8080').verdict, 'allowed');
   // A podSelector without namespaceSelector picks pods of the policy's own namespace only.
@@ -149,9 +204,13 @@ test('podSelector and namespaceSelector in two peers: either may match (OR)', ()
 });
 
 test('namespace/* as the source: only peers that admit every pod of the namespace count', () => {
-  const or = peersWorkspace('        - namespaceSelector: {matchLabels: {team: ops}}\n        - podSelector: {matchLabels: {app: client}}\n');
+  const or = peersWorkspace(
+    '        - namespaceSelector: {matchLabels: {team: ops}}\n        - podSelector: {matchLabels: {app: client}}\n',
+  );
   assert.equal(ask(or, 'ops/*', 'app/Deployment/api:8080').verdict, 'allowed');
-  const and = peersWorkspace('        - namespaceSelector: {matchLabels: {team: ops}}\n          podSelector: {matchLabels: {app: client}}\n');
+  const and = peersWorkspace(
+    '        - namespaceSelector: {matchLabels: {team: ops}}\n          podSelector: {matchLabels: {app: client}}\n',
+  );
   const answer = ask(and, 'ops/*', 'app/Deployment/api:8080');
   assert.equal(answer.verdict, 'denied');
   assert.match(plainText(answer), /picks only some pods of the namespace, not every pod/);
@@ -161,7 +220,10 @@ test('unknown: a namespace selected by labels that the workspace does not know',
   const lens = lensOf({
     'api.yaml': deployment('api', '{app: api}', '[{containerPort: 8080}]'),
     'mon.yaml': deployment('prometheus', '{app: prometheus}', '[]', 'monitoring'),
-    'np.yaml': rawPolicy('api-in', '  podSelector: {}\n  ingress:\n    - from: [{namespaceSelector: {matchLabels: {purpose: monitoring}}}]\n'),
+    'np.yaml': rawPolicy(
+      'api-in',
+      '  podSelector: {}\n  ingress:\n    - from: [{namespaceSelector: {matchLabels: {purpose: monitoring}}}]\n',
+    ),
   });
   const answer = ask(lens, 'monitoring/Deployment/prometheus', 'app/Deployment/api:8080');
   assert.equal(answer.verdict, 'unknown');
@@ -171,14 +233,20 @@ test('unknown: a namespace selected by labels that the workspace does not know',
     'ns.yaml': namespace('monitoring', '{purpose: monitoring}'),
     'api.yaml': deployment('api', '{app: api}', '[{containerPort: 8080}]'),
     'mon.yaml': deployment('prometheus', '{app: prometheus}', '[]', 'monitoring'),
-    'np.yaml': rawPolicy('api-in', '  podSelector: {}\n  ingress:\n    - from: [{namespaceSelector: {matchLabels: {purpose: monitoring}}}]\n'),
+    'np.yaml': rawPolicy(
+      'api-in',
+      '  podSelector: {}\n  ingress:\n    - from: [{namespaceSelector: {matchLabels: {purpose: monitoring}}}]\n',
+    ),
   });
   assert.equal(ask(labelled, 'monitoring/Deployment/prometheus', 'app/Deployment/api:8080').verdict, 'allowed');
   const unlabelled = lensOf({
     'ns.yaml': namespace('monitoring', '{purpose: other}'),
     'api.yaml': deployment('api', '{app: api}', '[{containerPort: 8080}]'),
     'mon.yaml': deployment('prometheus', '{app: prometheus}', '[]', 'monitoring'),
-    'np.yaml': rawPolicy('api-in', '  podSelector: {}\n  ingress:\n    - from: [{namespaceSelector: {matchLabels: {purpose: monitoring}}}]\n'),
+    'np.yaml': rawPolicy(
+      'api-in',
+      '  podSelector: {}\n  ingress:\n    - from: [{namespaceSelector: {matchLabels: {purpose: monitoring}}}]\n',
+    ),
   });
   assert.equal(ask(unlabelled, 'monitoring/Deployment/prometheus', 'app/Deployment/api:8080').verdict, 'denied');
 });
@@ -187,21 +255,28 @@ test('a selector on the namespace name alone is decided without a Namespace obje
   const lens = lensOf({
     'api.yaml': deployment('api', '{app: api}', '[{containerPort: 8080}]'),
     'mon.yaml': deployment('prometheus', '{app: prometheus}', '[]', 'monitoring'),
-    'np.yaml': rawPolicy('api-in', '  podSelector: {}\n  ingress:\n    - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}}]\n'),
+    'np.yaml': rawPolicy(
+      'api-in',
+      '  podSelector: {}\n  ingress:\n    - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}}]\n',
+    ),
   });
   assert.equal(ask(lens, 'monitoring/Deployment/prometheus', 'app/Deployment/api:8080').verdict, 'allowed');
   assert.equal(ask(lens, 'app/*', 'app/Deployment/api:8080').verdict, 'denied');
 });
 
 test('ipBlock: 0.0.0.0/0 admits outside clients, an except of everything does not, a narrower block is unknown, pods are unknown', () => {
-  const lensWith = (block: string) => lensOf({
-    'api.yaml': deployment('api', '{app: api}', '[{containerPort: 8080}]'),
-    'client.yaml': deployment('client', '{app: client}', '[]'),
-    'np.yaml': rawPolicy('api-in', `  podSelector: {}\n  ingress:\n    - from: [{ipBlock: ${block}}]\n`),
-  });
+  const lensWith = (block: string) =>
+    lensOf({
+      'api.yaml': deployment('api', '{app: api}', '[{containerPort: 8080}]'),
+      'client.yaml': deployment('client', '{app: client}', '[]'),
+      'np.yaml': rawPolicy('api-in', `  podSelector: {}\n  ingress:\n    - from: [{ipBlock: ${block}}]\n`),
+    });
   const withExcept = ask(lensWith('{cidr: 0.0.0.0/0, except: [10.0.0.0/8, 192.168.0.0/16]}'), 'external', 'app/Deployment/api:8080');
   assert.equal(withExcept.verdict, 'allowed');
-  assert.match(plainText(withExcept), /ipBlock 0\.0\.0\.0\/0 except 10\.0\.0\.0\/8, 192\.168\.0\.0\/16 covers every address outside the cluster \(but not clients in 10\.0\.0\.0\/8, 192\.168\.0\.0\/16\)/);
+  assert.match(
+    plainText(withExcept),
+    /ipBlock 0\.0\.0\.0\/0 except 10\.0\.0\.0\/8, 192\.168\.0\.0\/16 covers every address outside the cluster \(but not clients in 10\.0\.0\.0\/8, 192\.168\.0\.0\/16\)/,
+  );
   assert.equal(ask(lensWith('{cidr: "::/0"}'), 'external', 'app/Deployment/api:8080').verdict, 'allowed');
   assert.equal(ask(lensWith('{cidr: 0.0.0.0/0, except: [0.0.0.0/0]}'), 'external', 'app/Deployment/api:8080').verdict, 'denied');
   const narrow = ask(lensWith('{cidr: 203.0.113.0/24}'), 'external', 'app/Deployment/api:8080');
@@ -244,7 +319,10 @@ test('egress isolation at the source: a rule must admit the destination pod and 
     'db.yaml': deployment('db', '{app: db}', '[{name: pg, containerPort: 5432}]'),
     'cache.yaml': deployment('cache', '{app: cache}', '[{containerPort: 6379}]'),
     'db-svc.yaml': service('db', '{app: db}', '[{port: 15432, targetPort: pg}]'),
-    'np.yaml': rawPolicy('web-out', '  podSelector: {matchLabels: {app: web}}\n  policyTypes: [Egress]\n  egress:\n    - to: [{podSelector: {matchLabels: {app: db}}}]\n      ports: [{port: 5432}]\n'),
+    'np.yaml': rawPolicy(
+      'web-out',
+      '  podSelector: {matchLabels: {app: web}}\n  policyTypes: [Egress]\n  egress:\n    - to: [{podSelector: {matchLabels: {app: db}}}]\n      ports: [{port: 5432}]\n',
+    ),
   });
   // Egress is judged on the pod port, after the Service's translation (15432 → "pg" → 5432).
   const db = ask(lens, 'app/Deployment/web', 'app/db:15432');
@@ -266,11 +344,28 @@ test('named ports resolve per pod: one targetPort name, two numbers, each pod ju
     'b.yaml': deployment('b', '{app: api, v: b}', '[{name: http, containerPort: 9090}]'),
     'svc.yaml': service('api', '{app: api}', '[{port: 80, targetPort: http}]', 'app', 'LoadBalancer'),
   };
-  const byNumber = ask(lensOf({ ...files, 'np.yaml': policy('api-in', '{matchLabels: {app: api}}', '[{ports: [{port: 8080}]}]') }), 'external', 'app/api:80');
-  assert.deepEqual(byNumber.results.map((r) => [r.hop.pod.ref.name, r.hop.port?.number, r.verdict]), [['a', 8080, 'allowed'], ['b', 9090, 'denied']]);
+  const byNumber = ask(
+    lensOf({ ...files, 'np.yaml': policy('api-in', '{matchLabels: {app: api}}', '[{ports: [{port: 8080}]}]') }),
+    'external',
+    'app/api:80',
+  );
+  assert.deepEqual(
+    byNumber.results.map((r) => [r.hop.pod.ref.name, r.hop.port?.number, r.verdict]),
+    [
+      ['a', 8080, 'allowed'],
+      ['b', 9090, 'denied'],
+    ],
+  );
   assert.equal(byNumber.verdict, 'denied');
-  const byName = ask(lensOf({ ...files, 'np.yaml': policy('api-in', '{matchLabels: {app: api}}', '[{ports: [{port: http}]}]') }), 'external', 'app/api:80');
-  assert.deepEqual(verdicts(byName), [['app/a', 'allowed'], ['app/b', 'allowed']]);
+  const byName = ask(
+    lensOf({ ...files, 'np.yaml': policy('api-in', '{matchLabels: {app: api}}', '[{ports: [{port: http}]}]') }),
+    'external',
+    'app/api:80',
+  );
+  assert.deepEqual(verdicts(byName), [
+    ['app/a', 'allowed'],
+    ['app/b', 'allowed'],
+  ]);
   assert.equal(byName.verdict, 'allowed');
 });
 
@@ -292,12 +387,25 @@ test('a named targetPort a pod does not declare: that pod gets nothing', () => {
   });
   const spread = ask(mixed, 'app/*', 'app/api:80');
   assert.equal(spread.verdict, 'allowed');
-  assert.deepEqual(spread.results.map((r) => [r.hop.pod.ref.name, r.endpoint]), [['a', false], ['b', true]]);
-  assert.match(plainText(spread), /Deployment app\/a: Deployment app\/a declares no TCP port named "http", so the Service sends it nothing: not an endpoint/);
+  assert.deepEqual(
+    spread.results.map((r) => [r.hop.pod.ref.name, r.endpoint]),
+    [
+      ['a', false],
+      ['b', true],
+    ],
+  );
+  assert.match(
+    plainText(spread),
+    /Deployment app\/a: Deployment app\/a declares no TCP port named "http", so the Service sends it nothing: not an endpoint/,
+  );
 });
 
 test('a Service without selector or without pods here: unknown', () => {
-  const lens = lensOf({ 'svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: ext, namespace: app}\nspec:\n  ports: [{port: 443}]\n---\n' + service('lost', '{app: lost}', '[{port: 80}]') });
+  const lens = lensOf({
+    'svc.yaml':
+      'apiVersion: v1\nkind: Service\nmetadata: {name: ext, namespace: app}\nspec:\n  ports: [{port: 443}]\n---\n' +
+      service('lost', '{app: lost}', '[{port: 80}]'),
+  });
   const ext = ask(lens, 'external', 'app/ext:443');
   assert.equal(ext.verdict, 'unknown');
   assert.match(ext.notes[0], /no selector/);
@@ -305,23 +413,43 @@ test('a Service without selector or without pods here: unknown', () => {
 });
 
 test('hostNetwork destination: unknown', () => {
-  const lens = lensOf({ 'node.yaml': deployment('agent', '{app: agent}', '[{containerPort: 9100}]').replace('      containers:', '      hostNetwork: true\n      containers:') });
+  const lens = lensOf({
+    'node.yaml': deployment('agent', '{app: agent}', '[{containerPort: 9100}]').replace(
+      '      containers:',
+      '      hostNetwork: true\n      containers:',
+    ),
+  });
   assert.equal(ask(lens, 'external', 'app/Deployment/agent:9100').verdict, 'unknown');
 });
 
 test('bad endpoints name the closest candidates; candidates list every source and destination', () => {
   const lens = lensOf(gitlab('[{port: 80}]'));
-  assert.throws(() => parseDestination(lens.index, 'gitlab/gitlab-shh:10022'), (e: Error) => e instanceof EndpointError && /did you mean "gitlab\/gitlab-ssh:10022"/.test(e.message));
-  assert.throws(() => parseDestination(lens.index, 'gitlab/gitlab-ssh:2222'), /Service gitlab\/gitlab-ssh has no port 2222; did you mean "gitlab\/gitlab-ssh:10022"/);
+  assert.throws(
+    () => parseDestination(lens.index, 'gitlab/gitlab-shh:10022'),
+    (e: Error) => e instanceof EndpointError && /did you mean "gitlab\/gitlab-ssh:10022"/.test(e.message),
+  );
+  assert.throws(
+    () => parseDestination(lens.index, 'gitlab/gitlab-ssh:2222'),
+    /Service gitlab\/gitlab-ssh has no port 2222; did you mean "gitlab\/gitlab-ssh:10022"/,
+  );
   assert.throws(() => parseDestination(lens.index, 'gitlab/gitlab-ssh'), /names no port/);
   assert.throws(() => parseDestination(lens.index, 'gitlab/Deployment/gitlab:sshd'), /declares no port named "sshd"/);
   assert.throws(() => parseDestination(lens.index, 'gitlab/gitlab-ssh:70000'), /outside 1–65535/);
-  assert.throws(() => parseSource(lens.index, 'gitlab/Deployment/gitlb'), /no pod template "gitlab\/Deployment\/gitlb".*did you mean "gitlab\/Deployment\/gitlab"/);
+  assert.throws(
+    () => parseSource(lens.index, 'gitlab/Deployment/gitlb'),
+    /no pod template "gitlab\/Deployment\/gitlb".*did you mean "gitlab\/Deployment\/gitlab"/,
+  );
   // a namespace with no object here is still a source (SPEC §8: an ingress controller installed elsewhere); a malformed one is not
   assert.deepEqual(parseSource(lens.index, 'nowhere/*'), { kind: 'namespace', namespace: 'nowhere' });
   assert.throws(() => parseSource(lens.index, 'No_Where/*'), /"No_Where" is not a namespace name/);
-  assert.deepEqual(sourceCandidates(lens.index).map((c) => c.name), ['external', 'gitlab/*', 'gitlab/Deployment/gitlab']);
-  assert.deepEqual(destinationCandidates(lens.index).map((c) => c.name), ['gitlab/gitlab-ssh:10022', 'gitlab/Deployment/gitlab:22', 'gitlab/Deployment/gitlab:80']);
+  assert.deepEqual(
+    sourceCandidates(lens.index).map((c) => c.name),
+    ['external', 'gitlab/*', 'gitlab/Deployment/gitlab'],
+  );
+  assert.deepEqual(
+    destinationCandidates(lens.index).map((c) => c.name),
+    ['gitlab/gitlab-ssh:10022', 'gitlab/Deployment/gitlab:22', 'gitlab/Deployment/gitlab:80'],
+  );
   // Ports by name, kinds in any case, an explicit protocol.
   assert.equal(parseDestination(lens.index, 'gitlab/gitlab-ssh:ssh').kind, 'service');
   assert.equal(parseDestination(lens.index, 'gitlab/deployment/gitlab:http/TCP').kind, 'pod');
@@ -329,7 +457,8 @@ test('bad endpoints name the closest candidates; candidates list every source an
 
 test('objects without a namespace are addressed without one', () => {
   const lens = lensOf({
-    'all.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: {name: web, labels: {app: web}}\nspec:\n  containers: [{name: web, ports: [{containerPort: 80}]}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 8080, targetPort: 80}]\n',
+    'all.yaml':
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: web, labels: {app: web}}\nspec:\n  containers: [{name: web, ports: [{containerPort: 80}]}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 8080, targetPort: 80}]\n',
   });
   assert.equal(ask(lens, '*', 'web:8080').verdict, 'allowed');
   assert.equal(ask(lens, 'Pod/web', 'Pod/web:80').verdict, 'allowed');
@@ -337,7 +466,10 @@ test('objects without a namespace are addressed without one', () => {
 
 test('the Markdown answer links every object it names to its file and line', () => {
   const lens = lensOf(gitlab('[{port: 80}, {port: 10022}]'));
-  const markdown = renderMarkdown(ask(lens, 'external', 'gitlab/gitlab-ssh:10022'), (text, uri, range) => `[${text}](${uri}#L${range.start.line + 1})`);
+  const markdown = renderMarkdown(
+    ask(lens, 'external', 'gitlab/gitlab-ssh:10022'),
+    (text, uri, range) => `[${text}](${uri}#L${range.start.line + 1})`,
+  );
   assert.match(markdown, /^# external → gitlab\/gitlab-ssh:10022\n\n\*\*✗ denied\*\*/);
   assert.match(markdown, /\[Service gitlab\/gitlab-ssh \(LoadBalancer\) 10022\/TCP\]\(file:\/\/\/ws\/svc\.yaml#L\d+\)/);
   assert.match(markdown, /\[Deployment gitlab\/gitlab\]\(file:\/\/\/ws\/deploy\.yaml#L4\)/);
@@ -380,7 +512,7 @@ test('the lens tries only the pods that may get through: every pod allowed to a 
   }
 });
 
-test("any namespace is a source, even one with no object here: ingress-nginx/* when the controller is installed elsewhere", () => {
+test('any namespace is a source, even one with no object here: ingress-nginx/* when the controller is installed elsewhere', () => {
   const files = {
     'deploy.yaml': deployment('grafana', '{app: grafana}', '[{name: http, containerPort: 3000}]', 'monitoring'),
     'svc.yaml': service('grafana', '{app: grafana}', '[{name: http, port: 80, targetPort: http}]', 'monitoring'),
@@ -400,9 +532,16 @@ test('ns/* for egress means every pod of the namespace: one blocked frontend mak
   const files = {
     'api.yaml': deployment('api', '{app: api}', '[{name: http, containerPort: 8080}]', 'shop'),
     'svc.yaml': service('api', '{app: api}', '[{name: http, port: 80, targetPort: http}]', 'shop'),
-    'web.yaml': deployment('frontend', '{app: frontend}', '[{containerPort: 3000}]', 'web') + '---\n' + deployment('admin', '{app: admin}', '[{containerPort: 3001}]', 'web'),
+    'web.yaml':
+      deployment('frontend', '{app: frontend}', '[{containerPort: 3000}]', 'web') +
+      '---\n' +
+      deployment('admin', '{app: admin}', '[{containerPort: 3001}]', 'web'),
     // frontend may only resolve DNS
-    'np.yaml': rawPolicy('frontend-egress', '  podSelector: {matchLabels: {app: frontend}}\n  policyTypes: [Egress]\n  egress:\n    - ports: [{port: 53, protocol: UDP}]\n', 'web'),
+    'np.yaml': rawPolicy(
+      'frontend-egress',
+      '  podSelector: {matchLabels: {app: frontend}}\n  policyTypes: [Egress]\n  egress:\n    - ports: [{port: 53, protocol: UDP}]\n',
+      'web',
+    ),
   };
   const lens = lensOf(files);
   assert.equal(ask(lens, 'web/Deployment/admin', 'shop/api:80').verdict, 'allowed');

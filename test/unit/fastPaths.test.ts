@@ -63,7 +63,8 @@ test('on a generated workspace, the prefilter, the bulk load and the cache (miss
 test('two files with the same content get models of their own from the cache', async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-cache-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const text = 'apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: a}\nspec: {selector: {app: x}, ports: [{port: 80, targetPort: 8080}]}\n';
+  const text =
+    'apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: a}\nspec: {selector: {app: x}, ports: [{port: 80, targetPort: 8080}]}\n';
   const first = await ModelCache.open(dir, ['/ws']);
   first.model('file:///ws/a.yaml', text);
   await first.save();
@@ -94,24 +95,31 @@ test('a cache written by another format, or unreadable, is ignored', async (t) =
 
 /** Documents whose kind cannot be read from their lines alone: they must be parsed, and agree with the full parse. */
 const TRICKY: Record<string, string> = {
-  'indented top level': '---\n  apiVersion: v1\n  kind: Service\n  metadata: {name: s}\n  spec: {selector: {a: b}, ports: [{port: 1, targetPort: 2}]}\n',
+  'indented top level':
+    '---\n  apiVersion: v1\n  kind: Service\n  metadata: {name: s}\n  spec: {selector: {a: b}, ports: [{port: 1, targetPort: 2}]}\n',
   'flow top level': '{apiVersion: v1, kind: Namespace, metadata: {name: flow}}\n',
   'quoted kind key': '"kind": Namespace\napiVersion: v1\nmetadata: {name: q}\n',
   'kind over two lines': 'apiVersion: v1\nkind: Pod\n  List\nitems: []\n',
   'kind as an alias': 'x: &k Namespace\napiVersion: v1\nkind: *k\nmetadata: {name: alias}\n',
   'kind with a tag': 'apiVersion: v1\nkind: !!str Namespace\nmetadata: {name: tagged}\n',
   'root block scalar': '--- |\nkind: Deployment\n',
-  'directive': '%YAML 1.2\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: d}\n',
+  directive: '%YAML 1.2\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: d}\n',
   'end marker': 'apiVersion: v1\nkind: ConfigMap\n...\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: e}\n',
   'two kinds': 'apiVersion: v1\nkind: ConfigMap\nkind: Namespace\nmetadata: {name: two}\n',
   'merge key': '<<: {kind: Namespace}\napiVersion: v1\nmetadata: {name: m}\n',
-  'broken Deployment': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: [x\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: ok}\n',
-  'broken ConfigMap': 'apiVersion: v1\nkind: ConfigMap\ndata:\n  a: x\n\tb: 1\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: after}\n',
-  'unclosed quote runs on': 'apiVersion: v1\nkind: ConfigMap\ndata:\n  a: "x\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: swallowed}\n',
-  'comment before the first marker': '# header\n---\n# Source: chart/templates/ns.yaml\napiVersion: v1\nkind: Namespace\nmetadata: {name: n}\n---\napiVersion: v1\nkind: ConfigMap\n',
+  'broken Deployment':
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: [x\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: ok}\n',
+  'broken ConfigMap':
+    'apiVersion: v1\nkind: ConfigMap\ndata:\n  a: x\n\tb: 1\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: after}\n',
+  'unclosed quote runs on':
+    'apiVersion: v1\nkind: ConfigMap\ndata:\n  a: "x\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: swallowed}\n',
+  'comment before the first marker':
+    '# header\n---\n# Source: chart/templates/ns.yaml\napiVersion: v1\nkind: Namespace\nmetadata: {name: n}\n---\napiVersion: v1\nkind: ConfigMap\n',
   'ConfigMap with bad metadata': 'apiVersion: v1\nkind: ConfigMap\nmetadata: [1, 2]\n',
-  'compact list at column 0': 'apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nsubjects:\n- kind: ServiceAccount\n  name: x\n---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata: {name: listed}\n',
-  'CRLF and comments': '# Source: chart/templates/svc.yaml\r\napiVersion: v1\r\nkind: ConfigMap # not read\r\ndata: {}\r\n---\r\n# Source: chart/templates/ns.yaml\r\napiVersion: v1\r\nkind: Namespace\r\nmetadata: {name: crlf}\r\n',
+  'compact list at column 0':
+    'apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nsubjects:\n- kind: ServiceAccount\n  name: x\n---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata: {name: listed}\n',
+  'CRLF and comments':
+    '# Source: chart/templates/svc.yaml\r\napiVersion: v1\r\nkind: ConfigMap # not read\r\ndata: {}\r\n---\r\n# Source: chart/templates/ns.yaml\r\napiVersion: v1\r\nkind: Namespace\r\nmetadata: {name: crlf}\r\n',
 };
 
 test('documents the prefilter cannot read are parsed, with the same result as a full parse', () => {
@@ -125,7 +133,10 @@ test('documents the prefilter cannot read are parsed, with the same result as a 
   assert.equal(model('compact list at column 0').namespaces[0].ref.name, 'listed');
   assert.equal(model('CRLF and comments').namespaces[0].ref.helmSource, 'chart/templates/ns.yaml');
   // A broken document of a kind the analysis reads is reported; a broken ConfigMap is left to YAML tools.
-  assert.deepEqual(model('broken Deployment').errors.map((e) => e.kind), ['syntax']);
+  assert.deepEqual(
+    model('broken Deployment').errors.map((e) => e.kind),
+    ['syntax'],
+  );
   assert.deepEqual(model('broken ConfigMap').errors, []);
   assert.equal(model('broken ConfigMap').namespaces[0].ref.name, 'after');
   assert.deepEqual(model('ConfigMap with bad metadata').errors, []);
@@ -222,37 +233,70 @@ const UNREAD: Record<string, { text: string; blanked: boolean; unread: string }>
   'flow collections on one line': {
     blanked: true,
     unread: '--listen',
-    text: deployment('          args: ["--listen=:8080", \'it\'\'s\', plain words]\n          resources: {limits: {cpu: "1", memory: 1Gi}, requests: {}}\n          tty: true'),
+    text: deployment(
+      '          args: ["--listen=:8080", \'it\'\'s\', plain words]\n          resources: {limits: {cpu: "1", memory: 1Gi}, requests: {}}\n          tty: true',
+    ),
   },
   '- env: as the first key of an item': {
     blanked: true,
     unread: 'value: "1"',
-    text: deployment('', ['      initContainers:', '        - env:', '          - name: X', '            value: "1"', '          name: init', '          image: busybox', '      dnsPolicy: ClusterFirst'].join('\n')),
+    text: deployment(
+      '',
+      [
+        '      initContainers:',
+        '        - env:',
+        '          - name: X',
+        '            value: "1"',
+        '          name: init',
+        '          image: busybox',
+        '      dnsPolicy: ClusterFirst',
+      ].join('\n'),
+    ),
   },
   'compact sequences at the key column': {
     blanked: true,
     unread: 'operator: Exists',
-    text: deployment('', ['      tolerations:', '      - key: a', '        operator: Exists', '      - key: b', '      hostNetwork: false'].join('\n')),
+    text: deployment(
+      '',
+      ['      tolerations:', '      - key: a', '        operator: Exists', '      - key: b', '      hostNetwork: false'].join('\n'),
+    ),
   },
   'the last value of the document': {
     blanked: true,
     unread: 'emptyDir',
-    text: deployment('', ['      volumes:', '        - name: a', '          emptyDir: {}', '        - name: b', '          secret:', '            secretName: s'].join('\n')),
+    text: deployment(
+      '',
+      [
+        '      volumes:',
+        '        - name: a',
+        '          emptyDir: {}',
+        '        - name: b',
+        '          secret:',
+        '            secretName: s',
+      ].join('\n'),
+    ),
   },
   'the last value of the document ends in a block scalar': {
     blanked: false,
     unread: 'note: |',
     text: deployment('', ['      volumes:', '        - name: a', '          note: |', '            text'].join('\n')),
   },
-  'CRLF': {
+  CRLF: {
     blanked: true,
     unread: 'name: A',
-    text: deployment('          env:\n            - name: A\n              value: b\n          image: x', '      dnsPolicy: Default').replace(/\n/g, '\r\n'),
+    text: deployment(
+      '          env:\n            - name: A\n              value: b\n          image: x',
+      '      dnsPolicy: Default',
+    ).replace(/\n/g, '\r\n'),
   },
   'an anchor in an unread value, used by read labels': {
     blanked: false,
     unread: '&team',
-    text: deployment('          env:\n            - name: A\n              value: *team\n          image: x', '', 'app: web, team: *team').replace('note: "keeps # this"', 'note: &team shop'),
+    text: deployment(
+      '          env:\n            - name: A\n              value: *team\n          image: x',
+      '',
+      'app: web, team: *team',
+    ).replace('note: "keeps # this"', 'note: &team shop'),
   },
   'an alias in an unread value': {
     blanked: false,
@@ -322,39 +366,39 @@ const UNREAD: Record<string, { text: string; blanked: boolean; unread: string }>
   'a Service and a NetworkPolicy with labels and annotations': {
     blanked: true,
     unread: 'a: "1"',
-    text: [
-      'apiVersion: v1',
-      'kind: Service',
-      'metadata:',
-      '  name: web',
-      '  labels:',
-      '    app: web',
-      '  annotations:',
-      '    a: "1"',
-      'spec:',
-      '  sessionAffinity: None',
-      '  selector: {app: web}',
-      '  ports: [{port: 80, targetPort: http}]',
-      '---',
-      'apiVersion: networking.k8s.io/v1',
-      'kind: NetworkPolicy',
-      'metadata:',
-      '  name: p',
-      '  labels: {a: b}',
-      '  annotations:',
-      '    x: y',
-      'spec:',
-      '  podSelector: {matchLabels: {app: web}}',
-      '  ingress:',
-      '    - ports:',
-      '        - port: 8081',
-    ].join('\n') + '\n',
+    text:
+      [
+        'apiVersion: v1',
+        'kind: Service',
+        'metadata:',
+        '  name: web',
+        '  labels:',
+        '    app: web',
+        '  annotations:',
+        '    a: "1"',
+        'spec:',
+        '  sessionAffinity: None',
+        '  selector: {app: web}',
+        '  ports: [{port: 80, targetPort: http}]',
+        '---',
+        'apiVersion: networking.k8s.io/v1',
+        'kind: NetworkPolicy',
+        'metadata:',
+        '  name: p',
+        '  labels: {a: b}',
+        '  annotations:',
+        '    x: y',
+        'spec:',
+        '  podSelector: {matchLabels: {app: web}}',
+        '  ingress:',
+        '    - ports:',
+        '        - port: 8081',
+      ].join('\n') + '\n',
   },
   'a CronJob and a Pod': {
     blanked: true,
     unread: 'backoffLimit: 1',
-    text:
-      'apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  schedule: "* * * * *"\n  jobTemplate:\n    spec:\n      backoffLimit: 1\n      template:\n        metadata:\n          labels: {app: c}\n        spec:\n          restartPolicy: Never\n          containers:\n            - name: c\n              ports: [{containerPort: 1}]\n              env:\n                - {name: a, value: b}\n          dnsPolicy: Default\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: {app: p}\n  annotations:\n    a: b\nspec:\n  containers:\n    - name: p\n      env:\n        - name: a\n      ports:\n        - containerPort: 2\n',
+    text: 'apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  schedule: "* * * * *"\n  jobTemplate:\n    spec:\n      backoffLimit: 1\n      template:\n        metadata:\n          labels: {app: c}\n        spec:\n          restartPolicy: Never\n          containers:\n            - name: c\n              ports: [{containerPort: 1}]\n              env:\n                - {name: a, value: b}\n          dnsPolicy: Default\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: {app: p}\n  annotations:\n    a: b\nspec:\n  containers:\n    - name: p\n      env:\n        - name: a\n      ports:\n        - containerPort: 2\n',
   },
 };
 
@@ -364,7 +408,9 @@ test('values the readers never look at are blanked before parsing, with the resu
     assert.deepEqual(parseManifests('file:///u.yaml', text), expected, name);
     assert.deepEqual(parseManifests('file:///u.yaml', text, { keepUnread: true }), expected, name);
     // What yaml is given: each document blanked where it can be, every offset kept.
-    const parsed = splitDocuments(text)!.map((s) => blankUnreadValues(text, s.start, s.end, READ_KEYS.get(s.kind!)!) ?? text.slice(s.start, s.end)).join('');
+    const parsed = splitDocuments(text)!
+      .map((s) => blankUnreadValues(text, s.start, s.end, READ_KEYS.get(s.kind!)!) ?? text.slice(s.start, s.end))
+      .join('');
     assert.equal(parsed.length, text.length, name);
     assert.ok(text.includes(unread), name);
     // An unread value is blanked where that is surely safe; where it is not, it is parsed as written.
@@ -372,11 +418,34 @@ test('values the readers never look at are blanked before parsing, with the resu
   }
   const model = (name: string) => parseManifests('file:///u.yaml', UNREAD[name].text);
   assert.equal(model('env, resources, probes, volumes').pods[0].ports[0].containerPort.value, 8080);
-  assert.deepEqual([...model('an anchor in an unread value, used by read labels').pods[0].labels], [['app', 'web'], ['team', 'shop']]);
-  for (const broken of ['a tab in the indentation of an unread value', 'a duplicate key in an unread value', 'equal keys written differently (true, True)', 'an invalid escape in an unread value', 'bad indentation in an unread value', 'a dash after a block scalar at its key column', 'a dash after an inline value at its key column', 'a more-indented leading blank line in a block scalar', 'a mapping inside a plain scalar']) {
-    assert.deepEqual(model(broken).errors.map((e) => e.kind), ['syntax'], broken);
+  assert.deepEqual(
+    [...model('an anchor in an unread value, used by read labels').pods[0].labels],
+    [
+      ['app', 'web'],
+      ['team', 'shop'],
+    ],
+  );
+  for (const broken of [
+    'a tab in the indentation of an unread value',
+    'a duplicate key in an unread value',
+    'equal keys written differently (true, True)',
+    'an invalid escape in an unread value',
+    'bad indentation in an unread value',
+    'a dash after a block scalar at its key column',
+    'a dash after an inline value at its key column',
+    'a more-indented leading blank line in a block scalar',
+    'a mapping inside a plain scalar',
+  ]) {
+    assert.deepEqual(
+      model(broken).errors.map((e) => e.kind),
+      ['syntax'],
+      broken,
+    );
   }
-  assert.deepEqual(model('ports under a key the readers do not read').pods[0].ports.map((p) => p.containerPort.value), [8080]);
+  assert.deepEqual(
+    model('ports under a key the readers do not read').pods[0].ports.map((p) => p.containerPort.value),
+    [8080],
+  );
   assert.equal(model('a CronJob and a Pod').pods.length, 2);
 });
 
@@ -384,11 +453,40 @@ test('seeded random edits of generated manifests read the same with and without 
   const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-edits-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const ws = generateWorkspace(path.join(dir, 'ws'), 120, 11);
-  const texts = ws.files.map((file) => readFileSync(file, 'utf8')).filter((text) => /kind: (Deployment|StatefulSet|CronJob|Pod|Service|NetworkPolicy)/.test(text));
+  const texts = ws.files
+    .map((file) => readFileSync(file, 'utf8'))
+    .filter((text) => /kind: (Deployment|StatefulSet|CronJob|Pod|Service|NetworkPolicy)/.test(text));
   let seed = 5;
-  const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
-  const inserts = ['\t', ' ', ': ', '&a ', '*a', '"', "'", '- ', '#', ' #', '{', '[', ']', ',', '|', '>', '"\\q"', 'true: 1', '\r', '?', '!', '%', 'x: y', '\n', '\n  ', '\n- '];
+  const inserts = [
+    '\t',
+    ' ',
+    ': ',
+    '&a ',
+    '*a',
+    '"',
+    "'",
+    '- ',
+    '#',
+    ' #',
+    '{',
+    '[',
+    ']',
+    ',',
+    '|',
+    '>',
+    '"\\q"',
+    'true: 1',
+    '\r',
+    '?',
+    '!',
+    '%',
+    'x: y',
+    '\n',
+    '\n  ',
+    '\n- ',
+  ];
   let broken = 0;
   for (let i = 0; i < 400; i++) {
     let text = pick(texts);
@@ -465,9 +563,22 @@ test('the alias-bomb check converts only documents whose aliases could reach the
 
 /** A node tree as the readers see it: classes, values, scalar types, flow, and the ranges they take ([0], [1]). */
 function shape(node: unknown, base: number): unknown {
-  if (isMap(node)) return { map: node.items.map((p) => [shape(p.key, base), shape(p.value, base)]), range: [node.range![0] - base, node.range![1] - base], flow: !!node.flow };
-  if (isSeq(node)) return { seq: node.items.map((item) => shape(item, base)), range: [node.range![0] - base, node.range![1] - base], flow: !!node.flow };
-  if (isScalar(node)) return { value: node.value, type: node.type, tag: node.tag, anchor: node.anchor, range: [node.range![0] - base, node.range![1] - base] };
+  if (isMap(node))
+    return {
+      map: node.items.map((p) => [shape(p.key, base), shape(p.value, base)]),
+      range: [node.range![0] - base, node.range![1] - base],
+      flow: !!node.flow,
+    };
+  if (isSeq(node))
+    return { seq: node.items.map((item) => shape(item, base)), range: [node.range![0] - base, node.range![1] - base], flow: !!node.flow };
+  if (isScalar(node))
+    return {
+      value: node.value,
+      type: node.type,
+      tag: node.tag,
+      anchor: node.anchor,
+      range: [node.range![0] - base, node.range![1] - base],
+    };
   return { other: String(node) };
 }
 
@@ -506,9 +617,9 @@ const BLOCK_EDGES: Record<string, string> = {
   'block scalar': 'a: |\n  x\nb: >-\n  y\n',
   'multi-line plain': 'a: b\n  c\n',
   'multi-line quoted': 'a: "b\n  c"\n',
-  'escape': 'a: "b\\tc"\n',
+  escape: 'a: "b\\tc"\n',
   'single quotes': "a: 'it''s'\nb: ''\n",
-  'numbers': 'a: 80\nb: 0x1F\nc: 1.5\nd: -1\ne: 012\nf: 1e3\ng: .inf\nh: 0o17\ni: +1\nj: 123456789012345678\n',
+  numbers: 'a: 80\nb: 0x1F\nc: 1.5\nd: -1\ne: 012\nf: 1e3\ng: .inf\nh: 0o17\ni: +1\nj: 123456789012345678\n',
   'nulls and booleans': 'a: ~\nb: null\nc: Null\nd: NULL\ne:\nf: true\ng: True\nh: FALSE\ni: yes\nj: off\n',
   'keys that are not strings': '80: a\n',
   'a true key': 'true: a\n',
@@ -518,7 +629,7 @@ const BLOCK_EDGES: Record<string, string> = {
   'flow trailing comma': 'a: [b, c,]\n',
   'flow pair in a sequence': 'a: [b: c]\n',
   'flow over two lines': 'a: [b,\n  c]\n',
-  'sequence at the key\'s column': 'a:\n- b\n- c: d\n  e: f\nx: y\n',
+  "sequence at the key's column": 'a:\n- b\n- c: d\n  e: f\nx: y\n',
   'nested compact maps': 'a:\n  - b: 1\n    c:\n      - d: 2\n        e: [3]\n  - f\n',
   'deeper item indent': 'a:\n  -   b: 1\n',
   'item without space': 'a:\n  -b\n',
@@ -532,26 +643,53 @@ const BLOCK_EDGES: Record<string, string> = {
   CRLF: 'a: b\r\nc: d\r\n',
   'no line break at the end': 'a: b',
   'marker with content': '--- a: b\n',
-  'directive': '%YAML 1.2\n---\na: b\n',
+  directive: '%YAML 1.2\n---\na: b\n',
   'document end marker': 'a: b\n...\n',
   'indented top level': '  a: b\n',
   'sequence top level': '- a\n',
   'blank lines and trailing spaces': 'a: b   \n\n   \nc:   \n    \nd:\n  e: f  \n\n',
   'odd indentation': 'a:\n   b: 1\n   c:\n     - d\n',
   'less indented continuation': 'a:\n    b: 1\n  c: 2\n',
-  'unicode': 'a: "ünïcødé ✓"\nb: 日本\n',
+  unicode: 'a: "ünïcødé ✓"\nb: 日本\n',
 };
 
 test('the block reader builds the nodes yaml builds, or leaves the document to yaml', () => {
   let accepted = 0;
   for (const [name, text] of Object.entries(BLOCK_EDGES)) {
     if (assertBlockReaderAgrees(text, name)) accepted++;
-    assert.deepEqual(parseManifests('file:///b.yaml', `apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  x:\n${text.replace(/^/gm, '    ')}`), full('file:///b.yaml', `apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  x:\n${text.replace(/^/gm, '    ')}`), name);
+    assert.deepEqual(
+      parseManifests('file:///b.yaml', `apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  x:\n${text.replace(/^/gm, '    ')}`),
+      full('file:///b.yaml', `apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  x:\n${text.replace(/^/gm, '    ')}`),
+      name,
+    );
   }
-  for (const name of ['anchor and alias', 'merge key', 'tag', 'Source comment', 'duplicate key', 'duplicate flow key', 'block scalar', 'multi-line plain', 'escape', 'keys that are not strings', 'a true key', 'tabs', 'CRLF', 'comment among the content']) {
+  for (const name of [
+    'anchor and alias',
+    'merge key',
+    'tag',
+    'Source comment',
+    'duplicate key',
+    'duplicate flow key',
+    'block scalar',
+    'multi-line plain',
+    'escape',
+    'keys that are not strings',
+    'a true key',
+    'tabs',
+    'CRLF',
+    'comment among the content',
+  ]) {
     assert.equal(readBlockDocument(BLOCK_EDGES[name]), undefined, `${name} is left to yaml`);
   }
-  for (const name of ['flow collections', 'sequence at the key\'s column', 'nested compact maps', 'trailing comment', 'single quotes', 'blank lines and trailing spaces', 'unicode']) {
+  for (const name of [
+    'flow collections',
+    "sequence at the key's column",
+    'nested compact maps',
+    'trailing comment',
+    'single quotes',
+    'blank lines and trailing spaces',
+    'unicode',
+  ]) {
     assert.ok(readBlockDocument(BLOCK_EDGES[name]), `${name} is read`);
   }
   assert.ok(accepted >= 10, `${accepted} edge cases read`);
@@ -572,15 +710,53 @@ for (const profile of PROFILES) {
       }
       assert.deepEqual(parseManifests('file:///g.yaml', text), full('file:///g.yaml', text));
     }
-    if (profile === 'port-heavy') assert.ok(accepted > documents * 0.8, `most documents are read by the block reader (${accepted} of ${documents})`);
+    if (profile === 'port-heavy')
+      assert.ok(accepted > documents * 0.8, `most documents are read by the block reader (${accepted} of ${documents})`);
     const corpus = path.resolve(__dirname, '../corpus/real');
     for (const name of readdirSync(corpus).filter((n) => n.endsWith('.yaml'))) {
       for (const documentText of readSlices(readFileSync(path.join(corpus, name), 'utf8'))) assertBlockReaderAgrees(documentText, name);
     }
     let seed = profile === 'port-heavy' ? 23 : 29;
-    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
     const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
-    const inserts = [' ', ': ', '&a ', '*a', '!!str ', '"', "'", "''", '- ', '-', '#', ' #', '{', '}', '[', ']', ',', ', ', '|', '>', '~', 'null', 'true', '0x1', '1.5', '-1', '08', '<<: ', 'x: y', '\n', '\n  ', '\n- ', '\n#', '---', '...', '%'];
+    const inserts = [
+      ' ',
+      ': ',
+      '&a ',
+      '*a',
+      '!!str ',
+      '"',
+      "'",
+      "''",
+      '- ',
+      '-',
+      '#',
+      ' #',
+      '{',
+      '}',
+      '[',
+      ']',
+      ',',
+      ', ',
+      '|',
+      '>',
+      '~',
+      'null',
+      'true',
+      '0x1',
+      '1.5',
+      '-1',
+      '08',
+      '<<: ',
+      'x: y',
+      '\n',
+      '\n  ',
+      '\n- ',
+      '\n#',
+      '---',
+      '...',
+      '%',
+    ];
     const documentTexts = texts.flatMap(readSlices);
     let mutantsAccepted = 0;
     for (let i = 0; i < 600; i++) {

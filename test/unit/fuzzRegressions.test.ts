@@ -21,10 +21,15 @@ test('a misplaced key that opens its port entry (on the "- " line) gets no move-
   assert.equal(applyEdits(text, preferredEdits([finding]).get(uriOf('np.yaml')) ?? []), text);
 });
 
-test('the move-up fix ends with the value\'s last line, even where the value\'s range runs on into the next rule', () => {
-  const text = egressPolicy('        - port: 53\n          to:\n            - ? port:\n                  matchLabels: {app: a}\n    - to: []\n');
+test("the move-up fix ends with the value's last line, even where the value's range runs on into the next rule", () => {
+  const text = egressPolicy(
+    '        - port: 53\n          to:\n            - ? port:\n                  matchLabels: {app: a}\n    - to: []\n',
+  );
   const [finding] = findingsOf({ 'np.yaml': text }).filter((f) => f.code === 'netpol-misplaced-field');
-  assert.deepEqual(finding.fixes[0].edits.map((e) => e.range.start.line), [8, 9, 10]);
+  assert.deepEqual(
+    finding.fixes[0].edits.map((e) => e.range.start.line),
+    [8, 9, 10],
+  );
   const fixed = applyEdits(text, preferredEdits([finding]).get(uriOf('np.yaml'))!);
   assert.ok(fixed.endsWith('      to:\n        - ? port:\n              matchLabels: {app: a}\n    - to: []\n'), fixed);
   assert.ok(!findingsOf({ 'np.yaml': fixed }).some((f) => f.code === 'yaml-syntax'));

@@ -9,8 +9,17 @@ const rendered = (text: string) => splitRenderedOutput(text);
 const at = (line: number, character: number) => ({ line, character });
 
 test('literal text maps column for column, an action maps to the whole {{ … }}', () => {
-  const template = ['kind: NetworkPolicy', 'spec:', '  ingress:', '    - ports:', '        - port: 10022', '        - port: {{ .Values.port }}', '          protocol: {{ .Values.protocol | default "TCP" }}'].join('\n');
-  const output = '---\n# Source: c/templates/np.yaml\nkind: NetworkPolicy\nspec:\n  ingress:\n    - ports:\n        - port: 10022\n        - port: 8080\n          protocol: TCP\n';
+  const template = [
+    'kind: NetworkPolicy',
+    'spec:',
+    '  ingress:',
+    '    - ports:',
+    '        - port: 10022',
+    '        - port: {{ .Values.port }}',
+    '          protocol: {{ .Values.protocol | default "TCP" }}',
+  ].join('\n');
+  const output =
+    '---\n# Source: c/templates/np.yaml\nkind: NetworkPolicy\nspec:\n  ingress:\n    - ports:\n        - port: 10022\n        - port: 8080\n          protocol: TCP\n';
   const p = new TemplateProjection(template, rendered(output));
   const lines = p.text.split('\n');
   const row = (s: string) => lines.findIndex((l) => l.includes(s));
@@ -35,7 +44,8 @@ test('lines an include prints map to the include; a range loop shares its line a
     '        - port: {{ . }}',
     '      {{- end }}',
   ].join('\n');
-  const output = 'kind: NetworkPolicy\nmetadata:\n  labels:\n    app: a\n    tier: b\nspec:\n  ingress:\n    - ports:\n        - port: 80\n        - port: 10022\n';
+  const output =
+    'kind: NetworkPolicy\nmetadata:\n  labels:\n    app: a\n    tier: b\nspec:\n  ingress:\n    - ports:\n        - port: 80\n        - port: 10022\n';
   const p = new TemplateProjection(template, rendered(output));
   assert.deepEqual(p.toTemplate(at(4, 6), 'start'), at(3, 4)); // tier: b → the include
   assert.deepEqual(p.toTemplate(at(4, 6), 'end'), at(3, 41));
@@ -45,8 +55,20 @@ test('lines an include prints map to the include; a range loop shares its line a
 });
 
 test('a document is aligned with the template segment it came from, even when helm reorders kinds', () => {
-  const template = ['kind: Deployment', 'metadata:', '  name: web', '---', 'kind: Service', 'metadata:', '  name: web-svc', 'spec:', '  ports:', '    - port: 80'].join('\n');
-  const output = '---\n# Source: c/templates/a.yaml\nkind: Service\nmetadata:\n  name: web-svc\nspec:\n  ports:\n    - port: 80\n---\n# Source: c/templates/a.yaml\nkind: Deployment\nmetadata:\n  name: web\n';
+  const template = [
+    'kind: Deployment',
+    'metadata:',
+    '  name: web',
+    '---',
+    'kind: Service',
+    'metadata:',
+    '  name: web-svc',
+    'spec:',
+    '  ports:',
+    '    - port: 80',
+  ].join('\n');
+  const output =
+    '---\n# Source: c/templates/a.yaml\nkind: Service\nmetadata:\n  name: web-svc\nspec:\n  ports:\n    - port: 80\n---\n# Source: c/templates/a.yaml\nkind: Deployment\nmetadata:\n  name: web\n';
   const p = new TemplateProjection(template, rendered(output));
   const lines = p.text.split('\n');
   assert.deepEqual(p.toTemplate(at(lines.indexOf('    - port: 80'), 12), 'start'), at(9, 12));
@@ -60,10 +82,14 @@ test('a # Source: path that leaves the chart folder is never followed', () => {
   assert.equal(templateFile(chart, 'other/templates/np.yaml'), undefined);
   assert.equal(templateFile(chart, '/etc/passwd'), undefined);
   const read: string[] = [];
-  const output = '---\n# Source: chart/../../../etc/passwd\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  selector: {app: a}\n  ports:\n    - port: 80\n';
+  const output =
+    '---\n# Source: chart/../../../etc/passwd\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  selector: {app: a}\n  ports:\n    - port: 80\n';
   const projected = projectRender(chart, output, 'demo', (file) => (read.push(file), undefined));
   assert.deepEqual(read, []);
-  assert.deepEqual(projected.models.map((m) => m.uri), ['file:///ws/chart/Chart.yaml']);
+  assert.deepEqual(
+    projected.models.map((m) => m.uri),
+    ['file:///ws/chart/Chart.yaml'],
+  );
   assert.equal(projected.models[0].services[0].ref.namespace, 'demo');
 });
 
@@ -78,7 +104,11 @@ test('values: a plain .Values path, how often the chart reads it, and where it i
     { uri: 'file:///c/values.yaml', text: 'svc:\n  port: "10022"\n' },
     { uri: 'file:///c/prod.yaml', text: '# prod\nsvc:\n  port: 2222\n' },
   ];
-  assert.deepEqual(valueLocation(['svc', 'port'], values), { uri: 'file:///c/prod.yaml', range: { start: at(2, 8), end: at(2, 12) }, value: '2222' });
+  assert.deepEqual(valueLocation(['svc', 'port'], values), {
+    uri: 'file:///c/prod.yaml',
+    range: { start: at(2, 8), end: at(2, 12) },
+    value: '2222',
+  });
   assert.deepEqual(valueLocation(['svc', 'port'], values.slice(0, 1))?.range, { start: at(1, 9), end: at(1, 14) });
   assert.equal(valueLocation(['svc', 'nope'], values), undefined);
 });

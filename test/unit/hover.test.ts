@@ -19,7 +19,10 @@ test('hover on a policy port shows the verdict, the pods and the Service → Pod
   assert.ok(h);
   assert.match(h.markdown, /\*\*NetworkPolicy app\/allow\*\* · ingress port `10022\/TCP`/);
   assert.doesNotMatch(h.markdown, /already admits/, 'the diagnostic is not repeated');
-  assert.match(h.markdown, /\[Service app\/gitlab-ssh\]\(file:\/\/\/ws\/svc\.yaml#L4\) \(LoadBalancer\) 10022\/TCP → targetPort 22 → \[Deployment app\/gitlab\]\(file:\/\/\/ws\/deploy\.yaml#L4\), container main, 22\/TCP "ssh"/);
+  assert.match(
+    h.markdown,
+    /\[Service app\/gitlab-ssh\]\(file:\/\/\/ws\/svc\.yaml#L4\) \(LoadBalancer\) 10022\/TCP → targetPort 22 → \[Deployment app\/gitlab\]\(file:\/\/\/ws\/deploy\.yaml#L4\), container main, 22\/TCP "ssh"/,
+  );
   const ok = lens.hover(uriOf('np.yaml'), at('np.yaml', ' 22}'))!;
   assert.match(ok.markdown, /✓ Admits 22\/TCP "ssh" on Deployment app\/gitlab/);
 });
@@ -40,14 +43,26 @@ test('hover on a Service port, a containerPort and a selector', () => {
 test('go to definition from a policy port, a Service port and a selector', () => {
   const lens = lensOf(files);
   const toPort = lens.definition(uriOf('np.yaml'), at('np.yaml', ' 22}'));
-  assert.deepEqual(toPort.map((l) => [l.uri, l.range.start.line]), [[uriOf('deploy.yaml'), 13]]);
-  assert.deepEqual(lens.definition(uriOf('svc.yaml'), at('svc.yaml', 'targetPort')).map((l) => l.uri), [uriOf('deploy.yaml')]);
-  assert.deepEqual(lens.definition(uriOf('np.yaml'), at('np.yaml', 'matchLabels')).map((l) => l.range.start.line), [3]);
+  assert.deepEqual(
+    toPort.map((l) => [l.uri, l.range.start.line]),
+    [[uriOf('deploy.yaml'), 13]],
+  );
+  assert.deepEqual(
+    lens.definition(uriOf('svc.yaml'), at('svc.yaml', 'targetPort')).map((l) => l.uri),
+    [uriOf('deploy.yaml')],
+  );
+  assert.deepEqual(
+    lens.definition(uriOf('np.yaml'), at('np.yaml', 'matchLabels')).map((l) => l.range.start.line),
+    [3],
+  );
 });
 
-test('a finding\'s hover: no repeat of the diagnostic, long lists collapse to a count, the tip names the container port\'s own name', () => {
+test("a finding's hover: no repeat of the diagnostic, long lists collapse to a count, the tip names the container port's own name", () => {
   const many = Object.fromEntries(
-    Array.from({ length: 6 }, (_, i) => [`svc${i}.yaml`, service(`gitlab-${i}`, '{name: gitlab}', `[{port: ${10022 + i}, targetPort: 22}]`, 'app', 'ClusterIP')]),
+    Array.from({ length: 6 }, (_, i) => [
+      `svc${i}.yaml`,
+      service(`gitlab-${i}`, '{name: gitlab}', `[{port: ${10022 + i}, targetPort: 22}]`, 'app', 'ClusterIP'),
+    ]),
   );
   const lens = lensOf({ ...files, ...many });
   const h = lens.hover(uriOf('np.yaml'), at('np.yaml', '10022'))!;

@@ -20,7 +20,7 @@ const files = {
 
 const warnings = (lens: PortLens, name: string) => lens.findings(uriOf(name)).filter((f) => f.severity === 'warning').length;
 
-test('an edit in another file changes the policy\'s findings, and says which files changed', () => {
+test("an edit in another file changes the policy's findings, and says which files changed", () => {
   const lens = lensOf(files);
   assert.equal(warnings(lens, 'np.yaml'), 1);
   // the container now serves 10022 itself: the entry is right
@@ -81,11 +81,14 @@ for (const profile of PROFILES) {
     const lens = new PortLens();
     lens.load([...current].map(([uri, text]) => modelOf(uri, text)));
     // The pods a selector picks come in the order the files were indexed, which edits change: related locations are compared as sets.
-    const related = (f: Finding) => ({ ...f, related: [...f.related].sort((a, b) => `${a.uri}:${a.range.start.line}`.localeCompare(`${b.uri}:${b.range.start.line}`)) });
+    const related = (f: Finding) => ({
+      ...f,
+      related: [...f.related].sort((a, b) => `${a.uri}:${a.range.start.line}`.localeCompare(`${b.uri}:${b.range.start.line}`)),
+    });
     const byUri = (l: PortLens) => new Map([...current.keys()].sort().map((uri) => [uri, l.findings(uri).map(related)]));
 
     let seed = 17;
-    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
     const uris = [...original.keys()];
     const values: Record<string, string[]> = {
@@ -99,7 +102,11 @@ for (const profile of PROFILES) {
       protocol: ['TCP', 'UDP'],
       'kubernetes.io/metadata.name': ['kube-system', 'core-api-0', 'data-api-1'],
     };
-    const editable = new RegExp(`^(\\s*(?:- )?)(${Object.keys(values).map((k) => k.replace(/[./]/g, '\\$&')).join('|')}): (\\S+)$`);
+    const editable = new RegExp(
+      `^(\\s*(?:- )?)(${Object.keys(values)
+        .map((k) => k.replace(/[./]/g, '\\$&'))
+        .join('|')}): (\\S+)$`,
+    );
     for (let step = 0; step < 60; step++) {
       const uri = pick(uris);
       const r = random();
@@ -178,5 +185,9 @@ spec:
     }
     assert.deepEqual(lens.allFindings(), lensOf(current).allFindings(), `after editing ${name}`);
   }
-  assert.ok(lensOf(dialectFiles).allFindings().some((f) => f.code === 'netpol-egress-port-unmatched'));
+  assert.ok(
+    lensOf(dialectFiles)
+      .allFindings()
+      .some((f) => f.code === 'netpol-egress-port-unmatched'),
+  );
 });

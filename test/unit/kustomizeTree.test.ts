@@ -7,14 +7,19 @@ import { kustomizeArgs } from '../../server/src/kustomize/runKustomize';
 const files: Record<string, string> = {
   '/ws/base/kustomization.yaml': 'resources:\n  - deployment.yaml\n  - policy.yaml\n',
   '/ws/components/ssh/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n  - path: ssh.yaml\n',
-  '/ws/overlays/prod/kustomization.yml': 'resources:\n  - ../../base\ncomponents:\n  - ../../components/ssh\npatchesStrategicMerge:\n  - fix.yaml\n',
-  '/ws/overlays/staging/Kustomization': 'bases:\n  - ../../base\npatches:\n  - path: p.json\n    target: {kind: NetworkPolicy, name: allow}\nconfigMapGenerator:\n  - name: c\n    files: [conf=settings.ini]\n',
+  '/ws/overlays/prod/kustomization.yml':
+    'resources:\n  - ../../base\ncomponents:\n  - ../../components/ssh\npatchesStrategicMerge:\n  - fix.yaml\n',
+  '/ws/overlays/staging/Kustomization':
+    'bases:\n  - ../../base\npatches:\n  - path: p.json\n    target: {kind: NetworkPolicy, name: allow}\nconfigMapGenerator:\n  - name: c\n    files: [conf=settings.ini]\n',
   '/ws/lonely/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n',
 };
 
 test('roots are the kustomizations no other one uses; a Component never is', () => {
   const tree = new KustomizeTree(Object.keys(files), (f) => files[f], ['/ws']);
-  assert.deepEqual(tree.roots.map((r) => r.name), ['overlays/prod', 'overlays/staging']);
+  assert.deepEqual(
+    tree.roots.map((r) => r.name),
+    ['overlays/prod', 'overlays/staging'],
+  );
   const prod = tree.roots[0];
   assert.deepEqual([...prod.files].sort(), [
     '/ws/base/deployment.yaml',
@@ -25,9 +30,16 @@ test('roots are the kustomizations no other one uses; a Component never is', () 
     '/ws/overlays/prod/fix.yaml',
     '/ws/overlays/prod/kustomization.yml',
   ]);
-  assert.deepEqual(tree.rootsUsing('/ws/base/policy.yaml').map((r) => r.name), ['overlays/prod', 'overlays/staging']);
-  assert.deepEqual(tree.rootsUsing('/ws/overlays/staging/settings.ini').map((r) => r.name), ['overlays/staging']);
-  for (const used of ['/ws/overlays/staging/p.json', '/ws/components/ssh/ssh.yaml', '/ws/lonely/kustomization.yaml']) assert.ok(tree.usedFiles.has(used), used);
+  assert.deepEqual(
+    tree.rootsUsing('/ws/base/policy.yaml').map((r) => r.name),
+    ['overlays/prod', 'overlays/staging'],
+  );
+  assert.deepEqual(
+    tree.rootsUsing('/ws/overlays/staging/settings.ini').map((r) => r.name),
+    ['overlays/staging'],
+  );
+  for (const used of ['/ws/overlays/staging/p.json', '/ws/components/ssh/ssh.yaml', '/ws/lonely/kustomization.yaml'])
+    assert.ok(tree.usedFiles.has(used), used);
 });
 
 test('remote resources are recorded, never resolved as files; inline patches are kept with their target', () => {

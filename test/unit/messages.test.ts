@@ -49,7 +49,8 @@ spec:
 `,
   'wrong-type.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports: "x"\n',
   'broken.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: s\n',
-  'suppressed.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: t}\nspec:\n  ports:\n    - port: 80 # port-lens: ignore netpol-port-unmatched\n',
+  'suppressed.yaml':
+    'apiVersion: v1\nkind: Service\nmetadata: {name: t}\nspec:\n  ports:\n    - port: 80 # port-lens: ignore netpol-port-unmatched\n',
 };
 
 function filesUnder(dir: string): string[] {
@@ -65,11 +66,13 @@ function everyFinding(): Array<{ finding: Finding; text: string; where: string }
   const check = (where: string, files: Record<string, string>) => {
     const lens = new PortLens();
     for (const [name, text] of Object.entries(files)) lens.setFile(`file:///ws/${name}`, text);
-    for (const finding of lens.suppressAll(lens.allFindings())) result.push({ finding, text: files[finding.uri.slice('file:///ws/'.length)], where });
+    for (const finding of lens.suppressAll(lens.allFindings()))
+      result.push({ finding, text: files[finding.uri.slice('file:///ws/'.length)], where });
   };
   const real = path.join(ROOT, 'test/corpus/real');
   assert.ok(existsSync(real), 'the corpus is missing');
-  for (const file of readdirSync(real).filter((f) => f.endsWith('.yaml'))) check(file, { [file]: readFileSync(path.join(real, file), 'utf8') });
+  for (const file of readdirSync(real).filter((f) => f.endsWith('.yaml')))
+    check(file, { [file]: readFileSync(path.join(real, file), 'utf8') });
   for (const example of readdirSync(path.join(ROOT, 'examples'))) {
     const dir = path.join(ROOT, 'examples', example);
     check(example, Object.fromEntries(filesUnder(dir).map((f) => [path.relative(dir, f), readFileSync(f, 'utf8')])));
@@ -103,6 +106,8 @@ test('every message leads with one sentence of at most 140 characters naming the
     if (right && !lead.includes(right)) problems.push(`${where} ${finding.code}: lead does not name the fix's "${right}": ${lead}`);
   }
   assert.deepEqual(problems, []);
-  const unreached = RULE_CODES.filter((code) => !seen.has(code) && !['helm-render-failed', 'kustomize-build-failed', 'object-duplicate'].includes(code));
+  const unreached = RULE_CODES.filter(
+    (code) => !seen.has(code) && !['helm-render-failed', 'kustomize-build-failed', 'object-duplicate'].includes(code),
+  );
   assert.deepEqual(unreached, [], 'every rule is seen at least once');
 });

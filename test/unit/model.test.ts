@@ -41,7 +41,13 @@ spec:
   assert.equal(cron.hostNetwork, true);
   assert.deepEqual(cron.labels, new Map([['app', 'backup']]));
   // the sidecar serves its port; the plain init container does not
-  assert.deepEqual(cron.ports.map((p) => [p.container, p.containerPort.value, p.protocol]), [['job', 53, 'UDP'], ['proxy', 15001, 'TCP']]);
+  assert.deepEqual(
+    cron.ports.map((p) => [p.container, p.containerPort.value, p.protocol]),
+    [
+      ['job', 53, 'UDP'],
+      ['proxy', 15001, 'TCP'],
+    ],
+  );
   assert.equal(pod.ref.namespace, undefined);
   assert.equal(pod.ports[0].containerPort.value, 80);
 });
@@ -134,11 +140,21 @@ spec:
       containers: "x"
 `;
   const model = parseManifests('file:///b.yaml', text);
-  assert.deepEqual(model.services.map((s) => s.ref.name), ['good', 'typed']);
-  assert.deepEqual(model.services[1].ports.map((p) => p.port.value), [81]);
+  assert.deepEqual(
+    model.services.map((s) => s.ref.name),
+    ['good', 'typed'],
+  );
+  assert.deepEqual(
+    model.services[1].ports.map((p) => p.port.value),
+    [81],
+  );
   assert.ok(model.errors.some((e) => e.kind === 'syntax'));
   const typeErrors = model.errors.filter((e) => e.kind === 'type').map((e) => e.message);
-  assert.deepEqual(typeErrors, ['port must be an integer', 'targetPort must be a port number or a port name', 'spec.containers must be a list']);
+  assert.deepEqual(typeErrors, [
+    'port must be an integer',
+    'targetPort must be a port number or a port name',
+    'spec.containers must be a list',
+  ]);
   assert.equal(model.pods.length, 1);
 });
 
@@ -168,30 +184,45 @@ spec:
   assert.equal(rule.peers?.length, 2);
   assert.deepEqual(rule.peers?.[0].podSelector?.matchExpressions, [{ key: 'app', operator: 'In', values: ['x', 'y'] }]);
   assert.deepEqual(rule.peers?.[1].ipBlock, { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] });
-  assert.deepEqual(rule.ports?.map((e) => [e.port?.value, e.endPort?.value, e.protocol]), [
-    [{ kind: 'number', number: 8000 }, 8100, 'SCTP'],
-    [{ kind: 'name', name: 'dns' }, undefined, 'TCP'],
-  ]);
+  assert.deepEqual(
+    rule.ports?.map((e) => [e.port?.value, e.endPort?.value, e.protocol]),
+    [
+      [{ kind: 'number', number: 8000 }, 8100, 'SCTP'],
+      [{ kind: 'name', name: 'dns' }, undefined, 'TCP'],
+    ],
+  );
 });
 
 test('Helm # Source comments are kept on the object', () => {
-  const model = parseManifests('file:///r.yaml', '---\n# Source: chart/templates/svc.yaml\napiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {}\n');
+  const model = parseManifests(
+    'file:///r.yaml',
+    '---\n# Source: chart/templates/svc.yaml\napiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {}\n',
+  );
   assert.equal(model.services[0].ref.helmSource, 'chart/templates/svc.yaml');
 });
 
-test('every workload kind contributes its pod template, with the template\'s labels and ports', () => {
+test("every workload kind contributes its pod template, with the template's labels and ports", () => {
   const template = 'metadata: {labels: {app: a}}\n    spec: {containers: [{name: c, ports: [{containerPort: 8080}]}]}';
   const kinds = ['Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job'];
   const group: Record<string, string> = { ReplicationController: 'v1', Job: 'batch/v1' };
   const text = [
-    ...kinds.map((kind) => `apiVersion: ${group[kind] ?? 'apps/v1'}\nkind: ${kind}\nmetadata: {name: w}\nspec:\n  template:\n    ${template}\n`),
+    ...kinds.map(
+      (kind) => `apiVersion: ${group[kind] ?? 'apps/v1'}\nkind: ${kind}\nmetadata: {name: w}\nspec:\n  template:\n    ${template}\n`,
+    ),
     `apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: w}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        metadata: {labels: {app: a}}\n        spec: {containers: [{name: c, ports: [{containerPort: 8080}]}]}\n`,
     'apiVersion: v1\nkind: Pod\nmetadata: {name: w, labels: {app: a}}\nspec: {containers: [{name: c, ports: [{containerPort: 8080}]}]}\n',
   ].join('---\n');
   const pods = parseManifests('file:///w.yaml', text).pods;
-  assert.deepEqual(pods.map((p) => p.ref.kind), [...kinds, 'CronJob', 'Pod']);
+  assert.deepEqual(
+    pods.map((p) => p.ref.kind),
+    [...kinds, 'CronJob', 'Pod'],
+  );
   for (const pod of pods) {
     assert.equal(pod.labels.get('app'), 'a', pod.ref.kind);
-    assert.deepEqual(pod.ports.map((p) => p.containerPort.value), [8080], pod.ref.kind);
+    assert.deepEqual(
+      pod.ports.map((p) => p.containerPort.value),
+      [8080],
+      pod.ref.kind,
+    );
   }
 });

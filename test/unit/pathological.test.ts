@@ -19,7 +19,10 @@ const billionLaughs = laughs('Service');
 /** Lists of Lists through aliases: without a limit the reader would unpack 10⁹ Services. */
 const listBomb = [
   'l0: &l0 {apiVersion: v1, kind: Service, metadata: {name: x}, spec: {selector: {a: b}, ports: [{port: 1}]}}',
-  ...Array.from({ length: 9 }, (_, i) => `l${i + 1}: &l${i + 1} {apiVersion: v1, kind: List, items: [${Array(10).fill(`*l${i}`).join(', ')}]}`),
+  ...Array.from(
+    { length: 9 },
+    (_, i) => `l${i + 1}: &l${i + 1} {apiVersion: v1, kind: List, items: [${Array(10).fill(`*l${i}`).join(', ')}]}`,
+  ),
   'apiVersion: v1',
   'kind: List',
   'items: [*l9]',
@@ -30,14 +33,20 @@ for (const [name, text] of Object.entries({ 'billion laughs': billionLaughs, 'a 
   test(`an alias bomb (${name}) stays within the yaml library's alias limit: one diagnostic, nothing read`, (t) => {
     const lens = new PortLens();
     const started = performance.now();
-    lens.setFile('file:///ws/bomb.yaml', text + '---\n' + 'apiVersion: v1\nkind: Service\nmetadata: {name: after}\nspec: {selector: {a: b}, ports: [{port: 2}]}\n');
+    lens.setFile(
+      'file:///ws/bomb.yaml',
+      text + '---\n' + 'apiVersion: v1\nkind: Service\nmetadata: {name: after}\nspec: {selector: {a: b}, ports: [{port: 2}]}\n',
+    );
     const findings = lens.allFindings();
     t.diagnostic(`${name}: ${(performance.now() - started).toFixed(1)} ms`);
     assert.equal(findings.length, 1);
     assert.equal(findings[0].code, 'yaml-syntax');
     assert.match(findings[0].message, /Too many aliases/);
     // the next document of the file is still read
-    assert.deepEqual(lens.index.allServices().map((s) => s.ref.name), ['after']);
+    assert.deepEqual(
+      lens.index.allServices().map((s) => s.ref.name),
+      ['after'],
+    );
   });
 }
 
@@ -59,7 +68,8 @@ const deep: Record<string, string> = {
   'flow mappings': SERVICE_HEAD + '{a: '.repeat(10_000) + '1' + '}'.repeat(10_000) + '\n',
   'block sequences': SERVICE_HEAD + '\n    ' + '- '.repeat(10_000) + '80\n',
   // indented block mappings grow with the square of their depth: 3 000 levels are already 4.5 MB
-  'block mappings': 'apiVersion: v1\nkind: Service\nspec:\n' + Array.from({ length: 3_000 }, (_, i) => `${' '.repeat(i + 2)}k${i}:`).join('\n') + ' 1\n',
+  'block mappings':
+    'apiVersion: v1\nkind: Service\nspec:\n' + Array.from({ length: 3_000 }, (_, i) => `${' '.repeat(i + 2)}k${i}:`).join('\n') + ' 1\n',
   'unclosed flow sequences': SERVICE_HEAD + '['.repeat(10_000) + '\n',
 };
 
@@ -67,7 +77,10 @@ for (const [name, text] of Object.entries(deep)) {
   test(`deep nesting (${name}) gives at most one diagnostic and keeps the next document`, (t) => {
     const lens = new PortLens();
     const started = performance.now();
-    lens.setFile('file:///ws/deep.yaml', text + '---\napiVersion: v1\nkind: Service\nmetadata: {name: after}\nspec: {selector: {a: b}, ports: [{port: 2}]}\n');
+    lens.setFile(
+      'file:///ws/deep.yaml',
+      text + '---\napiVersion: v1\nkind: Service\nmetadata: {name: after}\nspec: {selector: {a: b}, ports: [{port: 2}]}\n',
+    );
     const findings = lens.allFindings();
     t.diagnostic(`${name}: ${(performance.now() - started).toFixed(0)} ms, ${findings.map((f) => f.code).join(', ') || 'no finding'}`);
     assert.ok(findings.length <= 1, JSON.stringify(findings.map((f) => f.message)));
@@ -76,10 +89,14 @@ for (const [name, text] of Object.entries(deep)) {
 }
 
 test('anchors that reference themselves are read as the wrong type, not followed forever', () => {
-  const text = 'apiVersion: v1\nkind: Service\nmetadata: &m {name: *m}\nspec: &s\n  selector: *s\n  ports: &p [{port: *p, targetPort: *p}, *p]\n';
+  const text =
+    'apiVersion: v1\nkind: Service\nmetadata: &m {name: *m}\nspec: &s\n  selector: *s\n  ports: &p [{port: *p, targetPort: *p}, *p]\n';
   const findings = findingsOf({ 's.yaml': text });
   assert.ok(findings.length > 0);
-  assert.ok(findings.every((f) => f.code === 'manifest-invalid'), JSON.stringify(findings.map((f) => f.message)));
+  assert.ok(
+    findings.every((f) => f.code === 'manifest-invalid'),
+    JSON.stringify(findings.map((f) => f.message)),
+  );
 });
 
 test('a document with aliases and collection keys raises no process warning', async () => {

@@ -22,7 +22,13 @@ const gitlab = (ports: string) => ({
 
 test('the story: external → gitlab-ssh 10022 → 22 on Deployment gitlab is red, naming allow-from-all and its finding; green once fixed', () => {
   const map = mapOf(lensOf(gitlab('[{port: 80}, {port: 10022}]')), 'gitlab');
-  assert.deepEqual(map.sources.map((s) => [s.id, s.name, s.own]), [['source:external', 'external', false], ['source:gitlab/*', 'gitlab/*', true]]);
+  assert.deepEqual(
+    map.sources.map((s) => [s.id, s.name, s.own]),
+    [
+      ['source:external', 'external', false],
+      ['source:gitlab/*', 'gitlab/*', true],
+    ],
+  );
   assert.deepEqual(edges(map), [
     'source:external → Service/gitlab-ssh:10022/TCP: denied [allow-from-all]',
     'Service/gitlab-ssh:10022/TCP → Deployment/gitlab:main:22/TCP: denied [allow-from-all]',
@@ -31,14 +37,35 @@ test('the story: external → gitlab-ssh 10022 → 22 on Deployment gitlab is re
   const [external, forward] = map.edges;
   assert.deepEqual(external.explain, { from: 'external', to: 'gitlab/gitlab-ssh:10022' });
   assert.equal(external.reason, 'allow-from-all admits 80, 10022 — not 22');
-  assert.deepEqual(external.findings.map((f) => [f.code, f.uri, f.range.start.line]), [['netpol-port-unmatched', uriOf('np.yaml'), 7]]);
-  assert.deepEqual(forward.findings.map((f) => f.code), ['netpol-port-unmatched']);
+  assert.deepEqual(
+    external.findings.map((f) => [f.code, f.uri, f.range.start.line]),
+    [['netpol-port-unmatched', uriOf('np.yaml'), 7]],
+  );
+  assert.deepEqual(
+    forward.findings.map((f) => f.code),
+    ['netpol-port-unmatched'],
+  );
   const port = map.services[0].ports[0];
-  assert.deepEqual([port.label, port.targetPort, port.destination, port.reach], ['ssh 10022/TCP', 22, 'gitlab/gitlab-ssh:10022', { external: 'denied', namespace: 'denied' }]);
+  assert.deepEqual(
+    [port.label, port.targetPort, port.destination, port.reach],
+    ['ssh 10022/TCP', 22, 'gitlab/gitlab-ssh:10022', { external: 'denied', namespace: 'denied' }],
+  );
   const pod = map.pods[0];
-  assert.deepEqual([pod.id, pod.uri, pod.nameRange.start.line, pod.policies], ['Deployment/gitlab', uriOf('deploy.yaml'), 3, ['NetworkPolicy/allow-from-all']]);
-  assert.deepEqual(pod.ports.map((p) => [p.label, p.container, p.range.start.line]), [['ssh 22/TCP', 'main', 13], ['http 80/TCP', 'main', 13]]);
-  assert.deepEqual(map.policies.map((p) => [p.name, p.selects, p.findings.map((f) => f.code)]), [['allow-from-all', ['Deployment/gitlab'], ['netpol-port-unmatched']]]);
+  assert.deepEqual(
+    [pod.id, pod.uri, pod.nameRange.start.line, pod.policies],
+    ['Deployment/gitlab', uriOf('deploy.yaml'), 3, ['NetworkPolicy/allow-from-all']],
+  );
+  assert.deepEqual(
+    pod.ports.map((p) => [p.label, p.container, p.range.start.line]),
+    [
+      ['ssh 22/TCP', 'main', 13],
+      ['http 80/TCP', 'main', 13],
+    ],
+  );
+  assert.deepEqual(
+    map.policies.map((p) => [p.name, p.selects, p.findings.map((f) => f.code)]),
+    [['allow-from-all', ['Deployment/gitlab'], ['netpol-port-unmatched']]],
+  );
 
   const fixed = mapOf(lensOf(gitlab('[{port: 80}, {port: 22}]')), 'gitlab');
   assert.deepEqual(edges(fixed), [
@@ -51,11 +78,13 @@ test('the story: external → gitlab-ssh 10022 → 22 on Deployment gitlab is re
 });
 
 test('a named targetPort resolves per pod template: one Service port, two pods, two numbers', () => {
-  const map = mapOf(lensOf({
-    'a.yaml': deployment('web-a', '{app: web, v: a}', '[{name: http, containerPort: 8080}]'),
-    'b.yaml': deployment('web-b', '{app: web, v: b}', '[{name: http, containerPort: 9090}]'),
-    'svc.yaml': service('web', '{app: web}', '[{port: 80, targetPort: http}]'),
-  }));
+  const map = mapOf(
+    lensOf({
+      'a.yaml': deployment('web-a', '{app: web, v: a}', '[{name: http, containerPort: 8080}]'),
+      'b.yaml': deployment('web-b', '{app: web, v: b}', '[{name: http, containerPort: 9090}]'),
+      'svc.yaml': service('web', '{app: web}', '[{port: 80, targetPort: http}]'),
+    }),
+  );
   assert.deepEqual(edges(map, 'forward'), [
     'Service/web:80/TCP → Deployment/web-a:main:8080/TCP: allowed []',
     'Service/web:80/TCP → Deployment/web-b:main:9090/TCP: allowed []',
@@ -65,52 +94,86 @@ test('a named targetPort resolves per pod template: one Service port, two pods, 
 });
 
 test('several pod templates behind one port: each forward edge has its own colour, the reach edge the explain verdict', () => {
-  const map = mapOf(lensOf({
-    'a.yaml': deployment('open', '{app: web, v: open}', '[{containerPort: 8080}]'),
-    'b.yaml': deployment('locked', '{app: web, v: locked}', '[{containerPort: 8080}]'),
-    'svc.yaml': service('web', '{app: web}', '[{port: 80, targetPort: 8080}]'),
-    'np.yaml': policy('lock', '{matchLabels: {v: locked}}', '[]'),
-  }));
+  const map = mapOf(
+    lensOf({
+      'a.yaml': deployment('open', '{app: web, v: open}', '[{containerPort: 8080}]'),
+      'b.yaml': deployment('locked', '{app: web, v: locked}', '[{containerPort: 8080}]'),
+      'svc.yaml': service('web', '{app: web}', '[{port: 80, targetPort: 8080}]'),
+      'np.yaml': policy('lock', '{matchLabels: {v: locked}}', '[]'),
+    }),
+  );
   assert.deepEqual(edges(map), [
     'source:app/* → Service/web:80/TCP: denied [lock]',
     'Service/web:80/TCP → Deployment/locked:main:8080/TCP: denied [lock]',
     'Service/web:80/TCP → Deployment/open:main:8080/TCP: allowed []',
   ]);
-  assert.deepEqual(map.pods.map((p) => [p.name, p.policies]), [['locked', ['NetworkPolicy/lock']], ['open', []]]);
+  assert.deepEqual(
+    map.pods.map((p) => [p.name, p.policies]),
+    [
+      ['locked', ['NetworkPolicy/lock']],
+      ['open', []],
+    ],
+  );
 });
 
 test('unknown (grey): a host-network pod; a namespace a policy names becomes a source, in the workspace or not', () => {
-  const hostNetwork = deployment('agent', '{app: agent}', '[{containerPort: 9100}]').replace('      containers:', '      hostNetwork: true\n      containers:');
-  const map = mapOf(lensOf({
-    'agent.yaml': hostNetwork,
-    'svc.yaml': service('agent', '{app: agent}', '[{port: 9100}]'),
-    'web.yaml': deployment('web', '{app: web}', '[{containerPort: 8080}]'),
-    'web-svc.yaml': service('web', '{app: web}', '[{port: 80, targetPort: 8080}]'),
-    'np.yaml': policy('from-ingress', '{matchLabels: {app: web}}', '[{from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ingress-nginx}}}], ports: [{port: 8080}]}]'),
-  }));
-  assert.deepEqual(edges(map).filter((e) => e.includes('agent')), [
-    'source:app/* → Service/agent:9100/TCP: unknown []',
-    'Service/agent:9100/TCP → Deployment/agent:main:9100/TCP: unknown []',
-  ]);
+  const hostNetwork = deployment('agent', '{app: agent}', '[{containerPort: 9100}]').replace(
+    '      containers:',
+    '      hostNetwork: true\n      containers:',
+  );
+  const map = mapOf(
+    lensOf({
+      'agent.yaml': hostNetwork,
+      'svc.yaml': service('agent', '{app: agent}', '[{port: 9100}]'),
+      'web.yaml': deployment('web', '{app: web}', '[{containerPort: 8080}]'),
+      'web-svc.yaml': service('web', '{app: web}', '[{port: 80, targetPort: 8080}]'),
+      'np.yaml': policy(
+        'from-ingress',
+        '{matchLabels: {app: web}}',
+        '[{from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ingress-nginx}}}], ports: [{port: 8080}]}]',
+      ),
+    }),
+  );
+  assert.deepEqual(
+    edges(map).filter((e) => e.includes('agent')),
+    ['source:app/* → Service/agent:9100/TCP: unknown []', 'Service/agent:9100/TCP → Deployment/agent:main:9100/TCP: unknown []'],
+  );
   assert.match(map.edges[0].reason, /hostNetwork/);
   const ingress = map.sources.find((s) => s.name === 'ingress-nginx/*')!;
   assert.deepEqual([ingress.own, ingress.inWorkspace, ingress.label], [false, false, 'ingress-nginx']);
-  assert.deepEqual(edges(map).filter((e) => e.includes('ingress-nginx')), ['source:ingress-nginx/* → Service/web:80/TCP: allowed [from-ingress]']);
-  assert.deepEqual(edges(map).filter((e) => e.startsWith('source:app/* → Service/web')), ['source:app/* → Service/web:80/TCP: denied [from-ingress]']);
+  assert.deepEqual(
+    edges(map).filter((e) => e.includes('ingress-nginx')),
+    ['source:ingress-nginx/* → Service/web:80/TCP: allowed [from-ingress]'],
+  );
+  assert.deepEqual(
+    edges(map).filter((e) => e.startsWith('source:app/* → Service/web')),
+    ['source:app/* → Service/web:80/TCP: denied [from-ingress]'],
+  );
 });
 
 test('a target no container declares: a number gets a node of its own, a name a red edge to the pod template', () => {
-  const map = mapOf(lensOf({
-    'api.yaml': deployment('api', '{app: api}', '[{name: http, containerPort: 8080}]'),
-    'svc.yaml': service('api', '{app: api}', '[{name: metrics, port: 9090}, {name: grpc, port: 50051, targetPort: grpc}]'),
-  }));
+  const map = mapOf(
+    lensOf({
+      'api.yaml': deployment('api', '{app: api}', '[{name: http, containerPort: 8080}]'),
+      'svc.yaml': service('api', '{app: api}', '[{name: metrics, port: 9090}, {name: grpc, port: 50051, targetPort: grpc}]'),
+    }),
+  );
   assert.deepEqual(edges(map, 'forward'), [
     'Service/api:9090/TCP → Deployment/api:9090/TCP: allowed []',
     'Service/api:50051/TCP → Deployment/api: denied []',
   ]);
-  assert.deepEqual(map.pods[0].ports.map((p) => [p.label, p.declared]), [['http 8080/TCP', true], ['9090/TCP (declared by no container)', false]]);
+  assert.deepEqual(
+    map.pods[0].ports.map((p) => [p.label, p.declared]),
+    [
+      ['http 8080/TCP', true],
+      ['9090/TCP (declared by no container)', false],
+    ],
+  );
   assert.match(map.edges.find((e) => e.to === 'Deployment/api')!.reason, /declares no TCP port named "grpc"/);
-  assert.deepEqual(map.services[0].ports[1].findings.map((f) => f.code), ['service-target-port-unmatched']);
+  assert.deepEqual(
+    map.services[0].ports[1].findings.map((f) => f.code),
+    ['service-target-port-unmatched'],
+  );
 });
 
 test('objects written twice get distinct ids; a Service without selector is drawn without edges; namespaces list cheaply', () => {
@@ -121,11 +184,26 @@ test('objects written twice get distinct ids; a Service without selector is draw
     'db.yaml': deployment('db', '{app: db}', '[{containerPort: 5432}]'),
   });
   const map = mapOf(lens);
-  assert.deepEqual(map.services.map((s) => [s.id, s.selector]), [['Service/db', true], ['Service/db#2', true], ['Service/external-db', false]]);
+  assert.deepEqual(
+    map.services.map((s) => [s.id, s.selector]),
+    [
+      ['Service/db', true],
+      ['Service/db#2', true],
+      ['Service/external-db', false],
+    ],
+  );
   assert.equal(map.edges.filter((e) => e.to.startsWith('Service/external-db')).length, 0);
   assert.equal(new Set(map.edges.map((e) => e.id)).size, map.edges.length);
   assert.deepEqual(mapNamespaces(lens.index), [{ namespace: 'app', services: 3, pods: 1, policies: 0 }]);
-  assert.deepEqual(mapOf(lens, 'nowhere'), { version: 1, namespace: 'nowhere', sources: [], services: [], pods: [], policies: [], edges: [] });
+  assert.deepEqual(mapOf(lens, 'nowhere'), {
+    version: 1,
+    namespace: 'nowhere',
+    sources: [],
+    services: [],
+    pods: [],
+    policies: [],
+    edges: [],
+  });
 });
 
 test('renderings: Mermaid flowchart, Graphviz digraph, a self-contained HTML page; the layout keeps every edge between boxes', () => {
@@ -143,7 +221,8 @@ test('renderings: Mermaid flowchart, Graphviz digraph, a self-contained HTML pag
   assert.ok(links.includes(`  ${ssh} -->|"✗ allow-from-all ⚠"| ${pod22}`), mermaid);
   assert.match(mermaid, new RegExp(`linkStyle ${first} stroke:#cf222e`));
   // Every line is a statement Mermaid's flowchart grammar knows.
-  const statement = /^(flowchart LR|\s+subgraph \w+ \[".*"\]|\s+direction LR|\s+end|\s+\w+(\(\[".*"\]\)|\[".*"\])|\s+\w+ (-->|-\.->)(\|".*"\|)? \w+|\s+linkStyle \d+ [\w:#,.-]+|\s+classDef \w+ [\w:#,.-]+|\s+class [\w,]+ \w+)$/;
+  const statement =
+    /^(flowchart LR|\s+subgraph \w+ \[".*"\]|\s+direction LR|\s+end|\s+\w+(\(\[".*"\]\)|\[".*"\])|\s+\w+ (-->|-\.->)(\|".*"\|)? \w+|\s+linkStyle \d+ [\w:#,.-]+|\s+classDef \w+ [\w:#,.-]+|\s+class [\w,]+ \w+)$/;
   for (const line of mermaid.split('\n')) assert.match(line, statement);
   for (const label of mermaid.match(/"[^"]*"/g)!) assert.doesNotMatch(label.slice(1, -1), /["<>]/);
 
@@ -161,7 +240,8 @@ test('renderings: Mermaid flowchart, Graphviz digraph, a self-contained HTML pag
 
   const layout = layoutMap(map);
   assert.equal(layout.edges.length, map.edges.length);
-  for (const box of [...layout.sources, ...layout.services, ...layout.pods]) assert.ok(box.x >= 0 && box.y >= 0 && box.x + box.width <= layout.width && box.y + box.height <= layout.height);
+  for (const box of [...layout.sources, ...layout.services, ...layout.pods])
+    assert.ok(box.x >= 0 && box.y >= 0 && box.x + box.width <= layout.width && box.y + box.height <= layout.height);
 });
 
 test('the objects that name a port (Ingress backend, ServiceMonitor endpoint) and Cilium policies, shown but not evaluated: unknown', () => {
@@ -202,11 +282,17 @@ spec:
   });
   const map = mapOf(lens);
   const port = map.services[0].ports[0];
-  assert.deepEqual(port.refs.map((r) => [r.kind, r.name, r.label, r.uri]), [
-    ['Ingress', 'web', '/api', uriOf('ingress.yaml')],
-    ['ServiceMonitor', 'web', 'endpoint 1', uriOf('monitor.yaml')],
-  ]);
-  assert.deepEqual(map.policies.map((p) => [p.id, p.kind, p.dialect, p.selects]), [['CiliumNetworkPolicy/web-l4', 'CiliumNetworkPolicy', 'cilium', ['Deployment/web']]]);
+  assert.deepEqual(
+    port.refs.map((r) => [r.kind, r.name, r.label, r.uri]),
+    [
+      ['Ingress', 'web', '/api', uriOf('ingress.yaml')],
+      ['ServiceMonitor', 'web', 'endpoint 1', uriOf('monitor.yaml')],
+    ],
+  );
+  assert.deepEqual(
+    map.policies.map((p) => [p.id, p.kind, p.dialect, p.selects]),
+    [['CiliumNetworkPolicy/web-l4', 'CiliumNetworkPolicy', 'cilium', ['Deployment/web']]],
+  );
   assert.deepEqual(map.pods[0].policies, ['CiliumNetworkPolicy/web-l4']);
   assert.deepEqual(edges(map), [
     'source:app/* → Service/web:80/TCP: unknown [web-l4]',

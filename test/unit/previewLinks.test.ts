@@ -34,8 +34,14 @@ test('names with spaces and parentheses stay one link, decoded back to the same 
 });
 
 test('with no folder on disk to resolve against, the text stays without the link', () => {
-  assert.equal(linksForPreview(markdown('file:///work/gitlab/networkpolicies.yaml#L47'), undefined), '- NetworkPolicy gitlab/allow-from-all isolates it for ingress\n');
-  assert.equal(linksForPreview(markdown('file:///work/gitlab/networkpolicies.yaml#L47'), 'vscode-vfs://github/o/r'), '- NetworkPolicy gitlab/allow-from-all isolates it for ingress\n');
+  assert.equal(
+    linksForPreview(markdown('file:///work/gitlab/networkpolicies.yaml#L47'), undefined),
+    '- NetworkPolicy gitlab/allow-from-all isolates it for ingress\n',
+  );
+  assert.equal(
+    linksForPreview(markdown('file:///work/gitlab/networkpolicies.yaml#L47'), 'vscode-vfs://github/o/r'),
+    '- NetworkPolicy gitlab/allow-from-all isolates it for ingress\n',
+  );
 });
 
 test('other links and text are left alone', () => {

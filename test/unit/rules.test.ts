@@ -21,14 +21,26 @@ test('the classic mistake: a Service port where the pod port belongs is a warnin
   assert.equal(finding.code, 'netpol-port-unmatched');
   assert.equal(finding.severity, 'warning');
   assert.equal(textAt(files['np.yaml'], finding), '10022');
-  assert.match(finding.message, /^Port 10022\/TCP is the Service port of app\/gitlab-ssh; the pods listen on 22\. It is the port of Service app\/gitlab-ssh, which forwards it to 22\. NetworkPolicy ports are pod ports, not Service ports: the pods this policy selects \(Deployment app\/gitlab\) serve 22\/TCP "ssh" and 80\/TCP "http"\.$/);
+  assert.match(
+    finding.message,
+    /^Port 10022\/TCP is the Service port of app\/gitlab-ssh; the pods listen on 22\. It is the port of Service app\/gitlab-ssh, which forwards it to 22\. NetworkPolicy ports are pod ports, not Service ports: the pods this policy selects \(Deployment app\/gitlab\) serve 22\/TCP "ssh" and 80\/TCP "http"\.$/,
+  );
   const preferred = finding.fixes.filter((f) => f.isPreferred);
   assert.equal(preferred.length, 1);
   assert.equal(preferred[0].title, 'Change port 10022 to 22 (Service app/gitlab-ssh forwards 10022 → 22)');
-  assert.deepEqual(preferred[0].edits.map((e) => e.newText), ['22']);
+  assert.deepEqual(
+    preferred[0].edits.map((e) => e.newText),
+    ['22'],
+  );
   // the named alternative, never preferred
-  assert.deepEqual(finding.fixes.filter((f) => !f.isPreferred).map((f) => f.edits[0].newText), ['ssh']);
-  assert.deepEqual(finding.related.map((r) => r.uri), [uriOf('svc.yaml'), uriOf('deploy.yaml')]);
+  assert.deepEqual(
+    finding.fixes.filter((f) => !f.isPreferred).map((f) => f.edits[0].newText),
+    ['ssh'],
+  );
+  assert.deepEqual(
+    finding.related.map((r) => r.uri),
+    [uriOf('svc.yaml'), uriOf('deploy.yaml')],
+  );
 });
 
 test('a nodePort written in the policy is the same mistake', () => {
@@ -54,7 +66,10 @@ spec:
   };
   const [finding] = findingsOf(files);
   assert.equal(finding.severity, 'information');
-  assert.match(finding.message, /^Port 10022\/TCP is the Service port of app\/gitlab-ssh, and this rule already admits its target 22: remove it\./);
+  assert.match(
+    finding.message,
+    /^Port 10022\/TCP is the Service port of app\/gitlab-ssh, and this rule already admits its target 22: remove it\./,
+  );
   assert.equal(finding.fixes.length, 1);
   assert.equal(finding.fixes[0].isPreferred, false);
   const fixed = applyEdits(files['np.yaml'], finding.fixes[0].edits);
@@ -67,10 +82,21 @@ test('several targets not yet admitted: each offered, none preferred; one left: 
   };
   const [both] = findingsOf(withPolicy('[{port: 10022}]', extra));
   assert.equal(both.severity, 'warning');
-  assert.deepEqual(both.fixes.filter((f) => f.title.startsWith('Change port 10022 to 2') || f.title.startsWith('Change port 10022 to 8')).map((f) => [f.edits[0].newText, f.isPreferred]), [['22', false], ['80', false]]);
+  assert.deepEqual(
+    both.fixes
+      .filter((f) => f.title.startsWith('Change port 10022 to 2') || f.title.startsWith('Change port 10022 to 8'))
+      .map((f) => [f.edits[0].newText, f.isPreferred]),
+    [
+      ['22', false],
+      ['80', false],
+    ],
+  );
   const [one] = findingsOf(withPolicy('[{port: 10022}, {port: http}]', extra));
   assert.equal(one.severity, 'warning');
-  assert.deepEqual(one.fixes.filter((f) => f.isPreferred).map((f) => f.edits[0].newText), ['22']);
+  assert.deepEqual(
+    one.fixes.filter((f) => f.isPreferred).map((f) => f.edits[0].newText),
+    ['22'],
+  );
   assert.match(one.message, /admits 80 but not 22/);
 });
 
@@ -91,7 +117,10 @@ test('named ports: judged per pod, a name nobody declares is a warning even over
   const [unknown] = problems({ ...files, 'np.yaml': policy('p', '{matchLabels: {tier: web}}', '[{ports: [{port: http-metrics}]}]') });
   assert.equal(unknown.code, 'netpol-port-unmatched');
   assert.equal(unknown.severity, 'warning');
-  assert.deepEqual(unknown.fixes.map((f) => [f.edits[0].newText, f.isPreferred]), [['http', false]]);
+  assert.deepEqual(
+    unknown.fixes.map((f) => [f.edits[0].newText, f.isPreferred]),
+    [['http', false]],
+  );
   const [bare] = problems({ ...files, 'np.yaml': policy('p', '{matchLabels: {tier: bare}}', '[{ports: [{port: http}]}]') });
   assert.equal(bare?.severity, 'warning');
   // numbers against pods without ports and without Service evidence are not judged
@@ -134,7 +163,8 @@ spec:
 test('egress: judged against destination pods only when every peer resolves', () => {
   const base = {
     // Both namespaces with objects have a Namespace object: a label selector can be resolved.
-    'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: {name: db, labels: {team: data}}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: app}\n',
+    'ns.yaml':
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: db, labels: {team: data}}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: app}\n',
     'pg.yaml': deployment('pg', '{app: pg}', '[{name: pg, containerPort: 5432}]', 'db'),
     'pgsvc.yaml': service('pg', '{app: pg}', '[{port: 15432, targetPort: pg}]', 'db'),
   };
@@ -142,10 +172,16 @@ test('egress: judged against destination pods only when every peer resolves', ()
     ...base,
     'np.yaml': `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: out, namespace: app}\nspec:\n  podSelector: {}\n  egress:\n    - to: ${to}\n      ports: [{port: 15432}]\n`,
   });
-  for (const to of ['[{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: db}}, podSelector: {matchLabels: {app: pg}}}]', '[{namespaceSelector: {matchLabels: {team: data}}, podSelector: {}}]']) {
+  for (const to of [
+    '[{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: db}}, podSelector: {matchLabels: {app: pg}}}]',
+    '[{namespaceSelector: {matchLabels: {team: data}}, podSelector: {}}]',
+  ]) {
     const [finding] = findingsOf(egress(to)).filter((f) => f.code === 'netpol-egress-port-unmatched');
     assert.equal(finding?.severity, 'warning', to);
-    assert.deepEqual(finding.fixes.filter((f) => f.isPreferred).map((f) => f.edits[0].newText), ['5432']);
+    assert.deepEqual(
+      finding.fixes.filter((f) => f.isPreferred).map((f) => f.edits[0].newText),
+      ['5432'],
+    );
     assert.match(finding.message, /the pods this rule sends to \(Deployment db\/pg\)/);
   }
   for (const to of [
@@ -155,11 +191,21 @@ test('egress: judged against destination pods only when every peer resolves', ()
     '[{ipBlock: {cidr: 10.0.0.0/8}}]',
     '[{namespaceSelector: {matchLabels: {team: unknown}}, podSelector: {}}]',
   ]) {
-    assert.deepEqual(findingsOf(egress(to)).filter((f) => f.code === 'netpol-egress-port-unmatched'), [], to);
+    assert.deepEqual(
+      findingsOf(egress(to)).filter((f) => f.code === 'netpol-egress-port-unmatched'),
+      [],
+      to,
+    );
   }
   // Without app's Namespace object its labels are unknown: {team: data} might pick it too.
-  const unknownLabels = { ...egress('[{namespaceSelector: {matchLabels: {team: data}}, podSelector: {}}]'), 'ns.yaml': base['ns.yaml'].split('---')[0] };
-  assert.deepEqual(findingsOf(unknownLabels).filter((f) => f.code === 'netpol-egress-port-unmatched'), []);
+  const unknownLabels = {
+    ...egress('[{namespaceSelector: {matchLabels: {team: data}}, podSelector: {}}]'),
+    'ns.yaml': base['ns.yaml'].split('---')[0],
+  };
+  assert.deepEqual(
+    findingsOf(unknownLabels).filter((f) => f.code === 'netpol-egress-port-unmatched'),
+    [],
+  );
 });
 
 test('numeric Service targetPorts are evidence for pods that declare no ports', () => {
@@ -170,12 +216,18 @@ test('numeric Service targetPorts are evidence for pods that declare no ports', 
   assert.deepEqual(findingsOf({ ...files, 'np.yaml': policy('p', '{matchLabels: {app: api}}', '[{ports: [{port: 5000}]}]') }), []);
   const [classic] = findingsOf({ ...files, 'np.yaml': policy('p', '{matchLabels: {app: api}}', '[{ports: [{port: 5001}]}]') });
   assert.equal(classic.severity, 'warning');
-  assert.deepEqual(classic.fixes.map((f) => f.edits[0].newText), ['5000']);
+  assert.deepEqual(
+    classic.fixes.map((f) => f.edits[0].newText),
+    ['5000'],
+  );
 });
 
 test('hostNetwork pods are not judged by number', () => {
   const files = {
-    'speaker.yaml': deployment('speaker', '{app: speaker}', '[{containerPort: 7472}]').replace('      containers:', '      hostNetwork: true\n      containers:'),
+    'speaker.yaml': deployment('speaker', '{app: speaker}', '[{containerPort: 7472}]').replace(
+      '      containers:',
+      '      hostNetwork: true\n      containers:',
+    ),
     'np.yaml': policy('p', '{matchLabels: {app: speaker}}', '[{ports: [{port: 7946}]}]'),
   };
   assert.deepEqual(findingsOf(files), []);
@@ -189,7 +241,10 @@ test('selectors: matchExpressions of every operator, and {} selecting the whole 
   };
   const selected = (selector: string) => {
     const lens = lensOf({ ...pods, 'np.yaml': policy('p', selector, '[]') });
-    return lens.index.podsSelectedBy(lens.index.file(uriOf('np.yaml'))!.policies[0].podSelector, 'app').map((p) => p.ref.name).sort();
+    return lens.index
+      .podsSelectedBy(lens.index.file(uriOf('np.yaml'))!.policies[0].podSelector, 'app')
+      .map((p) => p.ref.name)
+      .sort();
   };
   assert.deepEqual(selected('{}'), ['a', 'b']);
   assert.deepEqual(selected('{matchLabels: {app: a}}'), ['a']);
@@ -213,19 +268,25 @@ test('objects without a namespace share one', () => {
   assert.match(finding.message, /is the Service port of ssh; the pods listen on 22\./);
 });
 
-test('service-target-port-unmatched: unknown names, another Service\'s port, and undeclared numbers', () => {
+test("service-target-port-unmatched: unknown names, another Service's port, and undeclared numbers", () => {
   const pod = deployment('dremio', '{app: d}', '[{name: server-fabric, containerPort: 45678}, {name: web, containerPort: 9047}]');
   const [name] = findingsOf({ 'd.yaml': pod, 's.yaml': service('h', '{app: d}', '[{port: 45678, targetPort: fabric}]') });
   assert.equal(name.severity, 'warning');
   assert.equal(name.code, 'service-target-port-unmatched');
-  assert.deepEqual(name.fixes.map((f) => [f.edits[0].newText, f.isPreferred]), [['server-fabric', true]]);
+  assert.deepEqual(
+    name.fixes.map((f) => [f.edits[0].newText, f.isPreferred]),
+    [['server-fabric', true]],
+  );
   const [confused] = findingsOf({
     'd.yaml': pod,
     'web.yaml': service('web', '{app: d}', '[{port: 80, targetPort: 9047}]'),
     's.yaml': service('h', '{app: d}', '[{port: 8080, targetPort: 80}]'),
   });
   assert.equal(confused.severity, 'warning');
-  assert.deepEqual(confused.fixes.map((f) => f.edits[0].newText), ['9047']);
+  assert.deepEqual(
+    confused.fixes.map((f) => f.edits[0].newText),
+    ['9047'],
+  );
   const [undeclared] = findingsOf({ 'd.yaml': pod, 's.yaml': service('h', '{app: d}', '[{port: 1234}]') });
   assert.equal(undeclared.severity, 'information');
   const text = service('h', '{app: d}', '[{port: 1234}]');
@@ -235,11 +296,18 @@ test('service-target-port-unmatched: unknown names, another Service\'s port, and
 });
 
 test('model errors are findings: broken YAML in a manifest, values of the wrong type', () => {
-  const findings = findingsOf({ 'bad.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: [\n', 'typed.yaml': service('s', '{a: b}', '[{port: true}]'), 'notk8s.yaml': 'a: [\n' });
-  assert.deepEqual(findings.map((f) => [f.uri.split('/').pop(), f.code, f.severity]), [
-    ['bad.yaml', 'yaml-syntax', 'error'],
-    ['typed.yaml', 'manifest-invalid', 'error'],
-  ]);
+  const findings = findingsOf({
+    'bad.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: [\n',
+    'typed.yaml': service('s', '{a: b}', '[{port: true}]'),
+    'notk8s.yaml': 'a: [\n',
+  });
+  assert.deepEqual(
+    findings.map((f) => [f.uri.split('/').pop(), f.code, f.severity]),
+    [
+      ['bad.yaml', 'yaml-syntax', 'error'],
+      ['typed.yaml', 'manifest-invalid', 'error'],
+    ],
+  );
 });
 
 test('an entry without port matches every port of its protocol: nothing to report', () => {

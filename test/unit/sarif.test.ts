@@ -11,7 +11,10 @@ const SCHEMA = JSON.parse(readFileSync(path.resolve(__dirname, '../fixtures/sari
 
 test('check --format sarif writes a log the SARIF 2.1.0 schema accepts: results, related locations, fixes, suppressions', () => {
   const lens = lensOf({
-    'app.yaml': [deployment('web', '{app: web}', '[{containerPort: 22}]'), service('web', '{app: web}', '[{port: 10022, targetPort: 22}]')].join('---\n'),
+    'app.yaml': [
+      deployment('web', '{app: web}', '[{containerPort: 22}]'),
+      service('web', '{app: web}', '[{port: 10022, targetPort: 22}]'),
+    ].join('---\n'),
     'policy.yaml': policy('ssh', '{matchLabels: {app: web}}', '[{ports: [{port: 10022}]}]'),
     'ignored.yaml': `${policy('other', '{matchLabels: {app: web}}', '[{ports: [{port: 10022}]}]')}`.replace(
       '  name: other\n',
@@ -19,8 +22,14 @@ test('check --format sarif writes a log the SARIF 2.1.0 schema accepts: results,
     ),
   });
   const findings = lens.suppressAll(lens.allFindings());
-  assert.ok(findings.some((f) => f.fixes.length > 0 && f.related.length > 0), 'a finding with fixes and related locations');
-  assert.ok(findings.some((f) => f.suppressed), 'a suppressed finding');
+  assert.ok(
+    findings.some((f) => f.fixes.length > 0 && f.related.length > 0),
+    'a finding with fixes and related locations',
+  );
+  assert.ok(
+    findings.some((f) => f.suppressed),
+    'a suppressed finding',
+  );
   const log = JSON.parse(formatSarif(findings, '/ws', '1.2.3')) as { runs: Array<{ results: object[] }> };
   const validate = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }).compile(SCHEMA);
   const valid = validate(log);

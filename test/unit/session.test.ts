@@ -7,13 +7,19 @@ import { WorkspaceSession, type OpenDocument } from '../../server/src/workspace/
 import { deployment, policy, service } from '../helpers';
 import { memoryHost } from '../memoryHost';
 
-const root = (extra: Partial<RootConfig> = {}): RootConfig => ({ path: '/ws', files: DEFAULT_SCAN_OPTIONS, helm: DEFAULT_HELM_OPTIONS, ...extra });
+const root = (extra: Partial<RootConfig> = {}): RootConfig => ({
+  path: '/ws',
+  files: DEFAULT_SCAN_OPTIONS,
+  helm: DEFAULT_HELM_OPTIONS,
+  ...extra,
+});
 const CHART = 'apiVersion: v2\nname: app\nversion: 1.0.0\n';
 const SSH_POD = deployment('gitlab', '{app: gitlab}', '[{containerPort: 22, name: ssh}]');
 const SSH_SERVICE = service('gitlab-ssh', '{app: gitlab}', '[{port: 10022, targetPort: 22}]');
 const SSH_POLICY = policy('ssh', '{matchLabels: {app: gitlab}}', '[{ports: [{port: 10022}]}]');
 
-const summary = (session: WorkspaceSession) => session.allFindings().map((f) => `${f.uri.replace('file:///ws/', '')}:${f.range.start.line} ${f.code}`);
+const summary = (session: WorkspaceSession) =>
+  session.allFindings().map((f) => `${f.uri.replace('file:///ws/', '')}:${f.range.start.line} ${f.code}`);
 
 test('a session scans plain files and renders charts in memory: findings land on the template line', async () => {
   const host = memoryHost({
@@ -27,10 +33,17 @@ test('a session scans plain files and renders charts in memory: findings land on
   const session = new WorkspaceSession({ host });
   const report = await session.scan([root()]);
   assert.equal(report.units, 1);
-  assert.deepEqual(host.processes.runs.map((r) => r.args.slice(0, 5)), [['template', 'release', '/ws/chart', '--namespace', 'default']]);
+  assert.deepEqual(
+    host.processes.runs.map((r) => r.args.slice(0, 5)),
+    [['template', 'release', '/ws/chart', '--namespace', 'default']],
+  );
   assert.deepEqual(summary(session), ['chart/templates/policy.yaml:7 netpol-port-unmatched']);
   const [finding] = session.allFindings();
-  assert.ok(finding.fixes.some((fix) => fix.isPreferred && fix.edits[0].newText === '22' && fix.edits[0].uri === 'file:///ws/chart/templates/policy.yaml'));
+  assert.ok(
+    finding.fixes.some(
+      (fix) => fix.isPreferred && fix.edits[0].newText === '22' && fix.edits[0].uri === 'file:///ws/chart/templates/policy.yaml',
+    ),
+  );
   assert.ok(session.ready);
 });
 
@@ -51,11 +64,20 @@ test('open documents take the place of their files, in plain files and in the ch
   await session.scan([root()]);
   assert.deepEqual(summary(session), ['chart/templates/extra.yaml:7 netpol-port-unmatched']);
   assert.equal(host.processes.runs[0].args[2].startsWith('/scratch-'), true, 'helm rendered a copy with the unsaved document');
-  assert.deepEqual([...host.fs.files.keys()].filter((f) => f.startsWith('/scratch')), [], 'the copy is removed');
+  assert.deepEqual(
+    [...host.fs.files.keys()].filter((f) => f.startsWith('/scratch')),
+    [],
+    'the copy is removed',
+  );
 });
 
 test('a chart helm cannot render is one finding on the template line helm names; the rest is checked', async () => {
-  const host = memoryHost({ '/ws/pods.yaml': SSH_POD, '/ws/policy.yaml': SSH_POLICY, '/ws/chart/Chart.yaml': CHART, '/ws/chart/templates/x.yaml': 'x' });
+  const host = memoryHost({
+    '/ws/pods.yaml': SSH_POD,
+    '/ws/policy.yaml': SSH_POLICY,
+    '/ws/chart/Chart.yaml': CHART,
+    '/ws/chart/templates/x.yaml': 'x',
+  });
   host.processes.failure = 'parse error at (app/templates/x.yaml:1): bad';
   const session = new WorkspaceSession({ host });
   await session.scan([root()]);

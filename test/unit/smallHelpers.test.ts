@@ -7,7 +7,15 @@ import { isInside, relativeInside } from '../../server/src/workspace/paths';
 
 const at = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 const entry = (port?: number | string, endPort?: number, protocol: PortEntry['protocol'] = 'TCP'): PortEntry => ({
-  port: port === undefined ? undefined : { value: typeof port === 'number' ? { kind: 'number', number: port } : { kind: 'name', name: port }, range: at, valueRange: at, quoted: false },
+  port:
+    port === undefined
+      ? undefined
+      : {
+          value: typeof port === 'number' ? { kind: 'number', number: port } : { kind: 'name', name: port },
+          range: at,
+          valueRange: at,
+          quoted: false,
+        },
   endPort: endPort === undefined ? undefined : { value: endPort, range: at, valueRange: at, quoted: false },
   protocol,
   range: at,

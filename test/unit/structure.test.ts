@@ -13,7 +13,8 @@ spec:
     - ports:
 ${ports}
 `;
-const structural = (text: string) => findingsOf({ 'np.yaml': text }).filter((f) => ['port-value-invalid', 'netpol-misplaced-field', 'netpol-ports-empty'].includes(f.code));
+const structural = (text: string) =>
+  findingsOf({ 'np.yaml': text }).filter((f) => ['port-value-invalid', 'netpol-misplaced-field', 'netpol-ports-empty'].includes(f.code));
 
 test('port-value-invalid on every listed form, silent on valid look-alikes', () => {
   const cases: Array<[string, string]> = [
@@ -35,7 +36,12 @@ test('port-value-invalid on every listed form, silent on valid look-alikes', () 
     assert.equal(findings[0].severity, 'error', line);
     assert.equal(textAt(text, findings[0]), value, line);
   }
-  for (const line of ['        - port: http-alt', '        - port: 8080', '        - {port: 8000, endPort: 8100}', '        - {port: 53, protocol: UDP}']) {
+  for (const line of [
+    '        - port: http-alt',
+    '        - port: 8080',
+    '        - {port: 8000, endPort: 8100}',
+    '        - {port: 53, protocol: UDP}',
+  ]) {
     assert.deepEqual(structural(np(line)), [], line);
   }
 });
@@ -48,8 +54,13 @@ test('a quoted number is unquoted by its fix, for policy, container and Service 
   const pod = deployment('d', '{a: b}', '[{containerPort: "8080"}]');
   const [c] = findingsOf({ 'd.yaml': pod }).filter((f) => f.code === 'port-value-invalid');
   assert.equal(applyEdits(pod, c.fixes[0].edits), deployment('d', '{a: b}', '[{containerPort: 8080}]'));
-  const svc = service('s', '{a: b}', "[{port: '80', targetPort: \"9000\"}]");
-  assert.deepEqual(findingsOf({ 's.yaml': svc }).filter((f) => f.code === 'port-value-invalid').map((f) => textAt(svc, f)), ["'80'", '"9000"']);
+  const svc = service('s', '{a: b}', '[{port: \'80\', targetPort: "9000"}]');
+  assert.deepEqual(
+    findingsOf({ 's.yaml': svc })
+      .filter((f) => f.code === 'port-value-invalid')
+      .map((f) => textAt(svc, f)),
+    ["'80'", '"9000"'],
+  );
 });
 
 test('netpol-misplaced-field: a to: under a port entry, with a fix that moves it to the rule', () => {
@@ -87,9 +98,18 @@ spec:
 });
 
 test('misplaced keys in peers and rules are reported; no fix where the move is ambiguous', () => {
-  const text = np('        - port: 80\n          to: []\n        - port: 81').replace('ingress:\n    - ports:', 'ingress:\n    - from:\n        - podSelector: {}\n          ports: []\n      ports:');
+  const text = np('        - port: 80\n          to: []\n        - port: 81').replace(
+    'ingress:\n    - ports:',
+    'ingress:\n    - from:\n        - podSelector: {}\n          ports: []\n      ports:',
+  );
   const findings = structural(text);
-  assert.deepEqual(findings.map((f) => [textAt(text, f), f.fixes.length]), [['ports', 0], ['to', 0]]);
+  assert.deepEqual(
+    findings.map((f) => [textAt(text, f), f.fixes.length]),
+    [
+      ['ports', 0],
+      ['to', 0],
+    ],
+  );
 });
 
 test('netpol-ports-empty: information on ports: null or []', () => {

@@ -35,8 +35,7 @@ window.addEventListener('message', (event: MessageEvent<ToPanel>) => {
     const lost = state.edge === undefined && state.scroll === undefined;
     if (message.restore && lost) state = { ...message.restore, namespace: state.namespace };
     show(message.map, message.root);
-  }
-  else if (message.type === 'explanation' && message.edge === state.edge) showExplanation(message.markdown, message.error);
+  } else if (message.type === 'explanation' && message.edge === state.edge) showExplanation(message.markdown, message.error);
 });
 
 function show(next: PortMap, root: string | undefined): void {

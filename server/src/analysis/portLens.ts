@@ -1,4 +1,14 @@
-import type { DialectPolicy, FileModel, Monitor, NetworkPolicy, ObjectRef, PodTemplate, PolicyPeer, Router, Service } from '../model/manifest';
+import type {
+  DialectPolicy,
+  FileModel,
+  Monitor,
+  NetworkPolicy,
+  ObjectRef,
+  PodTemplate,
+  PolicyPeer,
+  Router,
+  Service,
+} from '../model/manifest';
 import { checkDialectPolicy } from './rules/dialectPolicy';
 import { dialectNamespaces } from './index/dialectSelection';
 import { mapSelectorMatches, selectorMatches } from './index/selectors';
@@ -35,7 +45,14 @@ function checkObject(index: WorkspaceIndex, object: Checked): Finding[] {
 
 /** The objects of a file that get findings of their own: policies, Services, routers, monitors and probed pods. */
 function checkedOf(model: FileModel): Checked[] {
-  return [...model.policies, ...model.dialectPolicies, ...model.services, ...model.routers, ...model.monitors, ...model.pods.filter((p) => p.probes.length > 0)];
+  return [
+    ...model.policies,
+    ...model.dialectPolicies,
+    ...model.services,
+    ...model.routers,
+    ...model.monitors,
+    ...model.pods.filter((p) => p.probes.length > 0),
+  ];
 }
 
 /**
@@ -78,7 +95,14 @@ export class PortLens {
       changed.add(model.uri);
     }
     const probed = this.index.allPods().filter((p) => p.probes.length > 0);
-    const checked = [...this.index.allPolicies(), ...this.index.allDialectPolicies(), ...this.index.allServices(), ...this.index.allRouters(), ...this.index.allMonitors(), ...probed];
+    const checked = [
+      ...this.index.allPolicies(),
+      ...this.index.allDialectPolicies(),
+      ...this.index.allServices(),
+      ...this.index.allRouters(),
+      ...this.index.allMonitors(),
+      ...probed,
+    ];
     for (const object of checked) {
       if (this.check(object)) changed.add(object.ref.uri);
     }
@@ -181,7 +205,8 @@ export class PortLens {
       this.addSelecting(pod, toCheck, false);
       this.addReferring(pod.ref.namespace, toCheck);
       for (const service of this.index.services(pod.ref.namespace)) {
-        if (service.selector && mapSelectorMatches(service.selector.value, pod.labels)) this.index.routersUsing(service.ref.namespace, service.ref.name).forEach((r) => toCheck.add(r));
+        if (service.selector && mapSelectorMatches(service.selector.value, pod.labels))
+          this.index.routersUsing(service.ref.namespace, service.ref.name).forEach((r) => toCheck.add(r));
       }
     }
     for (const service of [...(previous?.services ?? []), ...(next?.services ?? [])]) {
@@ -191,7 +216,8 @@ export class PortLens {
       const selector = service.selector.value;
       const servicePods = new Set(this.index.podsSelectedByMap(selector, service.ref.namespace));
       const namespace = namespaceKey(service.ref.namespace);
-      for (const pod of pods) if (namespaceKey(pod.ref.namespace) === namespace && mapSelectorMatches(selector, pod.labels)) servicePods.add(pod);
+      for (const pod of pods)
+        if (namespaceKey(pod.ref.namespace) === namespace && mapSelectorMatches(selector, pod.labels)) servicePods.add(pod);
       for (const pod of servicePods) {
         this.addSelecting(pod, toCheck, true);
         if (pod.probes.length > 0 && this.index.file(pod.ref.uri)?.pods.includes(pod)) toCheck.add(pod);
@@ -239,10 +265,15 @@ export class PortLens {
    */
   private addSelecting(pod: PodTemplate, toCheck: Set<Checked>, onlyServiceReaders: boolean): void {
     const accept = (object: NetworkPolicy | Service) => !toCheck.has(object) && (!onlyServiceReaders || this.readsServices.has(object));
-    const picks = (peer: PolicyPeer) => !peer.ipBlock && !!peer.podSelector && !peer.namespaceSelector && selectorMatches(peer.podSelector, pod.labels);
+    const picks = (peer: PolicyPeer) =>
+      !peer.ipBlock && !!peer.podSelector && !peer.namespaceSelector && selectorMatches(peer.podSelector, pod.labels);
     const namespace = pod.ref.namespace;
     for (const policy of this.index.policies(namespace)) {
-      if (accept(policy) && (selectorMatches(policy.podSelector, pod.labels) || policy.egress.some((rule) => rule.peers?.some((peer) => picks(peer))))) toCheck.add(policy);
+      if (
+        accept(policy) &&
+        (selectorMatches(policy.podSelector, pod.labels) || policy.egress.some((rule) => rule.peers?.some((peer) => picks(peer))))
+      )
+        toCheck.add(policy);
     }
     for (const service of this.index.services(namespace)) {
       if (accept(service) && service.selector && mapSelectorMatches(service.selector.value, pod.labels)) toCheck.add(service);

@@ -58,10 +58,21 @@ export function explainOptionsOf(values: Record<string, unknown>, positionals: s
 }
 
 /** Answers the question on an analysed workspace; the exit code follows the verdict. */
-export function runExplain(index: WorkspaceIndex, findings: Finding[], options: ExplainOptions, cwd: string, relocate: Relocate = (uri, range) => ({ uri, range })): { output: string; code: number } {
+export function runExplain(
+  index: WorkspaceIndex,
+  findings: Finding[],
+  options: ExplainOptions,
+  cwd: string,
+  relocate: Relocate = (uri, range) => ({ uri, range }),
+): { output: string; code: number } {
   let explanation: Explanation;
   try {
-    explanation = explain(index, (uri) => findings.filter((f) => f.uri === uri), parseSource(index, options.from), parseDestination(index, options.to));
+    explanation = explain(
+      index,
+      (uri) => findings.filter((f) => f.uri === uri),
+      parseSource(index, options.from),
+      parseDestination(index, options.to),
+    );
   } catch (error) {
     if (error instanceof EndpointError) throw new ExplainUsageError(error.message);
     throw error;
@@ -72,7 +83,9 @@ export function runExplain(index: WorkspaceIndex, findings: Finding[], options: 
     return at ? ` (${displayPath(at.uri, cwd)}:${at.range.start.line + 1})` : '';
   };
   const output =
-    options.format === 'json' ? JSON.stringify(explanationJson(explanation, cwd, relocate), null, 2) : renderText(explanation, (text, uri, range) => `${text}${where(uri, range)}`);
+    options.format === 'json'
+      ? JSON.stringify(explanationJson(explanation, cwd, relocate), null, 2)
+      : renderText(explanation, (text, uri, range) => `${text}${where(uri, range)}`);
   return { output, code: explanation.verdict === 'allowed' ? 0 : 1 };
 }
 
@@ -132,7 +145,11 @@ export function explanationJson(explanation: Explanation, cwd: string, relocate:
     })),
     ingress: explanation.results.flatMap((r) => side(r.hop.pod.ref, r.ingress) ?? []),
     egress: explanation.results.flatMap((r) => side(r.hop.pod.ref, r.egress) ?? []),
-    fixes: explanation.fixes.map((fix) => ({ title: fix.title, isPreferred: fix.isPreferred, edits: fix.edits.map((e) => ({ ...at(e.uri, e.range), newText: e.newText })) })),
+    fixes: explanation.fixes.map((fix) => ({
+      title: fix.title,
+      isPreferred: fix.isPreferred,
+      edits: fix.edits.map((e) => ({ ...at(e.uri, e.range), newText: e.newText })),
+    })),
     notes: explanation.notes,
   };
 }

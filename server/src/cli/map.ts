@@ -73,7 +73,11 @@ export function runMap(index: WorkspaceIndex, findingsOf: FindingsOf, options: M
     case 'html':
       return renderHtml(maps, { fileOf });
     case 'json':
-      return JSON.stringify(maps.map((map) => withFiles(map, fileOf)), null, 2);
+      return JSON.stringify(
+        maps.map((map) => withFiles(map, fileOf)),
+        null,
+        2,
+      );
   }
 }
 

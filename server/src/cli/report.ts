@@ -28,8 +28,15 @@ export function formatJson(findings: Finding[], cwd: string): string {
 export function formatText(all: Finding[], cwd: string): string {
   const findings = all.filter((f) => !f.suppressed);
   const suppressed = all.length - findings.length;
-  const lines = findings.map((f) => `${displayPath(f.uri, cwd)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.code}: ${f.message}`);
+  const lines = findings.map(
+    (f) => `${displayPath(f.uri, cwd)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.code}: ${f.message}`,
+  );
   const count = (severity: Finding['severity']) => findings.filter((f) => f.severity === severity).length;
-  const summary = [`${count('error')} error(s)`, `${count('warning')} warning(s)`, `${count('information')} information`, ...(suppressed > 0 ? [`${suppressed} suppressed`] : [])].join(', ');
+  const summary = [
+    `${count('error')} error(s)`,
+    `${count('warning')} warning(s)`,
+    `${count('information')} information`,
+    ...(suppressed > 0 ? [`${suppressed} suppressed`] : []),
+  ].join(', ');
   return [...lines, summary].join('\n');
 }

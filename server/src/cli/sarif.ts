@@ -66,7 +66,14 @@ export function formatSarif(findings: Finding[], cwd: string, version: string): 
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'k8s-port-lens', informationUri: 'https://github.com/k8s-port-lens/k8s-port-lens', semanticVersion: version, rules } },
+        tool: {
+          driver: {
+            name: 'k8s-port-lens',
+            informationUri: 'https://github.com/k8s-port-lens/k8s-port-lens',
+            semanticVersion: version,
+            rules,
+          },
+        },
         columnKind: 'utf16CodeUnits',
         results,
       },

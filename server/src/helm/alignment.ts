@@ -86,13 +86,24 @@ export function alignDocument(rendered: string[], template: TemplateLine[], from
 }
 
 /** Lines left over by a loop: the best-matching template line between their placed neighbours. */
-function placeRepeats(rendered: string[], template: TemplateLine[], from: number, to: number, placements: Array<Placement | undefined>): void {
+function placeRepeats(
+  rendered: string[],
+  template: TemplateLine[],
+  from: number,
+  to: number,
+  placements: Array<Placement | undefined>,
+): void {
   const original = placements.slice();
   for (let i = 0; i < rendered.length; i++) {
     if (original[i] || rendered[i].trim() === '' || rendered[i].trimStart().startsWith('#')) continue;
-    const before = original.slice(0, i).reverse().find((p) => p)?.line ?? from;
+    const before =
+      original
+        .slice(0, i)
+        .reverse()
+        .find((p) => p)?.line ?? from;
     const after = original.slice(i + 1).find((p) => p)?.line ?? to - 1;
-    const candidate = bestMatch(rendered[i], template, Math.min(before, after), Math.max(before, after)) ?? bestMatch(rendered[i], template, from, to - 1);
+    const candidate =
+      bestMatch(rendered[i], template, Math.min(before, after), Math.max(before, after)) ?? bestMatch(rendered[i], template, from, to - 1);
     if (candidate) placements[i] = candidate;
   }
   // A template line that produced more than one rendered line is a shared one.

@@ -63,14 +63,20 @@ export function valuesFilesFor(dir: string, files: string[], patterns: readonly 
       continue;
     }
     for (const file of files) {
-      if (!isTemplatePath(file) && minimatch(file, pattern, { dot: true }) && !result.includes(path.join(dir, file))) result.push(path.join(dir, file));
+      if (!isTemplatePath(file) && minimatch(file, pattern, { dot: true }) && !result.includes(path.join(dir, file)))
+        result.push(path.join(dir, file));
     }
   }
   return result;
 }
 
 /** Every file of the chart as a render reads it: an open document's text, or the file's bytes. */
-export async function chartContents(dir: string, files: string[], overlays: ReadonlyMap<string, string>, fs: FileSystem = nodeFileSystem): Promise<Map<string, string | Uint8Array>> {
+export async function chartContents(
+  dir: string,
+  files: string[],
+  overlays: ReadonlyMap<string, string>,
+  fs: FileSystem = nodeFileSystem,
+): Promise<Map<string, string | Uint8Array>> {
   const contents = new Map<string, string | Uint8Array>();
   for (const file of files) await addContent(contents, path.join(dir, file), overlays, fs);
   return contents;

@@ -30,7 +30,12 @@ export const chartFileUri = (chart: Chart) => URI.file(path.join(chart.dir, 'Cha
  * namespace get the release namespace. Documents whose template is not in the chart folder
  * (a vendored `.tgz`, or a `# Source:` leading outside the chart) are kept on Chart.yaml.
  */
-export function projectRender(chart: Chart, output: string, namespace: string, readTemplate: (file: string) => string | undefined): ProjectedChart {
+export function projectRender(
+  chart: Chart,
+  output: string,
+  namespace: string,
+  readTemplate: (file: string) => string | undefined,
+): ProjectedChart {
   const byFile = new Map<string, RenderedDocument[]>();
   const elsewhere: RenderedDocument[] = [];
   for (const document of splitRenderedOutput(output)) {

@@ -22,7 +22,13 @@ export interface HelmOptions {
   timeoutSeconds: number;
 }
 
-export const DEFAULT_HELM_OPTIONS: HelmOptions = { path: 'helm', releaseName: 'release', namespace: 'default', valuesFiles: [], timeoutSeconds: 10 };
+export const DEFAULT_HELM_OPTIONS: HelmOptions = {
+  path: 'helm',
+  releaseName: 'release',
+  namespace: 'default',
+  valuesFiles: [],
+  timeoutSeconds: 10,
+};
 
 const MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
 
@@ -52,7 +58,13 @@ export class ChartRenderer {
    * holds unsaved documents (absolute path → text); a render that `signal` aborts changes nothing.
    * Adds the URIs whose findings changed to `changed`.
    */
-  async render(dir: string, options: HelmOptions, changed: Set<string>, overlays: ReadonlyMap<string, string> = new Map(), signal?: AbortSignal): Promise<RenderOutcome> {
+  async render(
+    dir: string,
+    options: HelmOptions,
+    changed: Set<string>,
+    overlays: ReadonlyMap<string, string> = new Map(),
+    signal?: AbortSignal,
+  ): Promise<RenderOutcome> {
     const fs = this.host.fs;
     const files = await chartFiles(dir, fs);
     const valuesFiles = valuesFilesFor(dir, files, options.valuesFiles, fs);
@@ -75,15 +87,32 @@ export class ChartRenderer {
     try {
       const renderDir = scratch?.dir ?? dir;
       const args = ['template', options.releaseName, renderDir, '--namespace', options.namespace];
-      for (const file of valuesFiles) args.push('--values', scratch && isInside(dir, file) ? path.join(renderDir, path.relative(dir, file)) : file);
+      for (const file of valuesFiles)
+        args.push('--values', scratch && isInside(dir, file) ? path.join(renderDir, path.relative(dir, file)) : file);
       const timeoutMs = options.timeoutSeconds * 1000;
-      const result = await this.host.processes.run({ command: options.path, args, cwd: renderDir, title: 'helm template', timeoutMs, maxOutputBytes: MAX_OUTPUT_BYTES, signal });
+      const result = await this.host.processes.run({
+        command: options.path,
+        args,
+        cwd: renderDir,
+        title: 'helm template',
+        timeoutMs,
+        maxOutputBytes: MAX_OUTPUT_BYTES,
+        signal,
+      });
       if (!result.ok) {
         if (result.reason === 'cancelled') return 'cancelled';
         const helmSays = withUserPaths(result.message, dir, renderDir);
         this.log(`helm template ${dir}: ${helmSays}`);
-        if (result.reason === 'missing') this.failWithoutHelm(chart, chartYaml, `helm was not found ("${options.path}"): install helm or set portLens.helm.path`, key, changed);
-        else this.fail(chart, chartYaml, `helm template failed: ${helmSays}`, key, changed, renderErrorLocation(chart, helmSays, dir, read));
+        if (result.reason === 'missing')
+          this.failWithoutHelm(
+            chart,
+            chartYaml,
+            `helm was not found ("${options.path}"): install helm or set portLens.helm.path`,
+            key,
+            changed,
+          );
+        else
+          this.fail(chart, chartYaml, `helm template failed: ${helmSays}`, key, changed, renderErrorLocation(chart, helmSays, dir, read));
         return 'failed';
       }
 
@@ -100,7 +129,14 @@ export class ChartRenderer {
       }
       this.stale.delete(dir);
       if (this.helmMissingOn === dir) this.helmMissingOn = undefined;
-      this.rendered.set({ chart, release: options.releaseName, namespace: options.namespace, projections: projected.projections, templates: [...templates.values()], values });
+      this.rendered.set({
+        chart,
+        release: options.releaseName,
+        namespace: options.namespace,
+        projections: projected.projections,
+        templates: [...templates.values()],
+        values,
+      });
       this.replace(dir, projected.models, key, changed);
       return 'rendered';
     } finally {
@@ -136,9 +172,11 @@ export class ChartRenderer {
     if (carrier === undefined || chart.dir < carrier) {
       this.helmMissingOn = chart.dir;
       const state = carrier === undefined ? undefined : this.state.get(carrier);
-      if (carrier !== undefined && state) this.replace(carrier, [modelOfErrors(chartFileUri({ dir: carrier, name: '' }), [])], state.key, changed);
+      if (carrier !== undefined && state)
+        this.replace(carrier, [modelOfErrors(chartFileUri({ dir: carrier, name: '' }), [])], state.key, changed);
     }
-    const errors: ModelError[] = this.helmMissingOn === chart.dir ? [{ message, range: firstLineOf(chartYaml), kind: 'render', severity: 'information' }] : [];
+    const errors: ModelError[] =
+      this.helmMissingOn === chart.dir ? [{ message, range: firstLineOf(chartYaml), kind: 'render', severity: 'information' }] : [];
     this.replace(chart.dir, [modelOfErrors(chartFileUri(chart), errors)], key, changed);
   }
 
@@ -161,4 +199,6 @@ function firstLineOf(text: string): Range {
 }
 
 const textOf = (content: string | Uint8Array | undefined) =>
-  content === undefined || typeof content === 'string' ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8');
+  content === undefined || typeof content === 'string'
+    ? content
+    : Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8');

@@ -23,7 +23,12 @@ const VALUES_FILE = /failed to parse (\S+?): [^\n]*?\bline (\d+)/;
  * The place helm's message names, in the user's own files: `renderDir` (a temporary copy holding
  * unsaved documents) is read as `chart.dir`. Undefined when helm names no file of the chart.
  */
-export function renderErrorLocation(chart: Chart, message: string, renderDir: string, textOf: (file: string) => string | undefined): RenderErrorLocation | undefined {
+export function renderErrorLocation(
+  chart: Chart,
+  message: string,
+  renderDir: string,
+  textOf: (file: string) => string | undefined,
+): RenderErrorLocation | undefined {
   const values = CHART_VALUES.exec(message);
   if (values) return at(path.join(chart.dir, values[1]), Number(values[2]), textOf);
   const valuesFile = VALUES_FILE.exec(message);
@@ -57,5 +62,9 @@ function at(file: string, line: number | undefined, textOf: (file: string) => st
   const indent = text.length - text.trimStart().length;
   const start = indent;
   const end = Math.max(start, text.trimEnd().length);
-  return { uri: URI.file(file).toString(), range: { start: { line: index, character: start }, end: { line: index, character: end } }, lineKnown: line !== undefined };
+  return {
+    uri: URI.file(file).toString(),
+    range: { start: { line: index, character: start }, end: { line: index, character: end } },
+    lineKnown: line !== undefined,
+  };
 }

@@ -54,8 +54,12 @@ export class RenderedCharts {
       const rendered = this.byUri.get(finding.uri);
       const related = rendered ? [...finding.related, ...renderedAs(finding, rendered, lens)] : finding.related;
       const outside = this.byChartFile.has(finding.uri) && finding.code !== 'helm-render-failed';
-      const message = outside ? `${sourceOf(finding, lens)}, which is not in the workspace (a packaged subchart): ${finding.message}` : finding.message;
-      return fixes.length === finding.fixes.length && related === finding.related && !outside ? finding : { ...finding, message, fixes, related };
+      const message = outside
+        ? `${sourceOf(finding, lens)}, which is not in the workspace (a packaged subchart): ${finding.message}`
+        : finding.message;
+      return fixes.length === finding.fixes.length && related === finding.related && !outside
+        ? finding
+        : { ...finding, message, fixes, related };
     });
   }
 
@@ -67,7 +71,9 @@ export class RenderedCharts {
     const keys = valuesPathOf(found.action);
     if (!keys) return `Written by \`${found.action}\`: change the value it reads, or the template.`;
     const location = valueLocation(keys, rendered.values);
-    const where = location ? ` ([${fileName(location.uri)}](${location.uri}#L${location.range.start.line + 1}): \`${location.value}\`)` : '';
+    const where = location
+      ? ` ([${fileName(location.uri)}](${location.uri}#L${location.range.start.line + 1}): \`${location.value}\`)`
+      : '';
     return `Written by \`${found.action}\`: change \`${keys.join('.')}\` in the values${where}.`;
   }
 
@@ -112,7 +118,13 @@ function objectOf(finding: Finding, lens: PortLens): ObjectRef | undefined {
 function renderedAs(finding: Finding, rendered: RenderedChart, lens: PortLens) {
   const ref = objectOf(finding, lens);
   if (!ref) return [];
-  return [{ uri: finding.uri, range: ref.nameRange, message: `rendered as ${ref.kind} ${ref.namespace}/${ref.name} by helm template ${rendered.release} --namespace ${rendered.namespace}` }];
+  return [
+    {
+      uri: finding.uri,
+      range: ref.nameRange,
+      message: `rendered as ${ref.kind} ${ref.namespace}/${ref.name} by helm template ${rendered.release} --namespace ${rendered.namespace}`,
+    },
+  ];
 }
 
 function sourceOf(finding: Finding, lens: PortLens): string {

@@ -94,5 +94,8 @@ export function matchLine(line: TemplateLine, rendered: string): Array<[number, 
 
 /** The text of a template action without its delimiters and trim markers. */
 export function actionBody(action: string): string {
-  return action.replace(/^\{\{-?/, '').replace(/-?\}\}$/, '').trim();
+  return action
+    .replace(/^\{\{-?/, '')
+    .replace(/-?\}\}$/, '')
+    .trim();
 }

@@ -105,7 +105,10 @@ export class TemplateProjection {
     const t = this.template[position.line];
     const piece = t?.pieces.find((p) => p.kind === 'action' && p.start <= position.character && position.character <= p.end);
     if (!piece) return undefined;
-    return { action: t.text.slice(piece.start, piece.end), range: { start: { line: position.line, character: piece.start }, end: { line: position.line, character: piece.end } } };
+    return {
+      action: t.text.slice(piece.start, piece.end),
+      range: { start: { line: position.line, character: piece.start }, end: { line: position.line, character: piece.end } },
+    };
   }
 
   private placementAt(line: number): { placement: Placement; rendered: string; exact: boolean } | undefined {
@@ -160,7 +163,10 @@ function columnOf(t: TemplateLine, columns: Array<[number, number]>, rendered: s
     const next = pieces.findIndex((_, k) => columns[k][0] >= c);
     return next === -1 ? t.text.length : pieces[next].start;
   }
-  const previous = pieces.map((_, k) => k).reverse().find((k) => columns[k][1] <= c);
+  const previous = pieces
+    .map((_, k) => k)
+    .reverse()
+    .find((k) => columns[k][1] <= c);
   return previous === undefined ? 0 : pieces[previous].end;
 }
 

@@ -31,9 +31,15 @@ export type BuildResult =
  * transformer annotations; the user's files are never written. When open documents change files
  * the build reads, it builds a temporary copy with those texts laid over it.
  */
-export async function buildRoot(root: KustomizeRoot, options: KustomizeOptions, overlays: ReadonlyMap<string, string> = new Map(), signal?: AbortSignal): Promise<BuildResult> {
+export async function buildRoot(
+  root: KustomizeRoot,
+  options: KustomizeOptions,
+  overlays: ReadonlyMap<string, string> = new Map(),
+  signal?: AbortSignal,
+): Promise<BuildResult> {
   if (root.remote.length > 0) {
-    const which = root.remote.length === 1 ? `the remote base ${root.remote[0]}` : `${root.remote.length} remote bases (${root.remote[0]}, …)`;
+    const which =
+      root.remote.length === 1 ? `the remote base ${root.remote[0]}` : `${root.remote.length} remote bases (${root.remote[0]}, …)`;
     return { ok: false, reason: 'remote', message: `it uses ${which}, and Port Lens never fetches anything` };
   }
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'port-lens-kustomize-'));
@@ -79,7 +85,8 @@ async function copyTree(root: KustomizeRoot, top: string, copy: string, overlays
   for (const file of root.files) {
     if (!/(^|[/\\])(kustomization\.ya?ml|Kustomization)$/.test(file)) continue;
     const dir = path.dirname(file);
-    for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) if (entry.isFile()) files.add(path.join(dir, entry.name));
+    for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => []))
+      if (entry.isFile()) files.add(path.join(dir, entry.name));
   }
   for (const file of files) {
     const target = path.join(copy, path.relative(top, file));
@@ -104,5 +111,8 @@ function cleanMessage(message: string, builtDir: string, rootDir: string, source
   const at = message.indexOf(marker);
   const inner = at >= 0 ? message.slice(at + marker.length) : message;
   if (builtDir === rootDir) return inner;
-  return inner.split(builtDir).join(rootDir).replace(/'(\/[^']*)'/g, (_, file: string) => `'${sourceOf(file)}'`);
+  return inner
+    .split(builtDir)
+    .join(rootDir)
+    .replace(/'(\/[^']*)'/g, (_, file: string) => `'${sourceOf(file)}'`);
 }

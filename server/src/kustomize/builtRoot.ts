@@ -146,14 +146,21 @@ export class BuiltRoot {
     return kinds.length > 0 ? `set by kustomize: ${kinds.join(', ')}` : 'set by kustomize, not written in any file';
   }
 
-  private spotIn(file: string, found: Found, position: (offset: number) => Position | undefined, literal: boolean, writer: string): SourceSpot | undefined {
+  private spotIn(
+    file: string,
+    found: Found,
+    position: (offset: number) => Position | undefined,
+    literal: boolean,
+    writer: string,
+  ): SourceSpot | undefined {
     const node = found.node;
     if (!node.range) return undefined;
     const start = position(node.range[0]);
     const end = position(node.range[1]);
     if (!start || !end) return undefined;
     const span = literal && !found.key ? contentSpan(node) : undefined;
-    const content = span && position(span.start) && position(span.end) ? { start: position(span.start)!, end: position(span.end)! } : undefined;
+    const content =
+      span && position(span.start) && position(span.end) ? { start: position(span.start)!, end: position(span.end)! } : undefined;
     return { uri: URI.file(file).toString(), range: { start, end }, literal: literal && content !== undefined, content, writer };
   }
 
@@ -193,7 +200,16 @@ export class BuiltRoot {
     let result: PatchText[] = [];
     if (ref.file) {
       const source = this.parsed(ref.file);
-      if (source) result = [{ ref, file: ref.file, documents: source.documents, position: (o) => source.text.position(o), writer: `patch ${this.display(ref.file)}` }];
+      if (source)
+        result = [
+          {
+            ref,
+            file: ref.file,
+            documents: source.documents,
+            position: (o) => source.text.position(o),
+            writer: `patch ${this.display(ref.file)}`,
+          },
+        ];
     } else if (ref.inline !== undefined) {
       const inline = this.inlinePatch(ref.inline, kustomization.file);
       if (inline) result = [{ ref, file: kustomization.file, ...inline, writer: `inline patch in ${this.display(kustomization.file)}` }];
@@ -213,7 +229,11 @@ export class BuiltRoot {
     if (scalar.type !== 'BLOCK_LITERAL') return { documents, position: () => source.text.position(scalar.range![0]) };
     const header = source.text.position(scalar.range[0]).line;
     const lines = text.split(/\r?\n/);
-    const indent = lines.slice(header + 1).find((l) => l.trim() !== '')?.match(/^ */)?.[0].length ?? 0;
+    const indent =
+      lines
+        .slice(header + 1)
+        .find((l) => l.trim() !== '')
+        ?.match(/^ */)?.[0].length ?? 0;
     const inlineText = new SourceText('', inline);
     return {
       documents,
@@ -227,7 +247,10 @@ export class BuiltRoot {
   private parsed(file: string): { text: SourceText; documents: Document.Parsed[] } | undefined {
     if (!this.files.has(file)) {
       const text = this.read(file);
-      this.files.set(file, text === undefined ? undefined : { text: new SourceText(URI.file(file).toString(), text), documents: parseYamlDocuments(text) });
+      this.files.set(
+        file,
+        text === undefined ? undefined : { text: new SourceText(URI.file(file).toString(), text), documents: parseYamlDocuments(text) },
+      );
     }
     return this.files.get(file);
   }
@@ -254,7 +277,8 @@ function builtObject(document: Document.Parsed, sourceOf: (p: string) => string)
     const kind = scalarText(mapGet(mapGet(origin, 'configuredBy'), 'kind'));
     if (configuredIn && kind) object.generatedBy = { kind, file: sourceOf(configuredIn) };
   }
-  const transformations = parseYamlDocuments(scalarText(mapGet(annotations, 'alpha.config.kubernetes.io/transformations')) ?? '')[0]?.contents;
+  const transformations = parseYamlDocuments(scalarText(mapGet(annotations, 'alpha.config.kubernetes.io/transformations')) ?? '')[0]
+    ?.contents;
   if (isSeq(transformations)) {
     for (const item of transformations.items) {
       const file = scalarText(mapGet(item, 'configuredIn'));
@@ -290,7 +314,13 @@ function inJsonPatch(operations: unknown[], object: BuiltObject, steps: PathStep
     const pointer = scalarText(mapGet(operation, 'path'));
     const value = mapGet(operation, 'value');
     if ((op !== 'add' && op !== 'replace') || pointer === undefined || !value) continue;
-    const segments = pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const segments =
+      pointer === ''
+        ? []
+        : pointer
+            .slice(1)
+            .split('/')
+            .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
     if (segments.length > steps.length) continue;
     let built: unknown = object.document.contents;
     let matches = true;

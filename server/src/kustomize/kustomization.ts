@@ -49,7 +49,17 @@ export const isRemote = (reference: string) => REMOTE.test(reference);
 /** Reads a kustomization file's text; paths are resolved against its folder. */
 export function parseKustomization(file: string, text: string): Kustomization {
   const dir = path.dirname(file);
-  const result: Kustomization = { file, dir, component: false, resources: [], components: [], remote: [], patches: [], otherFiles: [], helmCharts: false };
+  const result: Kustomization = {
+    file,
+    dir,
+    component: false,
+    resources: [],
+    components: [],
+    remote: [],
+    patches: [],
+    otherFiles: [],
+    helmCharts: false,
+  };
   let data: unknown;
   try {
     const document = parseDocument(text, { uniqueKeys: false });
@@ -88,14 +98,16 @@ export function parseKustomization(file: string, text: string): Kustomization {
   for (const entry of list(k.patchesStrategicMerge)) {
     if (typeof entry !== 'string') continue;
     // An entry is a file name, or a whole patch written inline.
-    if (/\n/.test(entry.trim()) || /^\s*apiVersion\s*:/.test(entry)) result.patches.push({ file: undefined, inline: entry, target: undefined });
+    if (/\n/.test(entry.trim()) || /^\s*apiVersion\s*:/.test(entry))
+      result.patches.push({ file: undefined, inline: entry, target: undefined });
     else result.patches.push({ file: local(entry), inline: undefined, target: undefined });
   }
   result.patches = result.patches.filter((p) => p.file !== undefined || p.inline !== undefined);
   for (const generator of [...list(k.configMapGenerator), ...list(k.secretGenerator)]) {
     if (!generator || typeof generator !== 'object') continue;
     const g = generator as Record<string, unknown>;
-    for (const entry of list(g.files)) if (typeof entry === 'string') pushLocal(result, local(entry.includes('=') ? entry.slice(entry.indexOf('=') + 1) : entry));
+    for (const entry of list(g.files))
+      if (typeof entry === 'string') pushLocal(result, local(entry.includes('=') ? entry.slice(entry.indexOf('=') + 1) : entry));
     for (const entry of [...list(g.envs), g.env]) pushLocal(result, local(entry));
   }
   for (const key of ['crds', 'configurations', 'generators', 'transformers', 'validators']) {

@@ -46,5 +46,4 @@ export class KustomizeBuilds {
     this.worlds.set(built);
     return 'built';
   }
-
 }

@@ -55,7 +55,13 @@ export class KustomizeTree {
   }
 
   private rootOf(kustomization: Kustomization, workspaceFolders: readonly string[]): KustomizeRoot {
-    const root: KustomizeRoot = { kustomization, name: rootName(kustomization.dir, workspaceFolders), files: new Set(), remote: [], helmCharts: false };
+    const root: KustomizeRoot = {
+      kustomization,
+      name: rootName(kustomization.dir, workspaceFolders),
+      files: new Set(),
+      remote: [],
+      helmCharts: false,
+    };
     const seen = new Set<string>();
     const visit = (k: Kustomization) => {
       if (seen.has(k.dir)) return;

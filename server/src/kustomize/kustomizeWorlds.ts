@@ -59,7 +59,15 @@ export class KustomizeWorlds {
     this.worlds.delete(dir);
     const range = { start: { line: 0, character: 0 }, end: { line: 0, character: firstLine.length } };
     const uri = URI.file(root.kustomization.file).toString();
-    const finding: Finding = { uri, range, severity, code: 'kustomize-build-failed', message: `${root.name} was not built: ${message}`, related: [], fixes: [] };
+    const finding: Finding = {
+      uri,
+      range,
+      severity,
+      code: 'kustomize-build-failed',
+      message: `${root.name} was not built: ${message}`,
+      related: [],
+      fixes: [],
+    };
     this.failures.set(dir, { name: root.name, finding });
   }
 
@@ -124,7 +132,9 @@ export class KustomizeWorlds {
     const parts: string[] = [];
     let range: Range | undefined;
     for (const world of this.worlds.values()) {
-      const entry = this.reverseOf(world).get(uri)?.find((e) => containsPosition(e.source, position));
+      const entry = this.reverseOf(world)
+        .get(uri)
+        ?.find((e) => containsPosition(e.source, position));
       if (!entry) continue;
       const spot = world.built.locate(entry.built);
       const result = world.lens.hover(world.built.uri, entry.built.start);
@@ -169,7 +179,8 @@ export class KustomizeWorlds {
     const model = world.built.model;
     const ranges: Range[] = [];
     for (const policy of model.policies) {
-      for (const rule of [...policy.ingress, ...policy.egress]) for (const entry of rule.ports ?? []) if (entry.port) ranges.push(entry.port.valueRange);
+      for (const rule of [...policy.ingress, ...policy.egress])
+        for (const entry of rule.ports ?? []) if (entry.port) ranges.push(entry.port.valueRange);
     }
     for (const service of model.services) {
       for (const port of service.ports) {
@@ -177,7 +188,8 @@ export class KustomizeWorlds {
         if (port.targetPort) ranges.push(port.targetPort.valueRange);
       }
     }
-    for (const pod of model.pods) for (const port of pod.ports) ranges.push(port.containerPort.valueRange, ...(port.name ? [port.name.valueRange] : []));
+    for (const pod of model.pods)
+      for (const port of pod.ports) ranges.push(port.containerPort.valueRange, ...(port.name ? [port.name.valueRange] : []));
     for (const range of ranges) {
       const spot = world.built.locate(range);
       if (!spot) continue;

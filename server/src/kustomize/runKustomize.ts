@@ -15,8 +15,7 @@ export interface KustomizeRun {
 }
 
 export type KustomizeResult =
-  | { ok: true; stdout: string }
-  | { ok: false; reason: 'missing' | 'failed' | 'timeout' | 'too-large' | 'cancelled'; message: string };
+  { ok: true; stdout: string } | { ok: false; reason: 'missing' | 'failed' | 'timeout' | 'too-large' | 'cancelled'; message: string };
 
 const MAX_ERROR_CHARS = 4000;
 
@@ -76,7 +75,10 @@ export function runKustomize(run: KustomizeRun): Promise<KustomizeResult> {
       }
     };
     const seconds = run.timeoutMs / 1000;
-    const timer = setTimeout(() => stop({ ok: false, reason: 'timeout', message: `the build took longer than ${seconds} s and was stopped` }), run.timeoutMs);
+    const timer = setTimeout(
+      () => stop({ ok: false, reason: 'timeout', message: `the build took longer than ${seconds} s and was stopped` }),
+      run.timeoutMs,
+    );
     const onAbort = () => stop({ ok: false, reason: 'cancelled', message: 'cancelled' });
     run.signal?.addEventListener('abort', onAbort, { once: true });
     const finish = (result: KustomizeResult) => {
@@ -88,7 +90,8 @@ export function runKustomize(run: KustomizeRun): Promise<KustomizeResult> {
     child.stdout.on('data', (chunk: Buffer) => {
       if (outcome) return;
       stdoutBytes += chunk.length;
-      if (stdoutBytes > run.maxOutputBytes) stop({ ok: false, reason: 'too-large', message: `the build printed more than ${run.maxOutputBytes} bytes` });
+      if (stdoutBytes > run.maxOutputBytes)
+        stop({ ok: false, reason: 'too-large', message: `the build printed more than ${run.maxOutputBytes} bytes` });
       else stdout.push(chunk);
     });
     child.stderr.on('data', (chunk: Buffer) => {
@@ -97,7 +100,11 @@ export function runKustomize(run: KustomizeRun): Promise<KustomizeResult> {
     child.on('error', (error: NodeJS.ErrnoException) => {
       outcome ??=
         error.code === 'ENOENT'
-          ? { ok: false, reason: 'missing', message: `${name} was not found ("${run.executable}"): install kubectl or set portLens.kustomize.path` }
+          ? {
+              ok: false,
+              reason: 'missing',
+              message: `${name} was not found ("${run.executable}"): install kubectl or set portLens.kustomize.path`,
+            }
           : { ok: false, reason: 'failed', message: `${name} could not be started: ${error.message}` };
       if (child.pid === undefined) finish(outcome);
     });

@@ -57,7 +57,8 @@ function mapPair(node: unknown, key: string): Pair | undefined {
   return (node.items as Pair[]).find((p) => isScalar(p.key) && String(p.key.value) === key);
 }
 
-export const scalarText = (node: unknown): string | undefined => (isScalar(node) && node.value !== null && typeof node.value !== 'object' ? String(node.value) : undefined);
+export const scalarText = (node: unknown): string | undefined =>
+  isScalar(node) && node.value !== null && typeof node.value !== 'object' ? String(node.value) : undefined;
 
 /**
  * Follows `path` of the built object through a source tree (a resource or a patch), using the built
@@ -94,7 +95,9 @@ function matchingItem(items: unknown[], target: unknown, index: number, builtLen
   const agrees = (item: unknown) => {
     if (isScalar(item)) return scalarText(item) === scalarText(target);
     if (!isMap(item) || !isMap(target)) return false;
-    return (item.items as Pair[]).every((p) => !isScalar(p.value) || scalarText(mapGet(target, String((p.key as Scalar).value))) === scalarText(p.value));
+    return (item.items as Pair[]).every(
+      (p) => !isScalar(p.value) || scalarText(mapGet(target, String((p.key as Scalar).value))) === scalarText(p.value),
+    );
   };
   if (index < items.length && agrees(items[index])) return index;
   const other = items.findIndex(agrees);

@@ -10,7 +10,8 @@ const link = (text: string, uri: string, range: { start: { line: number } }) => 
 
 export function explainRequest(index: WorkspaceIndex, findingsOf: FindingsOf, params: unknown): ExplainResult | ResponseError<void> {
   const { from, to } = (Array.isArray(params) ? params[0] : params) ?? ({} as Partial<ExplainParams>);
-  if (typeof from !== 'string' || typeof to !== 'string') return new ResponseError(ErrorCodes.InvalidParams, 'portLens.explain needs {"from": SOURCE, "to": DEST}');
+  if (typeof from !== 'string' || typeof to !== 'string')
+    return new ResponseError(ErrorCodes.InvalidParams, 'portLens.explain needs {"from": SOURCE, "to": DEST}');
   try {
     const explanation = explain(index, findingsOf, parseSource(index, from), parseDestination(index, to));
     return { from: explanation.from, to: explanation.to, verdict: explanation.verdict, markdown: renderMarkdown(explanation, link) };
@@ -27,7 +28,14 @@ export function endpoints(index: WorkspaceIndex): EndpointsResult {
 /** One lens above each Service port: whether its usual source gets through, a click explains it. */
 export function codeLenses(index: WorkspaceIndex, uri: string): CodeLens[] {
   return servicePortSummaries(index, uri).map(({ port, summary }) => ({
-    range: { start: { line: port.range.start.line, character: port.range.start.character }, end: { line: port.range.start.line, character: port.range.start.character } },
-    command: { title: summary.title, command: EXPLAIN_COMMAND, arguments: [{ from: summary.from, to: summary.to } satisfies ExplainParams] },
+    range: {
+      start: { line: port.range.start.line, character: port.range.start.character },
+      end: { line: port.range.start.line, character: port.range.start.character },
+    },
+    command: {
+      title: summary.title,
+      command: EXPLAIN_COMMAND,
+      arguments: [{ from: summary.from, to: summary.to } satisfies ExplainParams],
+    },
   }));
 }

@@ -22,7 +22,10 @@ function pick(worlds: MapWorlds, params: unknown, request: string): Picked | Res
   const world = typeof root === 'string' ? worlds.kustomize?.world(root) : undefined;
   if (!world) {
     const names = worlds.kustomize?.roots().map((r) => r.name) ?? [];
-    return new ResponseError(ErrorCodes.InvalidParams, `${request}: no Kustomize root "${String(root)}" (roots: ${names.join(', ') || 'none built'})`);
+    return new ResponseError(
+      ErrorCodes.InvalidParams,
+      `${request}: no Kustomize root "${String(root)}" (roots: ${names.join(', ') || 'none built'})`,
+    );
   }
   const byFile = new Map<string, Finding[]>();
   for (const finding of world.allFindings()) byFile.set(finding.uri, [...(byFile.get(finding.uri) ?? []), finding]);

@@ -30,7 +30,14 @@ import { AdaptiveDelay } from './adaptiveDelay';
 import { FIX_ALL_KIND, SOURCE, toCodeAction, toDiagnostic, toWorkspaceEdit, type VersionOf } from './convert';
 import { DEFAULT_SETTINGS, toSettings, type Settings } from './settings';
 import { codeLenses, endpoints, explainRequest } from './explain';
-import { ENDPOINTS_REQUEST, EXPLAIN_COMMAND, EXPLAIN_REQUEST, OPEN_HELM_SETTINGS_COMMAND, STATUS_NOTIFICATION, type StatusParams } from './protocol';
+import {
+  ENDPOINTS_REQUEST,
+  EXPLAIN_COMMAND,
+  EXPLAIN_REQUEST,
+  OPEN_HELM_SETTINGS_COMMAND,
+  STATUS_NOTIFICATION,
+  type StatusParams,
+} from './protocol';
 import { CHANGED_NOTIFICATION, MAP_NAMESPACES_REQUEST, MAP_REQUEST, MAP_ROOTS_REQUEST } from './protocol';
 import { mapCodeLenses, mapNamespacesRequest, mapRequest, mapRootsRequest } from './map';
 import { worldsOf } from '../kustomize/kustomizeSource';
@@ -43,7 +50,11 @@ const DEBOUNCE_MAX_MS = 150;
 const CHART_DEBOUNCE_MS = 300;
 const CONFIGURATION_TIMEOUT_MS = 3000;
 
-const CHANGE: Record<FileChangeType, FileChange> = { [FileChangeType.Created]: 'created', [FileChangeType.Changed]: 'changed', [FileChangeType.Deleted]: 'deleted' };
+const CHANGE: Record<FileChangeType, FileChange> = {
+  [FileChangeType.Created]: 'created',
+  [FileChangeType.Changed]: 'changed',
+  [FileChangeType.Deleted]: 'deleted',
+};
 
 /**
  * The protocol layer: feeds the workspace session (the core's scan, render and analysis) with the
@@ -105,37 +116,51 @@ export class PortLensServer {
     c.onDidChangeConfiguration(() => void this.guard('configuration', () => this.reconfigure()));
     c.onDidChangeWatchedFiles((params) => void this.guard('watched files', () => this.watchedFilesChanged(params.changes)));
     c.onHover((params) => this.guard('hover', () => this.hover(params.textDocument.uri, params.position)));
-    c.onDefinition((params) => this.guard('definition', () => {
-      this.flush();
-      return this.session.lens.definition(params.textDocument.uri, params.position);
-    }));
+    c.onDefinition((params) =>
+      this.guard('definition', () => {
+        this.flush();
+        return this.session.lens.definition(params.textDocument.uri, params.position);
+      }),
+    );
     c.onCodeAction((params) => this.guard('code actions', () => this.codeActions(params)));
-    c.onCodeLens((params) => this.guard('code lens', () => {
-      this.flush();
-      return this.codeLenses(params.textDocument.uri);
-    }));
-    const answer = (params: unknown) => this.guard('explain', () => {
-      this.flush();
-      return explainRequest(this.session.lens.index, (uri) => this.findingsOf(uri), params);
-    });
+    c.onCodeLens((params) =>
+      this.guard('code lens', () => {
+        this.flush();
+        return this.codeLenses(params.textDocument.uri);
+      }),
+    );
+    const answer = (params: unknown) =>
+      this.guard('explain', () => {
+        this.flush();
+        return explainRequest(this.session.lens.index, (uri) => this.findingsOf(uri), params);
+      });
     c.onExecuteCommand((params) => (params.command === EXPLAIN_COMMAND ? answer(params.arguments) : null));
     c.onRequest(EXPLAIN_REQUEST, answer);
-    c.onRequest(ENDPOINTS_REQUEST, () => this.guard('endpoints', () => {
-      this.flush();
-      return endpoints(this.session.lens.index);
-    }));
+    c.onRequest(ENDPOINTS_REQUEST, () =>
+      this.guard('endpoints', () => {
+        this.flush();
+        return endpoints(this.session.lens.index);
+      }),
+    );
     const mapWorlds = () => {
       this.flush();
-      return { index: this.session.lens.index, findingsOf: (uri: string) => this.findingsOf(uri), kustomize: worldsOf(this.session.sources) };
+      return {
+        index: this.session.lens.index,
+        findingsOf: (uri: string) => this.findingsOf(uri),
+        kustomize: worldsOf(this.session.sources),
+      };
     };
     c.onRequest(MAP_ROOTS_REQUEST, () => this.guard('map', () => mapRootsRequest(mapWorlds())));
     c.onRequest(MAP_NAMESPACES_REQUEST, (params) => this.guard('map', () => mapNamespacesRequest(mapWorlds(), params)));
     c.onRequest(MAP_REQUEST, (params) => this.guard('map', () => mapRequest(mapWorlds(), params)));
     this.documents.onDidChangeContent((e) => this.schedule(e.document.uri));
-    this.documents.onDidClose((e) => void this.guard('close', () => {
-      this.pending.delete(e.document.uri);
-      this.publish([...this.session.documentClosed(e.document.uri), e.document.uri]);
-    }));
+    this.documents.onDidClose(
+      (e) =>
+        void this.guard('close', () => {
+          this.pending.delete(e.document.uri);
+          this.publish([...this.session.documentClosed(e.document.uri), e.document.uri]);
+        }),
+    );
     c.onShutdown(async () => {
       this.session.dispose();
       await this.cacheSaved; // a server stopped right after indexing still leaves its cache
@@ -178,7 +203,9 @@ export class PortLensServer {
 
   private async initialized(): Promise<void> {
     if (this.capabilities.watchedFiles) {
-      await this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml,tpl,tgz}' }] });
+      await this.connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.{yaml,yml,tpl,tgz}' }],
+      });
     }
     if (this.capabilities.configurationChange) {
       await this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'portLens' });
@@ -211,7 +238,9 @@ export class PortLensServer {
     }
     this.settings = toSettings(answers[0]);
     // A client that answers one item for all (some do) gives every folder the same settings.
-    this.folderSettings = new Map(folders.map((f, i) => [f.uri, answers[i + 1] === undefined ? this.settings : toSettings(answers[i + 1])]));
+    this.folderSettings = new Map(
+      folders.map((f, i) => [f.uri, answers[i + 1] === undefined ? this.settings : toSettings(answers[i + 1])]),
+    );
   }
 
   /** The settings of the folder a file lies in (the innermost), or the settings without a folder. */
@@ -390,7 +419,14 @@ export class PortLensServer {
   private status(state: 'indexing' | 'ready', done = 0, total = 0): void {
     const findings = state === 'ready' ? [...this.published.values()].reduce((n, p) => n + p.count, 0) : 0;
     const files = this.session.lens.index.fileCount;
-    void this.connection.sendNotification(STATUS_NOTIFICATION, { state, done, total, files, findings, stale: this.session.staleUnits() } satisfies StatusParams);
+    void this.connection.sendNotification(STATUS_NOTIFICATION, {
+      state,
+      done,
+      total,
+      files,
+      findings,
+      stale: this.session.staleUnits(),
+    } satisfies StatusParams);
   }
 
   private codeActions(params: CodeActionParams): CodeAction[] {
@@ -412,7 +448,11 @@ export class PortLensServer {
         const ignore = this.ignoreAction(uri, diagnostic, versionOf);
         if (ignore) actions.push(ignore);
         if (diagnostic.code === 'helm-render-failed' && /helm was not found/.test(String(diagnostic.message))) {
-          const open = CodeAction.create('Set the path of helm (portLens.helm.path)', { title: 'Open Settings', command: OPEN_HELM_SETTINGS_COMMAND }, CodeActionKind.QuickFix);
+          const open = CodeAction.create(
+            'Set the path of helm (portLens.helm.path)',
+            { title: 'Open Settings', command: OPEN_HELM_SETTINGS_COMMAND },
+            CodeActionKind.QuickFix,
+          );
           open.diagnostics = [diagnostic];
           open.isPreferred = true;
           actions.push(open);
@@ -421,7 +461,8 @@ export class PortLensServer {
     }
     if (wants(FIX_ALL_KIND)) {
       const edits = preferredEdits(findings).get(uri) ?? [];
-      if (edits.length > 0) actions.push({ title: 'Fix all Kubernetes port problems', kind: FIX_ALL_KIND, edit: toWorkspaceEdit(edits, versionOf) });
+      if (edits.length > 0)
+        actions.push({ title: 'Fix all Kubernetes port problems', kind: FIX_ALL_KIND, edit: toWorkspaceEdit(edits, versionOf) });
     }
     return actions;
   }
@@ -434,7 +475,11 @@ export class PortLensServer {
     const line = diagnostic.range.start.line;
     const text = doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '');
     const edit = ignoreEdit(text, line, code);
-    const action = CodeAction.create(`Ignore ${code} on this line`, toWorkspaceEdit([{ uri, ...edit }], versionOf), CodeActionKind.QuickFix);
+    const action = CodeAction.create(
+      `Ignore ${code} on this line`,
+      toWorkspaceEdit([{ uri, ...edit }], versionOf),
+      CodeActionKind.QuickFix,
+    );
     action.diagnostics = [diagnostic];
     return action;
   }

@@ -54,13 +54,16 @@ export function toSettings(raw: unknown): Settings {
       releaseName: text(helm.releaseName, DEFAULT_HELM_OPTIONS.releaseName),
       namespace: text(helm.namespace, DEFAULT_HELM_OPTIONS.namespace),
       valuesFiles: stringArray(helm.valuesFiles, DEFAULT_HELM_OPTIONS.valuesFiles),
-      timeoutSeconds: typeof helm.timeoutSeconds === 'number' && helm.timeoutSeconds > 0 ? helm.timeoutSeconds : DEFAULT_HELM_OPTIONS.timeoutSeconds,
+      timeoutSeconds:
+        typeof helm.timeoutSeconds === 'number' && helm.timeoutSeconds > 0 ? helm.timeoutSeconds : DEFAULT_HELM_OPTIONS.timeoutSeconds,
     },
     kustomize: {
       enable: typeof kustomize.enable === 'boolean' ? kustomize.enable : true,
       path: text(kustomize.path, DEFAULT_KUSTOMIZE_OPTIONS.path),
       timeoutSeconds:
-        typeof kustomize.timeoutSeconds === 'number' && kustomize.timeoutSeconds > 0 ? kustomize.timeoutSeconds : DEFAULT_KUSTOMIZE_OPTIONS.timeoutSeconds,
+        typeof kustomize.timeoutSeconds === 'number' && kustomize.timeoutSeconds > 0
+          ? kustomize.timeoutSeconds
+          : DEFAULT_KUSTOMIZE_OPTIONS.timeoutSeconds,
       enableHelm: kustomize.enableHelm === true,
     },
   };

@@ -32,7 +32,8 @@ const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
 const TRUE = /^(?:[Tt]rue|TRUE)$/;
 const DECIMAL = /^(?:0|[1-9][0-9]{0,14})$/;
 /** What core schema reads as a number in another form (octal, hex, float, signed, leading zeros): left to yaml. */
-const OTHER_NUMBER = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+const OTHER_NUMBER =
+  /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 const KEY = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
 /** Characters that cannot start a plain scalar here (indicators, or ones the subset leaves to yaml). */
 const PLAIN_FIRST = /[-?:,[\]{}#&*!|>'"%@`\s]/;
@@ -249,7 +250,15 @@ class FlowReader {
         const keyStart = this.at;
         while (this.at < this.lineEnd && this.text[this.at] !== ':' && !',[]{}'.includes(this.text[this.at])) this.at++;
         const key = this.text.slice(keyStart, this.at).trimEnd();
-        if (this.text[this.at] !== ':' || this.text[this.at + 1] !== ' ' || !KEY.test(key) || NULL.test(key) || BOOL.test(key) || keys.has(key)) outside();
+        if (
+          this.text[this.at] !== ':' ||
+          this.text[this.at + 1] !== ' ' ||
+          !KEY.test(key) ||
+          NULL.test(key) ||
+          BOOL.test(key) ||
+          keys.has(key)
+        )
+          outside();
         keys.add(key);
         const keyNode = scalar(key, 'PLAIN', keyStart, keyStart + key.length, keyStart + key.length);
         this.at++;

@@ -164,13 +164,16 @@ class Parser {
     if (t.kind === 'word' && t.text === 'in') return { kind: 'req', req: { key, operator: 'In', values: this.set() } };
     if (t.kind === 'word' && t.text === 'not') {
       const inWord = this.next();
-      if (inWord.kind !== 'word' || inWord.text !== 'in') throw new SelectorError(`expected "in" after "not", found ${describe(inWord)}`, inWord.at);
+      if (inWord.kind !== 'word' || inWord.text !== 'in')
+        throw new SelectorError(`expected "in" after "not", found ${describe(inWord)}`, inWord.at);
       return { kind: 'req', req: { key, operator: 'NotIn', values: this.set() } };
     }
-    if (t.kind === 'word' && t.text === 'contains') return this.opaque(`${key} contains ${JSON.stringify(this.string('after "contains"'))}`);
+    if (t.kind === 'word' && t.text === 'contains')
+      return this.opaque(`${key} contains ${JSON.stringify(this.string('after "contains"'))}`);
     if (t.kind === 'word' && (t.text === 'starts' || t.text === 'ends')) {
       const withWord = this.next();
-      if (withWord.kind !== 'word' || withWord.text !== 'with') throw new SelectorError(`expected "with" after "${t.text}", found ${describe(withWord)}`, withWord.at);
+      if (withWord.kind !== 'word' || withWord.text !== 'with')
+        throw new SelectorError(`expected "with" after "${t.text}", found ${describe(withWord)}`, withWord.at);
       return this.opaque(`${key} ${t.text} with ${JSON.stringify(this.string(`after "${t.text} with"`))}`);
     }
     if (t.kind === 'end' || (t.kind === 'op' && (t.text === '&&' || t.text === '||' || t.text === ')'))) {
@@ -214,7 +217,12 @@ function describe(t: Token): string {
 /** One alternative while converting: a list of requirements, or a test the model cannot express. */
 type Conjunction = { reqs: LabelRequirement[]; opaque?: string };
 
-const NEGATED: Record<LabelRequirement['operator'], LabelRequirement['operator']> = { In: 'NotIn', NotIn: 'In', Exists: 'DoesNotExist', DoesNotExist: 'Exists' };
+const NEGATED: Record<LabelRequirement['operator'], LabelRequirement['operator']> = {
+  In: 'NotIn',
+  NotIn: 'In',
+  Exists: 'DoesNotExist',
+  DoesNotExist: 'Exists',
+};
 
 class TooLarge extends Error {}
 
@@ -269,7 +277,8 @@ export function parseCalicoSelector(text: string): CalicoSelector {
     if (opaque !== undefined) return { ok: true, alternatives: undefined, unsupported: opaque };
     return { ok: true, alternatives: alternatives.map((a) => a.reqs) };
   } catch (error) {
-    if (error instanceof TooLarge || error instanceof RangeError) return { ok: true, alternatives: undefined, unsupported: `more than ${MAX_ALTERNATIVES} alternatives` };
+    if (error instanceof TooLarge || error instanceof RangeError)
+      return { ok: true, alternatives: undefined, unsupported: `more than ${MAX_ALTERNATIVES} alternatives` };
     throw error;
   }
 }

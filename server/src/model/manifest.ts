@@ -22,15 +22,7 @@ export const DEFAULT_PROTOCOL: Protocol = 'TCP';
 /** A port written as a number or as a (container port) name. */
 export type PortRef = { kind: 'number'; number: number } | { kind: 'name'; name: string };
 
-export type WorkloadKind =
-  | 'Pod'
-  | 'Deployment'
-  | 'ReplicaSet'
-  | 'ReplicationController'
-  | 'StatefulSet'
-  | 'DaemonSet'
-  | 'Job'
-  | 'CronJob';
+export type WorkloadKind = 'Pod' | 'Deployment' | 'ReplicaSet' | 'ReplicationController' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob';
 
 /** Identity and location of one Kubernetes object in one file. */
 export interface ObjectRef {
@@ -334,5 +326,13 @@ export function emptyModel(uri: string): FileModel {
 
 /** Every object of a file, of every kind. */
 export function objectsOf(model: FileModel): Array<{ ref: ObjectRef }> {
-  return [...model.pods, ...model.services, ...model.policies, ...model.dialectPolicies, ...model.namespaces, ...model.routers, ...model.monitors];
+  return [
+    ...model.pods,
+    ...model.services,
+    ...model.policies,
+    ...model.dialectPolicies,
+    ...model.namespaces,
+    ...model.routers,
+    ...model.monitors,
+  ];
 }

@@ -53,7 +53,8 @@ const PROBE_KEYS = ['livenessProbe', 'readinessProbe', 'startupProbe'];
 
 export const READ_KEYS: ReadonlyMap<string, ReadKeys> = (() => {
   const readKeys = new Map<string, ReadKeys>();
-  const keys = (entries: Record<string, string[]>): ReadKeys => new Map(Object.entries(entries).map(([path, read]) => [path, new Set(read)]));
+  const keys = (entries: Record<string, string[]>): ReadKeys =>
+    new Map(Object.entries(entries).map(([path, read]) => [path, new Set(read)]));
   const objectKeys = ['apiVersion', 'kind', 'metadata', 'spec'];
   const refKeys = ['name', 'namespace', 'annotations'];
   for (const [kind, templatePath] of Object.entries(POD_TEMPLATE_PATH)) {
@@ -76,12 +77,25 @@ export const READ_KEYS: ReadonlyMap<string, ReadKeys> = (() => {
   readKeys.set('Service', keys({ '': objectKeys, metadata: [...refKeys, 'labels'], ...annotations, spec: ['type', 'selector', 'ports'] }));
   // Kubernetes' and Calico's NetworkPolicy share the kind name.
   const calicoKeys = ['selector', 'types', 'namespaceSelector', 'serviceAccountSelector', 'doNotTrack', 'preDNAT'];
-  readKeys.set('NetworkPolicy', keys({ '': objectKeys, metadata: refKeys, ...annotations, spec: ['podSelector', 'policyTypes', 'ingress', 'egress', ...calicoKeys] }));
-  readKeys.set('GlobalNetworkPolicy', keys({ '': objectKeys, metadata: refKeys, ...annotations, spec: ['ingress', 'egress', ...calicoKeys] }));
+  readKeys.set(
+    'NetworkPolicy',
+    keys({ '': objectKeys, metadata: refKeys, ...annotations, spec: ['podSelector', 'policyTypes', 'ingress', 'egress', ...calicoKeys] }),
+  );
+  readKeys.set(
+    'GlobalNetworkPolicy',
+    keys({ '': objectKeys, metadata: refKeys, ...annotations, spec: ['ingress', 'egress', ...calicoKeys] }),
+  );
   readKeys.set('Ingress', keys({ '': objectKeys, metadata: refKeys, ...annotations, spec: ['defaultBackend', 'rules'] }));
-  for (const kind of ROUTE_KINDS) readKeys.set(kind, keys({ '': objectKeys, metadata: refKeys, ...annotations, spec: ['rules'], 'spec.rules[]': ['matches', 'backendRefs'] }));
+  for (const kind of ROUTE_KINDS)
+    readKeys.set(
+      kind,
+      keys({ '': objectKeys, metadata: refKeys, ...annotations, spec: ['rules'], 'spec.rules[]': ['matches', 'backendRefs'] }),
+    );
   const endpointKeys = ['port', 'targetPort', 'portNumber'];
-  const monitorSpec = (endpoints: string) => ({ spec: ['selector', 'namespaceSelector', endpoints], [`spec.${endpoints}[]`]: endpointKeys });
+  const monitorSpec = (endpoints: string) => ({
+    spec: ['selector', 'namespaceSelector', endpoints],
+    [`spec.${endpoints}[]`]: endpointKeys,
+  });
   readKeys.set('ServiceMonitor', keys({ '': objectKeys, metadata: refKeys, ...annotations, ...monitorSpec('endpoints') }));
   readKeys.set('PodMonitor', keys({ '': objectKeys, metadata: refKeys, ...annotations, ...monitorSpec('podMetricsEndpoints') }));
   return readKeys;
@@ -209,14 +223,22 @@ function readDocuments(model: FileModel, source: SourceText, start: number, end:
       // document of a kind the analysis does not read (a ConfigMap) is left to YAML tools.
       const [error] = doc.errors;
       if (LOOKS_LIKE_MANIFEST.test(docText) && !isSkippableDocument(docText)) {
-        model.errors.push({ message: `Broken YAML: ${error.message.split('\n')[0]}`, range: source.range({ start: start + error.pos[0], end: start + error.pos[1] }), kind: 'syntax' });
+        model.errors.push({
+          message: `Broken YAML: ${error.message.split('\n')[0]}`,
+          range: source.range({ start: start + error.pos[0], end: start + error.pos[1] }),
+          kind: 'syntax',
+        });
       }
       continue;
     }
     if (expandsTooFar(doc)) {
       if (LOOKS_LIKE_MANIFEST.test(piece.slice(doc.range[0], doc.range[2]))) {
         const at = start + ((doc.contents as Node | null)?.range?.[0] ?? doc.range[0]);
-        model.errors.push({ message: `Too many aliases: expanding them would exceed the limit of ${MAX_ALIAS_COUNT} (an alias bomb?); this document is not checked.`, range: source.range({ start: at, end: at }), kind: 'syntax' });
+        model.errors.push({
+          message: `Too many aliases: expanding them would exceed the limit of ${MAX_ALIAS_COUNT} (an alias bomb?); this document is not checked.`,
+          range: source.range({ start: at, end: at }),
+          kind: 'syntax',
+        });
       }
       continue;
     }
@@ -228,7 +250,11 @@ function readDocuments(model: FileModel, source: SourceText, start: number, end:
       if (readObject(reader, contents, model, helmSource)) reader.reportDuplicateKeys();
     } catch (error) {
       // The reader records type errors itself; this only guards against the unforeseen.
-      model.errors.push({ message: `Document could not be read: ${(error as Error).message}`, range: reader.range(doc.contents as Node), kind: 'type' });
+      model.errors.push({
+        message: `Document could not be read: ${(error as Error).message}`,
+        range: reader.range(doc.contents as Node),
+        kind: 'type',
+      });
     }
   }
   return whole;
@@ -437,7 +463,11 @@ export function readSelector(r: YamlReader, node: Node | undefined, what: string
     const operator = r.string(r.get(expr, 'operator'), 'operator');
     if (key === undefined || !operator) continue;
     if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(operator.value)) {
-      r.errors.push({ message: `Unknown selector operator "${operator.value}" (In, NotIn, Exists or DoesNotExist)`, range: operator.range, kind: 'type' });
+      r.errors.push({
+        message: `Unknown selector operator "${operator.value}" (In, NotIn, Exists or DoesNotExist)`,
+        range: operator.range,
+        kind: 'type',
+      });
       continue;
     }
     const values = r
@@ -517,7 +547,15 @@ function readRules(r: YamlReader, spec: YAMLMap, direction: 'ingress' | 'egress'
       const found = misplacedIn(r, entry, FIELDS['port entry'], 'port entry', result.misplaced);
       // Moving the peers key up to the rule is unambiguous when it closes the last entry (an empty `- ` after it counts) and the rule has none.
       const last = found.at(-1);
-      if (last?.key === peersKey && entry && portsKey && !r.get(rule, peersKey) && i === portNodes.length - 1 && portsSeq?.items.at(-1) === entryNode && entry.items.at(-1)?.key === last.node) {
+      if (
+        last?.key === peersKey &&
+        entry &&
+        portsKey &&
+        !r.get(rule, peersKey) &&
+        i === portNodes.length - 1 &&
+        portsSeq?.items.at(-1) === entryNode &&
+        entry.items.at(-1)?.key === last.node
+      ) {
         last.field.dedent = dedentOf(r, last.node, entry.items.at(-1)!.value as Node, portsKey as Node);
       }
     });

@@ -68,7 +68,8 @@ function opensQuote(text: string, pos: number, eol: number): boolean {
     const previous = i === pos ? 0x20 : text.charCodeAt(i - 1);
     const afterSpace = previous === 0x20 || previous === 0x09;
     if (c === 0x23 /* # */ && afterSpace) return false;
-    if ((c !== 0x22 && c !== 0x27) || !(afterSpace || previous === 0x5b || previous === 0x7b || previous === 0x2c || previous === 0x3a)) continue;
+    if ((c !== 0x22 && c !== 0x27) || !(afterSpace || previous === 0x5b || previous === 0x7b || previous === 0x2c || previous === 0x3a))
+      continue;
     let j = i + 1;
     for (; j < eol; j++) {
       const d = text.charCodeAt(j);
@@ -96,7 +97,7 @@ export function splitDocuments(text: string): DocumentSlice[] | undefined {
   let current = new DocumentScan(0);
   let nextDouble = -1;
   let nextSingle = -1;
-  for (let pos = 0; pos <= text.length; ) {
+  for (let pos = 0; pos <= text.length;) {
     let eol = text.indexOf('\n', pos);
     if (eol === -1) eol = text.length;
     if (current.inBlockScalar(text, pos, eol)) {
@@ -171,7 +172,8 @@ class DocumentScan {
       this.clean = false;
       return;
     }
-    if (mayEndBlockScalarHeader(text, pos, eol) && BLOCK_SCALAR.test(text.slice(Math.max(pos, eol - 12), eol))) this.blockColumn = ITEM_PREFIX.exec(text.slice(pos, Math.min(eol, pos + 200)))![0].length;
+    if (mayEndBlockScalarHeader(text, pos, eol) && BLOCK_SCALAR.test(text.slice(Math.max(pos, eol - 12), eol)))
+      this.blockColumn = ITEM_PREFIX.exec(text.slice(pos, Math.min(eol, pos + 200)))![0].length;
     if (first === 0x20 || first === 0x09 || first === 0x0d || pos === eol) {
       if ((this.afterKind || !this.started) && !BLANK.test(text.slice(pos, eol))) this.clean = false;
       return;
@@ -199,7 +201,9 @@ class DocumentScan {
 
   finish(end: number): DocumentSlice {
     const skippable = this.clean && (this.kind === undefined || !isReadKind(this.kind));
-    return this.clean && this.kind !== undefined ? { start: this.start, end, skippable, kind: this.kind } : { start: this.start, end, skippable };
+    return this.clean && this.kind !== undefined
+      ? { start: this.start, end, skippable, kind: this.kind }
+      : { start: this.start, end, skippable };
   }
 }
 

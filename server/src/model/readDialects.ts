@@ -1,7 +1,18 @@
 import type { Node, YAMLMap } from 'yaml';
 import { CALICO_GROUPS, CILIUM_GROUPS, groupOf } from './apiGroups';
 import { parseCalicoSelector } from './calicoSelector';
-import type { DialectPolicy, DialectRule, DialectSelector, EntryProtocol, FileModel, LabelRequirement, LabelSelector, Located, ObjectRef, PortEntry } from './manifest';
+import type {
+  DialectPolicy,
+  DialectRule,
+  DialectSelector,
+  EntryProtocol,
+  FileModel,
+  LabelRequirement,
+  LabelSelector,
+  Located,
+  ObjectRef,
+  PortEntry,
+} from './manifest';
 import { readSelector, removalSpan } from './parse';
 import type { Range } from './source';
 import type { YamlReader } from './yamlReader';
@@ -47,7 +58,13 @@ function describeCilium(selector: LabelSelector): string {
   return parts.length === 0 ? '{}' : parts.join(', ');
 }
 
-function ciliumSelector(r: YamlReader, node: Node | undefined, what: string, fallback: Node, scope: DialectSelector['scope']): DialectSelector {
+function ciliumSelector(
+  r: YamlReader,
+  node: Node | undefined,
+  what: string,
+  fallback: Node,
+  scope: DialectSelector['scope'],
+): DialectSelector {
   const written = readSelector(r, node, what, fallback);
   const text = describeCilium(written);
   const matchLabels = new Map<string, string>();
@@ -57,7 +74,8 @@ function ciliumSelector(r: YamlReader, node: Node | undefined, what: string, fal
     const mapped = ciliumKey(key);
     if (mapped === undefined) supported = false;
     // `k8s:app` and `any:app` may both be written: both must hold.
-    else if (matchLabels.has(mapped) && matchLabels.get(mapped) !== value) matchExpressions.push({ key: mapped, operator: 'In', values: [value] });
+    else if (matchLabels.has(mapped) && matchLabels.get(mapped) !== value)
+      matchExpressions.push({ key: mapped, operator: 'In', values: [value] });
     else matchLabels.set(mapped, value);
   }
   for (const req of written.matchExpressions) {
@@ -65,7 +83,12 @@ function ciliumSelector(r: YamlReader, node: Node | undefined, what: string, fal
     if (mapped === undefined) supported = false;
     else matchExpressions.push({ ...req, key: mapped });
   }
-  return { text, range: written.range, alternatives: supported ? [{ matchLabels, matchExpressions, range: written.range }] : undefined, scope };
+  return {
+    text,
+    range: written.range,
+    alternatives: supported ? [{ matchLabels, matchExpressions, range: written.range }] : undefined,
+    scope,
+  };
 }
 
 /** CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy: `spec` and each item of `specs` is a policy of its own. */
@@ -82,7 +105,14 @@ export function readCiliumPolicy(r: YamlReader, object: YAMLMap, ref: ObjectRef,
 /** Keys of a Cilium egress rule that reach beyond the workspace's pods. */
 const CILIUM_OUTSIDE = ['toEntities', 'toCIDR', 'toCIDRSet', 'toFQDNs', 'toServices', 'toGroups', 'toNodes'];
 
-function readCiliumSpec(r: YamlReader, spec: YAMLMap, ref: ObjectRef, clusterwide: boolean, specIndex: number | undefined, model: FileModel): void {
+function readCiliumSpec(
+  r: YamlReader,
+  spec: YAMLMap,
+  ref: ObjectRef,
+  clusterwide: boolean,
+  specIndex: number | undefined,
+  model: FileModel,
+): void {
   const selectorNode = r.get(spec, 'endpointSelector');
   // A spec with a nodeSelector (or neither) is a host policy: it applies to nodes, not pods.
   if (selectorNode === undefined) return;
@@ -151,7 +181,14 @@ function portOf(written: Located<string>, name: (text: string) => string): PortE
 // ---------------------------------------------------------------- Calico
 
 /** Calico's protocol numbers for the protocols with ports. */
-const CALICO_PROTOCOLS: Record<string, 'TCP' | 'UDP' | 'SCTP'> = { TCP: 'TCP', UDP: 'UDP', SCTP: 'SCTP', '6': 'TCP', '17': 'UDP', '132': 'SCTP' };
+const CALICO_PROTOCOLS: Record<string, 'TCP' | 'UDP' | 'SCTP'> = {
+  TCP: 'TCP',
+  UDP: 'UDP',
+  SCTP: 'SCTP',
+  '6': 'TCP',
+  '17': 'UDP',
+  '132': 'SCTP',
+};
 
 /** Keys of a Calico pod selector the workspace's pods do not carry (service account and namespace labels Calico adds). */
 function calicoPodKey(key: string): string | undefined {
@@ -243,7 +280,8 @@ export function readCalicoPolicy(r: YamlReader, object: YAMLMap, ref: ObjectRef,
   if (r.get(spec, 'serviceAccountSelector') !== undefined) selector.alternatives = undefined;
   const types = r.items(r.seq(r.get(spec, 'types'), 'types')).map((t) => r.string(t, 'a policy type')?.value);
   // Without types: Ingress, and Egress when there are egress rules (as Calico defaults them).
-  const directions: DialectPolicy['directions'] = types.length > 0 ? (['Ingress', 'Egress'] as const).filter((t) => types.includes(t)) : ['Ingress'];
+  const directions: DialectPolicy['directions'] =
+    types.length > 0 ? (['Ingress', 'Egress'] as const).filter((t) => types.includes(t)) : ['Ingress'];
   if (types.length === 0 && r.items(r.seq(r.get(spec, 'egress'), 'egress')).length > 0) directions.push('Egress');
   const rules = (direction: 'ingress' | 'egress'): DialectRule[] => {
     if (types.length > 0 && !types.includes(direction === 'ingress' ? 'Ingress' : 'Egress')) return []; // rules Calico ignores
@@ -255,7 +293,14 @@ export function readCalicoPolicy(r: YamlReader, object: YAMLMap, ref: ObjectRef,
   model.dialectPolicies.push({ ref, dialect: 'Calico', selector, directions, ingress: rules('ingress'), egress: rules('egress') });
 }
 
-function readCalicoRule(r: YamlReader, rule: YAMLMap, node: Node, direction: 'ingress' | 'egress', number: number, global: boolean): DialectRule {
+function readCalicoRule(
+  r: YamlReader,
+  rule: YAMLMap,
+  node: Node,
+  direction: 'ingress' | 'egress',
+  number: number,
+  global: boolean,
+): DialectRule {
   const result: DialectRule = { direction, number, ports: undefined, peers: undefined, range: r.range(node) };
   const action = r.string(r.get(rule, 'action'), 'action')?.value;
   const destination = r.map(r.get(rule, 'destination'), 'destination');
@@ -276,12 +321,21 @@ function readCalicoRule(r: YamlReader, rule: YAMLMap, node: Node, direction: 'in
   if (direction === 'ingress') {
     // The destination of an ingress rule narrows the selected pods the rule applies to.
     if (outside || namespaceNode !== undefined) result.notJudged = true;
-    else if (selectorNode !== undefined) result.within = calicoSelector(r, selectorNode, 'destination.selector', range, 'cluster', calicoPodKey);
+    else if (selectorNode !== undefined)
+      result.within = calicoSelector(r, selectorNode, 'destination.selector', range, 'cluster', calicoPodKey);
     return result;
   }
   if (outside || selectorNode === undefined) return result;
-  const peer = calicoSelector(r, selectorNode, 'destination.selector', range, namespaceNode !== undefined || global ? 'cluster' : 'policy', calicoPodKey);
-  if (namespaceNode !== undefined) peer.namespaces = calicoSelector(r, namespaceNode, 'destination.namespaceSelector', range, 'cluster', calicoNamespaceKey);
+  const peer = calicoSelector(
+    r,
+    selectorNode,
+    'destination.selector',
+    range,
+    namespaceNode !== undefined || global ? 'cluster' : 'policy',
+    calicoPodKey,
+  );
+  if (namespaceNode !== undefined)
+    peer.namespaces = calicoSelector(r, namespaceNode, 'destination.namespaceSelector', range, 'cluster', calicoNamespaceKey);
   result.peers = [peer];
   return result;
 }

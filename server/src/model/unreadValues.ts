@@ -61,7 +61,7 @@ export function blankUnreadValues(text: string, start: number, end: number, read
 
 function splitLines(text: string, start: number, end: number): Line[] {
   const lines: Line[] = [];
-  for (let pos = start; pos < end; ) {
+  for (let pos = start; pos < end;) {
     let eol = text.indexOf('\n', pos);
     if (eol === -1 || eol > end) eol = end;
     const contentEnd = eol > pos && text.charCodeAt(eol - 1) === 0x0d ? eol - 1 : eol;
@@ -193,7 +193,10 @@ class UnreadScan {
       if (last === undefined) return undefined;
       // What follows is shallower or a sibling key (a dash there would become the blanked key's value).
       const next = nextContent(lines, last + 1);
-      const followed = next === undefined || lines[next].indent < column || (lines[next].indent === column && !isDashAt(text, lines[next].start + column, lines[next].end));
+      const followed =
+        next === undefined ||
+        lines[next].indent < column ||
+        (lines[next].indent === column && !isDashAt(text, lines[next].start + column, lines[next].end));
       return followed ? { last, ownLine: false } : undefined;
     }
     // The lines below that belong to the value: deeper ones, and a compact sequence at the key's column.
@@ -395,7 +398,11 @@ class Validator {
   private mapping(column: number): boolean {
     const { text } = this;
     const keys = new Set<string>();
-    for (let line = this.peek(), first = true; line && (first || (line.indent === column && !this.dash(line))); line = this.peek(), first = false) {
+    for (
+      let line = this.peek(), first = true;
+      line && (first || (line.indent === column && !this.dash(line)));
+      line = this.peek(), first = false
+    ) {
       if (UNSAFE_CHAR.test(text.slice(line.start, line.end))) return false;
       const content = text.slice(0, line.end);
       KEY.lastIndex = line.start + column;

@@ -1,4 +1,17 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, type Alias, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq, type Scalar } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type Alias,
+  type Document,
+  type Node,
+  type Pair,
+  type YAMLMap,
+  type YAMLSeq,
+  type Scalar,
+} from 'yaml';
 import type { Located, ModelError, PortRef } from './manifest';
 import type { Range, SourceText, Span } from './source';
 import { intern } from './intern';
@@ -238,7 +251,11 @@ export class YamlReader {
           seen.add(id);
           continue;
         }
-        this.errors.push({ message: `"${String(key.value)}" is written twice in this mapping: kubectl apply rejects the object. The last one is read.`, range: this.range(pair.key as Node), kind: 'syntax' });
+        this.errors.push({
+          message: `"${String(key.value)}" is written twice in this mapping: kubectl apply rejects the object. The last one is read.`,
+          range: this.range(pair.key as Node),
+          kind: 'syntax',
+        });
       }
     }
   }
@@ -258,11 +275,19 @@ export class YamlReader {
     // For a quoted scalar written in place, a fix replaces the content and keeps the quotes.
     const valueSpan = quotes && written === scalar ? { start: span.start + 1, end: span.end - 1 } : span;
     // `!!int "8008"` is a number; `!!str 9000` a string, reported with its tag (which a fix removes).
-    const tag = written === scalar && scalar.tag === STR_TAG ? STR_TAG_BEFORE.exec(this.source.text.slice(Math.max(0, span.start - 64), span.start)) : null;
+    const tag =
+      written === scalar && scalar.tag === STR_TAG
+        ? STR_TAG_BEFORE.exec(this.source.text.slice(Math.max(0, span.start - 64), span.start))
+        : null;
     if (tag) span = { start: span.start - tag[0].length, end: span.end };
     const range = this.source.range(span);
     // One Range object where the value is the whole scalar (nothing writes to ranges).
-    const located: Located<T> = { value, range, valueRange: valueSpan === span ? range : this.source.range(valueSpan), quoted: (quotes || tag !== null) && typeof scalar.value === 'string' };
+    const located: Located<T> = {
+      value,
+      range,
+      valueRange: valueSpan === span ? range : this.source.range(valueSpan),
+      quoted: (quotes || tag !== null) && typeof scalar.value === 'string',
+    };
     if (tag) located.stringTag = true;
     return located;
   }

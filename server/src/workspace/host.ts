@@ -65,8 +65,7 @@ export interface ProcessRequest {
 }
 
 export type ProcessResult =
-  | { ok: true; stdout: string }
-  | { ok: false; reason: 'missing' | 'failed' | 'timeout' | 'too-large' | 'cancelled'; message: string };
+  { ok: true; stdout: string } | { ok: false; reason: 'missing' | 'failed' | 'timeout' | 'too-large' | 'cancelled'; message: string };
 
 /**
  * Runs another program. The real runner gives it an empty home, config and cache (no user plugin,

@@ -40,7 +40,12 @@ function isolatedEnvironment(home: string): NodeJS.ProcessEnv {
 
 function execute(run: ProcessRequest, home: string): Promise<ProcessResult> {
   return new Promise((resolve) => {
-    const child = spawn(run.command, run.args, { cwd: run.cwd, env: isolatedEnvironment(home), stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+    const child = spawn(run.command, run.args, {
+      cwd: run.cwd,
+      env: isolatedEnvironment(home),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: process.platform !== 'win32',
+    });
     const stdout: Buffer[] = [];
     let stdoutBytes = 0;
     let stderr = '';
@@ -56,14 +61,18 @@ function execute(run: ProcessRequest, home: string): Promise<ProcessResult> {
         // already gone
       }
     };
-    const timer = setTimeout(() => stop({ ok: false, reason: 'timeout', message: `${run.title} took longer than ${run.timeoutMs / 1000} s and was stopped` }), run.timeoutMs);
+    const timer = setTimeout(
+      () => stop({ ok: false, reason: 'timeout', message: `${run.title} took longer than ${run.timeoutMs / 1000} s and was stopped` }),
+      run.timeoutMs,
+    );
     const onAbort = () => stop({ ok: false, reason: 'cancelled', message: 'cancelled' });
     run.signal?.addEventListener('abort', onAbort, { once: true });
 
     child.stdout.on('data', (chunk: Buffer) => {
       if (outcome) return;
       stdoutBytes += chunk.length;
-      if (stdoutBytes > run.maxOutputBytes) stop({ ok: false, reason: 'too-large', message: `${run.title} printed more than ${run.maxOutputBytes} bytes; it is not checked` });
+      if (stdoutBytes > run.maxOutputBytes)
+        stop({ ok: false, reason: 'too-large', message: `${run.title} printed more than ${run.maxOutputBytes} bytes; it is not checked` });
       else stdout.push(chunk);
     });
     child.stderr.on('data', (chunk: Buffer) => {

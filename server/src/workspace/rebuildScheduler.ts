@@ -14,7 +14,10 @@ export class RebuildScheduler<Unit = string> {
   schedule(unit: Unit): void {
     clearTimeout(this.timers.get(unit));
     this.running.get(unit)?.abort();
-    this.timers.set(unit, setTimeout(() => void this.run(unit), this.delayMs));
+    this.timers.set(
+      unit,
+      setTimeout(() => void this.run(unit), this.delayMs),
+    );
   }
 
   cancelAll(): void {

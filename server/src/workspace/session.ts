@@ -179,7 +179,8 @@ export class WorkspaceSession {
     // not take (untitled, outside the roots, over the size limit) or that changed since it did.
     const next: Generation = { lens, roots: present, filters: present.map((r) => new FileFilter(r.files)), sources };
     for (const doc of this.documents.all()) {
-      if (loadedVersions.get(doc.uri) !== doc.version && doc.manifest !== false && this.accepts(doc.uri, true, next)) lens.setFile(doc.uri, doc.text);
+      if (loadedVersions.get(doc.uri) !== doc.version && doc.manifest !== false && this.accepts(doc.uri, true, next))
+        lens.setFile(doc.uri, doc.text);
     }
     const stale = [...this.generation.lens.index.uris()].filter((uri) => !lens.index.file(uri));
     const sourceUris = (g: Generation) => g.sources.flatMap((source) => source.findingUris?.() ?? []);
@@ -241,7 +242,8 @@ export class WorkspaceSession {
     const parsed = URI.parse(uri);
     const roots = this.roots.map((r) => r.path);
     const maxFileSize = this.roots.find((r) => isInside(r.path, parsed.fsPath))?.files.maxFileSize;
-    const read = parsed.scheme === 'file' && this.accepts(uri, false) ? this.host.fs.readText(parsed.fsPath, { maxFileSize, roots }) : undefined;
+    const read =
+      parsed.scheme === 'file' && this.accepts(uri, false) ? this.host.fs.readText(parsed.fsPath, { maxFileSize, roots }) : undefined;
     if (read && 'error' in read) this.options.skipped?.(parsed.fsPath, read.error);
     const changed = read && !('error' in read) ? this.lens.setFile(uri, read.text) : this.lens.removeFile(uri);
     return this.plainChanged(uri, changed).add(uri);

@@ -1,4 +1,14 @@
-import { backendNamespace, type PodTemplate, type PortRef, type Protocol, type Router, type Service, type ServiceBackend, type ServicePort, type WorkloadKind } from '../../model/manifest';
+import {
+  backendNamespace,
+  type PodTemplate,
+  type PortRef,
+  type Protocol,
+  type Router,
+  type Service,
+  type ServiceBackend,
+  type ServicePort,
+  type WorkloadKind,
+} from '../../model/manifest';
 import { REFERENCE_KINDS } from '../../model/prefilter';
 import { backendTarget } from '../index/references';
 import { editDistance } from '../fixes/edits';
@@ -7,10 +17,7 @@ import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { PROTOCOLS } from '../../model/manifest';
 
 /** Where traffic comes from: one pod template, any pod of a namespace, or outside the cluster. */
-export type Source =
-  | { kind: 'pod'; pod: PodTemplate }
-  | { kind: 'namespace'; namespace: string | undefined }
-  | { kind: 'external' };
+export type Source = { kind: 'pod'; pod: PodTemplate } | { kind: 'namespace'; namespace: string | undefined } | { kind: 'external' };
 
 /** An Ingress or route backend that sends traffic to a Service port. */
 export interface Via {
@@ -62,7 +69,8 @@ export function backendName({ router, backend }: Via): string {
 }
 
 export function destinationName(destination: Destination): string {
-  if (destination.kind === 'service') return destination.via ? backendName(destination.via) : servicePortName(destination.service, destination.port);
+  if (destination.kind === 'service')
+    return destination.via ? backendName(destination.via) : servicePortName(destination.service, destination.port);
   const port = destination.port.kind === 'number' ? String(destination.port.number) : destination.port.name;
   return `${podName(destination.pod)}:${port}${destination.protocol === 'TCP' ? '' : `/${destination.protocol}`}`;
 }
@@ -85,24 +93,36 @@ export function sourceCandidates(index: WorkspaceIndex): Candidate[] {
 export function destinationCandidates(index: WorkspaceIndex): Candidate[] {
   const result: Candidate[] = [];
   const key = (s: Service) => withNamespace(s.ref.namespace, s.ref.name);
-  const services = index.allServices().filter((s) => s.selector).sort((a, b) => key(a).localeCompare(key(b)));
+  const services = index
+    .allServices()
+    .filter((s) => s.selector)
+    .sort((a, b) => key(a).localeCompare(key(b)));
   for (const service of services) {
     for (const port of service.ports) {
       const target = port.targetPort?.value;
       const to = target ? (target.kind === 'number' ? String(target.number) : target.name) : String(port.port.value);
-      result.push({ name: servicePortName(service, port), description: `Service (${service.type})${port.name ? ` "${port.name.value}"` : ''} → targetPort ${to}` });
+      result.push({
+        name: servicePortName(service, port),
+        description: `Service (${service.type})${port.name ? ` "${port.name.value}"` : ''} → targetPort ${to}`,
+      });
     }
   }
   for (const router of index.allRouters()) {
     for (const backend of router.backends) {
       const port = backend.port ? `:${backend.port.value.kind === 'number' ? backend.port.value.number : backend.port.value.name}` : '';
-      result.push({ name: backendName({ router, backend }), description: `${router.ref.kind} backend → Service ${backend.service.value}${port}` });
+      result.push({
+        name: backendName({ router, backend }),
+        description: `${router.ref.kind} backend → Service ${backend.service.value}${port}`,
+      });
     }
   }
   for (const pod of sortedPods(index)) {
     for (const port of pod.ports) {
       const protocol = port.protocol === 'TCP' ? '' : `/${port.protocol}`;
-      result.push({ name: `${podName(pod)}:${port.containerPort.value}${protocol}`, description: `container ${port.container}${port.name ? ` "${port.name.value}"` : ''}` });
+      result.push({
+        name: `${podName(pod)}:${port.containerPort.value}${protocol}`,
+        description: `container ${port.container}${port.name ? ` "${port.name.value}"` : ''}`,
+      });
     }
   }
   return uniqueCandidates(result);
@@ -134,7 +154,11 @@ export function parseSource(index: WorkspaceIndex, text: string): Source {
     return { kind: 'namespace', namespace };
   }
   const pod = findPod(index, parts);
-  if (!pod) throw new EndpointError(`no pod template "${spec}" in the workspace (write namespace/Kind/name, namespace/* or external)`, near(spec, sourceCandidates(index)));
+  if (!pod)
+    throw new EndpointError(
+      `no pod template "${spec}" in the workspace (write namespace/Kind/name, namespace/* or external)`,
+      near(spec, sourceCandidates(index)),
+    );
   return { kind: 'pod', pod };
 }
 
@@ -142,7 +166,8 @@ export function parseDestination(index: WorkspaceIndex, text: string): Destinati
   const spec = text.trim();
   const colon = spec.lastIndexOf(':');
   const fail = (message: string) => new EndpointError(message, near(spec, destinationCandidates(index)));
-  if (colon <= 0) throw fail(`"${spec}" names no port (write namespace/service:port, namespace/Kind/name:port or namespace/Ingress/name:/path)`);
+  if (colon <= 0)
+    throw fail(`"${spec}" names no port (write namespace/service:port, namespace/Kind/name:port or namespace/Ingress/name:/path)`);
   const via = findBackend(index, spec.slice(0, colon).split('/'), spec.slice(colon + 1));
   if (via) return throughBackend(index, via);
   const { ref, protocol } = parsePort(spec.slice(colon + 1), fail);
@@ -152,9 +177,15 @@ export function parseDestination(index: WorkspaceIndex, text: string): Destinati
     // The same name may be written more than once (one per file or chart); any of them may hold the port.
     const services = [...index.services(namespace)].filter((s) => s.ref.name === parts.at(-1) && s.ref.namespace === namespace);
     if (services.length > 0) {
-      const matches = (p: ServicePort) => (protocol === undefined || p.protocol === protocol) && (ref.kind === 'number' ? p.port.value === ref.number : p.name?.value === ref.name);
+      const matches = (p: ServicePort) =>
+        (protocol === undefined || p.protocol === protocol) &&
+        (ref.kind === 'number' ? p.port.value === ref.number : p.name?.value === ref.name);
       const service = services.find((s) => s.ports.some(matches));
-      if (!service) throw new EndpointError(`Service ${parts.join('/')} has no port ${spec.slice(colon + 1)}`, unique(services.flatMap((s) => s.ports.map((p) => servicePortName(s, p)))));
+      if (!service)
+        throw new EndpointError(
+          `Service ${parts.join('/')} has no port ${spec.slice(colon + 1)}`,
+          unique(services.flatMap((s) => s.ports.map((p) => servicePortName(s, p)))),
+        );
       return { kind: 'service', service, port: service.ports.find(matches)! };
     }
   }
@@ -162,7 +193,11 @@ export function parseDestination(index: WorkspaceIndex, text: string): Destinati
   if (!pod) throw fail(`no Service or pod template "${spec.slice(0, colon)}" in the workspace`);
   if (ref.kind === 'name') {
     const declared = pod.ports.find((p) => p.name?.value === ref.name && (protocol === undefined || p.protocol === protocol));
-    if (!declared) throw new EndpointError(`${pod.ref.kind} ${pod.ref.name} declares no port named "${ref.name}"`, pod.ports.filter((p) => p.name).map((p) => `${podName(pod)}:${p.name!.value}`));
+    if (!declared)
+      throw new EndpointError(
+        `${pod.ref.kind} ${pod.ref.name} declares no port named "${ref.name}"`,
+        pod.ports.filter((p) => p.name).map((p) => `${podName(pod)}:${p.name!.value}`),
+      );
     return { kind: 'pod', pod, port: ref, protocol: declared.protocol };
   }
   return { kind: 'pod', pod, port: ref, protocol: protocol ?? 'TCP' };
@@ -171,7 +206,8 @@ export function parseDestination(index: WorkspaceIndex, text: string): Destinati
 function parsePort(text: string, fail: (message: string) => Error): { ref: PortRef; protocol?: Protocol } {
   const [value, protocolText, ...rest] = text.split('/');
   const protocol = protocolText === undefined ? undefined : PROTOCOLS.find((p) => p === protocolText.toUpperCase());
-  if (rest.length > 0 || (protocolText !== undefined && !protocol)) throw fail(`"${text}" is not a port (a number or a name, optionally followed by /TCP, /UDP or /SCTP)`);
+  if (rest.length > 0 || (protocolText !== undefined && !protocol))
+    throw fail(`"${text}" is not a port (a number or a name, optionally followed by /TCP, /UDP or /SCTP)`);
   if (/^\d+$/.test(value)) {
     const number = Number(value);
     if (number < 1 || number > 65535) throw fail(`port ${value} is outside 1–65535`);
@@ -206,7 +242,11 @@ function throughBackend(index: WorkspaceIndex, via: Via): Destination {
   const service = `Service ${withNamespace(backendNamespace(via.router, via.backend), via.backend.service.value)}`;
   if (services.length === 0) throw new EndpointError(`${backendName(via)} sends to ${service}, which is not in the workspace`, []);
   if (ports.length === 0) {
-    const written = via.backend.port ? (via.backend.port.value.kind === 'number' ? via.backend.port.value.number : `"${via.backend.port.value.name}"`) : '(none)';
+    const written = via.backend.port
+      ? via.backend.port.value.kind === 'number'
+        ? via.backend.port.value.number
+        : `"${via.backend.port.value.name}"`
+      : '(none)';
     throw new EndpointError(`${backendName(via)} names port ${written}, which ${service} does not have (backend-port-unmatched)`, []);
   }
   return { kind: 'service', service: ports[0].service, port: ports[0].port, via };

@@ -59,28 +59,52 @@ export function explain(index: WorkspaceIndex, findingsOf: FindingsOf, source: S
 export function judge(index: WorkspaceIndex, source: Source, destination: Destination): Omit<Explanation, 'fixes'> {
   const notes: string[] = [];
   const hops = hopsOf(index, destination, notes);
-  if (source.kind === 'external' && destination.kind === 'service' && (destination.service.type === 'ClusterIP' || destination.service.type === '')) {
-    notes.push(`Service ${qualifiedName(destination.service.ref)} is ClusterIP: outside the cluster it is reachable only through an Ingress or externalIPs; this answer judges the NetworkPolicies alone`);
+  if (
+    source.kind === 'external' &&
+    destination.kind === 'service' &&
+    (destination.service.type === 'ClusterIP' || destination.service.type === '')
+  ) {
+    notes.push(
+      `Service ${qualifiedName(destination.service.ref)} is ClusterIP: outside the cluster it is reachable only through an Ingress or externalIPs; this answer judges the NetworkPolicies alone`,
+    );
   }
   if (destination.kind === 'service' && destination.via && source.kind === 'external') {
     const { router } = destination.via;
     const who = router.ref.kind === 'Ingress' ? 'the ingress controller' : 'the Gateway';
-    notes.push(`${router.ref.kind} ${router.ref.name} is served by ${who}'s pods: traffic reaches the Service from their namespace (e.g. ingress-nginx/*), which is the source to give`);
+    notes.push(
+      `${router.ref.kind} ${router.ref.name} is served by ${who}'s pods: traffic reaches the Service from their namespace (e.g. ingress-nginx/*), which is the source to give`,
+    );
   }
   const subject = subjectOf(source);
   const results = hops.map((hop) => judgeHop(index, hop, subject));
   for (const result of results) for (const note of result.egress?.notes ?? []) if (!notes.includes(note)) notes.push(note);
-  const ipBlocks = results.some((r) => r.ingress?.policies.some((p) => p.rules.some((rule) => rule.rule.peers?.some((peer) => peer.ipBlock))));
+  const ipBlocks = results.some((r) =>
+    r.ingress?.policies.some((p) => p.rules.some((rule) => rule.rule.peers?.some((peer) => peer.ipBlock))),
+  );
   if (source.kind === 'external' && ipBlocks) {
-    notes.push('an ipBlock sees the client\'s own address only where the Service keeps it (externalTrafficPolicy: Local); otherwise the source may be a node\'s address');
+    notes.push(
+      "an ipBlock sees the client's own address only where the Service keeps it (externalTrafficPolicy: Local); otherwise the source may be a node's address",
+    );
   }
-  return { from: sourceName(source), to: destinationName(destination), source, destination, verdict: overall(results, notes), results, notes };
+  return {
+    from: sourceName(source),
+    to: destinationName(destination),
+    source,
+    destination,
+    verdict: overall(results, notes),
+    results,
+    notes,
+  };
 }
 
 /** The verdict alone, for many sources against one destination: its path is resolved once. */
 export function verdictsTo(index: WorkspaceIndex, destination: Destination): (source: Source) => Verdict {
   const hops = hopsOf(index, destination, []);
-  return (source) => overall(hops.map((hop) => judgeHop(index, hop, subjectOf(source))), []);
+  return (source) =>
+    overall(
+      hops.map((hop) => judgeHop(index, hop, subjectOf(source))),
+      [],
+    );
 }
 
 /**
@@ -106,7 +130,9 @@ export function possibleSources(index: WorkspaceIndex, destination: Destination)
         const selector = peer.namespaceSelector;
         const namespaces = !selector
           ? [policy.ref.namespace]
-          : index.namespaceNames().filter((ns) => isEmptySelector(selector) || (ns !== undefined && selectorMatches(selector, index.namespaceLabels(ns))));
+          : index
+              .namespaceNames()
+              .filter((ns) => isEmptySelector(selector) || (ns !== undefined && selectorMatches(selector, index.namespaceLabels(ns))));
         for (const ns of namespaces) {
           for (const pod of peer.podSelector ? index.podsSelectedBy(peer.podSelector, ns) : index.pods(ns)) pods.add(pod);
         }
@@ -117,7 +143,11 @@ export function possibleSources(index: WorkspaceIndex, destination: Destination)
 }
 
 function subjectOf(source: Source): Subject {
-  return source.kind === 'pod' ? { kind: 'pod', pod: source.pod } : source.kind === 'namespace' ? { kind: 'anyPod', namespace: source.namespace } : { kind: 'external' };
+  return source.kind === 'pod'
+    ? { kind: 'pod', pod: source.pod }
+    : source.kind === 'namespace'
+      ? { kind: 'anyPod', namespace: source.namespace }
+      : { kind: 'external' };
 }
 
 /**
@@ -138,7 +168,9 @@ function overall(results: DestinationResult[], notes: string[]): Verdict {
 function hopsOf(index: WorkspaceIndex, destination: Destination, notes: string[]): Hop[] {
   if (destination.kind === 'pod') {
     const known = podPorts(index, destination.pod);
-    const port = resolveInPod(destination.port, destination.protocol, known)[0] ?? (destination.port.kind === 'number' ? { number: destination.port.number, protocol: destination.protocol } : undefined);
+    const port =
+      resolveInPod(destination.port, destination.protocol, known)[0] ??
+      (destination.port.kind === 'number' ? { number: destination.port.number, protocol: destination.protocol } : undefined);
     return [{ pod: destination.pod, port }];
   }
   const { service, port: servicePort } = destination;
@@ -152,22 +184,32 @@ function hopsOf(index: WorkspaceIndex, destination: Destination, notes: string[]
   return pods.map((pod) => {
     const hop: Hop = { pod, service, servicePort };
     const resolved = resolveInPod(target, servicePort.protocol, podPorts(index, pod));
-    if (target.kind === 'number') hop.port = resolved.find((p) => p.declared) ?? resolved[0] ?? { number: target.number, protocol: servicePort.protocol };
+    if (target.kind === 'number')
+      hop.port = resolved.find((p) => p.declared) ?? resolved[0] ?? { number: target.number, protocol: servicePort.protocol };
     else if (resolved.length > 0) hop.port = resolved[0];
-    else hop.problem = `${objectName(pod.ref)} declares no ${servicePort.protocol} port named "${target.name}", so the Service sends it nothing`;
+    else
+      hop.problem = `${objectName(pod.ref)} declares no ${servicePort.protocol} port named "${target.name}", so the Service sends it nothing`;
     return hop;
   });
 }
 
 function judgeHop(index: WorkspaceIndex, hop: Hop, subject: Subject): DestinationResult {
   if (!hop.port) return { hop, endpoint: false, verdict: 'denied', reason: hop.problem ?? 'the port cannot be resolved in this pod' };
-  if (hop.pod.hostNetwork) return { hop, endpoint: true, verdict: 'unknown', reason: `${objectName(hop.pod.ref)} uses hostNetwork: NetworkPolicies do not reliably apply to host-network pods` };
+  if (hop.pod.hostNetwork)
+    return {
+      hop,
+      endpoint: true,
+      verdict: 'unknown',
+      reason: `${objectName(hop.pod.ref)} uses hostNetwork: NetworkPolicies do not reliably apply to host-network pods`,
+    };
   const ingress = judgeIngress(index, hop.pod, hop.port, subject);
   const egress = judgeEgress(index, subject, hop.pod, hop.port);
-  if (subject.kind === 'pod' && subject.pod.hostNetwork) egress.notes.push(`${objectName(subject.pod.ref)} uses hostNetwork: its traffic may not be subject to NetworkPolicies at all`);
+  if (subject.kind === 'pod' && subject.pod.hostNetwork)
+    egress.notes.push(`${objectName(subject.pod.ref)} uses hostNetwork: its traffic may not be subject to NetworkPolicies at all`);
   const sides = [ingress, egress];
   const dialect = dialectPoliciesOnPath(index, hop.pod, subject);
-  if (dialect.length > 0) return { hop, endpoint: true, verdict: 'unknown', reason: dialect.join('; '), ingress, egress, notEvaluated: dialect };
+  if (dialect.length > 0)
+    return { hop, endpoint: true, verdict: 'unknown', reason: dialect.join('; '), ingress, egress, notEvaluated: dialect };
   const denied = sides.find((s) => s.verdict === 'denied');
   const unknown = sides.find((s) => s.verdict === 'unknown');
   const decisive = denied ?? unknown;
@@ -183,7 +225,9 @@ function dialectPoliciesOnPath(index: WorkspaceIndex, destination: PodTemplate, 
   if (index.dialectPolicyCount === 0) return [];
   const reasons: string[] = [];
   for (const policy of dialectPoliciesSelecting(index, destination, 'Ingress')) {
-    reasons.push(`${dialectPolicyName(policy)} also selects ${objectName(destination.ref)}; Cilium and Calico policies are not evaluated here`);
+    reasons.push(
+      `${dialectPolicyName(policy)} also selects ${objectName(destination.ref)}; Cilium and Calico policies are not evaluated here`,
+    );
   }
   const sources = subject.kind === 'pod' ? [subject.pod] : subject.kind === 'anyPod' ? [...index.pods(subject.namespace)] : [];
   const seen = new Set<DialectPolicy>();
@@ -191,7 +235,9 @@ function dialectPoliciesOnPath(index: WorkspaceIndex, destination: PodTemplate, 
     for (const policy of dialectPoliciesSelecting(index, pod, 'Egress')) {
       if (seen.has(policy)) continue;
       seen.add(policy);
-      reasons.push(`${dialectPolicyName(policy)} also selects the source ${objectName(pod.ref)}; Cilium and Calico policies are not evaluated here`);
+      reasons.push(
+        `${dialectPolicyName(policy)} also selects the source ${objectName(pod.ref)}; Cilium and Calico policies are not evaluated here`,
+      );
     }
   }
   return reasons;
@@ -214,7 +260,8 @@ function fixesFor(findingsOf: FindingsOf, results: DestinationResult[]): Fix[] {
         const entries = rule.rule.ports ?? [];
         for (const finding of findingsOf(rule.policy.ref.uri)) {
           if (!entries.some((e) => containsPosition(e.range, finding.range.start))) continue;
-          for (const fix of finding.fixes) if (fix.edits.some((e) => wanted.has(e.newText))) fixes.set(JSON.stringify([fix.title, fix.edits]), fix);
+          for (const fix of finding.fixes)
+            if (fix.edits.some((e) => wanted.has(e.newText))) fixes.set(JSON.stringify([fix.title, fix.edits]), fix);
         }
       }
     }

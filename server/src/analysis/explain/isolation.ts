@@ -9,10 +9,7 @@ import { portEntryText } from '../../model/portText';
  * Who a peer is matched against: a pod template, "any pod of a namespace" (only label-free
  * peers admit every pod of it), or a client outside the cluster.
  */
-export type Subject =
-  | { kind: 'pod'; pod: PodTemplate }
-  | { kind: 'anyPod'; namespace: string | undefined }
-  | { kind: 'external' };
+export type Subject = { kind: 'pod'; pod: PodTemplate } | { kind: 'anyPod'; namespace: string | undefined } | { kind: 'external' };
 
 export type Admission = 'yes' | 'no' | 'unknown';
 
@@ -54,7 +51,11 @@ export interface SideJudgement {
 }
 
 export const subjectName = (subject: Subject): string =>
-  subject.kind === 'external' ? 'clients outside the cluster' : subject.kind === 'pod' ? objectName(subject.pod.ref) : `every pod of namespace ${subject.namespace ?? '(unspecified)'}`;
+  subject.kind === 'external'
+    ? 'clients outside the cluster'
+    : subject.kind === 'pod'
+      ? objectName(subject.pod.ref)
+      : `every pod of namespace ${subject.namespace ?? '(unspecified)'}`;
 
 /**
  * Ingress at the destination pod: the policies selecting it with `Ingress` in their policyTypes
@@ -63,12 +64,20 @@ export const subjectName = (subject: Subject): string =>
 export function judgeIngress(index: WorkspaceIndex, destination: PodTemplate, port: KnownPort, source: Subject): SideJudgement {
   const policies = ingressPoliciesOf(index, destination);
   const what = `${formatKnownPort(port)} from ${subjectName(source)}`;
-  return decide('ingress', objectName(destination.ref), what, policies.map((policy) => judgePolicy(index, policy, policy.ingress, port, source)), []);
+  return decide(
+    'ingress',
+    objectName(destination.ref),
+    what,
+    policies.map((policy) => judgePolicy(index, policy, policy.ingress, port, source)),
+    [],
+  );
 }
 
 /** The policies that isolate a pod for ingress: they select it and have `Ingress` among their policyTypes. */
 export function ingressPoliciesOf(index: WorkspaceIndex, pod: PodTemplate): NetworkPolicy[] {
-  return [...index.policies(pod.ref.namespace)].filter((p) => p.policyTypes.includes('Ingress') && selectorMatches(p.podSelector, pod.labels));
+  return [...index.policies(pod.ref.namespace)].filter(
+    (p) => p.policyTypes.includes('Ingress') && selectorMatches(p.podSelector, pod.labels),
+  );
 }
 
 /** Does the rule's `ports` admit this pod port? (No `ports`: every port.) */
@@ -78,7 +87,15 @@ export function rulePortAdmits(rule: PolicyRule, port: KnownPort): boolean {
 
 /** Egress at the source, for traffic to `port` of the destination pod (the port after the Service's translation). */
 export function judgeEgress(index: WorkspaceIndex, source: Subject, destination: PodTemplate, port: KnownPort): SideJudgement {
-  if (source.kind === 'external') return { direction: 'egress', judged: false, policies: [], verdict: 'allowed', reason: 'not judged for traffic from outside the cluster', notes: [] };
+  if (source.kind === 'external')
+    return {
+      direction: 'egress',
+      judged: false,
+      policies: [],
+      verdict: 'allowed',
+      reason: 'not judged for traffic from outside the cluster',
+      notes: [],
+    };
   // Every pod of a namespace gets through only when each of its pod templates does.
   const templates = source.kind === 'anyPod' ? [...index.pods(source.namespace)] : [];
   if (templates.length > 0) return everyPod(templates.map((pod) => judgeEgress(index, { kind: 'pod', pod }, destination, port)));
@@ -88,12 +105,20 @@ export function judgeEgress(index: WorkspaceIndex, source: Subject, destination:
   const isolating = egressPolicies.filter((p) => {
     if (source.kind === 'pod') return selectorMatches(p.podSelector, source.pod.labels);
     if (isEmptySelector(p.podSelector)) return true;
-    notes.push(`NetworkPolicy ${p.ref.name} isolates egress of some pods of the namespace (${describeSelector(p.podSelector)}); this answer holds for the pods it does not select`);
+    notes.push(
+      `NetworkPolicy ${p.ref.name} isolates egress of some pods of the namespace (${describeSelector(p.podSelector)}); this answer holds for the pods it does not select`,
+    );
     return false;
   });
   const who = source.kind === 'pod' ? objectName(source.pod.ref) : subjectName(source);
   const what = `${formatKnownPort(port)} to ${objectName(destination.ref)}`;
-  return decide('egress', who, what, isolating.map((policy) => judgePolicy(index, policy, policy.egress, port, { kind: 'pod', pod: destination })), notes);
+  return decide(
+    'egress',
+    who,
+    what,
+    isolating.map((policy) => judgePolicy(index, policy, policy.egress, port, { kind: 'pod', pod: destination })),
+    notes,
+  );
 }
 
 /** The egress of every pod template of a namespace: denied if any is, unknown if any is, else allowed. */
@@ -113,7 +138,11 @@ function decide(direction: 'ingress' | 'egress', who: string, what: string, poli
   const unsure = policies.flatMap((p) => p.rules.filter((r) => r.admits === 'unknown'));
   if (unsure.length > 0) return { ...base, verdict: 'unknown', reason: `${ruleName(unsure[0])} may admit ${what}: ${unsure[0].reason}` };
   const names = joinAnd(policies.map((p) => p.policy.ref.name));
-  return { ...base, verdict: 'denied', reason: `${policies.length === 1 ? `NetworkPolicy ${names} isolates` : `NetworkPolicies ${names} isolate`} ${who} for ${direction} and no rule admits ${what}` };
+  return {
+    ...base,
+    verdict: 'denied',
+    reason: `${policies.length === 1 ? `NetworkPolicy ${names} isolates` : `NetworkPolicies ${names} isolate`} ${who} for ${direction} and no rule admits ${what}`,
+  };
 }
 
 export const ruleName = (r: RuleJudgement) => `NetworkPolicy ${r.policy.ref.name} ${r.rule.direction} rule ${r.number}`;
@@ -127,7 +156,14 @@ function judgePolicy(index: WorkspaceIndex, policy: NetworkPolicy, rules: Policy
 /** The entries of a rule as written: `80/TCP`, `"ssh"/TCP`, `8000-8080/TCP`. */
 export const entryText = (entry: PolicyPort): string => portEntryText(entry);
 
-function judgeRule(index: WorkspaceIndex, policy: NetworkPolicy, rule: PolicyRule, number: number, port: KnownPort, peer: Subject): RuleJudgement {
+function judgeRule(
+  index: WorkspaceIndex,
+  policy: NetworkPolicy,
+  rule: PolicyRule,
+  number: number,
+  port: KnownPort,
+  peer: Subject,
+): RuleJudgement {
   const portAdmits = rulePortAdmits(rule, port);
   const ports = rule.ports ? `on ${joinAnd(rule.ports.map(entryText))}` : 'on every port';
   const peerMatch = matchPeers(index, policy, rule, peer);
@@ -142,7 +178,13 @@ function matchPeers(index: WorkspaceIndex, policy: NetworkPolicy, rule: PolicyRu
   const matches = rule.peers.map((peer) => peerAdmits(index, policy, peer, subject));
   const hit = matches.find((m) => m.admits === 'yes') ?? matches.find((m) => m.admits === 'unknown');
   if (hit) return hit;
-  return { admits: 'no', reason: matches.length === 1 ? matches[0].reason : `none of its ${matches.length} peers admits ${subjectName(subject)} (${matches.map((m) => m.reason).join('; ')})` };
+  return {
+    admits: 'no',
+    reason:
+      matches.length === 1
+        ? matches[0].reason
+        : `none of its ${matches.length} peers admits ${subjectName(subject)} (${matches.map((m) => m.reason).join('; ')})`,
+  };
 }
 
 /**
@@ -159,36 +201,64 @@ export function peerAdmits(index: WorkspaceIndex, policy: NetworkPolicy, peer: P
   const pods = podMatches(peer.podSelector, subject);
   if (pods.admits === 'no') return pods;
   if (inNamespace.admits === 'unknown') return inNamespace;
-  return { admits: 'yes', reason: peer.podSelector && peer.namespaceSelector ? `${inNamespace.reason} and ${pods.reason}` : peer.namespaceSelector ? inNamespace.reason : pods.reason };
+  return {
+    admits: 'yes',
+    reason:
+      peer.podSelector && peer.namespaceSelector
+        ? `${inNamespace.reason} and ${pods.reason}`
+        : peer.namespaceSelector
+          ? inNamespace.reason
+          : pods.reason,
+  };
 }
 
-function namespaceMatches(index: WorkspaceIndex, policy: NetworkPolicy, selector: LabelSelector | undefined, namespace: string | undefined): PeerMatch {
+function namespaceMatches(
+  index: WorkspaceIndex,
+  policy: NetworkPolicy,
+  selector: LabelSelector | undefined,
+  namespace: string | undefined,
+): PeerMatch {
   const shown = namespace ?? '(unspecified)';
   if (!selector) {
     return namespace === policy.ref.namespace
       ? { admits: 'yes', reason: `namespace ${shown} is the policy's own` }
-      : { admits: 'no', reason: `a podSelector without namespaceSelector picks pods of namespace ${policy.ref.namespace ?? '(unspecified)'} only, not ${shown}` };
+      : {
+          admits: 'no',
+          reason: `a podSelector without namespaceSelector picks pods of namespace ${policy.ref.namespace ?? '(unspecified)'} only, not ${shown}`,
+        };
   }
   const described = `namespaceSelector (${describeSelector(selector)})`;
   if (isEmptySelector(selector)) return { admits: 'yes', reason: `${described} picks every namespace` };
-  if (namespace === undefined) return { admits: 'unknown', reason: `the namespace of objects that name none is unknown, so ${described} cannot be judged` };
+  if (namespace === undefined)
+    return { admits: 'unknown', reason: `the namespace of objects that name none is unknown, so ${described} cannot be judged` };
   const labels = index.namespaceLabels(namespace);
   // The name label is always known; a requirement on it that fails settles the question.
   const byName = [...selector.matchLabels].filter(([k]) => k === NAMESPACE_NAME_LABEL);
-  const nameFails = byName.some(([, v]) => v !== namespace) || selector.matchExpressions.some((r) => r.key === NAMESPACE_NAME_LABEL && !requirementMatches(r, labels));
+  const nameFails =
+    byName.some(([, v]) => v !== namespace) ||
+    selector.matchExpressions.some((r) => r.key === NAMESPACE_NAME_LABEL && !requirementMatches(r, labels));
   if (nameFails) return { admits: 'no', reason: `${described} does not pick namespace ${namespace}` };
-  const onlyName = [...selector.matchLabels.keys(), ...selector.matchExpressions.map((r) => r.key)].every((k) => k === NAMESPACE_NAME_LABEL);
+  const onlyName = [...selector.matchLabels.keys(), ...selector.matchExpressions.map((r) => r.key)].every(
+    (k) => k === NAMESPACE_NAME_LABEL,
+  );
   if (!onlyName && !index.hasNamespaceObject(namespace)) {
-    return { admits: 'unknown', reason: `namespace ${namespace} is not in the workspace (no Namespace object), so whether ${described} picks it is unknown` };
+    return {
+      admits: 'unknown',
+      reason: `namespace ${namespace} is not in the workspace (no Namespace object), so whether ${described} picks it is unknown`,
+    };
   }
-  return selectorMatches(selector, labels) ? { admits: 'yes', reason: `${described} picks namespace ${namespace}` } : { admits: 'no', reason: `${described} does not pick namespace ${namespace}` };
+  return selectorMatches(selector, labels)
+    ? { admits: 'yes', reason: `${described} picks namespace ${namespace}` }
+    : { admits: 'no', reason: `${described} does not pick namespace ${namespace}` };
 }
 
 function podMatches(selector: LabelSelector | undefined, subject: Subject & { kind: 'pod' | 'anyPod' }): PeerMatch {
   if (!selector) return { admits: 'yes', reason: 'every pod of it' };
   const described = `podSelector (${describeSelector(selector)})`;
   if (subject.kind === 'anyPod') {
-    return isEmptySelector(selector) ? { admits: 'yes', reason: `${described} picks every pod` } : { admits: 'no', reason: `${described} picks only some pods of the namespace, not every pod` };
+    return isEmptySelector(selector)
+      ? { admits: 'yes', reason: `${described} picks every pod` }
+      : { admits: 'no', reason: `${described} picks only some pods of the namespace, not every pod` };
   }
   return selectorMatches(selector, subject.pod.labels)
     ? { admits: 'yes', reason: `${described} picks ${objectName(subject.pod.ref)}` }
@@ -203,7 +273,11 @@ function podMatches(selector: LabelSelector | undefined, subject: Subject & { ki
  */
 function ipBlockAdmits(block: IpBlock, subject: Subject): PeerMatch {
   const cidr = `ipBlock ${block.cidr}${block.except.length > 0 ? ` except ${block.except.join(', ')}` : ''}`;
-  if (subject.kind !== 'external') return { admits: 'unknown', reason: `whether ${cidr} covers pod addresses depends on the cluster's pod network, which the workspace does not describe` };
+  if (subject.kind !== 'external')
+    return {
+      admits: 'unknown',
+      reason: `whether ${cidr} covers pod addresses depends on the cluster's pod network, which the workspace does not describe`,
+    };
   if (!isWholeSpace(block.cidr)) return { admits: 'unknown', reason: `${cidr} admits only clients with those addresses` };
   if (block.except.some(isWholeSpace)) return { admits: 'no', reason: `${cidr} excepts every address` };
   const excepts = block.except.length > 0 ? ` (but not clients in ${block.except.join(', ')})` : '';

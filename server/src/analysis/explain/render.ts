@@ -16,10 +16,15 @@ interface Line {
 const MARK: Record<Verdict | 'yes' | 'no', string> = { allowed: '✓', denied: '✗', unknown: '?', yes: '✓', no: '✗' };
 
 /** The explanation as an indented outline that reads like the path: source → Service → pod, then the policies on the way. */
-export function explanationOutline(explanation: Explanation, link: Linker): { heading: string; lines: Line[]; fixes: Line[]; notes: string[] } {
+export function explanationOutline(
+  explanation: Explanation,
+  link: Linker,
+): { heading: string; lines: Line[]; fixes: Line[]; notes: string[] } {
   const heading = `${explanation.from} → ${explanation.to}: ${explanation.verdict}`;
   const via = explanation.destination.kind === 'service' ? explanation.destination.via : undefined;
-  const from = via ? `${explanation.from} → ${link(`${objectName(via.router.ref)} ${via.backend.label}`, via.router.ref.uri, (via.backend.port ?? via.backend.service).range)}` : explanation.from;
+  const from = via
+    ? `${explanation.from} → ${link(`${objectName(via.router.ref)} ${via.backend.label}`, via.router.ref.uri, (via.backend.port ?? via.backend.service).range)}`
+    : explanation.from;
   const lines = explanation.results.map((result) => resultLine(from, result, link));
   const fixes = explanation.fixes.map((fix) => ({
     text: `${fix.title}: ${fix.edits.map((e) => link(`"${e.newText}"`, e.uri, e.range)).join(', ')}`,
@@ -36,11 +41,19 @@ function pathText(result: DestinationResult, link: Linker): string {
   if (service && servicePort) {
     const target = servicePort.targetPort?.value;
     const written = target ? (target.kind === 'number' ? String(target.number) : `"${target.name}"`) : String(servicePort.port.value);
-    parts.push(link(`${objectName(service.ref)} (${service.type}) ${servicePort.port.value}/${servicePort.protocol}`, service.ref.uri, servicePort.range), `targetPort ${written}`);
+    parts.push(
+      link(
+        `${objectName(service.ref)} (${service.type}) ${servicePort.port.value}/${servicePort.protocol}`,
+        service.ref.uri,
+        servicePort.range,
+      ),
+      `targetPort ${written}`,
+    );
   }
   let end = refLink(pod.ref, link);
   if (problem) end += `: ${problem}`;
-  else if (port?.declared) end += `, container ${port.declared.container}, ${link(formatKnownPort(port), pod.ref.uri, port.declared.range)}`;
+  else if (port?.declared)
+    end += `, container ${port.declared.container}, ${link(formatKnownPort(port), pod.ref.uri, port.declared.range)}`;
   else if (port) end += `, ${formatKnownPort(port)} (declared by no container)`;
   parts.push(end);
   return parts.join(' → ');
@@ -61,7 +74,10 @@ function sideLine(side: SideJudgement, link: Linker): Line {
     text: `${side.direction}: ${MARK[side.verdict]} ${side.reason}`,
     children: side.policies.map((p) => ({
       text: `${link(objectName(p.policy.ref), p.policy.ref.uri, p.policy.ref.nameRange)} isolates it for ${side.direction}${p.rules.length === 0 ? ` and has no ${side.direction} rule: it admits nothing` : ''}`,
-      children: p.rules.map((r) => ({ text: `${MARK[r.admits]} ${link(`rule ${r.number}`, p.policy.ref.uri, r.rule.range)}: ${r.reason}`, children: [] })),
+      children: p.rules.map((r) => ({
+        text: `${MARK[r.admits]} ${link(`rule ${r.number}`, p.policy.ref.uri, r.rule.range)}: ${r.reason}`,
+        children: [],
+      })),
     })),
   };
 }
@@ -83,7 +99,12 @@ export function renderText(explanation: Explanation, link: Linker): string {
 export function renderMarkdown(explanation: Explanation, link: Linker): string {
   const outline = explanationOutline(explanation, link);
   const escaped = (text: string) => text.replace(/\*/g, '\\*');
-  const out = [`# ${escaped(explanation.from)} → ${escaped(explanation.to)}`, '', `**${MARK[explanation.verdict]} ${explanation.verdict}**`, ''];
+  const out = [
+    `# ${escaped(explanation.from)} → ${escaped(explanation.to)}`,
+    '',
+    `**${MARK[explanation.verdict]} ${explanation.verdict}**`,
+    '',
+  ];
   out.push(...flatten(outline.lines, 0, (d) => `${'  '.repeat(d)}- `));
   if (outline.notes.length > 0) out.push('', '**Notes**', '', ...outline.notes.map((n) => `- ${n}`));
   if (outline.fixes.length > 0) out.push('', '**Fixes**', '', ...outline.fixes.map((f) => `- ${f.text}`));

@@ -40,13 +40,19 @@ export function shortReason(explanation: Omit<Explanation, 'fixes'>): string {
   if (explanation.verdict === 'unknown') return decisive.reason;
   const port = decisive.hop.port!.number;
   const direction = side.direction === 'egress' ? 'egress: ' : '';
-  return direction + side.policies.map((p) => {
-    const open = p.rules.filter((r) => r.peerAdmits !== 'no');
-    const ports = [...new Set(open.flatMap((r) => (r.rule.ports ?? []).map(entryShort)))];
-    if (ports.length > 0) return `${p.policy.ref.name} admits ${ports.join(', ')} — not ${port}`;
-    if (p.rules.some((r) => r.portAdmits)) return `${p.policy.ref.name} admits ${port} from other ${side.direction === 'ingress' ? 'sources' : 'destinations'} only`;
-    return `${p.policy.ref.name} admits nothing`;
-  }).join('; ');
+  return (
+    direction +
+    side.policies
+      .map((p) => {
+        const open = p.rules.filter((r) => r.peerAdmits !== 'no');
+        const ports = [...new Set(open.flatMap((r) => (r.rule.ports ?? []).map(entryShort)))];
+        if (ports.length > 0) return `${p.policy.ref.name} admits ${ports.join(', ')} — not ${port}`;
+        if (p.rules.some((r) => r.portAdmits))
+          return `${p.policy.ref.name} admits ${port} from other ${side.direction === 'ingress' ? 'sources' : 'destinations'} only`;
+        return `${p.policy.ref.name} admits nothing`;
+      })
+      .join('; ')
+  );
 }
 
 const entryShort = (e: PolicyPort) => portEntryText(e, { protocol: false });
@@ -56,7 +62,9 @@ const entryShort = (e: PolicyPort) => portEntryText(e, { protocol: false });
  * LoadBalancer or NodePort, otherwise every pod of the Service's own namespace.
  */
 export function lensSource(service: Service): Source {
-  return service.type === 'LoadBalancer' || service.type === 'NodePort' ? { kind: 'external' } : { kind: 'namespace', namespace: service.ref.namespace };
+  return service.type === 'LoadBalancer' || service.type === 'NodePort'
+    ? { kind: 'external' }
+    : { kind: 'namespace', namespace: service.ref.namespace };
 }
 
 /**
@@ -78,7 +86,10 @@ export function summarizeServicePort(index: WorkspaceIndex, service: Service, po
 }
 
 /** The code lens summaries of every Service port of a file. */
-export function servicePortSummaries(index: WorkspaceIndex, uri: string): Array<{ service: Service; port: ServicePort; summary: PortSummary }> {
+export function servicePortSummaries(
+  index: WorkspaceIndex,
+  uri: string,
+): Array<{ service: Service; port: ServicePort; summary: PortSummary }> {
   const model = index.file(uri);
   if (!model) return [];
   return model.services

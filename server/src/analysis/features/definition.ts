@@ -24,27 +24,38 @@ export function definition(index: WorkspaceIndex, uri: string, position: Positio
       const { policy, rule, entry } = target;
       const wanted = matcherOf(entry);
       return podsOfRule(index, policy, rule).flatMap((pod) =>
-        podPorts(index, pod).ports.filter((p) => p.declared && entryAdmits(wanted, p)).map((p) => ({ uri: pod.ref.uri, range: p.declared!.range })),
+        podPorts(index, pod)
+          .ports.filter((p) => p.declared && entryAdmits(wanted, p))
+          .map((p) => ({ uri: pod.ref.uri, range: p.declared!.range })),
       );
     }
     case 'dialectPort': {
       const { policy, rule, entry } = target;
       const wanted = matcherOf(entry);
       return (podsOfDialectRule(index, policy, rule) ?? []).flatMap((pod) =>
-        podPorts(index, pod).ports.filter((p) => p.declared && entryAdmits(wanted, p)).map((p) => ({ uri: pod.ref.uri, range: p.declared!.range })),
+        podPorts(index, pod)
+          .ports.filter((p) => p.declared && entryAdmits(wanted, p))
+          .map((p) => ({ uri: pod.ref.uri, range: p.declared!.range })),
       );
     }
     case 'dialectSelector':
-      return (podsOfDialectSelector(index, target.policy, target.selector, target.peer) ?? []).map((pod) => ({ uri: pod.ref.uri, range: pod.ref.nameRange }));
+      return (podsOfDialectSelector(index, target.policy, target.selector, target.peer) ?? []).map((pod) => ({
+        uri: pod.ref.uri,
+        range: pod.ref.nameRange,
+      }));
     case 'servicePort':
-      return chainsOf(index, target.service, target.port).flatMap((c) => (c.target?.declared ? [{ uri: c.pod.ref.uri, range: c.target.declared.range }] : []));
+      return chainsOf(index, target.service, target.port).flatMap((c) =>
+        c.target?.declared ? [{ uri: c.pod.ref.uri, range: c.target.declared.range }] : [],
+      );
     case 'policySelector': {
       const { policy, peer } = target;
       const pods = podsOfSelector(index, policy, peer);
       return pods.map((pod) => ({ uri: pod.ref.uri, range: pod.ref.nameRange }));
     }
     case 'serviceSelector':
-      return index.podsSelectedByMap(target.service.selector!.value, target.service.ref.namespace).map((pod) => ({ uri: pod.ref.uri, range: pod.ref.nameRange }));
+      return index
+        .podsSelectedByMap(target.service.selector!.value, target.service.ref.namespace)
+        .map((pod) => ({ uri: pod.ref.uri, range: pod.ref.nameRange }));
     case 'containerPort':
       return [];
     case 'backend': {
@@ -55,7 +66,10 @@ export function definition(index: WorkspaceIndex, uri: string, position: Positio
     }
     case 'monitorEndpoint': {
       const { servicePorts, podPorts } = monitorTargets(index, target.monitor, target.endpoint);
-      return [...servicePorts.map(({ service, port }) => ({ uri: service.ref.uri, range: port.range })), ...podPorts.map(({ pod, port }) => ({ uri: pod.ref.uri, range: port.declared!.range }))];
+      return [
+        ...servicePorts.map(({ service, port }) => ({ uri: service.ref.uri, range: port.range })),
+        ...podPorts.map(({ pod, port }) => ({ uri: pod.ref.uri, range: port.declared!.range })),
+      ];
     }
     case 'probe': {
       const port = probeTarget(target.pod, target.probe);

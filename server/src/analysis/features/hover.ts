@@ -6,7 +6,16 @@ import type { Finding } from '../rules/findings';
 import { podsOfDialectRule, podsOfDialectSelector } from '../index/dialectSelection';
 import { dialectPolicyName } from '../rules/dialectPolicy';
 import { locate, type Target } from '../index/locate';
-import { entryAdmits, formatKnownPort, formatPortRef, matcherOf, podPorts, servicesSelecting, targetOf, type KnownPort } from '../index/podPorts';
+import {
+  entryAdmits,
+  formatKnownPort,
+  formatPortRef,
+  matcherOf,
+  podPorts,
+  servicesSelecting,
+  targetOf,
+  type KnownPort,
+} from '../index/podPorts';
 import { describeSelector } from '../index/selectors';
 import { renderBackend, renderMonitorEndpoint, renderProbe, serviceUsers } from './referenceHover';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
@@ -33,7 +42,11 @@ export function chainText(chain: Chain): string {
 
 function podLine(index: WorkspaceIndex, pod: PodTemplate): string {
   const info = podPorts(index, pod);
-  const ports = info.unknown ? 'declares no ports' : info.ports.map((p) => (p.declared ? formatKnownPort(p) : `${formatKnownPort(p)} (from Service ${qualifiedName(p.evidence!.service.ref)})`)).join(', ');
+  const ports = info.unknown
+    ? 'declares no ports'
+    : info.ports
+        .map((p) => (p.declared ? formatKnownPort(p) : `${formatKnownPort(p)} (from Service ${qualifiedName(p.evidence!.service.ref)})`))
+        .join(', ');
   return `- ${refLink(pod.ref)}${pod.hostNetwork ? ' (hostNetwork)' : ''}: ${ports}`;
 }
 
@@ -107,47 +120,104 @@ function render(index: WorkspaceIndex, findings: Finding[], target: Target): str
   switch (target.kind) {
     case 'policyPort': {
       const { policy, rule, entry } = target;
-      return portHover(index, findings, `NetworkPolicy ${qualifiedName(policy.ref)}`, policy.ref.uri, rule.direction, entry, podsOfRule(index, policy, rule));
+      return portHover(
+        index,
+        findings,
+        `NetworkPolicy ${qualifiedName(policy.ref)}`,
+        policy.ref.uri,
+        rule.direction,
+        entry,
+        podsOfRule(index, policy, rule),
+      );
     }
     case 'dialectPort': {
       const { policy, rule, entry } = target;
-      return portHover(index, findings, dialectPolicyName(policy), policy.ref.uri, rule.direction, entry, podsOfDialectRule(index, policy, rule) ?? []);
+      return portHover(
+        index,
+        findings,
+        dialectPolicyName(policy),
+        policy.ref.uri,
+        rule.direction,
+        entry,
+        podsOfDialectRule(index, policy, rule) ?? [],
+      );
     }
     case 'dialectSelector': {
       const { policy, selector, peer } = target;
       const pods = podsOfDialectSelector(index, policy, selector, peer);
       const title = peer ? 'Pods this peer selects' : 'Pods this policy selects';
       const written = `**${selector.text || 'all()'}**`;
-      if (!pods) return `${written}\n\nPicks pods the workspace cannot resolve (other label sources, every namespace, namespaces by unknown labels): not judged.`;
-      return written + (pods.length > 0 ? section(title, pods.map((p) => podLine(index, p))) : '\n\nSelects no pod template in the workspace.');
+      if (!pods)
+        return `${written}\n\nPicks pods the workspace cannot resolve (other label sources, every namespace, namespaces by unknown labels): not judged.`;
+      return (
+        written +
+        (pods.length > 0
+          ? section(
+              title,
+              pods.map((p) => podLine(index, p)),
+            )
+          : '\n\nSelects no pod template in the workspace.')
+      );
     }
     case 'servicePort': {
       const { service, port } = target;
       const chains = chainsOf(index, service, port);
       const header = `**Service ${qualifiedName(service.ref)}** (${service.type}) · port \`${port.port.value}/${port.protocol}\`${port.nodePort ? ` · nodePort ${port.nodePort.value}` : ''}`;
       const users = section('Used by', serviceUsers(index, service, port));
-      if (!service.selector) return `${header}\n\nNo selector: the endpoints are managed outside the Service, so its ports are not checked.${users}`;
-      if (chains.length === 0) return `${header}\n\nThe selector (${describeSelector(service.selector.value)}) matches no pod template in the workspace.${users}`;
+      if (!service.selector)
+        return `${header}\n\nNo selector: the endpoints are managed outside the Service, so its ports are not checked.${users}`;
+      if (chains.length === 0)
+        return `${header}\n\nThe selector (${describeSelector(service.selector.value)}) matches no pod template in the workspace.${users}`;
       const admission = chains.flatMap((c) => (c.target ? admissionLines(index, c.pod, c.target) : []));
-      return header + section('Forwards to', chains.map((c) => `- ${chainText(c)}`)) + section('NetworkPolicies admitting the target', [...new Set(admission)]) + users;
+      return (
+        header +
+        section(
+          'Forwards to',
+          chains.map((c) => `- ${chainText(c)}`),
+        ) +
+        section('NetworkPolicies admitting the target', [...new Set(admission)]) +
+        users
+      );
     }
     case 'containerPort': {
       const { pod, port } = target;
       const known = podPorts(index, pod).ports.find((p) => p.declared === port)!;
       const header = `**${objectName(pod.ref)}** · container ${port.container} · \`${formatKnownPort(known)}\``;
-      const chains = servicesSelecting(index, pod).flatMap((s) => s.ports.flatMap((sp) => chainsOf(index, s, sp))).filter((c) => c.pod === pod && c.target?.declared === port);
-      return header + section('Services forwarding to it', chains.length > 0 ? chains.map((c) => `- ${chainText(c)}`) : ['- none in the workspace']) + section('NetworkPolicies', admissionLines(index, pod, known));
+      const chains = servicesSelecting(index, pod)
+        .flatMap((s) => s.ports.flatMap((sp) => chainsOf(index, s, sp)))
+        .filter((c) => c.pod === pod && c.target?.declared === port);
+      return (
+        header +
+        section('Services forwarding to it', chains.length > 0 ? chains.map((c) => `- ${chainText(c)}`) : ['- none in the workspace']) +
+        section('NetworkPolicies', admissionLines(index, pod, known))
+      );
     }
     case 'policySelector': {
       const { policy, selector, peer } = target;
       const pods = podsOfSelector(index, policy, peer);
       const title = peer ? 'Pods this peer selects' : 'Pods this policy selects';
-      return `**${describeSelector(selector)}**` + (pods.length > 0 ? section(title, pods.map((p) => podLine(index, p))) : '\n\nSelects no pod template in the workspace.');
+      return (
+        `**${describeSelector(selector)}**` +
+        (pods.length > 0
+          ? section(
+              title,
+              pods.map((p) => podLine(index, p)),
+            )
+          : '\n\nSelects no pod template in the workspace.')
+      );
     }
     case 'serviceSelector': {
       const { service } = target;
       const pods = index.podsSelectedByMap(service.selector!.value, service.ref.namespace);
-      return `**${describeSelector(service.selector!.value)}**` + (pods.length > 0 ? section('Pods this Service selects', pods.map((p) => podLine(index, p))) : '\n\nSelects no pod template in the workspace.');
+      return (
+        `**${describeSelector(service.selector!.value)}**` +
+        (pods.length > 0
+          ? section(
+              'Pods this Service selects',
+              pods.map((p) => podLine(index, p)),
+            )
+          : '\n\nSelects no pod template in the workspace.')
+      );
     }
     case 'backend':
       return renderBackend(index, findings, target.router, target.backend);
@@ -159,38 +229,76 @@ function render(index: WorkspaceIndex, findings: Finding[], target: Target): str
 }
 
 /** A port entry of a policy of any dialect: its verdict, the pods its ports apply to, and the Services forwarding to them. */
-function portHover(index: WorkspaceIndex, findings: Finding[], policyName: string, uri: string, direction: 'ingress' | 'egress', entry: PortEntry, pods: PodTemplate[]): string {
+function portHover(
+  index: WorkspaceIndex,
+  findings: Finding[],
+  policyName: string,
+  uri: string,
+  direction: 'ingress' | 'egress',
+  entry: PortEntry,
+  pods: PodTemplate[],
+): string {
   const written = portEntryText(entry);
   const header = `**${policyName}** · ${direction} port \`${written}\``;
   const here = findings.filter((f) => f.uri === uri && containsPosition(entry.range, f.range.start));
   // A finding here is shown by the editor above the hover: the hover adds what it does not say.
   let verdict: string | undefined;
   if (here.length > 0) verdict = undefined;
-  else if (pods.length === 0) verdict = direction === 'ingress' ? 'The policy selects no pod in the workspace.' : 'The destination pods are outside what the workspace knows; not judged.';
+  else if (pods.length === 0)
+    verdict =
+      direction === 'ingress'
+        ? 'The policy selects no pod in the workspace.'
+        : 'The destination pods are outside what the workspace knows; not judged.';
   else {
-    const matched = pods.flatMap((pod) => podPorts(index, pod).ports.filter((p) => entryAdmits(matcherOf(entry), p)).map((p) => `${formatKnownPort(p)} on ${objectName(pod.ref)}`));
-    verdict = matched.length > 0 ? `✓ Admits ${[...new Set(matched)].join(', ')}.` : 'Not judged: the pods declare no ports the analysis could check.';
+    const matched = pods.flatMap((pod) =>
+      podPorts(index, pod)
+        .ports.filter((p) => entryAdmits(matcherOf(entry), p))
+        .map((p) => `${formatKnownPort(p)} on ${objectName(pod.ref)}`),
+    );
+    verdict =
+      matched.length > 0
+        ? `✓ Admits ${[...new Set(matched)].join(', ')}.`
+        : 'Not judged: the pods declare no ports the analysis could check.';
   }
   const number = entry.port?.value.kind === 'number' ? entry.port.value.number : undefined;
   const chains = forwardingChains(index, pods, number);
   const podsTitle = direction === 'ingress' ? 'Pods this policy selects' : 'Pods this rule sends to';
   const explainAll = ` — [show all](command:${EXPLAIN_CONNECTION_COMMAND})`;
-  const name = here.some((f) => f.fixes.length > 0) && number !== undefined ? chains.find((c) => forwardsNumber(c, number))?.target?.name : undefined;
+  const name =
+    here.some((f) => f.fixes.length > 0) && number !== undefined ? chains.find((c) => forwardsNumber(c, number))?.target?.name : undefined;
   return (
     header +
     (verdict ? '\n\n' + verdict : '') +
-    section(podsTitle, collapsed(pods.map((p) => podLine(index, p)), MAX_LIST, 'pod templates')) +
-    section('Services forwarding to them', collapsed(chains.map((c) => `- ${chainText(c)}`), MAX_LIST, 'Service ports', explainAll)) +
+    section(
+      podsTitle,
+      collapsed(
+        pods.map((p) => podLine(index, p)),
+        MAX_LIST,
+        'pod templates',
+      ),
+    ) +
+    section(
+      'Services forwarding to them',
+      collapsed(
+        chains.map((c) => `- ${chainText(c)}`),
+        MAX_LIST,
+        'Service ports',
+        explainAll,
+      ),
+    ) +
     tip(name)
   );
 }
 
 /** For a Service port written in a policy: the target container port's own name, which would have avoided it. */
 function tip(name: string | undefined): string {
-  return name ? `\n\n_The named port (\`${name}\`) in the policy avoids this mistake; some network plugins (AWS VPC CNI) also recommend keeping Service port and container port equal._` : '';
+  return name
+    ? `\n\n_The named port (\`${name}\`) in the policy avoids this mistake; some network plugins (AWS VPC CNI) also recommend keeping Service port and container port equal._`
+    : '';
 }
 
-const forwardsNumber = (chain: Chain, number: number | undefined) => number !== undefined && (chain.servicePort.port.value === number || chain.servicePort.nodePort?.value === number);
+const forwardsNumber = (chain: Chain, number: number | undefined) =>
+  number !== undefined && (chain.servicePort.port.value === number || chain.servicePort.nodePort?.value === number);
 
 /** Lists in a hover longer than this collapse to a count. */
 const MAX_LIST = 3;

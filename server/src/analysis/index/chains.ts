@@ -24,9 +24,15 @@ export function chainsOf(index: WorkspaceIndex, service: Service, servicePort: S
 }
 
 /** The ingress rules that admit traffic to `port` of `pod`, and whether any policy isolates the pod at all. */
-export function admittingRules(index: WorkspaceIndex, pod: PodTemplate, port: KnownPort): { isolated: boolean; admitted: Array<{ policy: NetworkPolicy; rule: number }> } {
+export function admittingRules(
+  index: WorkspaceIndex,
+  pod: PodTemplate,
+  port: KnownPort,
+): { isolated: boolean; admitted: Array<{ policy: NetworkPolicy; rule: number }> } {
   const policies = ingressPoliciesOf(index, pod);
-  const admitted = policies.flatMap((policy) => policy.ingress.flatMap((rule, i) => (rulePortAdmits(rule, port) ? [{ policy, rule: i + 1 }] : [])));
+  const admitted = policies.flatMap((policy) =>
+    policy.ingress.flatMap((rule, i) => (rulePortAdmits(rule, port) ? [{ policy, rule: i + 1 }] : [])),
+  );
   return { isolated: policies.length > 0, admitted };
 }
 

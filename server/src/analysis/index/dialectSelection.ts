@@ -69,7 +69,12 @@ function namespacesOf(index: WorkspaceIndex, selector: DialectSelector): Set<str
  * a selector the analysis cannot resolve, namespaces picked by unknown labels, or — with
  * `bounded` (egress destinations) — pods that may live in namespaces outside the workspace.
  */
-export function podsOfDialectSelector(index: WorkspaceIndex, policy: DialectPolicy, selector: DialectSelector, bounded: boolean): PodTemplate[] | undefined {
+export function podsOfDialectSelector(
+  index: WorkspaceIndex,
+  policy: DialectPolicy,
+  selector: DialectSelector,
+  bounded: boolean,
+): PodTemplate[] | undefined {
   if (!selector.alternatives) return undefined;
   const allowed = selector.namespaces ? namespacesOf(index, selector.namespaces) : undefined;
   if (selector.namespaces && !allowed) return undefined;
@@ -80,7 +85,8 @@ export function podsOfDialectSelector(index: WorkspaceIndex, policy: DialectPoli
     if (selector.scope === 'policy' || (selector.scope === 'policy-or-named' && !named)) namespaces = [policy.ref.namespace];
     else if (named) namespaces = named;
     else if (allowed) namespaces = [...allowed];
-    else if (bounded) return undefined; // every namespace of the cluster
+    else if (bounded)
+      return undefined; // every namespace of the cluster
     else namespaces = index.namespaceNames();
     if (allowed) namespaces = namespaces.filter((ns) => ns !== undefined && allowed.has(ns));
     const lookup = indexable(alternative);
@@ -136,14 +142,18 @@ export function dialectPolicySelects(index: WorkspaceIndex, policy: DialectPolic
 
 /** The Cilium and Calico policies that apply, or may apply, to a pod's traffic in one direction. */
 export function dialectPoliciesSelecting(index: WorkspaceIndex, pod: PodTemplate, direction: 'Ingress' | 'Egress'): DialectPolicy[] {
-  return index.dialectPoliciesFor(pod.ref.namespace).filter((policy) => policy.directions.includes(direction) && dialectPolicySelects(index, policy, pod) !== false);
+  return index
+    .dialectPoliciesFor(pod.ref.namespace)
+    .filter((policy) => policy.directions.includes(direction) && dialectPolicySelects(index, policy, pod) !== false);
 }
 
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /** The namespace names a namespace selector's alternative pins by `kubernetes.io/metadata.name`; undefined when it picks by other labels. */
 function pinnedNames(alternative: LabelSelector): string[] | undefined {
-  const onlyNames = [...alternative.matchLabels.keys(), ...alternative.matchExpressions.map((r) => r.key)].every((k) => k === NAMESPACE_NAME_LABEL);
+  const onlyNames = [...alternative.matchLabels.keys(), ...alternative.matchExpressions.map((r) => r.key)].every(
+    (k) => k === NAMESPACE_NAME_LABEL,
+  );
   if (!onlyNames) return undefined;
   const pinned = alternative.matchLabels.get(NAMESPACE_NAME_LABEL);
   if (pinned !== undefined) return [pinned];
@@ -158,7 +168,11 @@ function pinnedNames(alternative: LabelSelector): string[] | undefined {
  */
 export function dialectNamespaces(policy: DialectPolicy): Set<string> | 'all' {
   const names = new Set<string>([policy.ref.namespace ?? '']);
-  for (const selector of [policy.selector, ...policy.ingress.flatMap((r) => (r.within ? [r.within] : [])), ...policy.egress.flatMap((r) => r.peers ?? [])]) {
+  for (const selector of [
+    policy.selector,
+    ...policy.ingress.flatMap((r) => (r.within ? [r.within] : [])),
+    ...policy.egress.flatMap((r) => r.peers ?? []),
+  ]) {
     if (!selector.alternatives) continue;
     if (selector.namespaces) {
       if (!selector.namespaces.alternatives) continue;

@@ -85,7 +85,8 @@ export function locate(model: FileModel, position: Position): Target | undefined
   for (const monitor of model.monitors) {
     if (!at(monitor.ref.range)) continue;
     for (const endpoint of monitor.endpoints) {
-      if (at(endpoint.port?.range) || at(endpoint.portNumber?.range) || at(endpoint.targetPort?.range)) return { kind: 'monitorEndpoint', monitor, endpoint };
+      if (at(endpoint.port?.range) || at(endpoint.portNumber?.range) || at(endpoint.targetPort?.range))
+        return { kind: 'monitorEndpoint', monitor, endpoint };
     }
   }
   return undefined;

@@ -64,7 +64,14 @@ class NamespaceBucket {
   }
 
   isEmpty(): boolean {
-    return this.pods.size === 0 && this.services.size === 0 && this.policies.size === 0 && this.dialectPolicies.size === 0 && this.routers.size === 0 && this.monitors.size === 0;
+    return (
+      this.pods.size === 0 &&
+      this.services.size === 0 &&
+      this.policies.size === 0 &&
+      this.dialectPolicies.size === 0 &&
+      this.routers.size === 0 &&
+      this.monitors.size === 0
+    );
   }
 
   /** The smallest set of pods that can contain every match, from the label index. */

@@ -79,7 +79,10 @@ export function layoutMap(map: PortMap): MapLayout {
     .sort((a, b) => a.weight - b.weight || a.i - b.i)
     .map((p) => p.pod);
 
-  const sourceWidth = widthFor(map.sources.map((s) => s.label), 170);
+  const sourceWidth = widthFor(
+    map.sources.map((s) => s.label),
+    170,
+  );
   const portTexts = (s: PortMap['services'][number]) => s.ports.map((p) => `${p.label} → ${p.targetPort}`);
   const serviceTexts = map.services.flatMap((s) => [s.name, `Service · ${s.type}`, ...portTexts(s)]);
   const serviceWidth = widthFor(serviceTexts, 200);
@@ -139,7 +142,12 @@ export function layoutMap(map: PortMap): MapLayout {
     const x2 = to.x;
     const y2 = to.y + to.height / 2;
     const bend = (x2 - x1) / 2;
-    const curve: Array<[number, number]> = [[x1, y1], [x1 + bend, y1], [x2 - bend, y2], [x2 - 6, y2]];
+    const curve: Array<[number, number]> = [
+      [x1, y1],
+      [x1 + bend, y1],
+      [x2 - bend, y2],
+      [x2 - 6, y2],
+    ];
     edges.push({ edge, d: `M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2 - 6},${y2}`, labelAt: pointAt(curve, 0.62) });
   }
   const columns = [

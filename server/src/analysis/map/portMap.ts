@@ -267,7 +267,11 @@ class MapBuilder {
       hostNetwork: pod.hostNetwork,
       ports,
       policies: [],
-      findings: this.findingsIn(pod.ref.uri, pod.ref.range, pod.ports.map((p) => p.range)),
+      findings: this.findingsIn(
+        pod.ref.uri,
+        pod.ref.range,
+        pod.ports.map((p) => p.range),
+      ),
     };
     this.podNodes.set(pod, node);
     return node;
@@ -284,14 +288,28 @@ class MapBuilder {
     const { uri, range, nameRange } = policy.ref;
     const findings = this.findingsIn(uri, range);
     const policyTypes = [...policy.policyTypes];
-    return { id, kind: 'NetworkPolicy', name: policy.ref.name, dialect: 'kubernetes', uri, range, nameRange, policyTypes, selects, findings };
+    return {
+      id,
+      kind: 'NetworkPolicy',
+      name: policy.ref.name,
+      dialect: 'kubernetes',
+      uri,
+      range,
+      nameRange,
+      policyTypes,
+      selects,
+      findings,
+    };
   }
 
   /** Cilium and Calico policies that select a pod template of the map (cluster-wide ones included). */
   private dialectPolicyNodes(): PolicyNode[] {
     const selected = new Map<DialectPolicy, PodNode[]>();
     for (const [pod, node] of this.podNodes) {
-      const policies = new Set([...dialectPoliciesSelecting(this.index, pod, 'Ingress'), ...dialectPoliciesSelecting(this.index, pod, 'Egress')]);
+      const policies = new Set([
+        ...dialectPoliciesSelecting(this.index, pod, 'Ingress'),
+        ...dialectPoliciesSelecting(this.index, pod, 'Egress'),
+      ]);
       for (const policy of policies) selected.set(policy, [...(selected.get(policy) ?? []), node]);
     }
     const nodes: PolicyNode[] = [];
@@ -301,7 +319,18 @@ class MapBuilder {
       for (const pod of pods) pod.policies.push(id);
       const dialect = policy.dialect.toLowerCase();
       const findings = this.findingsIn(uri, range);
-      nodes.push({ id, kind, name: policy.ref.name, dialect, uri, range, nameRange, policyTypes: [...policy.directions], selects: pods.map((p) => p.id), findings });
+      nodes.push({
+        id,
+        kind,
+        name: policy.ref.name,
+        dialect,
+        uri,
+        range,
+        nameRange,
+        policyTypes: [...policy.directions],
+        selects: pods.map((p) => p.id),
+        findings,
+      });
     }
     return nodes;
   }
@@ -330,7 +359,14 @@ class MapBuilder {
       monitor.endpoints.forEach((endpoint, i) => {
         const { kind, name, namespace, uri } = monitor.ref;
         const written = endpoint.port ?? endpoint.targetPort ?? endpoint.portNumber;
-        const ref = { kind, name, namespace: namespace ?? null, label: `endpoint ${i + 1}`, uri, range: written?.range ?? monitor.ref.nameRange };
+        const ref = {
+          kind,
+          name,
+          namespace: namespace ?? null,
+          label: `endpoint ${i + 1}`,
+          uri,
+          range: written?.range ?? monitor.ref.nameRange,
+        };
         const targets = monitorTargets(this.index, monitor, endpoint);
         for (const { port } of targets.servicePorts) servicePorts.get(port)?.refs.push(ref);
         for (const { port } of targets.podPorts) if (port.declared) this.portNodes.get(port.declared)?.refs.push(ref);
@@ -342,7 +378,11 @@ class MapBuilder {
     const id = this.ids.take(`Service/${service.ref.name}`);
     const { uri, range, nameRange } = service.ref;
     const ports = service.ports.map((port) => this.servicePortNode(service, id, port));
-    const findings = this.findingsIn(uri, range, service.ports.map((p) => p.range));
+    const findings = this.findingsIn(
+      uri,
+      range,
+      service.ports.map((p) => p.range),
+    );
     const selector = service.selector !== undefined;
     return { id, name: service.ref.name, type: service.type || 'ClusterIP', selector, uri, range, nameRange, ports, findings };
   }

@@ -64,9 +64,10 @@ export function renderSvg(map: PortMap): string {
   for (const source of layout.sources) {
     const node = map.sources.find((s) => s.id === source.id)!;
     out.push(`<g class="node source ${node.kind}" data-node="${escapeXml(source.id)}" tabindex="0" role="button">`);
-    const title = node.kind === 'external'
-      ? 'Clients outside the cluster (through a LoadBalancer or NodePort)'
-      : `Every pod of namespace ${node.namespace ?? '(unspecified)'}${node.inWorkspace ? '' : ' (not in the workspace)'}`;
+    const title =
+      node.kind === 'external'
+        ? 'Clients outside the cluster (through a LoadBalancer or NodePort)'
+        : `Every pod of namespace ${node.namespace ?? '(unspecified)'}${node.inWorkspace ? '' : ' (not in the workspace)'}`;
     out.push(`<title>${escapeXml(title)}</title>`);
     out.push(`<rect x="${source.x}" y="${source.y}" width="${source.width}" height="${source.height}" rx="14"/>`);
     const at = `x="${source.x + source.width / 2}" y="${source.y + source.height / 2 + 4}"`;

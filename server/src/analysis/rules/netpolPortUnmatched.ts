@@ -175,7 +175,11 @@ class EntryContext {
     const point = `No selected pod declares a port named "${name}"`;
     return this.finding(
       'evidence',
-      message(point, guess ?? `they serve ${servedPorts(this.pods)}`, `This entry admits nothing: a port name exists only where a container declares it. ${capitalize(this.podsPhrase)} serve ${servedPorts(this.pods)}.`),
+      message(
+        point,
+        guess ?? `they serve ${servedPorts(this.pods)}`,
+        `This entry admits nothing: a port name exists only where a container declares it. ${capitalize(this.podsPhrase)} serve ${servedPorts(this.pods)}.`,
+      ),
       fixes,
     );
   }
@@ -215,7 +219,11 @@ class EntryContext {
       ' and ',
       ' or ',
     );
-    const via = forwardings.every((f) => f.via === 'hostPort') ? 'host port' : forwardings.every((f) => f.via === 'nodePort') ? 'nodePort' : 'Service port';
+    const via = forwardings.every((f) => f.via === 'hostPort')
+      ? 'host port'
+      : forwardings.every((f) => f.via === 'nodePort')
+        ? 'nodePort'
+        : 'Service port';
     const owners = forwardings.map((f) => f.owner.replace(/^Service /, ''));
     const of = owners.length === 1 ? owners[0] : `${owners[0]} and ${owners.length - 1} more`;
     const lesson = `It is ${chain}. ${policyKind(this.policy)} ports are pod ports, not ${kinds}: ${this.podsPhrase} serve ${servedPorts(this.pods)}.`;
@@ -228,7 +236,11 @@ class EntryContext {
       const fix = removeEntry(this.uri, this.entry);
       return this.finding(
         'dead',
-        message(`${this.written} is the ${via} of ${of}, and this rule already admits its target${targets.size === 1 ? '' : 's'} ${admitted}: remove it`, undefined, lesson),
+        message(
+          `${this.written} is the ${via} of ${of}, and this rule already admits its target${targets.size === 1 ? '' : 's'} ${admitted}: remove it`,
+          undefined,
+          lesson,
+        ),
         fix ? [{ title: `Remove port entry ${number} (the rule already admits ${admitted})`, isPreferred: false, edits: [fix] }] : [],
         related,
       );

@@ -30,7 +30,9 @@ export function protocolMismatch(
     isPreferred: protocols.length === 1 && !shared,
     edits: setProtocol(uri, entry, protocol),
   }));
-  const owners = [...new Set(matches.map((p) => (p.declared ? objectName(pods.find((pod) => pod.ports.includes(p))!.pod.ref) : '')))].filter(Boolean);
+  const owners = [
+    ...new Set(matches.map((p) => (p.declared ? objectName(pods.find((pod) => pod.ports.includes(p))!.pod.ref) : ''))),
+  ].filter(Boolean);
   const served = joinAnd([...new Set(matches.map((p) => `${p.number}/${p.protocol}${p.name ? ` "${p.name}"` : ''}`))]);
   return tiered('evidence', {
     uri,

@@ -28,7 +28,8 @@ export const RULES = {
   'netpol-protocol-mismatch': {
     severity: 'warning',
     title: 'NetworkPolicy port has the wrong protocol',
-    description: 'The port matches a container port of the selected pods only under another protocol (TCP is implied when none is written).',
+    description:
+      'The port matches a container port of the selected pods only under another protocol (TCP is implied when none is written).',
     summary: "the port exists, under another protocol (StatsD's 9125/UDP with TCP implied)",
   },
   'service-target-port-unmatched': {
@@ -48,21 +49,24 @@ export const RULES = {
     title: 'Ingress or route backend names no port of its Service',
     description:
       'An Ingress backend or a Gateway API backendRef names a port its Service does not have — most often the pod port written where the Service port belongs (8080 instead of 80). Information when the Service is not in the workspace.',
-    summary: 'an Ingress backend or Gateway API backendRef naming a port its Service lacks — above all the pod port (8080) where the Service port (80) belongs',
+    summary:
+      'an Ingress backend or Gateway API backendRef naming a port its Service lacks — above all the pod port (8080) where the Service port (80) belongs',
   },
   'monitor-port-unmatched': {
     severity: 'warning',
     title: 'ServiceMonitor or PodMonitor port matches no port',
     description:
-      'A ServiceMonitor endpoint names a port no selected Service has (most often the container port\'s name instead of the Service port\'s), or a PodMonitor endpoint one no selected container declares: nothing is scraped. Information when the monitor selects nothing in the workspace.',
-    summary: "a ServiceMonitor port that is the container port's name, not the Service port's (or a PodMonitor port no container declares): nothing is scraped",
+      "A ServiceMonitor endpoint names a port no selected Service has (most often the container port's name instead of the Service port's), or a PodMonitor endpoint one no selected container declares: nothing is scraped. Information when the monitor selects nothing in the workspace.",
+    summary:
+      "a ServiceMonitor port that is the container port's name, not the Service port's (or a PodMonitor port no container declares): nothing is scraped",
   },
   'probe-port-unmatched': {
     severity: 'warning',
     title: 'Probe port matches no container port',
     description:
       'A liveness, readiness or startup probe names a port its container does not declare (the kubelet cannot resolve it), or a Service port instead of the container port it forwards to. Information for a number the container does not declare while it declares others.',
-    summary: 'a liveness/readiness/startup probe on a port name its container does not declare, or on the Service port instead of the container port',
+    summary:
+      'a liveness/readiness/startup probe on a port name its container does not declare, or on the Service port instead of the container port',
   },
   'port-value-invalid': {
     severity: 'error',
@@ -74,7 +78,8 @@ export const RULES = {
   'netpol-misplaced-field': {
     severity: 'warning',
     title: 'NetworkPolicy field at the wrong level',
-    description: 'A key that belongs elsewhere in a NetworkPolicy (a `to:` inside a port entry, …): Kubernetes drops it, so the rule silently admits more than written.',
+    description:
+      'A key that belongs elsewhere in a NetworkPolicy (a `to:` inside a port entry, …): Kubernetes drops it, so the rule silently admits more than written.',
     summary: 'a `to:` indented under a port entry and other keys at the wrong level: dropped, so the rule admits more',
   },
   'netpol-ports-empty': {
@@ -107,7 +112,7 @@ export const RULES = {
     severity: 'warning',
     title: 'Helm chart could not be rendered',
     description:
-      'helm template failed, timed out or is not installed, so the chart was not checked. Reported on Chart.yaml with helm\'s own message; a missing helm is information only.',
+      "helm template failed, timed out or is not installed, so the chart was not checked. Reported on Chart.yaml with helm's own message; a missing helm is information only.",
     summary: 'a chart helm could not render (error, timeout; information when helm is not installed)',
   },
   'suppression-unused': {
@@ -129,7 +134,8 @@ export const RULES = {
     title: 'Kustomize root could not be built',
     description:
       "kubectl kustomize failed, timed out or is not installed, or the root uses a remote base (never fetched), so the root was not checked. Reported on the root's kustomization file with kubectl's own message; a missing kubectl or a remote base is information only.",
-    summary: 'a Kustomize root kubectl could not build (error, timeout; information when kubectl is not installed or the root uses a remote base)',
+    summary:
+      'a Kustomize root kubectl could not build (error, timeout; information when kubectl is not installed or the root uses a remote base)',
   },
   'yaml-syntax': {
     severity: 'error',

@@ -18,7 +18,11 @@ interface Suppression {
  * suppression names that silences nothing. `findings` are the file's; `model` is its model.
  * `ownerOf` tells which object a finding was reported for, where the analysis knows.
  */
-export function applySuppressions(findings: Finding[], model: FileModel | undefined, ownerOf: (finding: Finding) => ObjectRef | undefined = () => undefined): Finding[] {
+export function applySuppressions(
+  findings: Finding[],
+  model: FileModel | undefined,
+  ownerOf: (finding: Finding) => ObjectRef | undefined = () => undefined,
+): Finding[] {
   if (!model) return findings;
   const suppressions: Suppression[] = [];
   for (const comment of model.suppressions ?? []) {
@@ -27,7 +31,11 @@ export function applySuppressions(findings: Finding[], model: FileModel | undefi
   for (const { ref } of objectsOf(model)) {
     if (!ref.ignore) continue;
     const within = (range: Range) => containsPosition(ref.range, range.start);
-    suppressions.push({ codes: ref.ignore, covers: (f) => ownerOf(f) === ref || (!ownerOf(f) && within(f.range)) || sameObject(ownerOf(f), ref), used: new Set() });
+    suppressions.push({
+      codes: ref.ignore,
+      covers: (f) => ownerOf(f) === ref || (!ownerOf(f) && within(f.range)) || sameObject(ownerOf(f), ref),
+      used: new Set(),
+    });
   }
   if (suppressions.length === 0) return findings;
 

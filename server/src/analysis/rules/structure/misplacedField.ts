@@ -32,9 +32,7 @@ export function misplacedFields(uri: string, rule: PolicyRule): Finding[] {
 
 /** What a rule admits, as Kubernetes reads it: "this rule admits 6379/TCP to every destination". */
 function effectiveMeaning(rule: PolicyRule): string {
-  const ports = rule.ports
-    ? rule.ports.map((e) => portEntryText(e)).join(', ')
-    : 'every port';
+  const ports = rule.ports ? rule.ports.map((e) => portEntryText(e)).join(', ') : 'every port';
   const peers = rule.peers
     ? rule.direction === 'ingress'
       ? 'from the sources it names'
