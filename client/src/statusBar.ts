@@ -40,7 +40,8 @@ export class PortLensStatus implements vscode.Disposable {
     const stale = params.stale > 0 ? `, ${plural(params.stale, 'chart')} stale` : '';
     const staleNote =
       params.stale > 0
-        ? `\n${plural(params.stale, 'Helm chart')} failed to render: ${params.stale === 1 ? 'its' : 'their'} findings are from the last good render.`
+        ? `\n${plural(params.stale, 'Helm chart')} failed to render: ${params.stale === 1 ? 'its' : 'their'} findings are from the last ` +
+          `good render.`
         : '';
     const files = plural(params.files, 'file');
     if (params.findings === 0) {

@@ -147,7 +147,10 @@ interface Loaded {
   notes: string[];
 }
 
-/** Reads the manifests, renders the charts and builds the Kustomize roots under `paths` through the workspace session, and analyses them. */
+/**
+ * Reads the manifests, renders the charts and builds the Kustomize roots under `paths` through the
+ * workspace session, and analyses them.
+ */
 async function analyse(options: Pick<CheckOptions, 'paths' | 'helm' | 'kustomize' | 'cache'>): Promise<Loaded> {
   for (const p of options.paths) {
     try {
@@ -267,7 +270,8 @@ async function mapCommand(args: string[]): Promise<number> {
     if (!worlds || !world) {
       const names = worlds?.roots().map((r) => r.name) ?? [];
       throw new MapUsageError(
-        `--root ${options.root}: no such Kustomize root (${names.length > 0 ? `the roots are ${names.join(', ')}` : 'no Kustomize root was built'})`,
+        `--root ${options.root}: no such Kustomize root ` +
+          `(${names.length > 0 ? `the roots are ${names.join(', ')}` : 'no Kustomize root was built'})`,
       );
     }
     const worldFindings = world.allFindings();

@@ -188,7 +188,8 @@ export class PortLens {
    * What a changed file can affect: its own objects; the policies and Services that select one of
    * its pods (before or after the change) or reach it through an egress peer; of those that select
    * a pod one of its Services selects, the ones whose last check looked at Services; every policy
-   * whose egress peers pick namespaces by label when a Namespace object changed or a namespace gained its first object or lost its last; the Ingresses and
+   * whose egress peers pick namespaces by label when a Namespace object changed or a namespace
+   * gained its first object or lost its last; the Ingresses and
    * routes that name one of its Services or a Service of one of its pods, the monitors that look in
    * those namespaces, and the probed pods its Services select.
    */

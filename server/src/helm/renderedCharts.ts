@@ -122,7 +122,8 @@ function renderedAs(finding: Finding, rendered: RenderedChart, lens: PortLens) {
     {
       uri: finding.uri,
       range: ref.nameRange,
-      message: `rendered as ${ref.kind} ${ref.namespace}/${ref.name} by helm template ${rendered.release} --namespace ${rendered.namespace}`,
+      message:
+        `rendered as ${ref.kind} ${ref.namespace}/${ref.name} by helm template ${rendered.release} --namespace ` + `${rendered.namespace}`,
     },
   ];
 }

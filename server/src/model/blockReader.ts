@@ -32,8 +32,18 @@ const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
 const TRUE = /^(?:[Tt]rue|TRUE)$/;
 const DECIMAL = /^(?:0|[1-9][0-9]{0,14})$/;
 /** What core schema reads as a number in another form (octal, hex, float, signed, leading zeros): left to yaml. */
-const OTHER_NUMBER =
-  /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+const OTHER_NUMBER = new RegExp(
+  `^(?:${[
+    /[-+]?[0-9]+/,
+    /0o[0-7]+/,
+    /0x[0-9a-fA-F]+/,
+    /[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?/,
+    /[-+]?\.(?:inf|Inf|INF)/,
+    /\.nan|\.NaN|\.NAN/,
+  ]
+    .map((r) => r.source)
+    .join('|')})$`,
+);
 const KEY = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
 /** Characters that cannot start a plain scalar here (indicators, or ones the subset leaves to yaml). */
 const PLAIN_FIRST = /[-?:,[\]{}#&*!|>'"%@`\s]/;

@@ -235,7 +235,9 @@ function readDocuments(model: FileModel, source: SourceText, start: number, end:
       if (LOOKS_LIKE_MANIFEST.test(piece.slice(doc.range[0], doc.range[2]))) {
         const at = start + ((doc.contents as Node | null)?.range?.[0] ?? doc.range[0]);
         model.errors.push({
-          message: `Too many aliases: expanding them would exceed the limit of ${MAX_ALIAS_COUNT} (an alias bomb?); this document is not checked.`,
+          message:
+            `Too many aliases: expanding them would exceed the limit of ${MAX_ALIAS_COUNT} (an alias bomb?); this document is ` +
+            `not checked.`,
           range: source.range({ start: at, end: at }),
           kind: 'syntax',
         });
@@ -545,7 +547,8 @@ function readRules(r: YamlReader, spec: YAMLMap, direction: 'ingress' | 'egress'
     portNodes.forEach((entryNode, i) => {
       const entry = r.map(entryNode, 'port entry');
       const found = misplacedIn(r, entry, FIELDS['port entry'], 'port entry', result.misplaced);
-      // Moving the peers key up to the rule is unambiguous when it closes the last entry (an empty `- ` after it counts) and the rule has none.
+      // Moving the peers key up to the rule is unambiguous when it closes the last entry (an empty
+      // `- ` after it counts) and the rule has none.
       const last = found.at(-1);
       if (
         last?.key === peersKey &&

@@ -60,7 +60,8 @@ export function sourceName(source: Source): string {
 
 /** `gitlab/gitlab-ssh:10022` */
 export function servicePortName(service: Service, port: ServicePort): string {
-  return `${withNamespace(service.ref.namespace, service.ref.name)}:${port.port.value}${port.protocol === 'TCP' ? '' : `/${port.protocol}`}`;
+  const protocol = port.protocol === 'TCP' ? '' : `/${port.protocol}`;
+  return `${withNamespace(service.ref.namespace, service.ref.name)}:${port.port.value}${protocol}`;
 }
 
 /** `shop/Ingress/web:/api` */

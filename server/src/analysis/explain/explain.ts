@@ -65,14 +65,16 @@ export function judge(index: WorkspaceIndex, source: Source, destination: Destin
     (destination.service.type === 'ClusterIP' || destination.service.type === '')
   ) {
     notes.push(
-      `Service ${qualifiedName(destination.service.ref)} is ClusterIP: outside the cluster it is reachable only through an Ingress or externalIPs; this answer judges the NetworkPolicies alone`,
+      `Service ${qualifiedName(destination.service.ref)} is ClusterIP: outside the cluster it is reachable only through an Ingress or ` +
+        `externalIPs; this answer judges the NetworkPolicies alone`,
     );
   }
   if (destination.kind === 'service' && destination.via && source.kind === 'external') {
     const { router } = destination.via;
     const who = router.ref.kind === 'Ingress' ? 'the ingress controller' : 'the Gateway';
     notes.push(
-      `${router.ref.kind} ${router.ref.name} is served by ${who}'s pods: traffic reaches the Service from their namespace (e.g. ingress-nginx/*), which is the source to give`,
+      `${router.ref.kind} ${router.ref.name} is served by ${who}'s pods: traffic reaches the Service from their namespace (e.g. ` +
+        `ingress-nginx/*), which is the source to give`,
     );
   }
   const subject = subjectOf(source);
@@ -83,7 +85,8 @@ export function judge(index: WorkspaceIndex, source: Source, destination: Destin
   );
   if (source.kind === 'external' && ipBlocks) {
     notes.push(
-      "an ipBlock sees the client's own address only where the Service keeps it (externalTrafficPolicy: Local); otherwise the source may be a node's address",
+      "an ipBlock sees the client's own address only where the Service keeps it (externalTrafficPolicy: Local); otherwise the source " +
+        "may be a node's address",
     );
   }
   return {
@@ -188,7 +191,8 @@ function hopsOf(index: WorkspaceIndex, destination: Destination, notes: string[]
       hop.port = resolved.find((p) => p.declared) ?? resolved[0] ?? { number: target.number, protocol: servicePort.protocol };
     else if (resolved.length > 0) hop.port = resolved[0];
     else
-      hop.problem = `${objectName(pod.ref)} declares no ${servicePort.protocol} port named "${target.name}", so the Service sends it nothing`;
+      hop.problem =
+        `${objectName(pod.ref)} declares no ${servicePort.protocol} port named "${target.name}", so the Service sends it ` + `nothing`;
     return hop;
   });
 }

@@ -106,7 +106,8 @@ export function judgeEgress(index: WorkspaceIndex, source: Subject, destination:
     if (source.kind === 'pod') return selectorMatches(p.podSelector, source.pod.labels);
     if (isEmptySelector(p.podSelector)) return true;
     notes.push(
-      `NetworkPolicy ${p.ref.name} isolates egress of some pods of the namespace (${describeSelector(p.podSelector)}); this answer holds for the pods it does not select`,
+      `NetworkPolicy ${p.ref.name} isolates egress of some pods of the namespace (${describeSelector(p.podSelector)}); this answer ` +
+        `holds for the pods it does not select`,
     );
     return false;
   });
@@ -141,7 +142,9 @@ function decide(direction: 'ingress' | 'egress', who: string, what: string, poli
   return {
     ...base,
     verdict: 'denied',
-    reason: `${policies.length === 1 ? `NetworkPolicy ${names} isolates` : `NetworkPolicies ${names} isolate`} ${who} for ${direction} and no rule admits ${what}`,
+    reason:
+      `${policies.length === 1 ? `NetworkPolicy ${names} isolates` : `NetworkPolicies ${names} isolate`} ${who} for ${direction} ` +
+      `and no rule admits ${what}`,
   };
 }
 
@@ -224,7 +227,9 @@ function namespaceMatches(
       ? { admits: 'yes', reason: `namespace ${shown} is the policy's own` }
       : {
           admits: 'no',
-          reason: `a podSelector without namespaceSelector picks pods of namespace ${policy.ref.namespace ?? '(unspecified)'} only, not ${shown}`,
+          reason:
+            `a podSelector without namespaceSelector picks pods of namespace ${policy.ref.namespace ?? '(unspecified)'} only, not ` +
+            `${shown}`,
         };
   }
   const described = `namespaceSelector (${describeSelector(selector)})`;

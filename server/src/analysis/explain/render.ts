@@ -23,7 +23,8 @@ export function explanationOutline(
   const heading = `${explanation.from} → ${explanation.to}: ${explanation.verdict}`;
   const via = explanation.destination.kind === 'service' ? explanation.destination.via : undefined;
   const from = via
-    ? `${explanation.from} → ${link(`${objectName(via.router.ref)} ${via.backend.label}`, via.router.ref.uri, (via.backend.port ?? via.backend.service).range)}`
+    ? `${explanation.from} → ` +
+      `${link(`${objectName(via.router.ref)} ${via.backend.label}`, via.router.ref.uri, (via.backend.port ?? via.backend.service).range)}`
     : explanation.from;
   const lines = explanation.results.map((result) => resultLine(from, result, link));
   const fixes = explanation.fixes.map((fix) => ({
@@ -73,7 +74,9 @@ function sideLine(side: SideJudgement, link: Linker): Line {
   return {
     text: `${side.direction}: ${MARK[side.verdict]} ${side.reason}`,
     children: side.policies.map((p) => ({
-      text: `${link(objectName(p.policy.ref), p.policy.ref.uri, p.policy.ref.nameRange)} isolates it for ${side.direction}${p.rules.length === 0 ? ` and has no ${side.direction} rule: it admits nothing` : ''}`,
+      text:
+        `${link(objectName(p.policy.ref), p.policy.ref.uri, p.policy.ref.nameRange)} isolates it for ` +
+        `${side.direction}${p.rules.length === 0 ? ` and has no ${side.direction} rule: it admits nothing` : ''}`,
       children: p.rules.map((r) => ({
         text: `${MARK[r.admits]} ${link(`rule ${r.number}`, p.policy.ref.uri, r.rule.range)}: ${r.reason}`,
         children: [],

@@ -33,7 +33,9 @@ const refLink = (ref: ObjectRef) => link(objectName(ref), ref.uri, ref.nameRange
 export function chainText(chain: Chain): string {
   const { service, servicePort, pod, target } = chain;
   const written = formatPortRef(targetOf(servicePort));
-  const head = `${link(`Service ${qualifiedName(service.ref)}`, service.ref.uri, service.ref.nameRange)} (${service.type}) ${servicePort.port.value}/${servicePort.protocol}`;
+  const head =
+    `${link(`Service ${qualifiedName(service.ref)}`, service.ref.uri, service.ref.nameRange)} (${service.type}) ` +
+    `${servicePort.port.value}/${servicePort.protocol}`;
   const end = target?.declared
     ? `${refLink(pod.ref)}, container ${target.declared.container}, ${formatKnownPort(target)}`
     : `${refLink(pod.ref)} (declares no such port)`;
@@ -75,7 +77,9 @@ function admissionLines(index: WorkspaceIndex, pod: PodTemplate, port: KnownPort
   if (admitted.length === 0) return [`- ✗ no ingress rule admits ${formatKnownPort(port)} on ${objectName(pod.ref)}`];
   return admitted.map(({ policy, rule }) => {
     const from = policy.ingress[rule - 1].peers === undefined ? 'from anywhere' : 'from the peers it lists';
-    return `- ✓ ${link(`NetworkPolicy ${qualifiedName(policy.ref)}`, policy.ref.uri, policy.ref.nameRange)}, ingress rule ${rule} (${from})`;
+    return (
+      `- ✓ ${link(`NetworkPolicy ${qualifiedName(policy.ref)}`, policy.ref.uri, policy.ref.nameRange)}, ingress rule ${rule} ` + `(${from})`
+    );
   });
 }
 
@@ -148,7 +152,10 @@ function render(index: WorkspaceIndex, findings: Finding[], target: Target): str
       const title = peer ? 'Pods this peer selects' : 'Pods this policy selects';
       const written = `**${selector.text || 'all()'}**`;
       if (!pods)
-        return `${written}\n\nPicks pods the workspace cannot resolve (other label sources, every namespace, namespaces by unknown labels): not judged.`;
+        return (
+          `${written}\n\nPicks pods the workspace cannot resolve (other label sources, every namespace, namespaces by unknown ` +
+          `labels): not judged.`
+        );
       return (
         written +
         (pods.length > 0
@@ -162,7 +169,9 @@ function render(index: WorkspaceIndex, findings: Finding[], target: Target): str
     case 'servicePort': {
       const { service, port } = target;
       const chains = chainsOf(index, service, port);
-      const header = `**Service ${qualifiedName(service.ref)}** (${service.type}) · port \`${port.port.value}/${port.protocol}\`${port.nodePort ? ` · nodePort ${port.nodePort.value}` : ''}`;
+      const header =
+        `**Service ${qualifiedName(service.ref)}** (${service.type}) · port ` +
+        `\`${port.port.value}/${port.protocol}\`${port.nodePort ? ` · nodePort ${port.nodePort.value}` : ''}`;
       const users = section('Used by', serviceUsers(index, service, port));
       if (!service.selector)
         return `${header}\n\nNo selector: the endpoints are managed outside the Service, so its ports are not checked.${users}`;
@@ -293,7 +302,8 @@ function portHover(
 /** For a Service port written in a policy: the target container port's own name, which would have avoided it. */
 function tip(name: string | undefined): string {
   return name
-    ? `\n\n_The named port (\`${name}\`) in the policy avoids this mistake; some network plugins (AWS VPC CNI) also recommend keeping Service port and container port equal._`
+    ? `\n\n_The named port (\`${name}\`) in the policy avoids this mistake; some network plugins (AWS VPC CNI) also recommend keeping ` +
+        `Service port and container port equal._`
     : '';
 }
 

@@ -45,7 +45,8 @@ export function backendChains(index: WorkspaceIndex, router: Router, backend: Se
     const chains = chainsOf(index, service, port);
     if (chains.length === 0)
       return [
-        `${backendHead(router, backend)} → ${serviceLink(service)} (${service.type}) ${port.port.value}/${port.protocol} → ${service.selector ? 'no pod template in the workspace' : 'endpoints managed outside the Service'}`,
+        `${backendHead(router, backend)} → ${serviceLink(service)} (${service.type}) ${port.port.value}/${port.protocol} → ` +
+          `${service.selector ? 'no pod template in the workspace' : 'endpoints managed outside the Service'}`,
       ];
     return chains.map((chain) => `${backendHead(router, backend)} → ${chainText(chain)}`);
   });
@@ -56,7 +57,9 @@ const serviceLink = (service: Service) => link(`Service ${qualifiedName(service.
 export function renderBackend(index: WorkspaceIndex, findings: Finding[], router: Router, backend: ServiceBackend): string {
   const port = backend.port ? ` port \`${formatPortRef(backend.port.value)}\`` : '';
   const namespace = backendNamespace(router, backend);
-  const header = `**${objectName(router.ref)}** · ${backend.label} → Service \`${namespace ? `${namespace}/` : ''}${backend.service.value}\`${port}`;
+  const header =
+    `**${objectName(router.ref)}** · ${backend.label} → Service ` +
+    `\`${namespace ? `${namespace}/` : ''}${backend.service.value}\`${port}`;
   const { services } = backendTarget(index, router, backend);
   const chains = backendChains(index, router, backend);
   const known = services.flatMap((s) => s.ports.flatMap((p) => chainsOf(index, s, p).map((c) => `- ${chainText(c)}`)));

@@ -149,7 +149,10 @@ export function dialectPoliciesSelecting(index: WorkspaceIndex, pod: PodTemplate
 
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
-/** The namespace names a namespace selector's alternative pins by `kubernetes.io/metadata.name`; undefined when it picks by other labels. */
+/**
+ * The namespace names a namespace selector's alternative pins by `kubernetes.io/metadata.name`;
+ * undefined when it picks by other labels.
+ */
 function pinnedNames(alternative: LabelSelector): string[] | undefined {
   const onlyNames = [...alternative.matchLabels.keys(), ...alternative.matchExpressions.map((r) => r.key)].every(
     (k) => k === NAMESPACE_NAME_LABEL,

@@ -34,7 +34,9 @@ function judgeBackend(index: WorkspaceIndex, router: Router, backend: ServiceBac
       uri,
       range: backend.service.range,
       code: CODE,
-      message: `Service ${serviceName} is not in the workspace, so this backend's port is not checked (the Service may be created elsewhere).`,
+      message:
+        `Service ${serviceName} is not in the workspace, so this backend's port is not checked (the Service may be created ` +
+        `elsewhere).`,
       related: [],
       fixes: [],
     });
@@ -66,7 +68,8 @@ function judgeBackend(index: WorkspaceIndex, router: Router, backend: ServiceBac
       const via = first.targetText;
       return finding(
         `Port ${ref.number} is the pod port behind Service ${serviceName}; write its Service port ${joinAnd(targets.map(String))}. ` +
-          `Service ${serviceName} forwards ${first.port.port.value} → targetPort ${via}. ${backendKind(router)} names a Service port; ${has}.`,
+          `Service ${serviceName} forwards ${first.port.port.value} → targetPort ${via}. ${backendKind(router)} names a Service port; ` +
+          `${has}.`,
         targets.map((t) => change(String(t), ` (Service ${serviceName} forwards ${t} → ${ref.number})`, targets.length === 1)),
         'classic',
       );
@@ -84,7 +87,8 @@ function judgeBackend(index: WorkspaceIndex, router: Router, backend: ServiceBac
   const forwardingNames = [...new Set(forwarding.map((p) => p.name!.value))].sort();
   if (forwardingNames.length > 0) {
     return finding(
-      `Service ${serviceName} has no port named "${ref.name}": that is the container port's name; the Service port is ${joinAnd(forwardingNames.map((n) => `"${n}"`))}. ${capitalize(has)}.`,
+      `Service ${serviceName} has no port named "${ref.name}": that is the container port's name; the Service port is ` +
+        `${joinAnd(forwardingNames.map((n) => `"${n}"`))}. ${capitalize(has)}.`,
       forwardingNames.map((n) => change(`${n}`, ` (the Service port forwarding to "${ref.name}")`, forwardingNames.length === 1)),
     );
   }

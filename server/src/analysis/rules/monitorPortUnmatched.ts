@@ -21,7 +21,9 @@ export function checkMonitor(index: WorkspaceIndex, monitor: Monitor): Finding[]
         uri: monitor.ref.uri,
         range: monitor.selector.range,
         code: CODE,
-        message: `This ${monitor.ref.kind} selects no ${what} in the workspace, so its ports are not checked. ${objectName(monitor.ref)} selects ${describeSelector(monitor.selector)}; the ${what}s may be created elsewhere.`,
+        message:
+          `This ${monitor.ref.kind} selects no ${what} in the workspace, so its ports are not checked. ` +
+          `${objectName(monitor.ref)} selects ${describeSelector(monitor.selector)}; the ${what}s may be created elsewhere.`,
         related: [],
         fixes: [],
       }),
@@ -49,7 +51,9 @@ function judgeServiceEndpoint(
   const uri = monitor.ref.uri;
   const names = services.map((s) => `Service ${qualifiedName(s.ref)}`);
   const has = [...new Set(services.flatMap((s) => s.ports.map(servicePortText)))];
-  const they = `${joinAnd(names.slice(0, 3))}${names.length > 3 ? ` and ${names.length - 3} more` : ''} ${names.length === 1 ? 'has' : 'have'} ${has.length > 0 ? joinAnd(has) : 'no ports'}`;
+  const they =
+    `${joinAnd(names.slice(0, 3))}${names.length > 3 ? ` and ${names.length - 3} more` : ''} ` +
+    `${names.length === 1 ? 'has' : 'have'} ${has.length > 0 ? joinAnd(has) : 'no ports'}`;
   // The classic slip: the container port's name, where the Service calls its port otherwise.
   const forwarding = new Set<string>();
   for (const service of services) {
@@ -67,7 +71,9 @@ function judgeServiceEndpoint(
   let point: string;
   if (forwarding.size > 0) {
     const candidates = [...forwarding].sort();
-    point = `"${port.value}" is the container port's name; a ServiceMonitor names the Service port: ${joinAnd(candidates.map((c) => `"${c}"`))}.`;
+    point =
+      `"${port.value}" is the container port's name; a ServiceMonitor names the Service port: ` +
+      `${joinAnd(candidates.map((c) => `"${c}"`))}.`;
     fixes = candidates.map((c) => change(c, ` (the Service port forwarding to "${port.value}")`, candidates.length === 1));
   } else {
     const near = similarNames(

@@ -178,7 +178,8 @@ class EntryContext {
       message(
         point,
         guess ?? `they serve ${servedPorts(this.pods)}`,
-        `This entry admits nothing: a port name exists only where a container declares it. ${capitalize(this.podsPhrase)} serve ${servedPorts(this.pods)}.`,
+        `This entry admits nothing: a port name exists only where a container declares it. ${capitalize(this.podsPhrase)} serve ` +
+          `${servedPorts(this.pods)}.`,
       ),
       fixes,
     );
@@ -190,7 +191,8 @@ class EntryContext {
       message(
         `${this.written} is declared by no selected pod`,
         `they serve ${servedPorts(this.pods)}`,
-        `A process may listen on a port it does not declare; if not, this entry admits nothing. ${capitalize(this.podsPhrase)} serve ${servedPorts(this.pods)}.`,
+        `A process may listen on a port it does not declare; if not, this entry admits nothing. ${capitalize(this.podsPhrase)} serve ` +
+          `${servedPorts(this.pods)}.`,
       ),
       [],
     );
@@ -226,7 +228,9 @@ class EntryContext {
         : 'Service port';
     const owners = forwardings.map((f) => f.owner.replace(/^Service /, ''));
     const of = owners.length === 1 ? owners[0] : `${owners[0]} and ${owners.length - 1} more`;
-    const lesson = `It is ${chain}. ${policyKind(this.policy)} ports are pod ports, not ${kinds}: ${this.podsPhrase} serve ${servedPorts(this.pods)}.`;
+    const lesson =
+      `It is ${chain}. ${policyKind(this.policy)} ports are pod ports, not ${kinds}: ${this.podsPhrase} serve ` +
+      `${servedPorts(this.pods)}.`;
     const related: RelatedLocation[] = [
       ...forwardings.map((f) => ({ ...f.at, message: `${f.owner} forwards ${number} → ${f.targets.map((t) => t.number).join(', ')}` })),
       ...this.related(),
@@ -237,7 +241,8 @@ class EntryContext {
       return this.finding(
         'dead',
         message(
-          `${this.written} is the ${via} of ${of}, and this rule already admits its target${targets.size === 1 ? '' : 's'} ${admitted}: remove it`,
+          `${this.written} is the ${via} of ${of}, and this rule already admits its target${targets.size === 1 ? '' : 's'} ${admitted}: ` +
+            `remove it`,
           undefined,
           lesson,
         ),
@@ -250,7 +255,9 @@ class EntryContext {
       const slot = targets.get(target)!;
       const via = slot.services[0];
       fixes.push({
-        title: `Change port ${number} to ${target} (${via.via === 'hostPort' ? `hostPort ${number} of ${via.owner}` : via.owner} forwards ${number} → ${target})`,
+        title:
+          `Change port ${number} to ${target} (${via.via === 'hostPort' ? `hostPort ${number} of ${via.owner}` : via.owner} ` +
+          `forwards ${number} → ${target})`,
         isPreferred: notAdmitted.length === 1,
         edits: [changeValue(this.uri, this.port, String(target))],
       });

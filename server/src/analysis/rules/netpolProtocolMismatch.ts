@@ -41,7 +41,8 @@ export function protocolMismatch(
     message: message(
       `${written}${entry.protocolValue ? '' : ' (implied)'} should be ${protocols.join(' or ')}`,
       `the pods serve ${served}`,
-      `${implied ? `${capitalize(implied.trim().slice(1, -1))}. ` : ''}${joinAnd(owners)} serve${owners.length === 1 ? 's' : ''} ${served}.`,
+      `${implied ? `${capitalize(implied.trim().slice(1, -1))}. ` : ''}${joinAnd(owners)} serve${owners.length === 1 ? 's' : ''} ` +
+        `${served}.`,
     ),
     related,
     fixes: fixes.filter((f) => f.edits.length > 0),

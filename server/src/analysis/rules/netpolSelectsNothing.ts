@@ -9,7 +9,9 @@ export function selectsNothing(policy: NetworkPolicy): Finding {
     range: policy.podSelector.range,
     severity: 'information',
     code: 'netpol-selects-nothing',
-    message: `This policy selects no pod in the workspace, so its ports are not checked. NetworkPolicy ${qualifiedName(policy.ref)}: the pods may come from an operator or be disabled.`,
+    message:
+      `This policy selects no pod in the workspace, so its ports are not checked. NetworkPolicy ${qualifiedName(policy.ref)}: ` +
+      `the pods may come from an operator or be disabled.`,
     related: [],
     fixes: [],
   };
@@ -22,7 +24,9 @@ export function dialectSelectsNothing(policy: DialectPolicy, name: string): Find
     range: policy.selector.range,
     severity: 'information',
     code: 'netpol-selects-nothing',
-    message: `${name} selects no pod template in the workspace (${policy.selector.text || 'all()'}), so its ports cannot be checked (the pods may come from an operator or be disabled).`,
+    message:
+      `${name} selects no pod template in the workspace (${policy.selector.text || 'all()'}), so its ports cannot be checked ` +
+      `(the pods may come from an operator or be disabled).`,
     related: [],
     fixes: [],
   };

@@ -61,7 +61,8 @@ function judgeProbe(index: WorkspaceIndex, pod: PodTemplate, probe: Probe): Find
         : '';
     return finding(
       'evidence',
-      `The ${probeName(probe)} names port "${ref.name}", which its container does not declare${note}: the kubelet cannot resolve it, so the probe fails.`,
+      `The ${probeName(probe)} names port "${ref.name}", which its container does not declare${note}: the kubelet cannot resolve it, so ` +
+        `the probe fails.`,
       candidates.map((c) =>
         change(`${c}`, viaService.size > 0 ? ` (the container port Service port "${ref.name}" forwards to)` : '', candidates.length === 1),
       ),
@@ -78,7 +79,8 @@ function judgeProbe(index: WorkspaceIndex, pod: PodTemplate, probe: Probe): Find
     const via = forwards[0];
     return finding(
       'classic',
-      `Probe port ${ref.number} is the port of Service ${qualifiedName(via.service)}, which forwards it to ${joinAnd(targets.map(String))}; the probe connects to the pod, on the container port.`,
+      `Probe port ${ref.number} is the port of Service ${qualifiedName(via.service)}, which forwards it to ` +
+        `${joinAnd(targets.map(String))}; the probe connects to the pod, on the container port.`,
       targets.map((t) => change(String(t), ` (Service ${qualifiedName(via.service)} forwards ${ref.number} → ${t})`, targets.length === 1)),
     );
   }

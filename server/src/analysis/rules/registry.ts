@@ -15,14 +15,16 @@ export const RULES = {
     severity: 'warning',
     title: 'NetworkPolicy ingress port matches no pod port',
     description:
-      'An ingress port entry matches no container port of the pods the policy selects — most often the port of a Service written where the pod port it forwards to belongs.',
+      'An ingress port entry matches no container port of the pods the policy selects — most often the port of a Service written where ' +
+      'the pod port it forwards to belongs.',
     summary: 'an ingress port no selected pod serves — above all a Service port written where the pod port belongs',
   },
   'netpol-egress-port-unmatched': {
     severity: 'warning',
     title: 'NetworkPolicy egress port matches no destination pod port',
     description:
-      'An egress port entry matches no container port of the destination pods its peers select — most often the port of the destination Service instead of its target port.',
+      'An egress port entry matches no container port of the destination pods its peers select — most often the port of the destination ' +
+      'Service instead of its target port.',
     summary: 'the same for egress, against the destination pods',
   },
   'netpol-protocol-mismatch': {
@@ -48,38 +50,48 @@ export const RULES = {
     severity: 'warning',
     title: 'Ingress or route backend names no port of its Service',
     description:
-      'An Ingress backend or a Gateway API backendRef names a port its Service does not have — most often the pod port written where the Service port belongs (8080 instead of 80). Information when the Service is not in the workspace.',
+      'An Ingress backend or a Gateway API backendRef names a port its Service does not have — most often the pod port written where ' +
+      'the Service port belongs (8080 instead of 80). Information when the Service is not in the workspace.',
     summary:
-      'an Ingress backend or Gateway API backendRef naming a port its Service lacks — above all the pod port (8080) where the Service port (80) belongs',
+      'an Ingress backend or Gateway API backendRef naming a port its Service lacks — above all the pod port (8080) where the Service ' +
+      'port (80) belongs',
   },
   'monitor-port-unmatched': {
     severity: 'warning',
     title: 'ServiceMonitor or PodMonitor port matches no port',
     description:
-      "A ServiceMonitor endpoint names a port no selected Service has (most often the container port's name instead of the Service port's), or a PodMonitor endpoint one no selected container declares: nothing is scraped. Information when the monitor selects nothing in the workspace.",
+      "A ServiceMonitor endpoint names a port no selected Service has (most often the container port's name instead of the Service " +
+      "port's), or a PodMonitor endpoint one no selected container declares: nothing is scraped. Information when the monitor selects " +
+      'nothing in the workspace.',
     summary:
-      "a ServiceMonitor port that is the container port's name, not the Service port's (or a PodMonitor port no container declares): nothing is scraped",
+      "a ServiceMonitor port that is the container port's name, not the Service port's (or a PodMonitor port no container declares): " +
+      'nothing is scraped',
   },
   'probe-port-unmatched': {
     severity: 'warning',
     title: 'Probe port matches no container port',
     description:
-      'A liveness, readiness or startup probe names a port its container does not declare (the kubelet cannot resolve it), or a Service port instead of the container port it forwards to. Information for a number the container does not declare while it declares others.',
+      'A liveness, readiness or startup probe names a port its container does not declare (the kubelet cannot resolve it), or a Service ' +
+      'port instead of the container port it forwards to. Information for a number the container does not declare while it declares ' +
+      'others.',
     summary:
-      'a liveness/readiness/startup probe on a port name its container does not declare, or on the Service port instead of the container port',
+      'a liveness/readiness/startup probe on a port name its container does not declare, or on the Service port instead of the ' +
+      'container port',
   },
   'port-value-invalid': {
     severity: 'error',
     title: 'Invalid port, port name or protocol',
     description:
-      'A quoted number (a name to Kubernetes, and an invalid one), a name that is not a valid IANA service name, a number outside 1–65535, an endPort with a named port or below port, or a protocol other than TCP, UDP and SCTP: the API server rejects the object.',
+      'A quoted number (a name to Kubernetes, and an invalid one), a name that is not a valid IANA service name, a number outside ' +
+      '1–65535, an endPort with a named port or below port, or a protocol other than TCP, UDP and SCTP: the API server rejects the object.',
     summary: 'a value the API server rejects: `port: "5432"` (quoted, so a name), bad names, 0 or 70000, bad `endPort` or protocol',
   },
   'netpol-misplaced-field': {
     severity: 'warning',
     title: 'NetworkPolicy field at the wrong level',
     description:
-      'A key that belongs elsewhere in a NetworkPolicy (a `to:` inside a port entry, …): Kubernetes drops it, so the rule silently admits more than written.',
+      'A key that belongs elsewhere in a NetworkPolicy (a `to:` inside a port entry, …): Kubernetes drops it, so the rule silently ' +
+      'admits more than written.',
     summary: 'a `to:` indented under a port entry and other keys at the wrong level: dropped, so the rule admits more',
   },
   'netpol-ports-empty': {
@@ -92,14 +104,16 @@ export const RULES = {
     severity: 'warning',
     title: 'NetworkPolicy port entry with an empty port',
     description:
-      'A port entry whose `port:` key has no value (`- port:`, often a Helm value that rendered nothing): the entry admits every port of its protocol.',
+      'A port entry whose `port:` key has no value (`- port:`, often a Helm value that rendered nothing): the entry admits every port ' +
+      'of its protocol.',
     summary: '`- port:` with no value (a Helm value that rendered nothing): every port of the protocol is admitted',
   },
   'netpol-rules-ignored': {
     severity: 'warning',
     title: 'NetworkPolicy rules that policyTypes leaves out',
     description:
-      'Rules in a direction that `policyTypes` leaves out (`policyTypes: [Egress]` with an `ingress:` section): Kubernetes ignores them, so the policy does not do what its rules say.',
+      'Rules in a direction that `policyTypes` leaves out (`policyTypes: [Egress]` with an `ingress:` section): Kubernetes ignores ' +
+      'them, so the policy does not do what its rules say.',
     summary: '`ingress:` rules under `policyTypes: [Egress]` (or the reverse): Kubernetes ignores them',
   },
   'manifest-invalid': {
@@ -112,28 +126,33 @@ export const RULES = {
     severity: 'warning',
     title: 'Helm chart could not be rendered',
     description:
-      "helm template failed, timed out or is not installed, so the chart was not checked. Reported on Chart.yaml with helm's own message; a missing helm is information only.",
+      "helm template failed, timed out or is not installed, so the chart was not checked. Reported on Chart.yaml with helm's own " +
+      'message; a missing helm is information only.',
     summary: 'a chart helm could not render (error, timeout; information when helm is not installed)',
   },
   'suppression-unused': {
     severity: 'information',
     title: 'Suppression that silences nothing',
     description:
-      'A `# port-lens: ignore <code>` comment or a `port-lens.io/ignore` annotation names a code that has no finding on that line or object (or is not a rule code): remove it, so it cannot hide a later problem.',
+      'A `# port-lens: ignore <code>` comment or a `port-lens.io/ignore` annotation names a code that has no finding on that line or ' +
+      'object (or is not a rule code): remove it, so it cannot hide a later problem.',
     summary: 'a `# port-lens: ignore` comment or `port-lens.io/ignore` annotation that silences nothing',
   },
   'object-duplicate': {
     severity: 'information',
     title: 'The same object defined twice',
     description:
-      'Two objects of the same kind, namespace and name in the workspace (often two renders of one chart, or two installs in one namespace): Kubernetes keeps one of them, and the analysis sees both.',
+      'Two objects of the same kind, namespace and name in the workspace (often two renders of one chart, or two installs in one ' +
+      'namespace): Kubernetes keeps one of them, and the analysis sees both.',
     summary: 'the same kind, namespace and name defined twice, reported on the second',
   },
   'kustomize-build-failed': {
     severity: 'warning',
     title: 'Kustomize root could not be built',
     description:
-      "kubectl kustomize failed, timed out or is not installed, or the root uses a remote base (never fetched), so the root was not checked. Reported on the root's kustomization file with kubectl's own message; a missing kubectl or a remote base is information only.",
+      'kubectl kustomize failed, timed out or is not installed, or the root uses a remote base (never fetched), so the root was not ' +
+      "checked. Reported on the root's kustomization file with kubectl's own message; a missing kubectl or a remote base is information " +
+      'only.',
     summary:
       'a Kustomize root kubectl could not build (error, timeout; information when kubectl is not installed or the root uses a remote base)',
   },

@@ -68,7 +68,8 @@ function judgeTarget(index: WorkspaceIndex, service: Service, port: ServicePort,
       message(
         `targetPort "${target.name}" is declared by no selected pod`,
         affixed.length === 1 ? `did you mean "${affixed[0]}"?` : `they serve ${servedPorts(pods)}`,
-        `So port ${port.port.value} of Service ${qualifiedName(service.ref)} has no endpoints. The pods it selects (${podNames(pods)}) serve ${servedPorts(pods)}.${why}`,
+        `So port ${port.port.value} of Service ${qualifiedName(service.ref)} has no endpoints. The pods it selects (${podNames(pods)}) ` +
+          `serve ${servedPorts(pods)}.${why}`,
       ),
       fixes,
     );
@@ -86,7 +87,8 @@ function judgeTarget(index: WorkspaceIndex, service: Service, port: ServicePort,
       message(
         `targetPort ${target.number} is the Service port of ${qualifiedName(other.ref)}; the pods listen on ${otherTarget}`,
         undefined,
-        `Service ${qualifiedName(other.ref)} forwards ${target.number} to ${otherTarget}, and a targetPort is a pod port: the pods (${podNames(pods)}) serve ${servedPorts(pods)}.`,
+        `Service ${qualifiedName(other.ref)} forwards ${target.number} to ${otherTarget}, and a targetPort is a pod port: the pods ` +
+          `(${podNames(pods)}) serve ${servedPorts(pods)}.`,
       ),
       [change(String(otherTarget), ` (Service ${qualifiedName(other.ref)} forwards ${otherPort.port.value} → ${otherTarget})`, true)],
     );

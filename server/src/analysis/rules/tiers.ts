@@ -11,7 +11,10 @@ import { editDistance } from '../fixes/edits';
 export type Tier =
   /** The classic mistake: a port that is forwarded elsewhere (Service port, nodePort, hostPort) written where the pod port belongs. */
   | 'classic'
-  /** A slip the workspace makes evident: a name no pod declares where names must be declared, a near name, the same confusion one hop earlier. */
+  /**
+   * A slip the workspace makes evident: a name no pod declares where names must be declared, a
+   * near name, the same confusion one hop earlier.
+   */
   | 'evidence'
   /** The classic mistake where the same rule already admits the target: the entry is dead, harmless. */
   | 'dead'

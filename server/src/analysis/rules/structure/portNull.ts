@@ -11,7 +11,9 @@ export function portNull(uri: string, rule: PolicyRule): Finding[] {
             range: entry.portNull,
             severity: 'warning' as const,
             code: 'netpol-port-null' as const,
-            message: `"port" has no value, so this entry admits every ${entry.protocol} port (often a Helm value that rendered nothing). Write the port, or remove the entry.`,
+            message:
+              `"port" has no value, so this entry admits every ${entry.protocol} port (often a Helm value that rendered ` +
+              `nothing). Write the port, or remove the entry.`,
             related: [],
             fixes: [],
           },

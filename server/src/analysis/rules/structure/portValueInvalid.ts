@@ -38,13 +38,15 @@ export function portValueInvalid(model: FileModel): Finding[] {
     if (/^\d+$/.test(ref.name)) {
       invalid(
         value,
-        `${what} "${ref.name}" ${asWritten(value)}, so Kubernetes reads it as a port name, and a name must contain a letter: the API server rejects the object. Write ${ref.name} without ${value.stringTag ? 'the tag' : 'quotes'}.`,
+        `${what} "${ref.name}" ${asWritten(value)}, so Kubernetes reads it as a port name, and a name must contain a letter: the API ` +
+          `server rejects the object. Write ${ref.name} without ${value.stringTag ? 'the tag' : 'quotes'}.`,
         unquote(value, ref.name),
       );
     } else if (!isValidPortName(ref.name)) {
       invalid(
         value,
-        `${what} "${ref.name}" is not a valid port name: 1–15 characters of a-z, 0-9 and "-", at least one letter, no leading, trailing or double "-".`,
+        `${what} "${ref.name}" is not a valid port name: 1–15 characters of a-z, 0-9 and "-", at least one letter, no leading, trailing ` +
+          `or double "-".`,
       );
     }
   };

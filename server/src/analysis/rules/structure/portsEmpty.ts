@@ -11,7 +11,9 @@ export function portsEmpty(uri: string, rule: PolicyRule): Finding[] {
       range: rule.portsEmpty,
       severity: 'information',
       code: 'netpol-ports-empty',
-      message: `"ports" is empty, so this ${rule.direction} rule admits every port${everyPeer} (often a template branch that rendered nothing).`,
+      message:
+        `"ports" is empty, so this ${rule.direction} rule admits every port${everyPeer} (often a template branch that rendered ` +
+        `nothing).`,
       related: [],
       fixes: [],
     },

@@ -10,7 +10,9 @@ export function rulesIgnored(uri: string, policy: NetworkPolicy): Finding[] {
       range: keyRange,
       severity: 'warning' as const,
       code: 'netpol-rules-ignored' as const,
-      message: `policyTypes [${policy.policyTypes.join(', ')}] leaves out ${type}, so Kubernetes ignores these ${direction} rules: the policy does not do what they say. Add ${type} to policyTypes, or remove the rules.`,
+      message:
+        `policyTypes [${policy.policyTypes.join(', ')}] leaves out ${type}, so Kubernetes ignores these ${direction} rules: the ` +
+        `policy does not do what they say. Add ${type} to policyTypes, or remove the rules.`,
       related: [],
       fixes: [],
     };
