@@ -52,7 +52,7 @@ test('Neovim LSP client: diagnostic, hover and quick fix', { skip: e2eSkip([NVIM
     result.diagnostics!.map(({ line, col, end_col, severity, code, source }) => ({ line, col, end_col, severity, code, source })),
     [{ line: line10022, col: 12, end_col: 17, severity: 2, code: 'netpol-port-unmatched', source: 'k8s-port-lens' }],
   );
-  assert.match(result.diagnostics![0].message, /Port 10022\/TCP is the port of Service gitlab\/gitlab-ssh, which forwards it to 22/);
+  assert.match(result.diagnostics![0].message, /^Port 10022\/TCP is the Service port of gitlab\/gitlab-ssh; the pods listen on 22\./);
 
   assert.match(result.hover!, /gitlab-ssh/);
   assert.match(result.hover!, /10022\/TCP → targetPort 22 → \[Deployment gitlab\/gitlab\]/);
