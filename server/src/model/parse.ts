@@ -44,13 +44,14 @@ const POD_TEMPLATE_PATH: Record<WorkloadKind, string[]> = {
 /** The annotation that silences rule codes for a whole object. */
 export const IGNORE_ANNOTATION = 'port-lens.io/ignore';
 
+const PROBE_KEYS = ['livenessProbe', 'readinessProbe', 'startupProbe'];
+
 /**
  * The keys the readers below look at in each mapping they walk, by kind (the values of all other
  * keys there are blanked before parsing: see unreadValues.ts). Mappings read whole (labels,
- * selectors, port entries, everything in a policy's rules) are not listed. Keep in step with the readers.
+ * selectors, port entries, everything in a policy's rules) are not listed. A reader that asks a
+ * listed mapping for a key missing here fails test/unit/readKeys.test.ts.
  */
-const PROBE_KEYS = ['livenessProbe', 'readinessProbe', 'startupProbe'];
-
 export const READ_KEYS: ReadonlyMap<string, ReadKeys> = (() => {
   const readKeys = new Map<string, ReadKeys>();
   const keys = (entries: Record<string, string[]>): ReadKeys =>

@@ -90,12 +90,25 @@ export class YamlReader {
     return n === undefined || (isScalar(n) && n.value === null);
   }
 
+  /**
+   * Told of every key a reader asks a mapping for (tests check the asks against READ_KEYS, the
+   * table of what blanking keeps); undefined in production.
+   */
+  static keyAudit: ((reader: YamlReader, map: YAMLMap, key: string) => void) | undefined;
+
+  /** The parsed document, for tests that relate asks to their place in it. */
+  get document(): Document.Parsed {
+    return this.doc;
+  }
+
   get(map: YAMLMap | undefined, key: string): Node | undefined {
+    if (map) YamlReader.keyAudit?.(this, map, key);
     return (map && this.pairs(map).get(key)?.value) ?? undefined;
   }
 
   /** The key node of `key` in `map`, for findings reported on a key. */
   keyNode(map: YAMLMap | undefined, key: string): Node | undefined {
+    if (map) YamlReader.keyAudit?.(this, map, key);
     return (map && this.pairs(map).get(key)?.key) ?? undefined;
   }
 
