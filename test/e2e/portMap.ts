@@ -73,9 +73,12 @@ export async function portMapThroughTheUI(page: Page): Promise<void> {
   await screenshotOf(page, 'vscode-port-map.png', await laidOut(page.locator('iframe.webview.ready:visible')));
 
   // A reload restores the panel (WebviewPanelSerializer), the chosen edge and its explanation (getState).
-  await page.reload();
+  // Through the command, so the workbench goes through its shutdown and saves the open panels first.
+  const reloaded = page.waitForEvent('load', { timeout: 120_000 });
+  await runCommand(page, 'Developer: Reload Window');
+  await reloaded;
   await page.locator('.monaco-workbench').waitFor();
-  await page.locator('.tab', { hasText: 'Port Map: gitlab' }).click();
+  await page.locator('.tab', { hasText: 'Port Map: gitlab' }).click({ timeout: 180_000 });
   // The extension host and the server start again: on a loaded machine that takes a while.
   await explained(webviewContent(page), 180_000);
   assert.match((await webviewContent(page).locator(`g.edge[data-edge="${SSH_EDGE}"]`).getAttribute('class')) ?? '', /\bselected\b/);
