@@ -3,6 +3,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEdits, preferredEdits } from '../../server/src/analysis/fixes/applyFixes';
 import { findingsOf, uriOf } from '../helpers';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 
 const egressPolicy = (ports: string) => `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -33,4 +35,14 @@ test("the move-up fix ends with the value's last line, even where the value's ra
   const fixed = applyEdits(text, preferredEdits([finding]).get(uriOf('np.yaml'))!);
   assert.ok(fixed.endsWith('      to:\n        - ? port:\n              matchLabels: {app: a}\n    - to: []\n'), fixed);
   assert.ok(!findingsOf({ 'np.yaml': fixed }).some((f) => f.code === 'yaml-syntax'));
+});
+
+test('a targetPort whose value is not a port gets no inserted second targetPort key (the insertion broke the YAML)', () => {
+  const real = readFileSync(path.resolve(__dirname, '../corpus/real/bitnami-rabbitmq-lbport.yaml'), 'utf8');
+  const lines = real.split('\n');
+  assert.equal(lines[216], '      targetPort: amqp');
+  lines[216] = '      targetPort: &self [*self, {port: *self}]';
+  const text = lines.join('\n');
+  const fixed = applyEdits(text, preferredEdits(findingsOf({ 'rabbitmq.yaml': text })).get(uriOf('rabbitmq.yaml')) ?? []);
+  assert.equal(fixed.match(/^ +targetPort:/gm)?.length, text.match(/^ +targetPort:/gm)?.length, 'no targetPort key added');
 });

@@ -445,7 +445,8 @@ function readService(r: YamlReader, object: YAMLMap, ref: ObjectRef, model: File
     if (targetPort) servicePort.targetPort = targetPort;
     if (nodePort) servicePort.nodePort = nodePort;
     const portKey = r.keyNode(entry, 'port');
-    if (portKey) servicePort.keyInsertion = keyInsertion(r, entry, portKey, r.get(entry, 'port')!);
+    // Only where targetPort is absent: one written with a value that is not a port is not replaced by a second key.
+    if (portKey && !r.keyNode(entry, 'targetPort')) servicePort.keyInsertion = keyInsertion(r, entry, portKey, r.get(entry, 'port')!);
     ports.push(servicePort);
   }
   // An empty selector, like none, leaves the endpoints to someone else; ExternalName has none at all.

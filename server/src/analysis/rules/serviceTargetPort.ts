@@ -41,7 +41,7 @@ function judgeTarget(index: WorkspaceIndex, service: Service, port: ServicePort,
       })),
       fixes,
     });
-  const change = (to: string, why: string, preferred: boolean): Fix => setTarget(uri, port, to, why, preferred);
+  const change = (to: string, why: string, preferred: boolean): Fix[] => setTarget(uri, port, to, why, preferred);
   const declared = pods.flatMap((pod) => pod.ports.filter((p) => p.declared));
 
   if (target.kind === 'name') {
@@ -59,8 +59,8 @@ function judgeTarget(index: WorkspaceIndex, service: Service, port: ServicePort,
     const evidence = near.length > 0 || underOtherName.length > 0 || initOnly || !service.ports.some((p) => reachesAnyPod(p, pods));
     const affixed = nearNames(target.name, near);
     const fixes = [
-      ...affixed.map((c) => change(c, '', affixed.length === 1)),
-      ...[...new Set([...near, ...underOtherName])].filter((c) => !affixed.includes(c)).map((c) => change(c, '', false)),
+      ...affixed.flatMap((c) => change(c, '', affixed.length === 1)),
+      ...[...new Set([...near, ...underOtherName])].filter((c) => !affixed.includes(c)).flatMap((c) => change(c, '', false)),
     ];
     const why = initOnly ? ` Only an init container declares "${target.name}", and init containers serve nothing while the pod runs.` : '';
     return finding(
@@ -90,7 +90,7 @@ function judgeTarget(index: WorkspaceIndex, service: Service, port: ServicePort,
         `Service ${qualifiedName(other.ref)} forwards ${target.number} to ${otherTarget}, and a targetPort is a pod port: the pods ` +
           `(${podNames(pods)}) serve ${servedPorts(pods)}.`,
       ),
-      [change(String(otherTarget), ` (Service ${qualifiedName(other.ref)} forwards ${otherPort.port.value} → ${otherTarget})`, true)],
+      change(String(otherTarget), ` (Service ${qualifiedName(other.ref)} forwards ${otherPort.port.value} → ${otherTarget})`, true),
     );
   }
   const sameProtocol = declared.filter((p) => p.protocol === port.protocol);
@@ -104,7 +104,7 @@ function judgeTarget(index: WorkspaceIndex, service: Service, port: ServicePort,
       `they serve ${servedPorts(pods)}`,
       `A process may listen on a port it does not declare. The pods this Service selects (${podNames(pods)}) serve ${servedPorts(pods)}.`,
     ),
-    only ? [change(String(only.number), ` (the only declared ${port.protocol} port)`, false)] : [],
+    only ? change(String(only.number), ` (the only declared ${port.protocol} port)`, false) : [],
   );
 }
 
@@ -112,17 +112,20 @@ function judgeTarget(index: WorkspaceIndex, service: Service, port: ServicePort,
  * Rewrites a Service port's targetPort, or inserts one where it is implied: the Service's own
  * `port` is what its clients use and is never rewritten.
  */
-function setTarget(uri: string, port: ServicePort, to: string, why: string, preferred: boolean): Fix {
+function setTarget(uri: string, port: ServicePort, to: string, why: string, preferred: boolean): Fix[] {
   if (port.targetPort) {
     const from = port.targetPort.value.kind === 'name' ? `"${port.targetPort.value.name}"` : port.targetPort.value.number;
-    return { title: `Change targetPort ${from} to ${to}${why}`, isPreferred: preferred, edits: [changeValue(uri, port.targetPort, to)] };
+    return [{ title: `Change targetPort ${from} to ${to}${why}`, isPreferred: preferred, edits: [changeValue(uri, port.targetPort, to)] }];
   }
-  const { at, prefix } = port.keyInsertion!;
-  return {
-    title: `Set targetPort to ${to}${why} (port ${port.port.value} stays)`,
-    isPreferred: preferred,
-    edits: [{ uri, range: { start: at, end: at }, newText: `${prefix}targetPort: ${to}` }],
-  };
+  if (!port.keyInsertion) return [];
+  const { at, prefix } = port.keyInsertion;
+  return [
+    {
+      title: `Set targetPort to ${to}${why} (port ${port.port.value} stays)`,
+      isPreferred: preferred,
+      edits: [{ uri, range: { start: at, end: at }, newText: `${prefix}targetPort: ${to}` }],
+    },
+  ];
 }
 
 /** Does a Service port reach at least one pod? A number against pods that declare nothing may. */
