@@ -5,42 +5,34 @@
  * the bytes, big ConfigMaps (dashboards, configuration files), CRDs and other objects the
  * analysis never reads. A few per cent of the files hold a planted mistake at a known position.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { generatePortHeavyWorkspace } from './generatePortHeavy';
+import {
+  CLUSTERS,
+  KUBE_DNS,
+  KUBE_DNS_PEER,
+  prng,
+  storefrontApp,
+  TEAMS,
+  WORDS,
+  WORKLOAD_KINDS,
+  workloadApiVersion,
+  WorkspaceOutput,
+  Writer,
+  writeConfigVolume,
+  writeContainerPorts,
+  writeEnv,
+  writeEnvoySidecar,
+  writeNamespace,
+  writeStorefrontPolicy,
+  writeWidePortApp,
+  type AppBase,
+  type GeneratedWorkspace,
+  type Planted,
+  type PortSpec,
+} from './writers';
 
-/** A mistake written on purpose: the warning expected at `line:character` and the value that fixes it. */
-export interface Planted {
-  file: string;
-  line: number;
-  character: number;
-  code: string;
-  wrong: string;
-  right: string;
-}
-
-/** A Deployment whose named port several policies in other files use. */
-export interface Dependency {
-  file: string;
-  line: number;
-  character: number;
-  name: string;
-  renamed: string;
-  /** The files whose findings change when the port is renamed. */
-  dependents: string[];
-}
-
-export interface GeneratedWorkspace {
-  root: string;
-  files: string[];
-  bytes: number;
-  /** Bytes in documents of kinds the analysis reads. */
-  readBytes: number;
-  planted: Planted[];
-  dependency: Dependency;
-  /** A file with a Service of 20 ports (code lens and hover are measured on it): its `port:` values. */
-  lens: { file: string; ports: Array<{ line: number; character: number }> };
-}
+export type { Dependency, GeneratedWorkspace, Planted } from './writers';
 
 export type Profile = 'current' | 'port-heavy';
 export const PROFILES: Profile[] = ['current', 'port-heavy'];
@@ -50,155 +42,7 @@ export function generateProfile(profile: Profile, root: string, fileCount: numbe
   return profile === 'port-heavy' ? generatePortHeavyWorkspace(root, fileCount) : generateWorkspace(root, fileCount);
 }
 
-/** An edge proxy serving 20 named ports, its Service forwarding all of them, and a policy admitting half. */
-export function writeWidePortApp(w: Writer, namespace: string): Array<{ line: number; character: number }> {
-  const ports = Array.from({ length: 20 }, (_, i) => ({ name: `edge-${i}`, number: 7000 + i }));
-  const positions: Array<{ line: number; character: number }> = [];
-  w.beginRead();
-  w.push(
-    'apiVersion: apps/v1',
-    'kind: Deployment',
-    'metadata:',
-    '  name: edge-proxy',
-    `  namespace: ${namespace}`,
-    'spec:',
-    '  selector:',
-    '    matchLabels:',
-    '      app: edge-proxy',
-  );
-  w.push(
-    '  template:',
-    '    metadata:',
-    '      labels:',
-    '        app: edge-proxy',
-    '    spec:',
-    '      containers:',
-    '        - name: proxy',
-    '          image: envoyproxy/envoy:v1.31.0',
-    '          ports:',
-  );
-  for (const p of ports) w.push(`            - name: ${p.name}`, `              containerPort: ${p.number}`);
-  w.push(
-    '---',
-    'apiVersion: v1',
-    'kind: Service',
-    'metadata:',
-    '  name: edge-proxy',
-    `  namespace: ${namespace}`,
-    'spec:',
-    '  selector:',
-    '    app: edge-proxy',
-    '  ports:',
-  );
-  for (const p of ports) {
-    w.push(`    - name: ${p.name}`, `      port: ${p.number + 10000}`);
-    positions.push(w.last(String(p.number + 10000)));
-    w.push(`      targetPort: ${p.name}`);
-  }
-  w.push(
-    '---',
-    'apiVersion: networking.k8s.io/v1',
-    'kind: NetworkPolicy',
-    'metadata:',
-    '  name: edge-proxy',
-    `  namespace: ${namespace}`,
-    'spec:',
-    '  podSelector:',
-    '    matchLabels:',
-    '      app: edge-proxy',
-    '  ingress:',
-    '    - from:',
-    '        - podSelector: {}',
-    '      ports:',
-  );
-  for (const p of ports.slice(0, 10)) w.push(`        - port: ${p.name}`);
-  w.endRead();
-  return positions;
-}
-
-/** mulberry32: a small seeded PRNG, so the same seed writes the same workspace. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export const WORDS = [
-  'api',
-  'web',
-  'auth',
-  'billing',
-  'cart',
-  'search',
-  'orders',
-  'users',
-  'media',
-  'mail',
-  'queue',
-  'cache',
-  'report',
-  'gateway',
-  'catalog',
-  'payments',
-  'ledger',
-  'notify',
-  'export',
-  'ingest',
-];
-export const TEAMS = ['core', 'data', 'growth', 'infra', 'platform', 'shop'];
-export const CLUSTERS = ['prod-eu', 'prod-us', 'staging'];
-
-/** Lines of one file, remembering where things were written. */
-export class Writer {
-  readonly lines: string[] = [];
-  readBytes = 0;
-  private readStart: number | undefined;
-
-  push(...lines: string[]): void {
-    this.lines.push(...lines);
-  }
-
-  /** The position of `value` on the last line written. */
-  last(value: string): { line: number; character: number } {
-    const line = this.lines.length - 1;
-    return { line, character: this.lines[line].lastIndexOf(value) };
-  }
-
-  /** Marks the documents from here to `endRead()` as ones the analysis reads. */
-  beginRead(): void {
-    this.readStart = this.size();
-  }
-
-  endRead(): void {
-    if (this.readStart !== undefined) this.readBytes += this.size() - this.readStart;
-    this.readStart = undefined;
-  }
-
-  size(): number {
-    return this.lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
-  }
-
-  text(): string {
-    return this.lines.join('\n') + '\n';
-  }
-}
-
-export interface PortSpec {
-  name?: string;
-  number: number;
-  protocol?: 'UDP';
-}
-
-interface App {
-  name: string;
-  namespace: string;
-  labels: Record<string, string>;
-  ports: PortSpec[];
+interface App extends AppBase {
   /** Service port → target, for the policies that get the classic mistake. */
   forwarded?: { port: number; target: number };
 }
@@ -223,18 +67,6 @@ const PORT_SETS: PortSpec[][] = [
     { name: 'http', number: 8081 },
   ],
 ];
-export const WORKLOAD_KINDS = [
-  'Deployment',
-  'Deployment',
-  'Deployment',
-  'StatefulSet',
-  'DaemonSet',
-  'ReplicaSet',
-  'ReplicationController',
-  'Job',
-  'CronJob',
-  'Pod',
-];
 
 export function generateWorkspace(root: string, fileCount: number, seed = 20260601): GeneratedWorkspace {
   const random = prng(seed);
@@ -257,49 +89,19 @@ export function generateWorkspace(root: string, fileCount: number, seed = 202606
   };
   const dir = (ns: string, ...rest: string[]) => path.posix.join('clusters', clusterOf.get(ns)!, ns, ...rest);
 
-  // kube-system's DNS, which every egress rule to DNS resolves to.
-  const dns: App = {
-    name: 'coredns',
-    namespace: 'kube-system',
-    labels: { 'k8s-app': 'kube-dns' },
-    ports: [
-      { name: 'dns', number: 53, protocol: 'UDP' },
-      { name: 'dns-tcp', number: 53 },
-      { name: 'metrics', number: 9153 },
-    ],
-  };
   {
     const w = new Writer();
-    writeWorkload(w, dns, 'Deployment', false);
+    writeWorkload(w, KUBE_DNS, 'Deployment', false);
     add('platform/kube-system/coredns.yaml', w);
   }
   for (const ns of namespaces) {
     const w = new Writer();
-    w.beginRead();
-    w.push(
-      'apiVersion: v1',
-      'kind: Namespace',
-      'metadata:',
-      `  name: ${ns}`,
-      '  labels:',
-      `    team: ${teamOf.get(ns)}`,
-      `    environment: ${clusterOf.get(ns)!.startsWith('prod') ? 'production' : 'staging'}`,
-    );
-    w.endRead();
+    writeNamespace(w, ns, { team: teamOf.get(ns)!, environment: clusterOf.get(ns)!.startsWith('prod') ? 'production' : 'staging' });
     add(path.posix.join('clusters', clusterOf.get(ns)!, ns, 'namespace.yaml'), w);
   }
 
-  // The dependency: one Deployment whose port name "web" five policies and a Service use.
   const depNamespace = namespaces[0];
-  const depApp: App = {
-    name: 'storefront',
-    namespace: depNamespace,
-    labels: { app: 'storefront', tier: 'frontend' },
-    ports: [
-      { name: 'web', number: 8443 },
-      { name: 'admin', number: 9443 },
-    ],
-  };
+  const depApp: App = storefrontApp(depNamespace);
   const depWriter = new Writer();
   const depPosition = writeWorkload(depWriter, depApp, 'Deployment', false, 'web');
   const depFile = dir(depNamespace, 'storefront', 'deployment.yaml');
@@ -314,26 +116,7 @@ export function generateWorkspace(root: string, fileCount: number, seed = 202606
   }
   for (let i = 0; i < 5; i++) {
     const w = new Writer();
-    w.beginRead();
-    w.push(
-      'apiVersion: networking.k8s.io/v1',
-      'kind: NetworkPolicy',
-      'metadata:',
-      `  name: storefront-from-${TEAMS[i]}`,
-      `  namespace: ${depNamespace}`,
-      'spec:',
-      '  podSelector:',
-      '    matchLabels:',
-      '      app: storefront',
-      '  ingress:',
-      '    - from:',
-      '        - namespaceSelector:',
-      '            matchLabels:',
-      `              team: ${TEAMS[i]}`,
-      '      ports:',
-      '        - port: web',
-    );
-    w.endRead();
+    writeStorefrontPolicy(w, depNamespace, TEAMS[i]);
     const file = dir(depNamespace, 'storefront', 'policies', `from-${TEAMS[i]}.yaml`);
     add(file, w);
     dependents.push(file);
@@ -464,23 +247,13 @@ export function generateWorkspace(root: string, fileCount: number, seed = 202606
     add(file, w);
   }
 
-  let bytes = 0;
-  let readBytes = 0;
-  const written: string[] = [];
-  for (const { file, writer } of files) {
-    const full = path.join(root, file);
-    mkdirSync(path.dirname(full), { recursive: true });
-    const text = writer.text();
-    writeFileSync(full, text);
-    bytes += Buffer.byteLength(text);
-    readBytes += writer.readBytes;
-    written.push(full);
-  }
+  const output = new WorkspaceOutput(root);
+  for (const { file, writer } of files) output.write(file, writer);
   return {
     root,
-    files: written,
-    bytes,
-    readBytes,
+    files: output.files,
+    bytes: output.bytes,
+    readBytes: output.readBytes,
     planted: planted.map((p) => ({ ...p, file: path.join(root, p.file) })),
     dependency: {
       file: path.join(root, depFile),
@@ -498,7 +271,7 @@ export function generateWorkspace(root: string, fileCount: number, seed = 202606
 
   function writeWorkload(
     w: Writer,
-    app: App,
+    app: AppBase,
     kind: string,
     withSidecar: boolean,
     markPort?: string,
@@ -507,11 +280,9 @@ export function generateWorkspace(root: string, fileCount: number, seed = 202606
     if (w.lines.length > 0 && w.lines.at(-1)!.startsWith('#') === false) w.push('---');
     else if (w.lines.length === 0) w.push('---');
     w.beginRead();
-    const apiVersion =
-      kind === 'Pod' || kind === 'ReplicationController' ? 'v1' : kind === 'Job' || kind === 'CronJob' ? 'batch/v1' : 'apps/v1';
     w.push(
       `# ${kind} for ${app.name}: owned by team ${app.labels.team ?? 'platform'}`,
-      `apiVersion: ${apiVersion}`,
+      `apiVersion: ${workloadApiVersion(kind)}`,
       `kind: ${kind}`,
       'metadata:',
       `  name: ${app.name}`,
@@ -563,15 +334,8 @@ export function generateWorkspace(root: string, fileCount: number, seed = 202606
     if (kind === 'Job' || kind === 'CronJob') w.push(`${s}restartPolicy: OnFailure`);
     w.push(`${s}serviceAccountName: ${app.name}`, `${s}securityContext:`, `${s}  runAsNonRoot: true`, `${s}  fsGroup: 1000`);
     if (withSidecar) {
-      w.push(
-        `${s}initContainers:`,
-        `${s}  - name: proxy`,
-        `${s}    image: envoyproxy/envoy:v1.31.0`,
-        `${s}    restartPolicy: Always`,
-        `${s}    ports:`,
-        `${s}      - name: envoy-admin`,
-        `${s}        containerPort: 15000`,
-      );
+      w.push(`${s}initContainers:`);
+      writeEnvoySidecar(w, s, 'proxy');
     }
     w.push(
       `${s}containers:`,
@@ -579,21 +343,8 @@ export function generateWorkspace(root: string, fileCount: number, seed = 202606
       `${s}    image: registry.example.com/${app.namespace}/${app.name}:1.${app.name.length}.0`,
       `${s}    args: ["--log-level=info", "--listen=:${app.ports[0]?.number ?? 0}"]`,
     );
-    if (app.ports.length > 0) {
-      w.push(`${s}    ports:`);
-      for (const port of app.ports) {
-        if (port.name) {
-          w.push(`${s}      - name: ${port.name}`);
-          if (port.name === markPort) marked = w.last(port.name);
-          w.push(`${s}        containerPort: ${port.number}`);
-        } else w.push(`${s}      - containerPort: ${port.number}`);
-        if (port.protocol) w.push(`${s}        protocol: ${port.protocol}`);
-      }
-    }
-    w.push(`${s}    env:`);
-    for (const key of ['LOG_LEVEL', 'DATABASE_HOST', 'CACHE_TTL', 'FEATURE_FLAGS'])
-      w.push(`${s}      - name: ${key}`, `${s}        value: "${key.toLowerCase()}-${app.name}"`);
-    w.push(`${s}      - name: POD_IP`, `${s}        valueFrom:`, `${s}          fieldRef:`, `${s}            fieldPath: status.podIP`);
+    if (app.ports.length > 0) marked = writeContainerPorts(w, s, app.ports, markPort, 'udp');
+    writeEnv(w, s, app.name, ['LOG_LEVEL', 'DATABASE_HOST', 'CACHE_TTL', 'FEATURE_FLAGS']);
     w.push(`${s}    resources:`, `${s}      requests: {cpu: 100m, memory: 128Mi}`, `${s}      limits:`, `${s}        memory: 512Mi`);
     const probe = app.ports.find((p) => p.name === 'http');
     if (probe)
@@ -604,15 +355,8 @@ export function generateWorkspace(root: string, fileCount: number, seed = 202606
         `${s}        port: http`,
         `${s}      periodSeconds: 10`,
       );
-    w.push(
-      `${s}    volumeMounts:`,
-      `${s}      - name: config`,
-      `${s}        mountPath: /etc/${app.name}`,
-      `${s}volumes:`,
-      `${s}  - name: config`,
-      `${s}    configMap:`,
-      `${s}      name: ${app.name}-config`,
-    );
+    w.push(`${s}    volumeMounts:`, `${s}      - name: config`, `${s}        mountPath: /etc/${app.name}`);
+    writeConfigVolume(w, s, app.name);
     w.endRead();
     return marked;
   }
@@ -737,19 +481,7 @@ export function generateWorkspace(root: string, fileCount: number, seed = 202606
       if (chance(0.1)) w.push('        - port: 32000', '          endPort: 32767');
     }
     // Egress: DNS in kube-system, and an app of another namespace, picked by the namespace's name.
-    w.push(
-      '  egress:',
-      '    - to:',
-      '        - namespaceSelector:',
-      '            matchLabels:',
-      '              kubernetes.io/metadata.name: kube-system',
-      '          podSelector:',
-      '            matchLabels:',
-      '              k8s-app: kube-dns',
-      '      ports:',
-      '        - {port: 53, protocol: UDP}',
-      '        - port: dns-tcp',
-    );
+    w.push('  egress:', ...KUBE_DNS_PEER, '        - {port: 53, protocol: UDP}', '        - port: dns-tcp');
     const otherNs = pick(all);
     const target = apps.get(otherNs)!.find((a) => a.ports.length > 0);
     if (target) {

@@ -8,26 +8,33 @@
  * one of each. Files are written as they are made (the 50 000-file
  * workspace is ~350 MB). Seeded; a few per cent of the files hold a planted mistake.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   CLUSTERS,
+  KUBE_DNS,
+  KUBE_DNS_PEER,
   prng,
+  storefrontApp,
   TEAMS,
   WORDS,
   WORKLOAD_KINDS,
+  workloadApiVersion,
+  WorkspaceOutput,
   Writer,
+  writeConfigVolume,
+  writeContainerPorts,
+  writeEnv,
+  writeEnvoySidecar,
+  writeNamespace,
+  writeStorefrontPolicy,
   writeWidePortApp,
+  type AppBase,
   type GeneratedWorkspace,
   type Planted,
   type PortSpec,
-} from './generate';
+} from './writers';
 
-interface App {
-  name: string;
-  namespace: string;
-  labels: Record<string, string>;
-  ports: PortSpec[];
+interface App extends AppBase {
   kind: string;
   /** The main Service's port and the pod port it forwards to. */
   servicePort: number;
@@ -104,51 +111,20 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
   }
 
   const planted: Planted[] = [];
-  const written: string[] = [];
-  let bytes = 0;
-  let readBytes = 0;
+  const output = new WorkspaceOutput(root);
   const write = (file: string, w: Writer, plants: Array<Omit<Planted, 'file'>> = []) => {
-    const full = path.join(root, file);
-    mkdirSync(path.dirname(full), { recursive: true });
-    const text = w.text();
-    writeFileSync(full, text);
-    bytes += Buffer.byteLength(text);
-    readBytes += w.readBytes;
-    written.push(full);
+    const full = output.write(file, w);
     for (const p of plants) planted.push({ file: full, ...p });
   };
 
   // kube-system's DNS, which every namespace's egress to DNS resolves to.
   {
     const w = new Writer();
-    const dns: App = {
-      name: 'coredns',
-      namespace: 'kube-system',
-      labels: { 'k8s-app': 'kube-dns' },
-      ports: [
-        { name: 'dns', number: 53, protocol: 'UDP' },
-        { name: 'dns-tcp', number: 53 },
-        { name: 'metrics', number: 9153 },
-      ],
-      kind: 'Deployment',
-      servicePort: 53,
-    };
-    writeWorkload(w, dns);
+    writeWorkload(w, { ...KUBE_DNS, kind: 'Deployment', servicePort: 53 });
     write('platform/kube-system/coredns.yaml', w);
   }
-  // The dependency: one Deployment whose port name "web" five policies and a Service use.
   const depNs = namespaces[0];
-  const dep: App = {
-    name: 'storefront',
-    namespace: depNs,
-    labels: { app: 'storefront', tier: 'frontend' },
-    ports: [
-      { name: 'web', number: 8443 },
-      { name: 'admin', number: 9443 },
-    ],
-    kind: 'Deployment',
-    servicePort: 443,
-  };
+  const dep: App = { ...storefrontApp(depNs), kind: 'Deployment', servicePort: 443 };
   const depWriter = new Writer();
   const depPosition = writeWorkload(depWriter, dep, 'web');
   const depFile = dir(depNs, 'storefront', 'deployment.yaml');
@@ -162,26 +138,7 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
     dependents.push(path.join(root, file));
     for (let i = 0; i < 5; i++) {
       const p = new Writer();
-      p.beginRead();
-      p.push(
-        'apiVersion: networking.k8s.io/v1',
-        'kind: NetworkPolicy',
-        'metadata:',
-        `  name: storefront-from-${TEAMS[i]}`,
-        `  namespace: ${depNs}`,
-        'spec:',
-        '  podSelector:',
-        '    matchLabels:',
-        '      app: storefront',
-        '  ingress:',
-        '    - from:',
-        '        - namespaceSelector:',
-        '            matchLabels:',
-        `              team: ${TEAMS[i]}`,
-        '      ports:',
-        '        - port: web',
-      );
-      p.endRead();
+      writeStorefrontPolicy(p, depNs, TEAMS[i]);
       const policyFile = dir(depNs, 'storefront', 'policies', `from-${TEAMS[i]}.yaml`);
       write(policyFile, p);
       dependents.push(path.join(root, policyFile));
@@ -231,24 +188,16 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
     write('platform/policies/cluster-wide.yaml', w);
   }
   const typoApps = new Set<App>();
-  let fileNumber = written.length;
+  let fileNumber = output.files.length;
   for (const ns of namespaces) {
     if (fileNumber >= fileCount) break;
     const nsApps = apps.get(ns)!;
     // The Namespace, a default deny and egress to DNS for every pod.
     {
       const w = new Writer();
+      const environment = clusterOf(ns).startsWith('prod') ? 'production' : 'staging';
+      writeNamespace(w, ns, { team: teamOf(ns), environment, cluster: clusterOf(ns) });
       w.beginRead();
-      w.push(
-        'apiVersion: v1',
-        'kind: Namespace',
-        'metadata:',
-        `  name: ${ns}`,
-        '  labels:',
-        `    team: ${teamOf(ns)}`,
-        `    environment: ${clusterOf(ns).startsWith('prod') ? 'production' : 'staging'}`,
-        `    cluster: ${clusterOf(ns)}`,
-      );
       w.push(
         '---',
         'apiVersion: networking.k8s.io/v1',
@@ -274,14 +223,7 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
         '  policyTypes:',
         '    - Egress',
         '  egress:',
-        '    - to:',
-        '        - namespaceSelector:',
-        '            matchLabels:',
-        '              kubernetes.io/metadata.name: kube-system',
-        '          podSelector:',
-        '            matchLabels:',
-        '              k8s-app: kube-dns',
-        '      ports:',
+        ...KUBE_DNS_PEER,
         '        - protocol: UDP',
         '          port: 53',
         '        - protocol: TCP',
@@ -353,9 +295,9 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
 
   return {
     root,
-    files: written,
-    bytes,
-    readBytes,
+    files: output.files,
+    bytes: output.bytes,
+    readBytes: output.readBytes,
     planted,
     dependency: { file: path.join(root, depFile), ...depPosition!, name: 'web', renamed: 'web2', dependents },
     lens: { file: path.join(root, lensFile), ports: lensPorts },
@@ -378,13 +320,17 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
   }
 
   function writeWorkload(w: Writer, app: App, markPort?: string): { line: number; character: number } | undefined {
-    let marked: { line: number; character: number } | undefined;
     w.push('---');
     w.beginRead();
     const kind = app.kind;
-    const apiVersion =
-      kind === 'Pod' || kind === 'ReplicationController' ? 'v1' : kind === 'Job' || kind === 'CronJob' ? 'batch/v1' : 'apps/v1';
-    w.push(`apiVersion: ${apiVersion}`, `kind: ${kind}`, 'metadata:', `  name: ${app.name}`, `  namespace: ${app.namespace}`, '  labels:');
+    w.push(
+      `apiVersion: ${workloadApiVersion(kind)}`,
+      `kind: ${kind}`,
+      'metadata:',
+      `  name: ${app.name}`,
+      `  namespace: ${app.namespace}`,
+      '  labels:',
+    );
     const labels = Object.entries(app.labels);
     const labelLines = (indent: string) => labels.map(([k, v]) => `${indent}${k}: ${v}`);
     w.push(
@@ -458,18 +404,8 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
     );
     if (app.name.length % 4 === 0) {
       // A native sidecar: serves its port for the pod's whole life.
-      w.push(
-        `${s}  - name: envoy`,
-        `${s}    image: envoyproxy/envoy:v1.31.0`,
-        `${s}    restartPolicy: Always`,
-        `${s}    ports:`,
-        `${s}      - name: envoy-admin`,
-        `${s}        containerPort: 15000`,
-        `${s}    resources:`,
-        `${s}      requests:`,
-        `${s}        cpu: 50m`,
-        `${s}        memory: 64Mi`,
-      );
+      writeEnvoySidecar(w, s, 'envoy');
+      w.push(`${s}    resources:`, `${s}      requests:`, `${s}        cpu: 50m`, `${s}        memory: 64Mi`);
     }
     w.push(
       `${s}containers:`,
@@ -480,19 +416,8 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
       `${s}      - --log-level=info`,
       `${s}      - --listen=:${app.ports[0].number}`,
     );
-    w.push(`${s}    ports:`);
-    for (const port of app.ports) {
-      if (port.name) {
-        w.push(`${s}      - name: ${port.name}`);
-        if (port.name === markPort) marked = w.last(port.name);
-        w.push(`${s}        containerPort: ${port.number}`);
-      } else w.push(`${s}      - containerPort: ${port.number}`);
-      w.push(`${s}        protocol: ${port.protocol ?? 'TCP'}`);
-    }
-    w.push(`${s}    env:`);
-    for (const key of ['LOG_LEVEL', 'DATABASE_HOST', 'CACHE_TTL', 'FEATURE_FLAGS', 'OTEL_EXPORTER_OTLP_ENDPOINT'])
-      w.push(`${s}      - name: ${key}`, `${s}        value: "${key.toLowerCase()}-${app.name}"`);
-    w.push(`${s}      - name: POD_IP`, `${s}        valueFrom:`, `${s}          fieldRef:`, `${s}            fieldPath: status.podIP`);
+    const marked = writeContainerPorts(w, s, app.ports, markPort, 'always');
+    writeEnv(w, s, app.name, ['LOG_LEVEL', 'DATABASE_HOST', 'CACHE_TTL', 'FEATURE_FLAGS', 'OTEL_EXPORTER_OTLP_ENDPOINT']);
     w.push(
       `${s}      - name: DATABASE_PASSWORD`,
       `${s}        valueFrom:`,
@@ -553,15 +478,8 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
       `${s}      - name: tmp`,
       `${s}        mountPath: /tmp`,
     );
-    w.push(
-      `${s}volumes:`,
-      `${s}  - name: config`,
-      `${s}    configMap:`,
-      `${s}      name: ${app.name}-config`,
-      `${s}  - name: tmp`,
-      `${s}    emptyDir:`,
-      `${s}      sizeLimit: 1Gi`,
-    );
+    writeConfigVolume(w, s, app.name);
+    w.push(`${s}  - name: tmp`, `${s}    emptyDir:`, `${s}      sizeLimit: 1Gi`);
     w.endRead();
     return marked;
   }
