@@ -11,6 +11,7 @@ import {
   MAP_REQUEST,
   MAP_ROOTS_REQUEST,
   SHOW_PORT_MAP_COMMAND,
+  type ExplainParams,
   type ExplainResult,
   type MapNamespacesResult,
   type MapParams,
@@ -185,7 +186,11 @@ class PortMapPanels {
     let reply: ToPanel;
     try {
       if (!client) throw new Error('The language server is not running.');
-      const result = await client.sendRequest<ExplainResult>(EXPLAIN_REQUEST, { from: message.from, to: message.to });
+      const result = await client.sendRequest<ExplainResult>(EXPLAIN_REQUEST, {
+        from: message.from,
+        to: message.to,
+        ...(target.root ? { root: target.root } : {}),
+      } satisfies ExplainParams);
       reply = { type: 'explanation', edge: message.edge, markdown: result.markdown };
     } catch (error) {
       reply = { type: 'explanation', edge: message.edge, error: (error as Error).message };

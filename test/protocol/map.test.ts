@@ -138,4 +138,34 @@ test("Kustomize roots over LSP: portLens/mapRoots lists them; a map of a root's 
     client.connection.sendRequest('portLens/map', { namespace: 'gitlab', root: 'overlays/nope' }),
     (e: { code: number; message: string }) => e.code === -32602 && /overlays\/prod, overlays\/staging/.test(e.message),
   );
+
+  await t.test("an edge clicked in a root's panel is explained in that root's world, links on the base and patch lines", async () => {
+    type Answer = { verdict: string; markdown: string };
+    const explainIn = (root?: string, to = edge.explain.to) =>
+      client.connection.sendRequest('portLens/explain', { from: edge.explain.from, to, ...(root ? { root } : {}) }) as Promise<Answer>;
+    const prod = await explainIn('overlays/prod');
+    assert.equal(prod.verdict, 'denied');
+    const links = [...prod.markdown.matchAll(/\]\(([^)#]+)#L(\d+)\)/g)].map(
+      ([, uri, line]) => `${path.relative(dir, uri.slice(7))}:${line}`,
+    );
+    assert.ok(links.includes('base/gitlab.yaml:5'), `the Deployment on its base line: ${links.join(' ')}`);
+    assert.ok(links.includes('overlays/prod/allow-ssh.yaml:5'), `the policy in the prod patch: ${links.join(' ')}`);
+    assert.ok(links.includes('overlays/prod/allow-ssh.yaml:13'), `the fix edits the patch's 10022: ${links.join(' ')}`);
+    assert.doesNotMatch(prod.markdown, /kustomize:/, 'no link into the built output');
+    // staging renames and moves it (namePrefix, namespace) and its patch admits 22.
+    assert.equal((await explainIn('overlays/staging', 'gitlab-staging/staging-gitlab-ssh:10022')).verdict, 'allowed');
+    // The same through the command the code lenses run ([ExplainParams]).
+    const command = (await client.connection.sendRequest('workspace/executeCommand', {
+      command: 'portLens.explain',
+      arguments: [{ ...edge.explain, root: 'overlays/prod' }],
+    })) as Answer;
+    assert.equal(command.verdict, 'denied');
+    // The plain world has no gitlab-ssh (the root's files are not plain manifests): the root is what makes the answer.
+    await assert.rejects(explainIn(), (e: { code: number }) => e.code === -32602);
+    await assert.rejects(
+      explainIn('overlays/nope'),
+      (e: { code: number; message: string }) =>
+        e.code === -32602 && /portLens\/explain: no Kustomize root "overlays\/nope"/.test(e.message),
+    );
+  });
 });

@@ -3,6 +3,7 @@ import type { Range } from '../model/source';
 import { explain, type Explanation } from '../analysis/explain/explain';
 import { EndpointError, parseDestination, parseSource } from '../analysis/explain/endpoints';
 import type { SideJudgement } from '../analysis/explain/isolation';
+import { relocateFixes, type Relocate } from '../analysis/explain/relocate';
 import { renderText } from '../analysis/explain/render';
 import { objectName } from '../analysis/index/describe';
 import { formatKnownPort } from '../analysis/index/podPorts';
@@ -38,8 +39,7 @@ export interface ExplainOptions {
   root?: string;
 }
 
-/** Moves a location of built Kustomize output to the file that wrote it (undefined: no such file to point at). */
-export type Relocate = (uri: string, range: Range) => { uri: string; range: Range; content?: Range } | undefined;
+export type { Relocate };
 
 export const EXPLAIN_ARGS = {
   from: { type: 'string' },
@@ -87,19 +87,6 @@ export function runExplain(
       ? JSON.stringify(explanationJson(explanation, cwd, relocate), null, 2)
       : renderText(explanation, (text, uri, range) => `${text}${where(uri, range)}`);
   return { output, code: explanation.verdict === 'allowed' ? 0 : 1 };
-}
-
-/** Fixes whose edits all land on a literal of some file; the others are dropped. */
-function relocateFixes(fixes: Explanation['fixes'], relocate: Relocate): Explanation['fixes'] {
-  const result: Explanation['fixes'] = [];
-  for (const fix of fixes) {
-    const edits = fix.edits.map((e) => {
-      const at = relocate(e.uri, e.range);
-      return at && (at.uri === e.uri || at.content) ? { ...e, uri: at.uri, range: at.content ?? at.range } : undefined;
-    });
-    if (edits.every((e) => e !== undefined)) result.push({ ...fix, edits: edits as typeof fix.edits });
-  }
-  return result;
 }
 
 export function explanationJson(explanation: Explanation, cwd: string, relocate: Relocate = (uri, range) => ({ uri, range })) {

@@ -2,18 +2,33 @@ import { ErrorCodes, ResponseError, type CodeLens } from 'vscode-languageserver'
 import { explain, type FindingsOf } from '../analysis/explain/explain';
 import { servicePortSummaries } from '../analysis/explain/summary';
 import { EndpointError, destinationCandidates, parseDestination, parseSource, sourceCandidates } from '../analysis/explain/endpoints';
+import { relocateFixes, type Relocate } from '../analysis/explain/relocate';
 import { renderMarkdown } from '../analysis/explain/render';
 import type { WorkspaceIndex } from '../analysis/index/workspaceIndex';
+import type { Range } from '../model/source';
 import { EXPLAIN_COMMAND, type EndpointsResult, type ExplainParams, type ExplainResult } from './protocol';
 
-const link = (text: string, uri: string, range: { start: { line: number } }) => `[${text}](${uri}#L${range.start.line + 1})`;
+/** The request's parameters, sent as ExplainParams (the request) or `[ExplainParams]` (the command). */
+export const explainParamsOf = (params: unknown): Partial<ExplainParams> | undefined =>
+  (Array.isArray(params) ? params[0] : params) as Partial<ExplainParams> | undefined;
 
-export function explainRequest(index: WorkspaceIndex, findingsOf: FindingsOf, params: unknown): ExplainResult | ResponseError<void> {
-  const { from, to } = (Array.isArray(params) ? params[0] : params) ?? ({} as Partial<ExplainParams>);
+/** `relocate`: in a Kustomize root's world, moves links and fixes from the built output to the files that wrote it. */
+export function explainRequest(
+  index: WorkspaceIndex,
+  findingsOf: FindingsOf,
+  params: unknown,
+  relocate?: Relocate,
+): ExplainResult | ResponseError<void> {
+  const { from, to } = explainParamsOf(params) ?? {};
   if (typeof from !== 'string' || typeof to !== 'string')
-    return new ResponseError(ErrorCodes.InvalidParams, 'portLens.explain needs {"from": SOURCE, "to": DEST}');
+    return new ResponseError(ErrorCodes.InvalidParams, 'portLens.explain needs {"from": SOURCE, "to": DEST, "root"?: ROOT}');
+  const link = (text: string, uri: string, range: Range) => {
+    const at = relocate ? relocate(uri, range) : { uri, range };
+    return at ? `[${text}](${at.uri}#L${at.range.start.line + 1})` : text;
+  };
   try {
-    const explanation = explain(index, findingsOf, parseSource(index, from), parseDestination(index, to));
+    let explanation = explain(index, findingsOf, parseSource(index, from), parseDestination(index, to));
+    if (relocate) explanation = { ...explanation, fixes: relocateFixes(explanation.fixes, relocate) };
     return { from: explanation.from, to: explanation.to, verdict: explanation.verdict, markdown: renderMarkdown(explanation, link) };
   } catch (error) {
     if (error instanceof EndpointError) return new ResponseError(ErrorCodes.InvalidParams, error.message);

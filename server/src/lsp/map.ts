@@ -1,5 +1,6 @@
 import { ErrorCodes, ResponseError, type CodeLens } from 'vscode-languageserver';
 import type { FindingsOf } from '../analysis/explain/explain';
+import type { Relocate } from '../analysis/explain/relocate';
 import { buildPortMap, mapNamespaces, relocateMap } from '../analysis/map/portMap';
 import type { WorkspaceIndex } from '../analysis/index/workspaceIndex';
 import type { Finding } from '../analysis/rules/findings';
@@ -13,11 +14,11 @@ export interface MapWorlds {
   kustomize: KustomizeWorlds | undefined;
 }
 
-type Picked = { index: WorkspaceIndex; findingsOf: FindingsOf; relocate?: Parameters<typeof relocateMap>[1] };
+type Picked = { index: WorkspaceIndex; findingsOf: FindingsOf; relocate?: Relocate };
 
-/** The world a request names: a Kustomize root's (`root`), or the workspace's. */
-function pick(worlds: MapWorlds, params: unknown, request: string): Picked | ResponseError<void> {
-  const root = (params as Partial<MapParams> | undefined)?.root;
+/** The world a request (a map, an explanation) names: a Kustomize root's (`root`), or the workspace's. */
+export function pickWorld(worlds: MapWorlds, params: unknown, request: string): Picked | ResponseError<void> {
+  const root = (params as { root?: unknown } | undefined)?.root;
   if (root === undefined) return worlds;
   const world = typeof root === 'string' ? worlds.kustomize?.world(root) : undefined;
   if (!world) {
@@ -38,7 +39,7 @@ export function mapRootsRequest(worlds: MapWorlds): MapRootsResult {
 }
 
 export function mapNamespacesRequest(worlds: MapWorlds, params?: unknown): MapNamespacesResult | ResponseError<void> {
-  const picked = pick(worlds, params, 'portLens/mapNamespaces');
+  const picked = pickWorld(worlds, params, 'portLens/mapNamespaces');
   return picked instanceof ResponseError ? picked : mapNamespaces(picked.index);
 }
 
@@ -47,7 +48,7 @@ export function mapRequest(worlds: MapWorlds, params: unknown): MapResult | Resp
   if (namespace !== null && typeof namespace !== 'string') {
     return new ResponseError(ErrorCodes.InvalidParams, 'portLens/map needs {"namespace": NAME or null, "root"?: ROOT}');
   }
-  const picked = pick(worlds, params, 'portLens/map');
+  const picked = pickWorld(worlds, params, 'portLens/map');
   if (picked instanceof ResponseError) return picked;
   const map = buildPortMap(picked.index, picked.findingsOf, namespace ?? undefined);
   return picked.relocate ? relocateMap(map, picked.relocate) : map;

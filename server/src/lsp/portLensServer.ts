@@ -7,6 +7,7 @@ import {
   FileChangeType,
   TextDocuments,
   TextDocumentSyncKind,
+  ResponseError,
   CodeAction,
   type CodeActionParams,
   type Connection,
@@ -29,7 +30,7 @@ import { isInside } from '../workspace/paths';
 import { AdaptiveDelay } from './adaptiveDelay';
 import { FIX_ALL_KIND, SOURCE, toCodeAction, toDiagnostic, toWorkspaceEdit, type VersionOf } from './convert';
 import { DEFAULT_SETTINGS, toSettings, type Settings } from './settings';
-import { codeLenses, endpoints, explainRequest } from './explain';
+import { codeLenses, endpoints, explainParamsOf, explainRequest } from './explain';
 import {
   ENDPOINTS_REQUEST,
   EXPLAIN_COMMAND,
@@ -39,7 +40,7 @@ import {
   type StatusParams,
 } from './protocol';
 import { CHANGED_NOTIFICATION, MAP_NAMESPACES_REQUEST, MAP_REQUEST, MAP_ROOTS_REQUEST } from './protocol';
-import { mapCodeLenses, mapNamespacesRequest, mapRequest, mapRootsRequest } from './map';
+import { mapCodeLenses, mapNamespacesRequest, mapRequest, mapRootsRequest, pickWorld } from './map';
 import { worldsOf } from '../kustomize/kustomizeSource';
 import { ignoreEdit } from '../model/suppressionComments';
 
@@ -129,10 +130,19 @@ export class PortLensServer {
         return this.codeLenses(params.textDocument.uri);
       }),
     );
+    const mapWorlds = () => {
+      this.flush();
+      return {
+        index: this.session.lens.index,
+        findingsOf: (uri: string) => this.findingsOf(uri),
+        kustomize: worldsOf(this.session.sources),
+      };
+    };
+    // With a `root`, the path is explained in that Kustomize root's world (a root's Port Map panel asks so).
     const answer = (params: unknown) =>
       this.guard('explain', () => {
-        this.flush();
-        return explainRequest(this.session.lens.index, (uri) => this.findingsOf(uri), params);
+        const world = pickWorld(mapWorlds(), explainParamsOf(params), EXPLAIN_REQUEST);
+        return world instanceof ResponseError ? world : explainRequest(world.index, world.findingsOf, params, world.relocate);
       });
     c.onExecuteCommand((params) => (params.command === EXPLAIN_COMMAND ? answer(params.arguments) : null));
     c.onRequest(EXPLAIN_REQUEST, answer);
@@ -142,14 +152,6 @@ export class PortLensServer {
         return endpoints(this.session.lens.index);
       }),
     );
-    const mapWorlds = () => {
-      this.flush();
-      return {
-        index: this.session.lens.index,
-        findingsOf: (uri: string) => this.findingsOf(uri),
-        kustomize: worldsOf(this.session.sources),
-      };
-    };
     c.onRequest(MAP_ROOTS_REQUEST, () => this.guard('map', () => mapRootsRequest(mapWorlds())));
     c.onRequest(MAP_NAMESPACES_REQUEST, (params) => this.guard('map', () => mapNamespacesRequest(mapWorlds(), params)));
     c.onRequest(MAP_REQUEST, (params) => this.guard('map', () => mapRequest(mapWorlds(), params)));

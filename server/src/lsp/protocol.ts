@@ -36,6 +36,8 @@ export interface ExplainParams {
   from: string;
   /** `namespace/service:port` or `namespace/Kind/name:port`. */
   to: string;
+  /** A Kustomize root (`overlays/prod`, from portLens/mapRoots): explain in its world, links on the base and patch lines. */
+  root?: string;
 }
 
 export interface ExplainResult {
