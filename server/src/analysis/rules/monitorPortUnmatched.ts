@@ -7,6 +7,7 @@ import { describeSelector } from '../index/selectors';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import type { Finding, Fix } from './findings';
 import { tiered } from './tiers';
+import { podRows } from './related';
 import { servicePortText } from './backendPortUnmatched';
 
 const CODE = 'monitor-port-unmatched';
@@ -88,7 +89,10 @@ function judgeServiceEndpoint(
     range: port.range,
     code: CODE,
     message: `${point} ${they} (a ServiceMonitor's port is a Service port name).`,
-    related: services.map((s) => ({ uri: s.ref.uri, range: s.ref.nameRange, message: `selected: Service ${qualifiedName(s.ref)}` })),
+    related: podRows(
+      services.map((s) => s.ref),
+      'selected',
+    ),
     fixes,
   });
 }
@@ -126,7 +130,10 @@ function judgePodEndpoint(index: WorkspaceIndex, monitor: Monitor, endpoint: Mon
     range: port.range,
     code: CODE,
     message: `${point} The pods (${podNames(known)}) serve ${servedPorts(known)}.`,
-    related: pods.map((pod) => ({ uri: pod.ref.uri, range: pod.ref.nameRange, message: `selected pods: ${objectName(pod.ref)}` })),
+    related: podRows(
+      pods.map((pod) => pod.ref),
+      'selected pods',
+    ),
     fixes: candidates.map((c) => ({
       title: `Change port "${port.value}" to "${c}"${why}`,
       isPreferred: candidates.length === 1,

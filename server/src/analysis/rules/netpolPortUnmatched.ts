@@ -2,6 +2,7 @@ import type { EntryProtocol, Located, PortEntry, PortRef, Protocol, Service } fr
 import type { Range } from '../../model/source';
 import { policyKind, protocolsOf, type PortPolicy, type PortRule } from './portPolicy';
 import { isValidPolicyPort } from './structure/validity';
+import { firstRows, podRows } from './related';
 import { joinAnd, objectName, podNames, qualifiedName, servedPorts } from '../index/describe';
 import { changeValue, removeEntry, nearNames } from '../fixes/edits';
 import { capitalize, message } from './messages';
@@ -52,7 +53,11 @@ export function judgePortEntry(
   const otherProtocol = pods.flatMap((pod) =>
     pod.ports.filter((p) => p.protocol !== entry.protocol && entryAdmits({ ...wanted, protocol: p.protocol }, p)),
   );
-  if (otherProtocol.length > 0) return protocolMismatch(policy, rule, entry, ctx.written, pods, otherProtocol, ctx.related());
+  if (otherProtocol.length > 0) {
+    const serving = pods.filter((pod) => pod.ports.some((p) => otherProtocol.includes(p)));
+    const served = joinAnd([...new Set(otherProtocol.map((p) => `${p.number}/${p.protocol}`))]);
+    return protocolMismatch(policy, rule, entry, ctx.written, pods, otherProtocol, ctx.related(serving, `serving ${served}`));
+  }
   // Names exist only where declared, so a name is judged even against pods that declare nothing.
   if (value.kind === 'name') return ctx.unknownName(value.name);
 
@@ -152,12 +157,13 @@ class EntryContext {
     return `Port ${portEntryText(this.entry)}`;
   }
 
-  related(pods = this.pods): RelatedLocation[] {
-    return pods.map((pod) => ({
-      uri: pod.pod.ref.uri,
-      range: pod.pod.ref.nameRange,
-      message: `selected pods: ${objectName(pod.pod.ref)}`,
-    }));
+  /** One row per kind of pod template, labelled for the direction: the ports of an egress rule are the destination's. */
+  related(pods = this.pods, detail = ''): RelatedLocation[] {
+    const label = this.rule.direction === 'ingress' ? 'selected pods' : 'destination pods';
+    return podRows(
+      pods.map((pod) => pod.pod.ref),
+      detail ? `${label} ${detail}` : label,
+    );
   }
 
   finding(tier: Tier, message: string, fixes: Fix[], related = this.related()): Finding {
@@ -231,10 +237,19 @@ class EntryContext {
     const lesson =
       `It is ${chain}. ${policyKind(this.policy)} ports are pod ports, not ${kinds}: ${this.podsPhrase} serve ` +
       `${servedPorts(this.pods)}.`;
-    const related: RelatedLocation[] = [
-      ...forwardings.map((f) => ({ ...f.at, message: `${f.owner} forwards ${number} → ${f.targets.map((t) => t.number).join(', ')}` })),
-      ...this.related(),
-    ];
+    // The forwards a fix names come first; the others are only counted.
+    const named = new Set(notAdmitted.map((target) => targets.get(target)!.services[0]));
+    const ordered = [...forwardings.filter((f) => named.has(f)), ...forwardings.filter((f) => !named.has(f))];
+    const forwardRows = ordered.map((f) => ({
+      ...f.at,
+      message: `${f.owner} forwards ${number} → ${[...new Set(f.targets.map((t) => t.number))].join(', ')}`,
+    }));
+    const noun = forwardings.every((f) => f.via === 'hostPort')
+      ? 'host port'
+      : forwardings.some((f) => f.via === 'hostPort')
+        ? 'forward'
+        : 'Service';
+    const related: RelatedLocation[] = [...firstRows(forwardRows, Math.max(1, named.size), noun), ...this.related()];
     if (notAdmitted.length === 0) {
       const admitted = joinAnd([...targets.keys()].map(String));
       const fix = removeEntry(this.uri, this.entry);

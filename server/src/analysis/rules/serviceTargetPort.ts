@@ -1,10 +1,11 @@
 import type { Service, ServicePort } from '../../model/manifest';
-import { objectName, podNames, qualifiedName, servedPorts } from '../index/describe';
+import { podNames, qualifiedName, servedPorts } from '../index/describe';
 import { changeValue, nearNames } from '../fixes/edits';
 import type { Finding, Fix } from './findings';
 import { isNearName, tiered, type Tier } from './tiers';
 import { isValidServicePort } from './structure/validity';
 import { message } from './messages';
+import { podRows } from './related';
 import { podPorts, servicesSelecting, targetOf, type PodPorts } from '../index/podPorts';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 
@@ -34,11 +35,10 @@ function judgeTarget(index: WorkspaceIndex, service: Service, port: ServicePort,
       range: written.range,
       code: 'service-target-port-unmatched',
       message,
-      related: pods.map((pod) => ({
-        uri: pod.pod.ref.uri,
-        range: pod.pod.ref.nameRange,
-        message: `selected pods: ${objectName(pod.pod.ref)}`,
-      })),
+      related: podRows(
+        pods.map((pod) => pod.pod.ref),
+        'selected pods',
+      ),
       fixes,
     });
   const change = (to: string, why: string, preferred: boolean): Fix[] => setTarget(uri, port, to, why, preferred);
