@@ -122,3 +122,18 @@ export function memoryHost(files: Record<string, string> = {}): WorkspaceHost & 
   const fs = new MemoryFileSystem(files);
   return { fs, processes: new FakeHelm(fs) };
 }
+
+/**
+ * `kubectl kustomize` in memory: prints what `build` makes of the request (the folder of the
+ * wrapping kustomization is `request.cwd`, which origin annotations are relative to).
+ */
+export class FakeKubectl implements ProcessRunner {
+  runs: ProcessRequest[] = [];
+
+  constructor(private readonly build: (request: ProcessRequest) => string) {}
+
+  async run(request: ProcessRequest): Promise<ProcessResult> {
+    this.runs.push(request);
+    return { ok: true, stdout: this.build(request) };
+  }
+}

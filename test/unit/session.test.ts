@@ -1,11 +1,13 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_SCAN_OPTIONS } from '../../server/src/files';
+import * as path from 'node:path';
 import { DEFAULT_HELM_OPTIONS } from '../../server/src/helm/chartRenderer';
+import { DEFAULT_KUSTOMIZE_OPTIONS } from '../../server/src/kustomize/buildRoot';
 import type { RootConfig } from '../../server/src/workspace/inputSource';
 import { WorkspaceSession, type OpenDocument } from '../../server/src/workspace/session';
 import { deployment, policy, service } from '../helpers';
-import { memoryHost } from '../memoryHost';
+import { FakeKubectl, MemoryFileSystem, memoryHost } from '../memoryHost';
 
 const root = (extra: Partial<RootConfig> = {}): RootConfig => ({
   path: '/ws',
@@ -45,6 +47,42 @@ test('a session scans plain files and renders charts in memory: findings land on
     ),
   );
   assert.ok(session.ready);
+});
+
+test('a Kustomize root is built by kubectl through the session runner, with no network and no home of its own', async () => {
+  const fs = new MemoryFileSystem({
+    '/ws/pods.yaml': SSH_POD,
+    '/ws/service.yaml': SSH_SERVICE,
+    '/ws/app/kustomization.yaml': 'resources:\n  - policy.yaml\n',
+    '/ws/app/policy.yaml': SSH_POLICY,
+  });
+  // The policy as the build prints it, its origin relative to the wrapping kustomization.
+  const kubectl = new FakeKubectl((request) => {
+    const origin = path.relative(request.cwd, '/ws/app/policy.yaml');
+    return SSH_POLICY.replace('  name: ssh\n', `  name: ssh\n  annotations:\n    config.kubernetes.io/origin: |\n      path: ${origin}\n`);
+  });
+  const session = new WorkspaceSession({ host: { fs, processes: kubectl } });
+  await session.scan([root({ kustomize: DEFAULT_KUSTOMIZE_OPTIONS })]);
+
+  assert.equal(kubectl.runs.length, 1);
+  const [run] = kubectl.runs;
+  assert.equal(run.command, 'kubectl');
+  assert.deepEqual(run.args, ['kustomize', run.cwd]);
+  assert.equal(run.timeoutMs, 10_000);
+  const dead = 'http://127.0.0.1:9';
+  assert.deepEqual(run.env, {
+    GIT_ALLOW_PROTOCOL: 'file',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_CONFIG_NOSYSTEM: '1',
+    HTTP_PROXY: dead,
+    HTTPS_PROXY: dead,
+    http_proxy: dead,
+    https_proxy: dead,
+    NO_PROXY: '',
+    no_proxy: '',
+  });
+  // No HOME, KUBECONFIG or PATH of its own: the runner's empty home and config stay in place.
+  assert.deepEqual(summary(session), ['app/policy.yaml:7 netpol-port-unmatched']);
 });
 
 test('open documents take the place of their files, in plain files and in the chart a tool renders', async () => {

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { KustomizeRoot } from './kustomizeTree';
 import { runKustomize } from './runKustomize';
+import type { ProcessRunner } from '../workspace/host';
 import { isInside } from '../workspace/paths';
 
 export interface KustomizeOptions {
@@ -32,6 +33,7 @@ export type BuildResult =
  * the build reads, it builds a temporary copy with those texts laid over it.
  */
 export async function buildRoot(
+  runner: ProcessRunner,
   root: KustomizeRoot,
   options: KustomizeOptions,
   overlays: ReadonlyMap<string, string> = new Map(),
@@ -61,14 +63,11 @@ export async function buildRoot(
     const resource = path.relative(wrap, rootDir).split(path.sep).join('/');
     const wrapper = `resources:\n  - ${JSON.stringify(resource)}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n`;
     await writeFile(path.join(wrap, 'kustomization.yaml'), wrapper);
-    const home = path.join(scratch, 'home');
-    await mkdir(home);
-    const result = await runKustomize({
+    const result = await runKustomize(runner, {
       executable: options.path,
       dir: wrap,
       enableHelm: options.enableHelm,
       timeoutMs: options.timeoutSeconds * 1000,
-      home,
       maxOutputBytes: MAX_OUTPUT_BYTES,
       signal,
     });

@@ -1,4 +1,5 @@
 import type { PortLens } from '../analysis/portLens';
+import type { ProcessRunner } from '../workspace/host';
 import { BuiltRoot } from './builtRoot';
 import { buildRoot, type KustomizeOptions } from './buildRoot';
 import type { KustomizeRoot, KustomizeTree } from './kustomizeTree';
@@ -24,13 +25,14 @@ export class KustomizeBuilds {
 
   constructor(
     plain: PortLens,
+    private readonly runner: ProcessRunner,
     private readonly log: (message: string) => void = () => undefined,
   ) {
     this.worlds = new KustomizeWorlds(plain);
   }
 
   async build(root: KustomizeRoot, inputs: BuildInputs, signal?: AbortSignal): Promise<BuildOutcome> {
-    const result = await buildRoot(root, inputs.options, inputs.overlays, signal);
+    const result = await buildRoot(this.runner, root, inputs.options, inputs.overlays, signal);
     if (!result.ok) {
       if (result.reason === 'cancelled') return 'cancelled';
       this.log(`kubectl kustomize ${root.name}: ${result.message}`);

@@ -38,7 +38,7 @@ class KustomizeSource implements InputSource {
   private cached: Map<string, Finding[]> | undefined;
 
   constructor(private readonly context: SourceContext) {
-    this.builds = new KustomizeBuilds(context.lens, context.log);
+    this.builds = new KustomizeBuilds(context.lens, context.host.processes, context.log);
   }
 
   claimsFolder(dir: string, entries: ReadonlyArray<{ name: string; kind: string }>, root: RootConfig): boolean {

@@ -56,6 +56,8 @@ export interface ProcessRequest {
   command: string;
   args: string[];
   cwd: string;
+  /** Variables set over the runner's own environment (whose home, config and cache stay empty). */
+  env?: Readonly<Record<string, string>>;
   /** How the run is named in messages (`helm template`). */
   title: string;
   timeoutMs: number;

@@ -9,7 +9,7 @@ const MAX_ERROR_CHARS = 4000;
 /**
  * Runs a program with an empty home, config, cache and plugin folder, so that no user plugin,
  * repository or kubeconfig is read, and nothing is written outside a temporary folder removed
- * afterwards. Killed (with any children) on timeout, on too much output, or when `signal` aborts.
+ * afterwards (`env` may add variables). Killed (with any children) on timeout, on too much output, or when `signal` aborts.
  */
 export const nodeProcessRunner: ProcessRunner = {
   async run(request: ProcessRequest): Promise<ProcessResult> {
@@ -42,7 +42,7 @@ function execute(run: ProcessRequest, home: string): Promise<ProcessResult> {
   return new Promise((resolve) => {
     const child = spawn(run.command, run.args, {
       cwd: run.cwd,
-      env: isolatedEnvironment(home),
+      env: { ...isolatedEnvironment(home), ...run.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: process.platform !== 'win32',
     });
