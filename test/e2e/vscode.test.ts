@@ -1,148 +1,26 @@
 // The packaged extension in a real VS Code (code-server), driven through its UI in Chromium.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import {
-  CHROMIUM,
-  ROOT,
-  ensureTools,
-  filesUnder,
-  freePort,
-  leadsGroup,
-  gitlabWorkspace,
-  isolatedEnv,
-  missingTool,
-  scratchDir,
-  e2eSkip,
-  CODE_SERVER_NEEDS,
-  stop,
-  tails,
-  until,
-} from './tools';
+import { gitlabWorkspace, scratchDir, e2eSkip, CODE_SERVER_NEEDS, until } from './tools';
 import { explainThroughTheUI, lensFollowsThePolicy } from './explainConnection';
 import { portMapThroughTheUI, portsView } from './portMap';
-import { IMAGES, goToLine, laidOut, openFile, screenshotAround, settled, type Page } from './workbench';
+import { IMAGES, goToLine, laidOut, onFailure, openFile, screenshotAround, settled, startCodeServer, type Page } from './workbench';
 
 test(
   'VS Code (code-server) with the packaged extension: explain a connection; problem, hover, quick fix',
   { skip: e2eSkip(CODE_SERVER_NEEDS) },
   async (t) => {
-    const missing = missingTool(CODE_SERVER_NEEDS);
-    assert.equal(missing, undefined, missing);
     const log = (line: string) => t.diagnostic(line);
-    const tools = ensureTools(log);
     log(`screenshots go to ${IMAGES}`);
-
     const scratch = scratchDir('vscode');
-    const home = path.join(scratch, 'home');
-    const userData = path.join(scratch, 'user-data');
-    const extensions = path.join(scratch, 'extensions');
-    const config = path.join(scratch, 'code-server.yaml');
-    for (const dir of [home, path.join(userData, 'User'), extensions]) mkdirSync(dir, { recursive: true });
-    writeFileSync(config, 'auth: none\ncert: false\n');
-    writeFileSync(
-      path.join(userData, 'User/settings.json'),
-      JSON.stringify({
-        'telemetry.telemetryLevel': 'off',
-        'update.mode': 'none',
-        'extensions.autoCheckUpdates': false,
-        'extensions.autoUpdate': false,
-        'extensions.ignoreRecommendations': true,
-        'security.workspace.trust.enabled': false,
-        'workbench.startupEditor': 'none',
-        'workbench.tips.enabled': false,
-        'workbench.enableExperiments': false,
-        'workbench.welcomePage.walkthroughs.openOnInstall': false,
-        'chat.commandCenter.enabled': false,
-        'editor.hover.delay': 300,
-        'files.autoSave': 'off',
-        'window.commandCenter': false,
-        'editor.minimap.enabled': false,
-        'editor.cursorBlinking': 'solid',
-        'editor.stickyScroll.enabled': false,
-      }),
-    );
     const workspace = gitlabWorkspace(scratch);
     const policyFile = path.join(workspace, 'networkpolicies.yaml');
+    const editor = await startCodeServer(t, workspace, {}, { scratch, height: 1700 });
+    const page: Page = editor.page;
 
-    // code-server and the browser write only into the scratch folder.
-    const env = isolatedEnv(home, { TMPDIR: scratch });
-    const codeServerArgs = [tools.codeServer, '--config', config, '--user-data-dir', userData, '--extensions-dir', extensions];
-
-    let server: ChildProcess | undefined;
-    let serverOutput = '';
-    let browser: any;
-    t.after(async () => {
-      await browser?.close().catch(() => undefined);
-      await stop(server);
-      rmSync(scratch, { recursive: true, force: true });
-    });
-
-    execFileSync('npm', ['run', 'package'], { cwd: ROOT, stdio: 'pipe' });
-    const vsix = path.join(ROOT, 'k8s-port-lens.vsix');
-    const installed = execFileSync('node', [...codeServerArgs, '--install-extension', vsix], { env, encoding: 'utf8', timeout: 120_000 });
-    assert.match(installed, /successfully installed/i);
-
-    const failureReport = () =>
-      [
-        `code-server output:\n${serverOutput.split('\n').slice(-80).join('\n')}`,
-        tails(filesUnder(path.join(userData, 'logs'), /(exthost|remoteagent|Port Lens)[^/]*\.log$/)),
-      ].join('\n');
-
-    let page: Page;
-    try {
-      const port = await freePort();
-      server = leadsGroup(
-        spawn(
-          'node',
-          [
-            ...codeServerArgs,
-            '--bind-addr',
-            `127.0.0.1:${port}`,
-            '--auth',
-            'none',
-            '--disable-telemetry',
-            '--disable-update-check',
-            '--disable-workspace-trust',
-            '--disable-getting-started-override',
-            '--ignore-last-opened',
-            workspace,
-          ],
-          { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-        ),
-      );
-      server.stdout!.on('data', (chunk) => (serverOutput += chunk));
-      server.stderr!.on('data', (chunk) => (serverOutput += chunk));
-      const base = `http://127.0.0.1:${port}`;
-      await until(
-        'code-server to answer /healthz',
-        async () => server!.exitCode === null && (await fetch(`${base}/healthz`).catch(() => undefined))?.ok,
-        60_000,
-      );
-
-      const { chromium } = require(tools.playwrightCore);
-      const profile = path.join(scratch, 'chromium-profile');
-      browser = await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM,
-        headless: true,
-        viewport: { width: 1280, height: 1700 },
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
-      page = browser.pages()[0] ?? (await browser.newPage());
-      page.setDefaultTimeout(60_000);
-
-      await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`);
-      await page.locator('.monaco-workbench').waitFor();
+    await onFailure(editor, async () => {
       // Explained before the fix below turns the answer from denied to allowed.
       await explainThroughTheUI(page);
       await portsView(page);
@@ -214,11 +92,6 @@ test(
       await until('the status bar to count no problems', async () => (await problems.getAttribute('aria-label')) === 'No Problems', 30_000);
       await squiggle.first().waitFor({ state: 'detached' });
       await lensFollowsThePolicy(page);
-    } catch (error) {
-      const shot = path.join(path.dirname(scratch), `port-lens-e2e-failure-${process.pid}.png`);
-      await page?.screenshot({ path: shot }).catch(() => undefined);
-      console.error(`${failureReport()}\nscreenshot of the failure: ${shot}`);
-      throw error;
-    }
+    });
   },
 );

@@ -2,26 +2,11 @@
 // each a warning, each fixed to 22 by the preferred quick fix, in its own dialect's syntax.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import {
-  CHROMIUM,
-  ROOT,
-  ensureTools,
-  filesUnder,
-  freePort,
-  leadsGroup,
-  isolatedEnv,
-  missingTool,
-  scratchDir,
-  e2eSkip,
-  CODE_SERVER_NEEDS,
-  stop,
-  tails,
-  until,
-} from './tools';
-import { goToLine, openFile, settled, type Page } from './workbench';
+import { ROOT, scratchDir, e2eSkip, CODE_SERVER_NEEDS, until } from './tools';
+import { goToLine, onFailure, openFile, settled, startCodeServer, type Page } from './workbench';
 
 /** One dialect's file: where its mistake is, and what the preferred fix writes there. */
 const CASES = [
@@ -49,109 +34,14 @@ test(
   'VS Code (code-server): the Cilium and the Calico allow-from-all each warn on 10022 and are fixed to 22',
   { skip: e2eSkip(CODE_SERVER_NEEDS) },
   async (t) => {
-    const missing = missingTool(CODE_SERVER_NEEDS);
-    assert.equal(missing, undefined, missing);
-    const log = (line: string) => t.diagnostic(line);
-    const tools = ensureTools(log);
-
     const scratch = scratchDir('dialects');
-    const home = path.join(scratch, 'home');
-    const userData = path.join(scratch, 'user-data');
-    const extensions = path.join(scratch, 'extensions');
-    const config = path.join(scratch, 'code-server.yaml');
     const workspace = path.join(scratch, 'workspace');
-    for (const dir of [home, path.join(userData, 'User'), extensions, workspace]) mkdirSync(dir, { recursive: true });
+    mkdirSync(workspace);
     for (const c of CASES) execFileSync('cp', ['-r', path.join(ROOT, 'examples', c.folder), path.join(workspace, c.folder)]);
-    writeFileSync(config, 'auth: none\ncert: false\n');
-    writeFileSync(
-      path.join(userData, 'User/settings.json'),
-      JSON.stringify({
-        'telemetry.telemetryLevel': 'off',
-        'update.mode': 'none',
-        'extensions.autoCheckUpdates': false,
-        'extensions.autoUpdate': false,
-        'extensions.ignoreRecommendations': true,
-        'security.workspace.trust.enabled': false,
-        'workbench.startupEditor': 'none',
-        'workbench.tips.enabled': false,
-        'chat.commandCenter.enabled': false,
-        'editor.hover.delay': 300,
-        'files.autoSave': 'off',
-        'editor.minimap.enabled': false,
-        'editor.stickyScroll.enabled': false,
-      }),
-    );
+    const editor = await startCodeServer(t, workspace, {}, { scratch, height: 1400 });
+    const page: Page = editor.page;
 
-    const env = isolatedEnv(home, { TMPDIR: scratch });
-    const codeServerArgs = [tools.codeServer, '--config', config, '--user-data-dir', userData, '--extensions-dir', extensions];
-    let server: ChildProcess | undefined;
-    let serverOutput = '';
-    let browser: any;
-    t.after(async () => {
-      await browser?.close().catch(() => undefined);
-      await stop(server);
-      rmSync(scratch, { recursive: true, force: true });
-    });
-
-    execFileSync('npm', ['run', 'package'], { cwd: ROOT, stdio: 'pipe' });
-    const installed = execFileSync('node', [...codeServerArgs, '--install-extension', path.join(ROOT, 'k8s-port-lens.vsix')], {
-      env,
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
-    assert.match(installed, /successfully installed/i);
-
-    let page: Page;
-    try {
-      const port = await freePort();
-      server = leadsGroup(
-        spawn(
-          'node',
-          [
-            ...codeServerArgs,
-            '--bind-addr',
-            `127.0.0.1:${port}`,
-            '--auth',
-            'none',
-            '--disable-telemetry',
-            '--disable-update-check',
-            '--disable-workspace-trust',
-            '--disable-getting-started-override',
-            '--ignore-last-opened',
-            workspace,
-          ],
-          { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-        ),
-      );
-      server.stdout!.on('data', (chunk) => (serverOutput += chunk));
-      server.stderr!.on('data', (chunk) => (serverOutput += chunk));
-      const base = `http://127.0.0.1:${port}`;
-      await until(
-        'code-server to answer /healthz',
-        async () => server!.exitCode === null && (await fetch(`${base}/healthz`).catch(() => undefined))?.ok,
-        60_000,
-      );
-
-      const { chromium } = require(tools.playwrightCore);
-      browser = await chromium.launchPersistentContext(path.join(scratch, 'chromium-profile'), {
-        executablePath: CHROMIUM,
-        headless: true,
-        viewport: { width: 1280, height: 1400 },
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
-      page = browser.pages()[0] ?? (await browser.newPage());
-      page.setDefaultTimeout(60_000);
-      await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`);
-      await page.locator('.monaco-workbench').waitFor();
-
+    await onFailure(editor, async () => {
       // One warning per dialect, nothing else.
       const problems = page.locator('#status\\.problems');
       await openFile(page, CASES[0].file);
@@ -189,13 +79,6 @@ test(
         const left = i === CASES.length - 1 ? 'No Problems' : 'Warnings: 1';
         await until(`the status bar to say ${left}`, async () => (await problems.getAttribute('aria-label')) === left, 30_000);
       }
-    } catch (error) {
-      const shot = path.join(path.dirname(scratch), `port-lens-e2e-dialects-failure-${process.pid}.png`);
-      await page?.screenshot({ path: shot }).catch(() => undefined);
-      console.error(
-        `code-server output:\n${serverOutput.split('\n').slice(-80).join('\n')}\n${tails(filesUnder(path.join(userData, 'logs'), /(exthost|remoteagent|Port Lens)[^/]*\.log$/))}\nscreenshot of the failure: ${shot}`,
-      );
-      throw error;
-    }
+    });
   },
 );

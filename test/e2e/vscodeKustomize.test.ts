@@ -2,26 +2,10 @@
 // overlay's patch line, the hover with the root and the chain, the fix; an unsaved edit of the base.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import {
-  CHROMIUM,
-  ROOT,
-  ensureTools,
-  filesUnder,
-  freePort,
-  leadsGroup,
-  isolatedEnv,
-  missingTool,
-  scratchDir,
-  e2eSkip,
-  CODE_SERVER_NEEDS,
-  stop,
-  tails,
-  until,
-} from './tools';
-import { focusEditor, goToLine, laidOut, settled, type Page } from './workbench';
+import { ROOT, scratchDir, e2eSkip, CODE_SERVER_NEEDS, until } from './tools';
+import { focusEditor, goToLine, laidOut, onFailure, settled, startCodeServer, type Page } from './workbench';
 import { KUBECTL } from '../helpers';
 
 async function openPath(page: Page, relative: string): Promise<void> {
@@ -46,114 +30,15 @@ test(
   'VS Code (code-server): Kustomize overlay patch squiggle, hover with the chain, the fix; an unsaved base edit rebuilds',
   { skip: e2eSkip(CODE_SERVER_NEEDS) },
   async (t) => {
-    const missing = missingTool(CODE_SERVER_NEEDS);
-    assert.equal(missing, undefined, missing);
-    const log = (line: string) => t.diagnostic(line);
-    const tools = ensureTools(log);
-
     const scratch = scratchDir('vscode-kustomize');
-    const home = path.join(scratch, 'home');
-    const userData = path.join(scratch, 'user-data');
-    const extensions = path.join(scratch, 'extensions');
-    const config = path.join(scratch, 'code-server.yaml');
-    for (const dir of [home, path.join(userData, 'User'), extensions]) mkdirSync(dir, { recursive: true });
-    writeFileSync(config, 'auth: none\ncert: false\n');
-    writeFileSync(
-      path.join(userData, 'User/settings.json'),
-      JSON.stringify({
-        'telemetry.telemetryLevel': 'off',
-        'update.mode': 'none',
-        'extensions.autoCheckUpdates': false,
-        'extensions.autoUpdate': false,
-        'extensions.ignoreRecommendations': true,
-        'security.workspace.trust.enabled': false,
-        'workbench.startupEditor': 'none',
-        'workbench.tips.enabled': false,
-        'workbench.enableExperiments': false,
-        'chat.commandCenter.enabled': false,
-        'editor.hover.delay': 300,
-        'files.autoSave': 'off',
-        'window.commandCenter': false,
-        'editor.minimap.enabled': false,
-        'editor.stickyScroll.enabled': false,
-        // A user (machine) setting: the extension never takes it from the workspace.
-        'portLens.kustomize.path': KUBECTL,
-      }),
-    );
     const workspace = path.join(scratch, 'gitlab-kustomize');
     cpSync(path.join(ROOT, 'examples/gitlab-kustomize'), workspace, { recursive: true });
     const patchFile = path.join(workspace, 'overlays/prod/allow-ssh.yaml');
+    // A user (machine) setting: the extension never takes it from the workspace.
+    const editor = await startCodeServer(t, workspace, { 'portLens.kustomize.path': KUBECTL }, { scratch, height: 1200 });
+    const page: Page = editor.page;
 
-    const env = isolatedEnv(home, { TMPDIR: scratch });
-    const codeServerArgs = [tools.codeServer, '--config', config, '--user-data-dir', userData, '--extensions-dir', extensions];
-    let server: ChildProcess | undefined;
-    let serverOutput = '';
-    let browser: any;
-    t.after(async () => {
-      await browser?.close().catch(() => undefined);
-      await stop(server);
-      rmSync(scratch, { recursive: true, force: true });
-    });
-
-    execFileSync('npm', ['run', 'package'], { cwd: ROOT, stdio: 'pipe' });
-    const installed = execFileSync('node', [...codeServerArgs, '--install-extension', path.join(ROOT, 'k8s-port-lens.vsix')], {
-      env,
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
-    assert.match(installed, /successfully installed/i);
-
-    let page: Page;
-    try {
-      const port = await freePort();
-      server = leadsGroup(
-        spawn(
-          'node',
-          [
-            ...codeServerArgs,
-            '--bind-addr',
-            `127.0.0.1:${port}`,
-            '--auth',
-            'none',
-            '--disable-telemetry',
-            '--disable-update-check',
-            '--disable-workspace-trust',
-            '--disable-getting-started-override',
-            '--ignore-last-opened',
-            workspace,
-          ],
-          { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-        ),
-      );
-      server.stdout!.on('data', (chunk) => (serverOutput += chunk));
-      server.stderr!.on('data', (chunk) => (serverOutput += chunk));
-      const base = `http://127.0.0.1:${port}`;
-      await until(
-        'code-server to answer /healthz',
-        async () => server!.exitCode === null && (await fetch(`${base}/healthz`).catch(() => undefined))?.ok,
-        60_000,
-      );
-
-      const { chromium } = require(tools.playwrightCore);
-      browser = await chromium.launchPersistentContext(path.join(scratch, 'chromium-profile'), {
-        executablePath: CHROMIUM,
-        headless: true,
-        viewport: { width: 1280, height: 1200 },
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
-      page = browser.pages()[0] ?? (await browser.newPage());
-      page.setDefaultTimeout(60_000);
-      await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`);
-      await page.locator('.monaco-workbench').waitFor();
-
+    await onFailure(editor, async () => {
       // The squiggle on the prod patch's 10022 (staging, which patches 22, is silent).
       await openPath(page, 'overlays/prod/allow-ssh.yaml');
       const problems = page.locator('#status\\.problems');
@@ -209,13 +94,6 @@ test(
       await page.keyboard.press('Control+S');
       await until('22 in the patch on disk', () => readFileSync(patchFile, 'utf8').split('\n')[12] === '      port: 22', 30_000);
       await until('the status bar to count no problems', async () => (await problems.getAttribute('aria-label')) === 'No Problems', 60_000);
-    } catch (error) {
-      const shot = path.join(path.dirname(scratch), `port-lens-e2e-kustomize-failure-${process.pid}.png`);
-      await page?.screenshot({ path: shot }).catch(() => undefined);
-      console.error(
-        `code-server output:\n${serverOutput.split('\n').slice(-80).join('\n')}\n${tails(filesUnder(path.join(userData, 'logs'), /(exthost|remoteagent|Port Lens)[^/]*\.log$/))}\nscreenshot: ${shot}`,
-      );
-      throw error;
-    }
+    });
   },
 );

@@ -1,9 +1,25 @@
-// Steps on VS Code's workbench in the browser: opening files, the command palette, quick picks,
-// webviews, and screenshots of a part of the editor.
-import { mkdirSync } from 'node:fs';
+// VS Code's workbench in the browser: code-server started with the packaged extension, and steps
+// on it: opening files, the command palette, quick picks, webviews, screenshots of a part of it.
+import type { TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { ROOT, until } from './tools';
+import {
+  CHROMIUM,
+  CODE_SERVER_NEEDS,
+  ROOT,
+  ensureTools,
+  filesUnder,
+  freePort,
+  isolatedEnv,
+  leadsGroup,
+  missingTool,
+  stop,
+  tails,
+  until,
+} from './tools';
 
 // The README's screenshots are rewritten only on request: their bytes vary a little from run to
 // run, and a test run should not leave the work tree changed.
@@ -15,6 +31,159 @@ export const IMAGES =
 
 export type Page = any;
 export type Locator = any;
+
+/** The settings of every editor under test: no telemetry, updates, tips or walkthroughs; no autosave; a quick hover. */
+const BASE_SETTINGS = {
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'security.workspace.trust.enabled': false,
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'chat.commandCenter.enabled': false,
+  'editor.hover.delay': 300,
+  'files.autoSave': 'off',
+  'window.commandCenter': false,
+  'editor.minimap.enabled': false,
+  'editor.cursorBlinking': 'solid',
+  'editor.stickyScroll.enabled': false,
+};
+
+export interface CodeServer {
+  /** The workbench, with `workspace` open. */
+  page: Page;
+  /** The scratch folder the editor's home, profile and logs are in (removed by stopCodeServer). */
+  scratch: string;
+  server?: ChildProcess;
+  browser?: any;
+  /** code-server's own output so far. */
+  output: string;
+}
+
+export interface CodeServerOptions {
+  /** The folder for code-server's home, user data and extensions, and the browser's profile; removed afterwards. */
+  scratch: string;
+  /** The browser window's height (its width is 1280). */
+  height: number;
+}
+
+/**
+ * Packages the extension, installs it into a fresh code-server, starts code-server on `workspace`
+ * with `settings` over the shared ones, and opens its workbench in headless Chromium. Everything
+ * is stopped and `scratch` removed after the test (stopCodeServer).
+ */
+export async function startCodeServer(
+  t: TestContext,
+  workspace: string,
+  settings: Record<string, unknown>,
+  { scratch, height }: CodeServerOptions,
+): Promise<CodeServer> {
+  const editor: CodeServer = { page: undefined, scratch, output: '' };
+  t.after(() => stopCodeServer(editor));
+  const missing = missingTool(CODE_SERVER_NEEDS);
+  assert.equal(missing, undefined, missing);
+  const tools = ensureTools((line) => t.diagnostic(line));
+
+  const home = path.join(scratch, 'home');
+  const userData = path.join(scratch, 'user-data');
+  const extensions = path.join(scratch, 'extensions');
+  const config = path.join(scratch, 'code-server.yaml');
+  for (const dir of [home, path.join(userData, 'User'), extensions]) mkdirSync(dir, { recursive: true });
+  writeFileSync(config, 'auth: none\ncert: false\n');
+  writeFileSync(path.join(userData, 'User/settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...settings }));
+
+  // code-server and the browser write only into the scratch folder.
+  const env = isolatedEnv(home, { TMPDIR: scratch });
+  const codeServerArgs = [tools.codeServer, '--config', config, '--user-data-dir', userData, '--extensions-dir', extensions];
+  execFileSync('npm', ['run', 'package'], { cwd: ROOT, stdio: 'pipe' });
+  const installed = execFileSync('node', [...codeServerArgs, '--install-extension', path.join(ROOT, 'k8s-port-lens.vsix')], {
+    env,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  assert.match(installed, /successfully installed/i);
+
+  await onFailure(editor, async () => {
+    const port = await freePort();
+    const server = leadsGroup(
+      spawn(
+        'node',
+        [
+          ...codeServerArgs,
+          '--bind-addr',
+          `127.0.0.1:${port}`,
+          '--auth',
+          'none',
+          '--disable-telemetry',
+          '--disable-update-check',
+          '--disable-workspace-trust',
+          '--disable-getting-started-override',
+          '--ignore-last-opened',
+          workspace,
+        ],
+        { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+      ),
+    );
+    editor.server = server;
+    server.stdout!.on('data', (chunk) => (editor.output += chunk));
+    server.stderr!.on('data', (chunk) => (editor.output += chunk));
+    const base = `http://127.0.0.1:${port}`;
+    await until(
+      'code-server to answer /healthz',
+      async () => server.exitCode === null && (await fetch(`${base}/healthz`).catch(() => undefined))?.ok,
+      60_000,
+    );
+
+    const { chromium } = require(tools.playwrightCore);
+    editor.browser = await chromium.launchPersistentContext(path.join(scratch, 'chromium-profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1280, height },
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    const page = editor.browser.pages()[0] ?? (await editor.browser.newPage());
+    page.setDefaultTimeout(60_000);
+    editor.page = page;
+    await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator('.monaco-workbench').waitFor();
+  });
+  return editor;
+}
+
+/** Closes the browser, stops code-server with its process group (extension host, language server), removes the scratch folder. */
+export async function stopCodeServer(editor: CodeServer): Promise<void> {
+  await editor.browser?.close().catch(() => undefined);
+  await stop(editor.server);
+  rmSync(editor.scratch, { recursive: true, force: true });
+}
+
+/**
+ * Runs `steps`; when they fail, prints code-server's output and the extension host's and the
+ * extension's logs, keeps a screenshot of the page beside the scratch folder, and fails.
+ */
+export async function onFailure(editor: CodeServer, steps: () => Promise<void>): Promise<void> {
+  try {
+    await steps();
+  } catch (error) {
+    const shot = path.join(path.dirname(editor.scratch), `${path.basename(editor.scratch)}-failure.png`);
+    await editor.page?.screenshot({ path: shot }).catch(() => undefined);
+    const logs = tails(filesUnder(path.join(editor.scratch, 'user-data/logs'), /(exthost|remoteagent|Port Lens)[^/]*\.log$/));
+    console.error(`code-server output:\n${editor.output.split('\n').slice(-80).join('\n')}\n${logs}\nscreenshot of the failure: ${shot}`);
+    throw error;
+  }
+}
 
 export async function openFile(page: Page, name: string): Promise<void> {
   await until(`Quick Open to find ${name}`, async () => {
