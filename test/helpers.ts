@@ -24,8 +24,20 @@ export function textAt(text: string, finding: { range: Finding['range'] }): stri
   );
 }
 
-export const deployment = (name: string, labels: string, ports: string, ns = 'app') => `apiVersion: apps/v1
-kind: Deployment
+export interface WorkloadOptions {
+  /** Deployment unless said (a Job is `batch/v1`). */
+  kind?: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job';
+  /** More containers after `main`, as `container(…)` items. */
+  containers?: string;
+  /** Init containers, as `container(…)` items. */
+  initContainers?: string;
+}
+
+/** A workload whose one container `main` declares `ports` (a flow sequence, or block items starting on a new line). */
+export const workload = (name: string, labels: string, ports: string, ns = 'app', options: WorkloadOptions = {}) => {
+  const { kind = 'Deployment', containers = '', initContainers = '' } = options;
+  return `apiVersion: ${kind === 'Job' ? 'batch/v1' : 'apps/v1'}
+kind: ${kind}
 metadata:
   name: ${name}
   namespace: ${ns}
@@ -34,11 +46,20 @@ spec:
     metadata:
       labels: ${labels}
     spec:
-      containers:
+${initContainers === '' ? '' : `      initContainers:\n${initContainers}`}      containers:
         - name: main
           image: example
           ports: ${ports}
+${containers}`;
+};
+
+/** An item of `containers` or `initContainers` for `workload`. */
+export const container = (name: string, ports: string) => `        - name: ${name}
+          image: example
+          ports: ${ports}
 `;
+
+export const deployment = (name: string, labels: string, ports: string, ns = 'app') => workload(name, labels, ports, ns);
 
 export const service = (name: string, selector: string, ports: string, ns = 'app', type = 'ClusterIP') => `apiVersion: v1
 kind: Service
@@ -59,6 +80,17 @@ metadata:
 spec:
   podSelector: ${podSelector}
   ingress: ${ingress}
+`;
+
+export const egressPolicy = (name: string, podSelector: string, egress: string, ns = 'app') => `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: ${name}
+  namespace: ${ns}
+spec:
+  podSelector: ${podSelector}
+  policyTypes: [Egress]
+  egress: ${egress}
 `;
 
 /** The helm binary `npm ci` extracts for tests (scripts/extract-tools.mjs). */

@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { findingsOf, textAt } from '../helpers';
+import { container, deployment, egressPolicy, findingsOf, policy, service, textAt, workload } from '../helpers';
 
 // SPEC §2: confidence decides severity. Warnings only where the mistake is certain or a slip is evident.
 
@@ -11,60 +11,16 @@ const show = (files: Record<string, string>, name: string) =>
 
 // Airflow: the web Deployment behind Service 80 → 8080, a port-less scheduler and a migration Job
 // under the same part-of label.
-const airflow = (webPorts: string) => ({
-  'web.yaml': `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: airflow-web, namespace: airflow}
-spec:
-  template:
-    metadata:
-      labels: {app.kubernetes.io/part-of: airflow, component: web}
-    spec:
-      containers:
-        - name: web
-          image: apache/airflow:2.9.0
-          ports: ${webPorts}
-`,
-  'svc.yaml': `apiVersion: v1
-kind: Service
-metadata: {name: airflow-web, namespace: airflow}
-spec:
-  selector: {component: web}
-  ports: [{name: http, port: 80, targetPort: 8080}]
-`,
-  'scheduler.yaml': `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: airflow-scheduler, namespace: airflow}
-spec:
-  template:
-    metadata:
-      labels: {app.kubernetes.io/part-of: airflow, component: scheduler}
-    spec:
-      containers: [{name: scheduler, image: apache/airflow:2.9.0}]
----
-apiVersion: batch/v1
-kind: Job
-metadata: {name: airflow-migrate-db, namespace: airflow}
-spec:
-  template:
-    metadata:
-      labels: {app.kubernetes.io/part-of: airflow, component: migrate}
-    spec:
-      restartPolicy: Never
-      containers: [{name: migrate, image: apache/airflow:2.9.0, args: [db, migrate]}]
-`,
-  'np.yaml': `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: airflow, namespace: airflow}
-spec:
-  podSelector:
-    matchLabels: {app.kubernetes.io/part-of: airflow}
-  ingress:
-    - ports:
-        - port: 80
-        - port: 9999
-`,
-});
+const airflow = (webPorts: string) => {
+  const partOf = (component: string) => `{app.kubernetes.io/part-of: airflow, component: ${component}}`;
+  return {
+    'web.yaml': workload('airflow-web', partOf('web'), webPorts, 'airflow'),
+    'svc.yaml': service('airflow-web', '{component: web}', '[{name: http, port: 80, targetPort: 8080}]', 'airflow'),
+    'scheduler.yaml': `${workload('airflow-scheduler', partOf('scheduler'), '[]', 'airflow')}---
+${workload('airflow-migrate-db', partOf('migrate'), '[]', 'airflow', { kind: 'Job' })}`,
+    'np.yaml': policy('airflow', '{matchLabels: {app.kubernetes.io/part-of: airflow}}', '[{ports: [{port: 80}, {port: 9999}]}]', 'airflow'),
+  };
+};
 
 test('port-less pods never hide the classic mistake (a migration Job beside the web Deployment)', () => {
   for (const ports of ['[{name: http, containerPort: 8080}]', '[]']) {
@@ -85,31 +41,10 @@ test('port-less pods never hide the classic mistake (a migration Job beside the 
 });
 
 test('hostPort admitted instead of containerPort is the classic mistake, fixed to the container port', () => {
+  const traefikPorts = '[{name: web, containerPort: 8000, hostPort: 80}, {name: websecure, containerPort: 8443, hostPort: 443}]';
   const files = {
-    'traefik.yaml': `apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: traefik, namespace: traefik}
-spec:
-  template:
-    metadata: {labels: {app.kubernetes.io/name: traefik}}
-    spec:
-      containers:
-        - name: traefik
-          image: traefik:v3.0
-          ports:
-            - {name: web, containerPort: 8000, hostPort: 80}
-            - {name: websecure, containerPort: 8443, hostPort: 443}
-`,
-    'np.yaml': `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: traefik, namespace: traefik}
-spec:
-  podSelector: {matchLabels: {app.kubernetes.io/name: traefik}}
-  ingress:
-    - ports:
-        - port: 80
-        - port: 8443
-`,
+    'traefik.yaml': workload('traefik', '{app.kubernetes.io/name: traefik}', traefikPorts, 'traefik', { kind: 'DaemonSet' }),
+    'np.yaml': policy('traefik', '{matchLabels: {app.kubernetes.io/name: traefik}}', '[{ports: [{port: 80}, {port: 8443}]}]', 'traefik'),
   };
   const findings = findingsOf(files);
   assert.deepEqual(
@@ -126,25 +61,8 @@ spec:
 
 // Gitea: Service ports http → "http" and https → "https"; the pods declare https only with TLS on.
 const gitea = (servicePorts: string, containerPorts: string, initContainers = '') => ({
-  'gitea.yaml': `apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: gitea, namespace: git}
-spec:
-  template:
-    metadata: {labels: {app: gitea}}
-    spec:${initContainers}
-      containers:
-        - name: gitea
-          image: gitea/gitea:1.21
-          ports: ${containerPorts}
-`,
-  'svc.yaml': `apiVersion: v1
-kind: Service
-metadata: {name: gitea-http, namespace: git}
-spec:
-  selector: {app: gitea}
-  ports: ${servicePorts}
-`,
+  'gitea.yaml': workload('gitea', '{app: gitea}', containerPorts, 'git', { kind: 'StatefulSet', initContainers }),
+  'svc.yaml': service('gitea-http', '{app: gitea}', servicePorts, 'git'),
 });
 
 test('a named targetPort of a feature-gated port is information (https with TLS off)', () => {
@@ -184,11 +102,7 @@ test("a named targetPort is a warning with evidence: the Service port's own numb
 });
 
 test('a named targetPort is a warning with evidence: declared only by an ordinary init container', () => {
-  const init = `
-      initContainers:
-        - name: setup
-          image: gitea/gitea:1.21
-          ports: [{name: metrics, containerPort: 9090}]`;
+  const init = container('setup', '[{name: metrics, containerPort: 9090}]');
   const files = gitea(
     '[{name: http, port: 3000, targetPort: http}, {name: metrics, port: 9090, targetPort: metrics}]',
     '[{name: http, containerPort: 3000}]',
@@ -204,43 +118,10 @@ test('a named targetPort is a warning with evidence: no port of the Service reac
 
 // Postgres in namespace db behind Service 5433 → 5432; the app in shop sends to it.
 const postgres = (peer: string, extra: Record<string, string> = {}) => ({
-  'db.yaml': `apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: postgres, namespace: db}
-spec:
-  template:
-    metadata: {labels: {app: postgres}}
-    spec:
-      containers: [{name: postgres, image: postgres:16, ports: [{name: tcp-postgresql, containerPort: 5432}]}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: postgres, namespace: db}
-spec:
-  selector: {app: postgres}
-  ports: [{name: tcp-postgresql, port: 5433, targetPort: 5432}]
-`,
-  'shop.yaml': `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: shop, namespace: shop}
-spec:
-  template:
-    metadata: {labels: {app: shop}}
-    spec:
-      containers: [{name: shop, image: shop:1, ports: [{containerPort: 8080}]}]
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: shop-egress, namespace: shop}
-spec:
-  podSelector: {matchLabels: {app: shop}}
-  policyTypes: [Egress]
-  egress:
-    - to:
-        - ${peer}
-      ports:
-        - port: 5433
-`,
+  'db.yaml': `${workload('postgres', '{app: postgres}', '[{name: tcp-postgresql, containerPort: 5432}]', 'db', { kind: 'StatefulSet' })}---
+${service('postgres', '{app: postgres}', '[{name: tcp-postgresql, port: 5433, targetPort: 5432}]', 'db')}`,
+  'shop.yaml': `${deployment('shop', '{app: shop}', '[{containerPort: 8080}]', 'shop')}---
+${egressPolicy('shop-egress', '{matchLabels: {app: shop}}', `[{to: [${peer}], ports: [{port: 5433}]}]`, 'shop')}`,
   ...extra,
 });
 
@@ -261,40 +142,12 @@ test('egress peers whose namespaceSelector may pick namespaces the workspace can
 });
 
 test('an invalid value gets that one finding only', () => {
+  const servicePorts = '[{name: memcache, port: 11211, targetPort: 70000}, {name: other, port: 11212, targetPort: "11211"}]';
+  const policyPorts = '[{port: 70000}, {port: 11211, protocol: tcp}, {port: "11211"}, {port: Memcache}, {port: 11000, endPort: 10000}]';
   const files = {
-    'app.yaml': `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: memcached, namespace: cache}
-spec:
-  template:
-    metadata: {labels: {app: memcached}}
-    spec:
-      containers: [{name: memcached, image: memcached:1.6, ports: [{name: memcache, containerPort: 11211}]}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: memcached, namespace: cache}
-spec:
-  selector: {app: memcached}
-  ports:
-    - {name: memcache, port: 11211, targetPort: 70000}
-    - {name: other, port: 11212, targetPort: "11211"}
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: memcached, namespace: cache}
-spec:
-  podSelector: {matchLabels: {app: memcached}}
-  ingress:
-    - ports:
-        - port: 70000
-        - port: 11211
-          protocol: tcp
-        - port: "11211"
-        - port: Memcache
-        - port: 11000
-          endPort: 10000
-`,
+    'app.yaml': `${deployment('memcached', '{app: memcached}', '[{name: memcache, containerPort: 11211}]', 'cache')}---
+${service('memcached', '{app: memcached}', servicePorts, 'cache')}---
+${policy('memcached', '{matchLabels: {app: memcached}}', `[{ports: ${policyPorts}}]`, 'cache')}`,
   };
   const findings = findingsOf(files);
   assert.deepEqual(

@@ -2,36 +2,16 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEdits } from '../../server/src/analysis/fixes/applyFixes';
 import { parseManifests } from '../../server/src/model/parse';
-import { findingsOf, textAt } from '../helpers';
+import { container, deployment, findingsOf, policy, service, textAt, workload } from '../helpers';
 
 // SPEC §3: fixes never break what works.
 
-const kuard = (service: string, ports: string) => ({
-  'kuard.yaml': `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: kuard, namespace: demo}
-spec:
-  template:
-    metadata: {labels: {app: kuard}}
-    spec:
-      containers:
-        - name: kuard
-          image: gcr.io/kuar-demo/kuard-amd64:blue
-          ports:
-${ports}
----
-apiVersion: v1
-kind: Service
-metadata: {name: kuard, namespace: demo}
-spec:
-  selector: {app: kuard}
-  ports:
-${service}
-`,
+const kuard = (servicePorts: string, containerPorts: string) => ({
+  'kuard.yaml': `${deployment('kuard', '{app: kuard}', containerPorts, 'demo')}---\n${service('kuard', '{app: kuard}', servicePorts, 'demo')}`,
 });
 
 test('a Service without targetPort: the fix inserts targetPort and never rewrites the port its clients use', () => {
-  const files = kuard('    - name: http\n      port: 80 # clients use 80\n', '            - containerPort: 8080\n');
+  const files = kuard('\n    - name: http\n      port: 80 # clients use 80', '\n            - containerPort: 8080');
   const [finding] = findingsOf(files);
   assert.equal(textAt(files['kuard.yaml'], finding), '80');
   assert.equal(finding.fixes.length, 1);
@@ -43,7 +23,7 @@ test('a Service without targetPort: the fix inserts targetPort and never rewrite
   assert.deepEqual(service.ports[0].targetPort?.value, { kind: 'number', number: 8080 });
   assert.deepEqual(findingsOf({ 'kuard.yaml': fixed }), []);
   // the same in a flow mapping
-  const flow = kuard('    - {name: http, port: 80}\n', '            - containerPort: 8080\n');
+  const flow = kuard('\n    - {name: http, port: 80}', '\n            - containerPort: 8080');
   const [flowFinding] = findingsOf(flow);
   const flowFixed = applyEdits(flow['kuard.yaml'], flowFinding.fixes[0].edits);
   assert.ok(flowFixed.includes('{name: http, port: 80, targetPort: 8080}'), flowFixed);
@@ -52,8 +32,8 @@ test('a Service without targetPort: the fix inserts targetPort and never rewrite
 test('no "only declared TCP port" fix when the number is declared under UDP', () => {
   // CoreDNS-like: 53/UDP and 9153/TCP declared; the Service's 53/TCP targets a port declared only under UDP.
   const files = kuard(
-    '    - {name: dns-tcp, port: 53, protocol: TCP}\n',
-    '            - {name: dns, containerPort: 53, protocol: UDP}\n            - {name: metrics, containerPort: 9153}\n',
+    '[{name: dns-tcp, port: 53, protocol: TCP}]',
+    '[{name: dns, containerPort: 53, protocol: UDP}, {name: metrics, containerPort: 9153}]',
   );
   const findings = findingsOf(files);
   assert.deepEqual(
@@ -64,38 +44,11 @@ test('no "only declared TCP port" fix when the number is declared under UDP', ()
 });
 
 test('named ports: of two containers declaring the same name the first wins; the second is never offered', () => {
+  const envoy = container('envoy', '[{name: http, containerPort: 9901}]');
   const files = {
-    'app.yaml': `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: api, namespace: shop}
-spec:
-  template:
-    metadata: {labels: {app: api}}
-    spec:
-      containers:
-        - name: api
-          image: shop/api:1
-          ports: [{name: http, containerPort: 8080}]
-        - name: envoy
-          image: envoyproxy/envoy:v1.29
-          ports: [{name: http, containerPort: 9901}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: api, namespace: shop}
-spec:
-  selector: {app: api}
-  ports: [{name: http, port: 80, targetPort: http}]
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: api, namespace: shop}
-spec:
-  podSelector: {matchLabels: {app: api}}
-  ingress:
-    - ports:
-        - port: 80
-`,
+    'app.yaml': `${workload('api', '{app: api}', '[{name: http, containerPort: 8080}]', 'shop', { containers: envoy })}---
+${service('api', '{app: api}', '[{name: http, port: 80, targetPort: http}]', 'shop')}---
+${policy('api', '{matchLabels: {app: api}}', '[{ports: [{port: 80}]}]', 'shop')}`,
   };
   const [finding] = findingsOf(files);
   assert.equal(finding.severity, 'warning');
