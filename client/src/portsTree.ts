@@ -79,9 +79,12 @@ export class PortsTree implements vscode.TreeDataProvider<PortsNode> {
       const forward = node.map.edges.filter((e) => e.kind === 'forward' && e.from === node.port.id);
       const pods = new Set(forward.map((e) => podOf(node.map, e.to)?.id));
       const policies = node.map.policies.filter((p) => p.selects.some((id) => pods.has(id)));
+      // The PodMonitors that scrape the container ports this port forwards to.
+      const targets = new Set(forward.map((e) => e.to));
+      const scraping = node.map.pods.flatMap((pod) => pod.ports.filter((c) => targets.has(c.id)).flatMap((c) => c.refs));
       return [
         ...forward.map((edge): PortsNode => ({ kind: 'target', map: node.map, edge })),
-        ...node.port.refs.map((ref): PortsNode => ({ kind: 'ref', map: node.map, ref, parent: node.port.id })),
+        ...[...node.port.refs, ...scraping].map((ref): PortsNode => ({ kind: 'ref', map: node.map, ref, parent: node.port.id })),
         ...policies.map((policy): PortsNode => ({ kind: 'policy', map: node.map, policy, parent: node.port.id })),
       ];
     }
@@ -163,9 +166,15 @@ export class PortsTree implements vscode.TreeDataProvider<PortsNode> {
           `${ref.kind} ${ref.namespace && ref.namespace !== map.namespace ? `${ref.namespace}/` : ''}${ref.name}`,
         );
         item.id = `${this.prefix(map)}:${node.parent}:${ref.kind}/${ref.namespace}/${ref.name}/${ref.label}`;
-        item.description = ref.label;
-        item.iconPath = new vscode.ThemeIcon(ref.kind.endsWith('Monitor') ? 'pulse' : 'link');
-        item.tooltip = `${ref.kind} ${ref.name} (${ref.label}) names this port`;
+        // An Ingress or route: the verdict of its path into the port (judged where its controller may run).
+        const route = map.edges.find((e) => e.kind === 'route' && e.from === ref.source && e.to === node.parent && e.backend === ref.label);
+        item.description = route && route.verdict !== 'allowed' ? `${ref.label} ${route.verdict}: ${route.reason}` : ref.label;
+        item.iconPath = route
+          ? verdictIcon(route.verdict, route.findings.length > 0)
+          : new vscode.ThemeIcon(ref.kind.endsWith('Monitor') ? 'pulse' : 'link');
+        const verdict = route ? `\n${route.explain.from} → ${route.explain.to}: ${route.verdict}\n${route.reason}` : '';
+        const what = ref.kind === 'PodMonitor' ? 'a container port behind this port' : 'this port';
+        item.tooltip = `${ref.kind} ${ref.name} (${ref.label}) names ${what}${verdict}`;
         item.command = openCommand(ref.uri, ref.range);
         return item;
       }

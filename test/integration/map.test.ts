@@ -46,6 +46,68 @@ test('the story in Mermaid: external → gitlab-ssh 10022 → 22 on Deployment g
   assert.deepEqual(mermaidLink(fixed, /^ssh 10022\/TCP → 22$/, /^ssh 22\/TCP · gitlab$/), { label: '', colour: GREEN });
 });
 
+test('examples/shop: the Ingress and the HTTPRoute are sources, their slips red edges to the Service in every format; green after --fix', (t) => {
+  const mermaid = run(['map', 'examples/shop', '--format', 'mermaid']).stdout;
+  const idOf = (label: string) => new RegExp(`^\\s+(?:subgraph )?(\\w+)(?:>|\\(\\[|\\[| \\[)"${label}"`, 'm').exec(mermaid)?.[1];
+  const [ingress, route, api, web] = ['Ingress web', 'HTTPRoute storefront', 'Service api · ClusterIP', 'Service web · ClusterIP'].map(
+    idOf,
+  );
+  assert.ok(ingress && route && api && web, mermaid);
+  assert.match(mermaid, new RegExp(`^\\s+${ingress} -->\\|"shop.example.com/api ✗ Service api has no port 8080 ⚠"\\| ${api}$`, 'm'));
+  assert.match(mermaid, new RegExp(`^\\s+${route} -->\\|"/ ✗ Service web has no port 3000 ⚠"\\| ${web}$`, 'm'));
+
+  const dot = run(['map', 'examples/shop', '--format', 'dot']).stdout;
+  assert.match(dot, /"0:source:Ingress\/shop\/web" \[label="Ingress web", shape=cds, color="#bf8700", penwidth=2\];/);
+  assert.match(
+    dot,
+    /"0:source:Ingress\/shop\/web" -> "0:Service\/api" \[label="shop.example.com\/api ✗ Service api has no port 8080 ⚠", color="#cf222e"/,
+  );
+
+  const html = run(['map', 'examples/shop', '--format', 'html']).stdout;
+  assert.match(
+    html,
+    /<tr><td>Ingress web<\/td><td>Service api<\/td><td class="denied">shop.example.com\/api ✗ Service api has no port 8080 ⚠<\/td>/,
+  );
+  assert.match(html, /<tr><td>HTTPRoute storefront<\/td><td><code>examples\/shop\/routing.yaml:\d+<\/code><\/td><\/tr>/);
+  assert.match(html, /<g class="node source router" data-node="source:Ingress\/shop\/web"/);
+
+  type Json = Array<{
+    sources: Array<{ id: string; kind: string; name: string; router?: { kind: string; file: string; findings: Array<{ code: string }> } }>;
+    edges: Array<{ kind: string; from: string; to: string; verdict: string; backend?: string; explain: { to: string } }>;
+  }>;
+  const [json] = JSON.parse(run(['map', 'examples/shop', '--format', 'json']).stdout) as Json;
+  assert.deepEqual(
+    json.sources
+      .filter((s) => s.kind === 'router')
+      .map((s) => [s.id, s.name, s.router?.kind, s.router?.file, s.router?.findings.map((f) => f.code)]),
+    [
+      [
+        'source:HTTPRoute/shop/storefront',
+        'shop/HTTPRoute/storefront',
+        'HTTPRoute',
+        'examples/shop/routing.yaml',
+        ['backend-port-unmatched'],
+      ],
+      ['source:Ingress/shop/web', 'shop/Ingress/web', 'Ingress', 'examples/shop/routing.yaml', ['backend-port-unmatched']],
+    ],
+  );
+  const routes = (map: Json[number]) => map.edges.filter((e) => e.kind === 'route').map((e) => [e.from, e.to, e.verdict, e.explain.to]);
+  assert.deepEqual(routes(json), [
+    ['source:Ingress/shop/web', 'Service/api', 'denied', 'shop/Ingress/web:shop.example.com/api'],
+    ['source:HTTPRoute/shop/storefront', 'Service/web', 'denied', 'shop/HTTPRoute/storefront:/'],
+  ]);
+
+  const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-map-shop-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  cpSync(path.join(ROOT, 'examples/shop'), path.join(dir, 'shop'), { recursive: true });
+  assert.equal(run(['check', '--fix', 'shop'], dir).code, 0);
+  const [fixed] = JSON.parse(run(['map', 'shop', '--format', 'json'], dir).stdout) as Json;
+  assert.deepEqual(routes(fixed), [
+    ['source:Ingress/shop/web', 'Service/api:80/TCP', 'allowed', 'shop/Ingress/web:shop.example.com/api'],
+    ['source:HTTPRoute/shop/storefront', 'Service/web:80/TCP', 'allowed', 'shop/HTTPRoute/storefront:/'],
+  ]);
+});
+
 test('--format dot: a Graphviz digraph with clusters and coloured edges', () => {
   const { code, stdout } = run(['map', 'examples/gitlab', '--namespace', 'gitlab', '--format', 'dot']);
   assert.equal(code, 0);

@@ -5,6 +5,7 @@ import { renderMermaid } from '../../server/src/analysis/map/mermaid';
 import { renderDot } from '../../server/src/analysis/map/dot';
 import { renderHtml } from '../../server/src/analysis/map/html';
 import { layoutMap } from '../../server/src/analysis/map/layout';
+import { renderSvg as renderSvgOf } from '../../server/src/analysis/map/svg';
 import type { PortLens } from '../../server/src/analysis/portLens';
 import { deployment, lensOf, policy, service, uriOf } from '../helpers';
 
@@ -295,7 +296,137 @@ spec:
   );
   assert.deepEqual(map.pods[0].policies, ['CiliumNetworkPolicy/web-l4']);
   assert.deepEqual(edges(map), [
+    'source:Ingress/app/web → Service/web:80/TCP: unknown [web-l4]',
     'source:app/* → Service/web:80/TCP: unknown [web-l4]',
     'Service/web:80/TCP → Deployment/web:main:8080/TCP: unknown [web-l4]',
   ]);
+});
+
+const ingress = (
+  name: string,
+  ns: string,
+  backends: Array<[path: string, service: string, port: number]>,
+) => `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: ${name}, namespace: ${ns}}
+spec:
+  rules:
+    - http:
+        paths:
+${backends.map(([path, svc, port]) => `          - {path: ${path}, pathType: Prefix, backend: {service: {name: ${svc}, port: {number: ${port}}}}}`).join('\n')}
+`;
+
+const httpRoute = (name: string, ns: string, backendNs: string, svc: string, port: number) => `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: ${name}, namespace: ${ns}}
+spec:
+  rules:
+    - backendRefs: [{name: ${svc}, namespace: ${backendNs}, port: ${port}}]
+`;
+
+test('Ingresses and routes are sources: a route edge per backend, judged where the controller may run; a port the Service lacks is red', () => {
+  const shop = (webIngress: string) =>
+    lensOf({
+      'web.yaml': deployment('web', '{app: web}', '[{name: http, containerPort: 8080}]'),
+      'web-svc.yaml': service('web', '{app: web}', '[{name: http, port: 80, targetPort: http}]'),
+      'api.yaml': deployment('api', '{app: api}', '[{containerPort: 3000}]'),
+      'api-svc.yaml': service('api', '{app: api}', '[{port: 80, targetPort: 3000}]'),
+      'np.yaml': policy('web-ingress', '{matchLabels: {app: web}}', webIngress),
+      'ingress.yaml': ingress('shop', 'app', [
+        ['/', 'web', 80],
+        ['/api', 'api', 3000],
+      ]),
+      'route.yaml': httpRoute('store', 'gateway', 'app', 'web', 80),
+    });
+  const fromNginx = '[{from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ingress-nginx}}}], ports: [{port: 8080}]}]';
+  const map = mapOf(shop(fromNginx));
+  assert.deepEqual(
+    map.sources.map((s) => [s.id, s.kind, s.name, s.label, s.router?.kind, s.router?.uri]),
+    [
+      ['source:app/*', 'namespace', 'app/*', 'namespace app (every pod)', undefined, undefined],
+      ['source:ingress-nginx/*', 'namespace', 'ingress-nginx/*', 'ingress-nginx', undefined, undefined],
+      ['source:Ingress/app/shop', 'router', 'app/Ingress/shop', 'Ingress shop', 'Ingress', uriOf('ingress.yaml')],
+      ['source:HTTPRoute/gateway/store', 'router', 'gateway/HTTPRoute/store', 'HTTPRoute gateway/store', 'HTTPRoute', uriOf('route.yaml')],
+    ],
+  );
+  const routes = map.edges.filter((e) => e.kind === 'route');
+  assert.deepEqual(
+    routes.map((e) => [e.from, e.to, e.backend, e.verdict, e.policies, e.reason, e.explain.from, e.explain.to]),
+    [
+      // The seed mistake reversed: the pod's 3000 written where the Service has 80.
+      ['source:Ingress/app/shop', 'Service/api', '/api', 'denied', [], 'Service api has no port 3000', 'app/*', 'app/Ingress/shop:/api'],
+      // Only ingress-nginx/* gets through: green only if the controller runs there, which the workspace does not say.
+      [
+        'source:Ingress/app/shop',
+        'Service/web:80/TCP',
+        '/',
+        'unknown',
+        ['web-ingress'],
+        'allowed from ingress-nginx/* only: depends on where the ingress controller runs',
+        'ingress-nginx/*',
+        'app/Ingress/shop:/',
+      ],
+      [
+        'source:HTTPRoute/gateway/store',
+        'Service/web:80/TCP',
+        'rule 1',
+        'unknown',
+        ['web-ingress'],
+        'allowed from ingress-nginx/* only: depends on where the Gateway runs',
+        'ingress-nginx/*',
+        'gateway/HTTPRoute/store:rule 1',
+      ],
+    ],
+  );
+  assert.deepEqual(
+    routes[0].findings.map((f) => [f.code, f.uri, f.range.start.line]),
+    [['backend-port-unmatched', uriOf('ingress.yaml'), 8]],
+  );
+  const shopIngress = map.sources.find((s) => s.kind === 'router' && s.router?.kind === 'Ingress')!;
+  assert.deepEqual(
+    shopIngress.router!.findings.map((f) => f.code),
+    ['backend-port-unmatched'],
+  );
+  assert.deepEqual(
+    map.services.find((s) => s.name === 'web')!.ports[0].refs.map((r) => [r.kind, r.label, r.source]),
+    [
+      ['Ingress', '/', 'source:Ingress/app/shop'],
+      ['HTTPRoute', 'rule 1', 'source:HTTPRoute/gateway/store'],
+    ],
+  );
+
+  // Every namespace admitted (or none isolated): the same verdict wherever the controller runs.
+  const everyNamespace = mapOf(shop('[{from: [{namespaceSelector: {}}], ports: [{port: 8080}]}]'));
+  assert.deepEqual(
+    everyNamespace.edges.filter((e) => e.kind === 'route' && e.to === 'Service/web:80/TCP').map((e) => [e.verdict, e.policies]),
+    [
+      ['allowed', ['web-ingress']],
+      ['allowed', ['web-ingress']],
+    ],
+  );
+  // Admitted from nowhere on the pod's port: denied wherever the controller runs.
+  const closed = mapOf(shop('[{ports: [{port: 80}]}]'));
+  assert.deepEqual(
+    closed.edges.filter((e) => e.kind === 'route' && e.to === 'Service/web:80/TCP').map((e) => [e.verdict, e.policies]),
+    [
+      ['denied', ['web-ingress']],
+      ['denied', ['web-ingress']],
+    ],
+  );
+
+  const mermaid = renderMermaid([map]);
+  assert.match(mermaid, /n\d+>"Ingress shop"\]/, 'an Ingress is a flag-shaped source');
+  assert.match(mermaid, /-\.->\|"\/ \? web-ingress"\|/, 'the route edge, dashed grey, labelled with its path');
+  assert.match(mermaid, /-->\|"\/api ✗ Service api has no port 3000 ⚠"\| n\d+/, 'the broken backend, red, to the Service');
+  const dot = renderDot([map]);
+  assert.match(dot, /\[label="Ingress shop", shape=cds, color="#bf8700", penwidth=2\]/);
+  assert.match(dot, /"0:Service\/api" \[label="no port the backend names", style=dashed\]/);
+  assert.match(dot, /"0:source:Ingress\/app\/shop" -> "0:Service\/api" \[label="\/api ✗ Service api has no port 3000 ⚠"/);
+  const html = renderHtml([map], { fileOf: (uri) => uri.replace(/^.*\//, '') });
+  assert.match(html, /<tr><td>Ingress shop<\/td><td>Service api<\/td><td class="denied">/);
+  assert.match(html, /<tr><td>Ingress shop<\/td><td><code>ingress.yaml:1<\/code><\/td><\/tr>/);
+  assert.match(html, /<code>ingress.yaml:9<\/code><\/td><td>warning<\/td><td><code>backend-port-unmatched/);
+  const layout = layoutMap(map);
+  assert.equal(layout.edges.length, map.edges.length, 'every route edge is drawn between boxes');
+  assert.match(renderSvgOf(map), /<g class="node source router"/);
 });

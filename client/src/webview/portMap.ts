@@ -70,10 +70,11 @@ function select(id: string, focus: boolean): void {
   post({ type: 'explain', edge: id, from: edge.explain.from, to: edge.explain.to });
 }
 
-/** Opens the file and line of a node: a source has none. */
+/** Opens the file and line of a node: a namespace or external source has none, an Ingress or route has its own. */
 function open(id: string): void {
   if (!map) return;
   const places = [
+    ...map.sources.flatMap((s) => (s.router ? [{ id: s.id, uri: s.router.uri, range: s.router.nameRange }] : [])),
     ...map.services.flatMap((s) => [{ id: s.id, uri: s.uri, range: s.nameRange }, ...s.ports]),
     ...map.pods.flatMap((p) => [{ id: p.id, uri: p.uri, range: p.nameRange }, ...p.ports]),
   ];

@@ -1,5 +1,5 @@
 // The port map as a Graphviz digraph: `dot -Tsvg`.
-import { edgeLabel, edgeTitle } from './svg';
+import { edgeLabel, edgeTitle, labelled } from './svg';
 import type { MapEdge, PortMap } from './portMap';
 
 const COLOUR: Record<MapEdge['verdict'], string> = { allowed: '#1a7f37', denied: '#cf222e', unknown: '#8c959f' };
@@ -21,17 +21,22 @@ export function renderDot(maps: PortMap[]): string {
       lines.push(`  subgraph ${quote(`cluster_namespace_${m}`)} {`, `    label=${quote(`namespace ${map.namespace ?? '(unspecified)'}`)};`);
     }
     const marked = (findings: unknown[]) => (findings.length > 0 ? ', color="#bf8700", penwidth=2' : '');
-    for (const source of map.sources) lines.push(`${indent}${id(source.id)} [label=${quote(source.label)}, shape=oval];`);
+    const targeted = new Set(map.edges.map((e) => e.to));
+    for (const source of map.sources) {
+      const shape = source.router ? `shape=cds${marked(source.router.findings.filter((f) => f.severity !== 'information'))}` : 'shape=oval';
+      lines.push(`${indent}${id(source.id)} [label=${quote(source.label)}, ${shape}];`);
+    }
     for (const service of map.services) {
       lines.push(`${indent}subgraph ${quote(`cluster_${m}_${service.id}`)} {`);
       lines.push(`${indent}  label=${quote(`Service ${service.name} (${service.type})`)};`);
       for (const port of service.ports) {
         lines.push(`${indent}  ${id(port.id)} [label=${quote(`${port.label} → ${port.targetPort}`)}${marked(port.findings)}];`);
       }
+      // A backend that names no port of the Service points here.
+      if (targeted.has(service.id)) lines.push(`${indent}  ${id(service.id)} [label=${quote('no port the backend names')}, style=dashed];`);
       lines.push(`${indent}}`);
     }
     const policyNames = new Map(map.policies.map((p) => [p.id, p.name]));
-    const targeted = new Set(map.edges.map((e) => e.to));
     for (const pod of map.pods) {
       const policies = pod.policies.map((p) => policyNames.get(p)).join(', ');
       lines.push(`${indent}subgraph ${quote(`cluster_${m}_${pod.id}`)} {`);
@@ -47,8 +52,7 @@ export function renderDot(maps: PortMap[]): string {
       lines.push(`${indent}}`);
     }
     for (const edge of map.edges) {
-      const labelled = edge.kind === 'reach' || edge.verdict !== 'allowed';
-      const label = labelled ? `label=${quote(edgeLabel(edge) + (edge.findings.length > 0 ? ' ⚠' : ''))}, ` : '';
+      const label = labelled(edge) ? `label=${quote(edgeLabel(edge) + (edge.findings.length > 0 ? ' ⚠' : ''))}, ` : '';
       const style = edge.verdict === 'unknown' ? ', style=dashed' : '';
       const colour = quote(COLOUR[edge.verdict]);
       const attributes = `${label}color=${colour}, fontcolor=${colour}, tooltip=${quote(edgeTitle(edge))}${style}`;

@@ -32,7 +32,10 @@ export function renderHtml(maps: PortMap[], options: HtmlOptions): string {
   const sections = maps.map((map) => {
     const names = new Map<string, string>();
     for (const s of map.sources) names.set(s.id, s.label);
-    for (const s of map.services) for (const p of s.ports) names.set(p.id, `Service ${s.name} ${p.label}`);
+    for (const s of map.services) {
+      names.set(s.id, `Service ${s.name}`);
+      for (const p of s.ports) names.set(p.id, `Service ${s.name} ${p.label}`);
+    }
     for (const pod of map.pods) {
       names.set(pod.id, `${pod.kind} ${pod.name}`);
       for (const p of pod.ports) names.set(p.id, `${pod.kind} ${pod.name} ${p.label}`);
@@ -43,13 +46,16 @@ export function renderHtml(maps: PortMap[], options: HtmlOptions): string {
       const verdict = `${edgeLabel(e)}${e.findings.length > 0 ? ' ⚠' : ''}`;
       return `<tr>${cell(names.get(e.from) ?? e.from)}${cell(names.get(e.to) ?? e.to)}${cell(verdict, e.verdict)}${cell(e.reason)}</tr>`;
     });
+    const routers = map.sources.flatMap((s) => (s.router ? [{ ...s.router, label: s.label }] : []));
     const findings: MapFinding[] = [
+      ...routers.flatMap((r) => r.findings),
       ...map.services.flatMap((s) => [...s.findings, ...s.ports.flatMap((p) => p.findings)]),
       ...map.pods.flatMap((p) => [...p.findings, ...p.ports.flatMap((c) => c.findings)]),
       ...map.policies.flatMap((p) => p.findings),
     ];
     const findingRows = findings.map((f) => `<tr>${code(at(f))}${cell(f.severity)}${code(f.code)}${cell(f.message)}</tr>`);
     const objects = [
+      ...routers.map((r) => `<tr><td>${escapeXml(r.label)}</td><td><code>${escapeXml(at(r))}</code></td></tr>`),
       ...map.services.map((s) => `<tr><td>Service ${escapeXml(s.name)}</td><td><code>${escapeXml(at(s))}</code></td></tr>`),
       ...map.pods.map((p) => `<tr><td>${escapeXml(`${p.kind} ${p.name}`)}</td><td><code>${escapeXml(at(p))}</code></td></tr>`),
       ...map.policies.map((p) => `<tr><td>NetworkPolicy ${escapeXml(p.name)}</td><td><code>${escapeXml(at(p))}</code></td></tr>`),

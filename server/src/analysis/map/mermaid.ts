@@ -1,5 +1,5 @@
 // The port map as a Mermaid flowchart (GitHub renders it in Markdown: READMEs, pull requests).
-import { edgeLabel } from './svg';
+import { edgeLabel, labelled } from './svg';
 import type { MapEdge, PortMap } from './portMap';
 
 const COLOUR: Record<MapEdge['verdict'], string> = { allowed: '#1a7f37', denied: '#cf222e', unknown: '#8c959f' };
@@ -26,7 +26,10 @@ export function renderMermaid(maps: PortMap[]): string {
     if (maps.length > 1) {
       lines.push(`  subgraph ${id('namespace')} [${text(`namespace ${map.namespace ?? '(unspecified)'}`)}]`, '    direction LR');
     }
-    for (const source of map.sources) lines.push(`${indent}${id(source.id)}([${text(source.label)}])`);
+    for (const source of map.sources) {
+      lines.push(source.router ? `${indent}${id(source.id)}>${text(source.label)}]` : `${indent}${id(source.id)}([${text(source.label)}])`);
+      if (source.router?.findings.some((f) => f.severity !== 'information')) findings.push(id(source.id));
+    }
     for (const service of map.services) {
       lines.push(`${indent}subgraph ${id(service.id)} [${text(`Service ${service.name} · ${service.type}`)}]`);
       for (const port of service.ports) lines.push(`${indent}  ${id(port.id)}[${text(`${port.label} → ${port.targetPort}`)}]`);
@@ -49,8 +52,7 @@ export function renderMermaid(maps: PortMap[]): string {
     }
     if (maps.length > 1) lines.push('  end');
     for (const edge of map.edges) {
-      const labelled = edge.kind === 'reach' || edge.verdict !== 'allowed';
-      const label = labelled ? `|${text(edgeLabel(edge) + (edge.findings.length > 0 ? ' ⚠' : ''))}|` : '';
+      const label = labelled(edge) ? `|${text(edgeLabel(edge) + (edge.findings.length > 0 ? ' ⚠' : ''))}|` : '';
       const arrow = edge.verdict === 'unknown' ? '-.->' : '-->';
       styles.push(`  linkStyle ${links.length} stroke:${COLOUR[edge.verdict]},stroke-width:2px,color:${COLOUR[edge.verdict]}`);
       links.push(`  ${id(edge.from)} ${arrow}${label} ${id(edge.to)}`);

@@ -1,7 +1,16 @@
-import type { ContainerPort, DialectPolicy, NetworkPolicy, PodTemplate, Service, ServicePort } from '../../model/manifest';
+import type {
+  ContainerPort,
+  DialectPolicy,
+  NetworkPolicy,
+  PodTemplate,
+  Router,
+  Service,
+  ServiceBackend,
+  ServicePort,
+} from '../../model/manifest';
 import { containsPosition, type Range } from '../../model/source';
 import { judge, type DestinationResult, type Explanation, type FindingsOf } from '../explain/explain';
-import { namespaceSourceName, servicePortName, sourceName, type Source } from '../explain/endpoints';
+import { backendName, namespaceSourceName, servicePortName, sourceName, type Destination, type Source } from '../explain/endpoints';
 import { ingressPoliciesOf, type SideJudgement, type Verdict } from '../explain/isolation';
 import { lensSource, shortReason } from '../explain/summary';
 import { selectorMatches } from '../index/selectors';
@@ -32,18 +41,23 @@ export interface MapFinding extends Place {
   message: string;
 }
 
-/** Where traffic comes from: outside the cluster, or every pod of a namespace (`explain`'s sources). */
+/**
+ * Where traffic comes from: outside the cluster, every pod of a namespace (`explain`'s sources),
+ * or an Ingress or Gateway API route whose backends name the map's Service ports.
+ */
 export interface SourceNode {
   id: string;
-  kind: 'external' | 'namespace';
-  /** The source as `explain` writes it: `external`, `gitlab/*`. */
+  kind: 'external' | 'namespace' | 'router';
+  /** The source as `explain` writes it: `external`, `gitlab/*`; a router as `explain --to` starts it: `shop/Ingress/web`. */
   name: string;
   label: string;
   namespace: string | null;
-  /** The map's own namespace. */
+  /** The map's own namespace (a router: it is in the map's namespace). */
   own: boolean;
-  /** The workspace holds objects of it or a Namespace object for it. */
+  /** The workspace holds objects of it or a Namespace object for it (a router: always). */
   inWorkspace: boolean;
+  /** A router's object: its kind (`Ingress`, `HTTPRoute`, …), where it is written, and the findings in it. */
+  router?: { kind: string; name: string; uri: string; range: Range; nameRange: Range; findings: MapFinding[] };
 }
 
 /** An object that names a port: an Ingress or route backend, a ServiceMonitor or PodMonitor endpoint. */
@@ -53,6 +67,8 @@ export interface PortReference extends Place {
   namespace: string | null;
   /** Which part of it: the Ingress path, the route rule, the monitor endpoint. */
   label: string;
+  /** An Ingress or route: the id of its source node, whose `route` edge into the port has the verdict. */
+  source?: string;
 }
 
 export interface ServicePortNode extends Place {
@@ -134,10 +150,14 @@ export interface PolicyNode extends Place {
  * `reach`: a source to a Service port, judged as `explain --from SOURCE --to DEST` judges it.
  * `forward`: a Service port to the container port of one selected pod template (or to the pod
  * template itself when the target does not resolve in it), judged from the Service's usual source.
+ * `route`: an Ingress or route backend to the Service port it names (to the Service when it names
+ * none of its ports), judged from the namespaces its controller could run in (see routeEdge).
  */
 export interface MapEdge {
   id: string;
-  kind: 'reach' | 'forward';
+  kind: 'reach' | 'forward' | 'route';
+  /** A route edge's backend: the Ingress path (`/api`), `default backend`, the route rule (`rule 1`). */
+  backend?: string;
   from: string;
   to: string;
   verdict: Verdict;
@@ -207,6 +227,7 @@ class MapBuilder {
   private readonly podNodes = new Map<PodTemplate, PodNode>();
   private readonly portNodes = new Map<ContainerPort, ContainerPortNode>();
   private readonly sources = new Map<string, SourceNode>();
+  private readonly routerSources = new Map<Router, SourceNode>();
   private readonly edges: MapEdge[] = [];
   /** The other namespaces each policy's ingress peers pick, worked out once per map. */
   private readonly peerNamespaces = new Map<NetworkPolicy, string[]>();
@@ -225,7 +246,7 @@ class MapBuilder {
     policies.push(...this.dialectPolicyNodes());
     const services = [...index.services(namespace)].sort(byName).map((service) => this.serviceNode(service));
     this.monitorRefs(services);
-    const order = (s: SourceNode) => (s.kind === 'external' ? 0 : s.own ? 1 : 2);
+    const order = (s: SourceNode) => (s.kind === 'router' ? 3 : s.kind === 'external' ? 0 : s.own ? 1 : 2);
     const sources = [...this.sources.values()].sort((a, b) => order(a) - order(b) || a.name.localeCompare(b.name));
     return { version: PORT_MAP_VERSION, namespace: namespace ?? null, sources, services, pods, policies, edges: this.edges };
   }
@@ -335,17 +356,104 @@ class MapBuilder {
     return nodes;
   }
 
-  /** The Ingress and route backends that name this Service port. */
-  private routerRefs(service: Service, port: ServicePort): PortReference[] {
+  /** The Ingress and route backends that name this Service port, each with a route edge into it. */
+  private routerRefs(service: Service, port: ServicePort, node: ServicePortNode): PortReference[] {
     const refs: PortReference[] = [];
-    for (const router of this.index.routersUsing(service.ref.namespace, service.ref.name)) {
-      for (const backend of router.backends) {
-        if (backend.service.value !== service.ref.name || !backend.port || !servicePortIs(port, backend.port.value)) continue;
-        const { kind, name, namespace, uri } = router.ref;
-        refs.push({ kind, name, namespace: namespace ?? null, label: backend.label, uri, range: backend.port.range });
-      }
+    for (const [router, backend] of this.backendsOf(service)) {
+      if (!backend.port || !servicePortIs(port, backend.port.value)) continue;
+      const { kind, name, namespace, uri } = router.ref;
+      const source = service.selector ? this.routeEdge(router, backend, service, port, node.id) : undefined;
+      refs.push({
+        kind,
+        name,
+        namespace: namespace ?? null,
+        label: backend.label,
+        uri,
+        range: backend.port.range,
+        ...(source && { source }),
+      });
     }
     return refs;
+  }
+
+  private backendsOf(service: Service): Array<[Router, ServiceBackend]> {
+    return this.index
+      .routersUsing(service.ref.namespace, service.ref.name)
+      .sort(byName)
+      .flatMap((router) =>
+        router.backends.filter((b) => b.service.value === service.ref.name).map((b): [Router, ServiceBackend] => [router, b]),
+      );
+  }
+
+  /** Backends that name a port the Service does not have: a red route edge to the Service (backend-port-unmatched). */
+  private unmatchedBackends(service: Service, serviceId: string): void {
+    for (const [router, backend] of this.backendsOf(service)) {
+      if (!backend.port || service.ports.some((port) => servicePortIs(port, backend.port!.value))) continue;
+      const from = this.routerSource(router);
+      const written = backend.port.value.kind === 'number' ? String(backend.port.value.number) : `"${backend.port.value.name}"`;
+      this.edges.push({
+        id: this.ids.take(`${from.id}->${serviceId}`),
+        kind: 'route',
+        backend: backend.label,
+        from: from.id,
+        to: serviceId,
+        verdict: 'denied',
+        policies: [],
+        reason: `Service ${service.ref.name} has no port ${written}`,
+        explain: { from: namespaceSourceName(this.namespace), to: backendName({ router, backend }) },
+        findings: this.findingsIn(router.ref.uri, backend.port.range),
+      });
+    }
+  }
+
+  private routerSource(router: Router): SourceNode {
+    let node = this.routerSources.get(router);
+    if (node) return node;
+    const { kind, name, namespace, uri, range, nameRange } = router.ref;
+    const own = namespace === this.namespace;
+    const label = `${kind} ${own ? '' : `${namespace ?? '(unspecified)'}/`}${name}`;
+    const id = this.ids.take(`source:${kind}/${namespace ?? ''}/${name}`);
+    const routerName = `${namespace ? `${namespace}/` : ''}${kind}/${name}`;
+    const findings = this.findingsIn(uri, range);
+    node = { id, kind: 'router', name: routerName, label, namespace: namespace ?? null, own, inWorkspace: true };
+    node.router = { kind, name, uri, range, nameRange, findings };
+    this.routerSources.set(router, node);
+    this.sources.set(`router:${id}`, node);
+    return node;
+  }
+
+  /**
+   * A backend's path is judged from where its controller (an Ingress) or Gateway (a route) runs:
+   * a namespace the workspace seldom says. It is judged from every namespace the policies could
+   * tell apart — each one their ingress rules name, the map's own, and one they name nowhere —
+   * and the edge has their common verdict; when they differ it is unknown, naming where it is allowed.
+   */
+  private routeEdge(router: Router, backend: ServiceBackend, service: Service, port: ServicePort, to: string): string {
+    const from = this.routerSource(router);
+    const destination: Destination = { kind: 'service', service, port, via: { router, backend } };
+    const others = this.otherNamespaces(service);
+    this.knownNamespaces ??= new Set(this.index.namespaceNames());
+    let unnamed = 'another-namespace';
+    for (let n = 2; this.knownNamespaces.has(unnamed) || others.includes(unnamed); n++) unnamed = `another-namespace-${n}`;
+    const judged = [...others, this.namespace, unnamed].map((namespace) => ({
+      namespace,
+      explanation: judge(this.index, { kind: 'namespace', namespace }, destination),
+    }));
+    const verdicts = new Set(judged.map((j) => j.explanation.verdict));
+    const named = judged.filter((j) => j.namespace !== unnamed);
+    if (verdicts.size === 1) {
+      const { explanation } = named[0];
+      this.edges.push({ ...this.edge('route', from.id, to, explanation, explanation.results), backend: backend.label });
+      return from.id;
+    }
+    const allowed = named.filter((j) => j.explanation.verdict === 'allowed');
+    const shown = allowed[0] ?? named.find((j) => j.explanation.verdict !== 'denied') ?? named[0];
+    const edge = this.edge('route', from.id, to, shown.explanation, shown.explanation.results);
+    const who = router.ref.kind === 'Ingress' ? 'ingress controller' : 'Gateway';
+    const where = allowed.map((j) => namespaceSourceName(j.namespace)).join(', ');
+    const reason = allowed.length > 0 ? `allowed from ${where} only: depends on where the ${who} runs` : `depends on where the ${who} runs`;
+    this.edges.push({ ...edge, backend: backend.label, verdict: 'unknown', reason, findings: [] });
+    return from.id;
   }
 
   /** The ServiceMonitor endpoints that name a Service port of the map, and the PodMonitor endpoints that name a container port. */
@@ -378,6 +486,7 @@ class MapBuilder {
     const id = this.ids.take(`Service/${service.ref.name}`);
     const { uri, range, nameRange } = service.ref;
     const ports = service.ports.map((port) => this.servicePortNode(service, id, port));
+    this.unmatchedBackends(service, id);
     const findings = this.findingsIn(
       uri,
       range,
@@ -400,9 +509,10 @@ class MapBuilder {
       uri: service.ref.uri,
       range: port.range,
       reach: {},
-      refs: this.routerRefs(service, port),
+      refs: [],
       findings: this.findingsIn(service.ref.uri, port.range),
     };
+    node.refs = this.routerRefs(service, port, node);
     if (!service.selector) return node;
     const destination = { kind: 'service' as const, service, port };
     const main = lensSource(service);
@@ -425,13 +535,18 @@ class MapBuilder {
   private sourcesOf(service: Service, main: Source): Source[] {
     const sources: Source[] = [main];
     if (main.kind === 'external') sources.push({ kind: 'namespace', namespace: this.namespace });
+    for (const name of this.otherNamespaces(service)) sources.push({ kind: 'namespace', namespace: name });
+    return sources;
+  }
+
+  /** The other namespaces the ingress rules of the policies on the Service's pods name (at most MAX_OTHER_NAMESPACES). */
+  private otherNamespaces(service: Service): string[] {
     const others = new Set<string>();
     const pods = this.index.podsSelectedByMap(service.selector!.value, service.ref.namespace);
     for (const policy of new Set(pods.flatMap((pod) => ingressPoliciesOf(this.index, pod)))) {
       for (const name of this.namespacesNamedBy(policy)) others.add(name);
     }
-    for (const name of [...others].sort().slice(0, MAX_OTHER_NAMESPACES)) sources.push({ kind: 'namespace', namespace: name });
-    return sources;
+    return [...others].sort().slice(0, MAX_OTHER_NAMESPACES);
   }
 
   private namespacesNamedBy(policy: NetworkPolicy): string[] {

@@ -9,11 +9,16 @@ export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** `✗ allow-from-all`: the verdict and the policies that decide it. */
+/** `✗ allow-from-all`: the verdict and the policies that decide it (a route edge: after its backend, `/api ✓ no policy`). */
 export function edgeLabel(edge: MapEdge): string {
-  const deciding = edge.policies.length > 0 ? edge.policies.join(', ') : edge.verdict === 'allowed' ? 'no policy' : edge.verdict;
-  return `${MARK[edge.verdict]} ${deciding}`;
+  const unmatched = edge.kind === 'route' && edge.verdict === 'denied' && edge.policies.length === 0;
+  const deciding =
+    edge.policies.length > 0 ? edge.policies.join(', ') : edge.verdict === 'allowed' ? 'no policy' : unmatched ? edge.reason : edge.verdict;
+  return `${edge.backend !== undefined ? `${edge.backend} ` : ''}${MARK[edge.verdict]} ${deciding}`;
 }
+
+/** Edges into Service ports carry their verdict as a label; forward edges only when they are not allowed. */
+export const labelled = (edge: MapEdge) => edge.kind !== 'forward' || edge.verdict !== 'allowed';
 
 /** What a tooltip or a text list says of an edge. */
 export function edgeTitle(edge: MapEdge): string {
@@ -55,7 +60,7 @@ export function renderSvg(map: PortMap): string {
     out.push(`<g class="${classes}" data-edge="${escapeXml(edge.id)}" tabindex="0" role="button" aria-label="${label}">`);
     out.push(`<title>${escapeXml(edgeTitle(edge))}</title>`);
     out.push(`<path class="edge-hit" d="${d}"/><path class="edge-line" d="${d}" marker-end="url(#arrow-${edge.verdict})"/>`);
-    if (edge.kind === 'reach' && edge.verdict !== 'allowed') {
+    if (edge.kind !== 'forward' && edge.verdict !== 'allowed') {
       const at = `x="${labelAt.x.toFixed(1)}" y="${labelAt.y.toFixed(1)}"`;
       out.push(`<text class="edge-label" ${at} text-anchor="middle">${escapeXml(edgeLabel(edge) + finding)}</text>`);
     }
@@ -64,8 +69,9 @@ export function renderSvg(map: PortMap): string {
   for (const source of layout.sources) {
     const node = map.sources.find((s) => s.id === source.id)!;
     out.push(`<g class="node source ${node.kind}" data-node="${escapeXml(source.id)}" tabindex="0" role="button">`);
-    const title =
-      node.kind === 'external'
+    const title = node.router
+      ? `${node.router.kind} ${node.name}: its backends, served by the ${node.router.kind === 'Ingress' ? 'ingress controller' : 'Gateway'}`
+      : node.kind === 'external'
         ? 'Clients outside the cluster (through a LoadBalancer or NodePort)'
         : `Every pod of namespace ${node.namespace ?? '(unspecified)'}${node.inWorkspace ? '' : ' (not in the workspace)'}`;
     out.push(`<title>${escapeXml(title)}</title>`);
