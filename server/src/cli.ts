@@ -216,6 +216,17 @@ async function applyFixes(findings: Finding[], roots: string[], notes: string[])
   return fixed;
 }
 
+/** The world of the Kustomize root `--root` names, and where its findings lie in the user's files. */
+function rootWorld(worlds: KustomizeWorlds | undefined, root: string, usageError: new (message: string) => Error) {
+  const world = worlds?.world(root);
+  if (!worlds || !world) {
+    const names = worlds?.roots().map((r) => r.name) ?? [];
+    const known = names.length > 0 ? `the roots are ${names.join(', ')}` : 'no Kustomize root was built';
+    throw new usageError(`--root ${root}: no such Kustomize root (${known})`);
+  }
+  return { world, relocate: (uri: string, range: Range) => worlds.relocate(uri, range) };
+}
+
 async function explainCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -232,13 +243,7 @@ async function explainCommand(args: string[]): Promise<number> {
   });
   for (const note of notes) process.stderr.write(`port-lens: ${note}\n`);
   if (options.root) {
-    const world = worlds?.world(options.root);
-    if (!worlds || !world) {
-      const names = worlds?.roots().map((r) => r.name) ?? [];
-      const known = names.length > 0 ? `the roots are ${names.join(', ')}` : 'no Kustomize root was built';
-      throw new ExplainUsageError(`--root ${options.root}: no such Kustomize root (${known})`);
-    }
-    const relocate = (uri: string, range: Range) => worlds.relocate(uri, range);
+    const { world, relocate } = rootWorld(worlds, options.root, ExplainUsageError);
     const { output, code } = runExplain(world.index, world.allFindings(), options, process.cwd(), relocate);
     process.stdout.write(output + '\n');
     return code;
@@ -266,16 +271,8 @@ async function mapCommand(args: string[]): Promise<number> {
   });
   for (const note of notes) process.stderr.write(`port-lens: ${note}\n`);
   if (options.root) {
-    const world = worlds?.world(options.root);
-    if (!worlds || !world) {
-      const names = worlds?.roots().map((r) => r.name) ?? [];
-      throw new MapUsageError(
-        `--root ${options.root}: no such Kustomize root ` +
-          `(${names.length > 0 ? `the roots are ${names.join(', ')}` : 'no Kustomize root was built'})`,
-      );
-    }
+    const { world, relocate } = rootWorld(worlds, options.root, MapUsageError);
     const worldFindings = world.allFindings();
-    const relocate = (uri: string, range: Range) => worlds.relocate(uri, range);
     process.stdout.write(runMap(world.index, (uri) => worldFindings.filter((f) => f.uri === uri), options, process.cwd(), relocate) + '\n');
     return 0;
   }

@@ -1,5 +1,6 @@
-import type { DialectPolicy, DialectRule, DialectSelector, LabelRequirement, LabelSelector, PodTemplate } from '../../model/manifest';
+import type { DialectPolicy, DialectRule, DialectSelector, LabelSelector, PodTemplate } from '../../model/manifest';
 import { CALICO_ORCHESTRATOR_LABEL, POD_NAMESPACE_LABEL } from '../../model/readDialects';
+import { requirementHolds } from './selectors';
 import type { WorkspaceIndex } from './workspaceIndex';
 
 /** A label of the pod, with the labels Cilium and Calico add to every pod (its namespace; Calico's orchestrator). */
@@ -7,19 +8,6 @@ function labelOf(pod: PodTemplate, key: string): string | undefined {
   if (key === POD_NAMESPACE_LABEL) return pod.ref.namespace;
   if (key === CALICO_ORCHESTRATOR_LABEL) return 'k8s';
   return pod.labels.get(key);
-}
-
-function requirementHolds(req: LabelRequirement, value: string | undefined): boolean {
-  switch (req.operator) {
-    case 'In':
-      return value !== undefined && req.values.includes(value);
-    case 'NotIn':
-      return value === undefined || !req.values.includes(value);
-    case 'Exists':
-      return value !== undefined;
-    case 'DoesNotExist':
-      return value === undefined;
-  }
 }
 
 function alternativeMatches(alternative: LabelSelector, pod: PodTemplate): boolean {

@@ -4,7 +4,11 @@ import type { LabelRequirement, LabelSelector } from '../../model/manifest';
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 export function requirementMatches(req: LabelRequirement, labels: ReadonlyMap<string, string>): boolean {
-  const value = labels.get(req.key);
+  return requirementHolds(req, labels.get(req.key));
+}
+
+/** Does the requirement hold for its label's value (undefined: the label is absent)? */
+export function requirementHolds(req: LabelRequirement, value: string | undefined): boolean {
   switch (req.operator) {
     case 'In':
       return value !== undefined && req.values.includes(value);
