@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -208,4 +208,49 @@ test("a `# port-lens: ignore` comment on the patch line silences the root's find
     findings.map((f) => [f.code, f.suppressed]),
     [['netpol-port-unmatched', true]],
   );
+});
+
+test('port references (SPEC §10) in a root: backend, monitor and probe slips land on the patch or base line naming the root, fixed there', (t) => {
+  const fixture = `${FIXTURES}/references`;
+  const { code, findings } = check(fixture);
+  assert.equal(code, 1);
+  const prod = (file: string) => `${fixture}/overlays/prod/${file}`;
+  assert.deepEqual(
+    findings.map((f) => [
+      f.file,
+      f.code,
+      textAt(f),
+      /\((overlays\/\w+)\)$/.exec(f.message)?.[1],
+      preferred(f)?.edits.map((e) => [e.file, e.newText]),
+    ]),
+    [
+      // The base's slip, inherited by both overlays: one finding each, the same fix, so it stays preferred.
+      [`${fixture}/base/api.yaml`, 'probe-port-unmatched', 'htp', 'overlays/prod', [[`${fixture}/base/api.yaml`, 'http']]],
+      [`${fixture}/base/api.yaml`, 'probe-port-unmatched', 'htp', 'overlays/staging', [[`${fixture}/base/api.yaml`, 'http']]],
+      [prod('ingress.yaml'), 'backend-port-unmatched', '8080', 'overlays/prod', [[prod('ingress.yaml'), '80']]],
+      [prod('monitor.yaml'), 'monitor-port-unmatched', 'metrics', 'overlays/prod', [[prod('monitor.yaml'), 'http-metrics']]],
+      [prod('probe.yaml'), 'probe-port-unmatched', '80', 'overlays/prod', [[prod('probe.yaml'), '3000']]],
+      [prod('route.yaml'), 'backend-port-unmatched', '3000', 'overlays/prod', [[prod('route.yaml'), '80']]],
+    ],
+  );
+  for (const f of findings) assert.equal(f.severity, 'warning', f.message);
+  assert.ok(
+    findings.find((f) => f.file === prod('ingress.yaml'))!.related.some((r) => r.file === `${fixture}/base/api.yaml`),
+    'the Service and its pods are shown on the base lines',
+  );
+
+  const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-kustomize-refs-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  cpSync(path.join(ROOT, fixture), dir, { recursive: true });
+  const fixed = run(['check', '.', '--kubectl', KUBECTL, '--fix'], dir);
+  assert.equal(fixed.code, 0, fixed.stdout + fixed.stderr);
+  const read = (file: string) => readFileSync(path.join(dir, file), 'utf8');
+  assert.match(read('overlays/prod/ingress.yaml'), /number: 80\n$/);
+  assert.match(read('overlays/prod/route.yaml'), /port: 80\n$/);
+  assert.match(read('overlays/prod/monitor.yaml'), /port: http-metrics\n/);
+  assert.match(read('overlays/prod/probe.yaml'), /port: 3000\n$/);
+  assert.match(read('base/api.yaml'), /port: http\n---/);
+  for (const file of ['base/web.yaml', 'base/routing.yaml', 'base/monitoring.yaml']) {
+    assert.equal(read(file), readFileSync(path.join(ROOT, fixture, file), 'utf8'), `${file} is not touched`);
+  }
 });

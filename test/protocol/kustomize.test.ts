@@ -116,3 +116,42 @@ test('an untrusted workspace builds nothing', async (t) => {
   assert.ok(client.logs.some((l) => /2 Kustomize roots not built \(the workspace is not trusted\)/.test(l)));
   assert.deepEqual([...client.diagnostics.values()].flat(), []);
 });
+
+test("hover on an Ingress backend, a ServiceMonitor endpoint and a probe written by a root's patch: the root, the patch, the chain", async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-lsp-kustomize-refs-'));
+  cpSync(path.join(ROOT, 'test/fixtures/kustomize/references'), dir, { recursive: true });
+  const client = new TestClient();
+  client.settings = { kustomize: { path: KUBECTL } };
+  t.after(async () => {
+    await client.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const uri = (file: string) => `file://${dir}/${file}`;
+  await client.initialize(dir, undefined, { trusted: true });
+  await client.until(() => (client.diagnostics.get(uri('overlays/prod/route.yaml')) ?? []).length > 0, 'the prod warnings');
+  const hoverOn = async (file: string, text: string) => {
+    const lines = readFileSync(path.join(dir, file), 'utf8').split('\n');
+    const line = lines.findIndex((l) => l.trimEnd().endsWith(text));
+    assert.ok(line >= 0, `${text} in ${file}`);
+    const position = { line, character: lines[line].trimEnd().length - 1 }; // on the value
+    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: uri(file) }, position });
+    assert.ok(hover, `a hover on ${text} in ${file}`);
+    return (hover.contents as { value: string }).value;
+  };
+  const ingress = await hoverOn('overlays/prod/ingress.yaml', 'number: 8080');
+  assert.match(ingress, /Kustomize root `overlays\/prod`\*\*: written by patch overlays\/prod\/ingress\.yaml/);
+  assert.match(ingress, /\[Service shop\/api[^\]]*\]\(file:\/\/[^)]*\/base\/api\.yaml#L\d+\)/, 'the Service, linked on its base line');
+  assert.doesNotMatch(ingress, /kustomize:/, 'no link into the built output');
+
+  const monitor = await hoverOn('overlays/prod/monitor.yaml', 'port: metrics');
+  assert.match(monitor, /written by patch overlays\/prod\/monitor\.yaml/);
+  assert.match(monitor, /http-metrics/);
+
+  const probe = await hoverOn('overlays/prod/probe.yaml', 'port: 80');
+  assert.match(probe, /written by patch overlays\/prod\/probe\.yaml/);
+
+  // A base line both roots read: one section per root.
+  const base = await hoverOn('base/api.yaml', 'port: htp');
+  assert.match(base, /Kustomize root `overlays\/prod`/);
+  assert.match(base, /Kustomize root `overlays\/staging`/);
+});

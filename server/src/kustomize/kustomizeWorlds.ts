@@ -178,10 +178,18 @@ export class KustomizeWorlds {
     const reverse = new Map<string, Array<{ source: Range; built: Range }>>();
     const model = world.built.model;
     const ranges: Range[] = [];
-    for (const policy of model.policies) {
+    for (const policy of [...model.policies, ...model.dialectPolicies]) {
       for (const rule of [...policy.ingress, ...policy.egress])
         for (const entry of rule.ports ?? []) if (entry.port) ranges.push(entry.port.valueRange);
     }
+    // The other objects that name a port (SPEC §10): backends, monitor endpoints, probes.
+    for (const router of model.routers) for (const backend of router.backends) if (backend.port) ranges.push(backend.port.valueRange);
+    for (const monitor of model.monitors) {
+      for (const endpoint of monitor.endpoints) {
+        for (const written of [endpoint.port, endpoint.targetPort, endpoint.portNumber]) if (written) ranges.push(written.valueRange);
+      }
+    }
+    for (const pod of model.pods) for (const probe of pod.probes) ranges.push(probe.port.valueRange);
     for (const service of model.services) {
       for (const port of service.ports) {
         ranges.push(port.port.valueRange);
