@@ -28,6 +28,7 @@ import { linksForPreview } from './previewLinks';
 import { PortLensStatus } from './statusBar';
 import { watchForMissingHelm } from './helmMissing';
 import { registerPortMap, type PortMapFeatures } from './portMap';
+import { localRuleLink, ruleHeadings } from './ruleDocs';
 
 const NAME = 'Kubernetes Port Lens';
 const MAX_CRASHES = 5;
@@ -152,6 +153,12 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
           return result.map((value, i) => (params.items[i]?.section === 'portLens' ? withMachineHelmPath(value) : value));
         },
       },
+      // Rule links open the docs/rules.md shipped with the extension, at the rule's heading.
+      handleDiagnostics: (uri, diagnostics, next) =>
+        next(
+          uri,
+          diagnostics.map((d) => withLocalRuleLink(context, d)),
+        ),
       // The code lens runs the server's explain command; its answer is shown, not just returned.
       executeCommand: async (command, args, next) => {
         const result = await next(command, args);
@@ -211,6 +218,26 @@ function showStarting(): void {
 
 function showRunning(): void {
   status.running();
+}
+
+let rulesDoc: { uri: vscode.Uri; headings: Map<string, number> } | undefined;
+
+function withLocalRuleLink(context: vscode.ExtensionContext, diagnostic: vscode.Diagnostic): vscode.Diagnostic {
+  const code = diagnostic.code;
+  if (!code || typeof code !== 'object') return diagnostic;
+  if (!rulesDoc) {
+    const uri = vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules.md');
+    let text = '';
+    try {
+      text = fs.readFileSync(uri.fsPath, 'utf8');
+    } catch {
+      // Not shipped (a development build without docs): the links stay as the server wrote them.
+    }
+    rulesDoc = { uri, headings: ruleHeadings(text) };
+  }
+  const line = localRuleLink(code.target, rulesDoc.headings);
+  if (line) diagnostic.code = { value: code.value, target: rulesDoc.uri.with({ fragment: line }) };
+  return diagnostic;
 }
 
 function withMachineHelmPath(settings: unknown): unknown {
