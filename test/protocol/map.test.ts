@@ -116,7 +116,7 @@ test("Kustomize roots over LSP: portLens/mapRoots lists them; a map of a root's 
     await client.stop();
     rmSync(dir, { recursive: true, force: true });
   });
-  await client.initialize(dir, undefined, { trusted: true });
+  await client.initialize(dir, undefined, { trusted: true, portMapLenses: true });
   await client.until(() => (client.diagnostics.get(`file://${dir}/overlays/prod/allow-ssh.yaml`) ?? []).length > 0, 'the prod warning');
   assert.deepEqual(await client.connection.sendRequest('portLens/mapRoots'), [
     { name: 'overlays/prod', built: true },
@@ -138,6 +138,32 @@ test("Kustomize roots over LSP: portLens/mapRoots lists them; a map of a root's 
     client.connection.sendRequest('portLens/map', { namespace: 'gitlab', root: 'overlays/nope' }),
     (e: { code: number; message: string }) => e.code === -32602 && /overlays\/prod, overlays\/staging/.test(e.message),
   );
+
+  await t.test("the port map lenses in bases and patches: one per root, opening that root's map", async () => {
+    const lensesOf = async (file: string) =>
+      ((await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: `file://${dir}/${file}` } })) ?? [])
+        .filter((l) => l.command?.command === 'portLens.showPortMap')
+        .map((l) => [l.range.start.line, l.command!.title, l.command!.arguments]);
+    const prod = ['Show port map of namespace gitlab (overlays/prod)', [{ namespace: 'gitlab', root: 'overlays/prod' }]];
+    const staging = [
+      'Show port map of namespace gitlab-staging (overlays/staging)',
+      [{ namespace: 'gitlab-staging', root: 'overlays/staging' }],
+    ];
+    // The Namespace object: each root's copy (staging renames it) on the line of its name.
+    assert.deepEqual(await lensesOf('base/namespace.yaml'), [
+      [3, ...prod],
+      [3, ...staging],
+    ]);
+    // allow-from-all: prod's name is written by its patch, staging's (renamed by namePrefix) stays on the base line.
+    const base = await lensesOf('base/networkpolicies.yaml');
+    const policies = readFileSync(path.join(dir, 'base/networkpolicies.yaml'), 'utf8').split('\n');
+    assert.deepEqual(
+      base.filter(([, title]) => title === prod[0]).map(([line]) => policies[line as number].trim()),
+      ['name: allow-pgsql-within-same-namespace', 'name: allow-redis-within-same-namespace'],
+    );
+    assert.ok(base.some(([line, title]) => title === staging[0] && policies[line as number].trim() === 'name: allow-from-all'));
+    assert.deepEqual(await lensesOf('overlays/prod/allow-ssh.yaml'), [[4, ...prod]]);
+  });
 
   await t.test("an edge clicked in a root's panel is explained in that root's world, links on the base and patch lines", async () => {
     type Answer = { verdict: string; markdown: string };

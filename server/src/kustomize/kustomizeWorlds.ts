@@ -14,6 +14,15 @@ interface World {
   findings: Finding[] | undefined;
   /** Source URI → built ranges that map into it, for hover (computed when first asked). */
   reverse: Map<string, Array<{ source: Range; built: Range }>> | undefined;
+  /** Source URI → the Namespaces and policies whose names it writes, for the port map lenses (computed when first asked). */
+  mapTargets: Map<string, MapTarget[]> | undefined;
+}
+
+/** A Namespace or policy of a root's world, where its name is written: a port map of that namespace can open there. */
+export interface MapTarget {
+  root: string;
+  namespace: string | undefined;
+  range: Range;
 }
 
 /**
@@ -50,7 +59,7 @@ export class KustomizeWorlds {
     this.failures.delete(dir);
     const lens = new PortLens();
     lens.load([...this.plainModels(), built.model]);
-    this.worlds.set(dir, { built, lens, findings: undefined, reverse: undefined });
+    this.worlds.set(dir, { built, lens, findings: undefined, reverse: undefined, mapTargets: undefined });
   }
 
   /** `firstLine`: the kustomization file's first line, which the finding underlines. */
@@ -144,6 +153,30 @@ export class KustomizeWorlds {
       range ??= entry.source;
     }
     return range ? { markdown: parts.join('\n\n---\n\n'), range } : undefined;
+  }
+
+  /** The Namespaces and policies of every root whose names `uri` writes (a base or a patch). */
+  mapTargetsIn(uri: string): MapTarget[] {
+    const targets: MapTarget[] = [];
+    for (const world of this.worlds.values()) {
+      if (!world.mapTargets) {
+        world.mapTargets = new Map();
+        const { model } = world.built;
+        const objects = [
+          ...model.namespaces.map((n) => ({ ref: n.ref, namespace: n.ref.name })),
+          ...[...model.policies, ...model.dialectPolicies].map((p) => ({ ref: p.ref, namespace: p.ref.namespace })),
+        ];
+        for (const { ref, namespace } of objects) {
+          const spot = world.built.locate(ref.nameRange);
+          if (!spot) continue;
+          const list = world.mapTargets.get(spot.uri) ?? [];
+          list.push({ root: world.built.name, namespace, range: spot.range });
+          world.mapTargets.set(spot.uri, list);
+        }
+      }
+      targets.push(...(world.mapTargets.get(uri) ?? []));
+    }
+    return targets;
   }
 
   private plainModels(): FileModel[] {

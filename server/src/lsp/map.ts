@@ -54,20 +54,27 @@ export function mapRequest(worlds: MapWorlds, params: unknown): MapResult | Resp
   return picked.relocate ? relocateMap(map, picked.relocate) : map;
 }
 
-/** "Show port map" above each Namespace object and each NetworkPolicy (for clients that have the command). */
-export function mapCodeLenses(index: WorkspaceIndex, uri: string): CodeLens[] {
-  const model = index.file(uri);
-  if (!model) return [];
-  const lens = (line: number, character: number, namespace: string | undefined): CodeLens => ({
+/**
+ * "Show port map" above each Namespace object and each NetworkPolicy (for clients that have the
+ * command); in a base or patch of Kustomize roots, one per root on the line that writes the name.
+ */
+export function mapCodeLenses(index: WorkspaceIndex, uri: string, kustomize?: KustomizeWorlds): CodeLens[] {
+  const lens = (line: number, character: number, namespace: string | undefined, root?: string): CodeLens => ({
     range: { start: { line, character }, end: { line, character } },
     command: {
-      title: `Show port map of namespace ${namespace ?? '(unspecified)'}`,
+      title: `Show port map of namespace ${namespace ?? '(unspecified)'}${root ? ` (${root})` : ''}`,
       command: SHOW_PORT_MAP_COMMAND,
-      arguments: [{ namespace: namespace ?? null } satisfies MapParams],
+      arguments: [{ namespace: namespace ?? null, ...(root ? { root } : {}) } satisfies MapParams],
     },
   });
+  const model = index.file(uri);
+  const roots = (kustomize?.mapTargetsIn(uri) ?? [])
+    .sort((a, b) => a.range.start.line - b.range.start.line || a.root.localeCompare(b.root))
+    .map((t) => lens(t.range.start.line, 0, t.namespace, t.root));
+  if (!model) return roots;
   return [
     ...model.namespaces.map((ns) => lens(ns.ref.range.start.line, ns.ref.range.start.character, ns.ref.name)),
     ...model.policies.map((p) => lens(p.ref.range.start.line, p.ref.range.start.character, p.ref.namespace)),
+    ...roots,
   ];
 }

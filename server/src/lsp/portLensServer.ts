@@ -408,7 +408,7 @@ export class PortLensServer {
   private codeLenses(uri: string) {
     if (!this.settingsFor(uri).enable) return [];
     const lenses = codeLenses(this.session.lens.index, uri);
-    return this.portMapLenses ? [...lenses, ...mapCodeLenses(this.session.lens.index, uri)] : lenses;
+    return this.portMapLenses ? [...lenses, ...mapCodeLenses(this.session.lens.index, uri, worldsOf(this.session.sources))] : lenses;
   }
 
   /** What is published for a file: fixes retargeted to templates or values, suppressions marked, severities as its folder says. */
