@@ -156,10 +156,36 @@ export async function startCodeServer(
     const page = editor.browser.pages()[0] ?? (await editor.browser.newPage());
     page.setDefaultTimeout(60_000);
     editor.page = page;
+    await page.addInitScript(recordPortLensStatus);
     await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`);
     await page.locator('.monaco-workbench').waitFor();
   });
   return editor;
+}
+
+/**
+ * Runs in the page before the workbench: keeps every text the Port Lens status bar item shows,
+ * in order, in `window.portLensStatus`, so that a test can see what it showed before it looked.
+ */
+function recordPortLensStatus(): void {
+  const shown: string[] = [];
+  (globalThis as unknown as { portLensStatus: string[] }).portLensStatus = shown;
+  const doc = (globalThis as unknown as { document: any }).document;
+  new (globalThis as unknown as { MutationObserver: any }).MutationObserver(() => {
+    const items: Array<{ textContent: string }> = [...doc.querySelectorAll('.statusbar-item')];
+    const text = items.map((item) => item.textContent.trim()).find((label) => label.startsWith('Port Lens'));
+    if (text !== undefined && shown[shown.length - 1] !== text) shown.push(text);
+  }).observe(doc, { subtree: true, childList: true, characterData: true });
+}
+
+/** What the Port Lens status bar item has shown since the page was loaded, oldest first. */
+export function portLensStatusHistory(page: Page): Promise<string[]> {
+  return page.evaluate(() => (globalThis as unknown as { portLensStatus: string[] }).portLensStatus);
+}
+
+/** The Port Lens status bar item. */
+export function portLensStatus(page: Page): Locator {
+  return page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: /^\s*Port Lens/ });
 }
 
 /** Closes the browser, stops code-server with its process group (extension host, language server), removes the scratch folder. */
@@ -263,6 +289,29 @@ async function focusedRow(page: Page, label: string, timeoutMs: number): Promise
   );
 }
 
+/** Opens the quick fix menu (Ctrl+.) at the cursor; returns it, with the titles of its actions in order. */
+export async function openQuickFixes(page: Page): Promise<{ menu: Locator; titles: string[] }> {
+  await page.keyboard.press('Control+.');
+  const menu = page.locator('.action-widget:visible');
+  await menu.waitFor();
+  const actions = menu.locator('.monaco-list-row.action');
+  await actions.first().waitFor();
+  await settled(menu);
+  const titles = await actions.evaluateAll((rows: Array<{ getAttribute(name: string): string | null }>) =>
+    rows.map((row) => row.getAttribute('aria-label')),
+  );
+  return { menu, titles };
+}
+
+/** Applies the action `title` of the open quick fix menu from the keyboard (a click may land on the menu's pointer guard). */
+export async function applyQuickFix(page: Page, menu: Locator, title: string): Promise<void> {
+  const focused = menu.locator('.monaco-list-row.action.focused');
+  for (let i = 0; i < 10 && (await focused.getAttribute('aria-label')) !== title; i++) await page.keyboard.press('ArrowDown');
+  assert.equal(await focused.getAttribute('aria-label'), title);
+  await page.keyboard.press('Enter');
+  await menu.waitFor({ state: 'hidden' });
+}
+
 /** The document inside the visible webview (a Markdown preview, say): VS Code nests it in two iframes. */
 export function webviewContent(page: Page): Locator {
   return page.frameLocator('iframe.webview.ready:visible').frameLocator('iframe#active-frame').locator('body');
@@ -278,6 +327,24 @@ export async function settled(element: Locator): Promise<void> {
       ),
     10_000,
   );
+}
+
+/** How many lines of text an element shows, as laid out (a wrapped paragraph counts each of its lines). */
+export function renderedLines(element: Locator): Promise<number> {
+  return element.evaluate((node: unknown) => {
+    const doc = (globalThis as unknown as { document: any }).document;
+    const walker = doc.createTreeWalker(node, 4 /* NodeFilter.SHOW_TEXT */);
+    const tops: number[] = [];
+    for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+      if (!text.textContent.trim()) continue;
+      const range = doc.createRange();
+      range.selectNodeContents(text);
+      for (const rect of range.getClientRects()) if (rect.height > 0) tops.push(rect.top);
+    }
+    // Pieces of one line (a link, a code span) sit within a few pixels of each other.
+    tops.sort((a, b) => a - b);
+    return tops.filter((top, i) => i === 0 || top - tops[i - 1] > 6).length;
+  });
 }
 
 export interface Box {
@@ -304,4 +371,24 @@ export async function screenshotAround(page: Page, name: string, boxes: Box[], a
     path: path.join(IMAGES, name),
     clip: { x: editor.x, y: top, width: Math.min(editor.width, Math.max(720, right - editor.x)), height: bottom - top },
   });
+}
+
+/** A screenshot of the Problems panel's rows, the panel's width. */
+export async function screenshotOfProblems(page: Page, name: string): Promise<void> {
+  mkdirSync(IMAGES, { recursive: true });
+  const panel = await laidOut(page.locator('.part.panel'));
+  const rows: Box[] = await page
+    .locator('.markers-panel .monaco-list-row')
+    .evaluateAll((nodes: Array<{ getBoundingClientRect(): Box }>) => nodes.map((node) => node.getBoundingClientRect()));
+  const bottom = Math.max(...rows.map((row) => row.y + row.height)) + 8;
+  await page.screenshot({ path: path.join(IMAGES, name), clip: { x: panel.x, y: panel.y, width: panel.width, height: bottom - panel.y } });
+}
+
+/** A screenshot of the right part of the status bar, from `width` pixels left of `item` to the window's edge. */
+export async function screenshotOfStatusBar(page: Page, name: string, item: Locator, width: number): Promise<void> {
+  mkdirSync(IMAGES, { recursive: true });
+  const bar = await laidOut(page.locator('#workbench\\.parts\\.statusbar'));
+  const box = await laidOut(item);
+  const x = Math.max(bar.x, box.x - width);
+  await page.screenshot({ path: path.join(IMAGES, name), clip: { x, y: bar.y, width: bar.x + bar.width - x, height: bar.height } });
 }
