@@ -3,8 +3,7 @@
 // request, stays alive, and its final diagnostics are those of the final text.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   CancellationTokenSource,
@@ -17,26 +16,15 @@ import {
   type Position,
 } from 'vscode-languageserver-protocol';
 import { PortLens } from '../../server/src/analysis/portLens';
-import { TestClient } from './lspClient';
+import { clientFor, repoCopy } from './lspClient';
 
-const ROOT = path.resolve(__dirname, '../..');
-const EXAMPLE = path.join(ROOT, 'examples/gitlab');
-
-function workspace(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-abuse-'));
-  cpSync(EXAMPLE, dir, { recursive: true });
-  return dir;
-}
+const workspace = () => repoCopy('examples/gitlab');
 
 const problems = (diagnostics: Diagnostic[] | undefined) => (diagnostics ?? []).filter((d) => d.severity! <= 2);
 
 test('a misbehaving client cannot break the server', async (t) => {
   const dir = workspace();
-  const client = new TestClient();
-  t.after(async () => {
-    await client.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const client = clientFor(t, dir);
   await client.initialize(dir);
   const np = `file://${dir}/networkpolicies.yaml`;
   const npText = readFileSync(path.join(dir, 'networkpolicies.yaml'), 'utf8');
@@ -118,9 +106,7 @@ test('a misbehaving client cannot break the server', async (t) => {
 
   await t.test('1 000 didChange notifications in a burst: the diagnostics are those of the final text', async () => {
     const range = { start: { line: line10022, character: 12 }, end: { line: line10022, character: 17 } };
-    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-      textDocument: { uri: np, languageId: 'yaml', version: 1, text: npText },
-    });
+    await client.open(np, npText);
     const publishedBefore = client.published.length;
     let text = npText;
     for (let version = 2; version <= 1001; version++) {
@@ -167,9 +153,7 @@ test('a misbehaving client cannot break the server', async (t) => {
     }
     // the same text as YAML is analysed: its diagnostic marks that the others have been processed
     const yaml = 'untitled:Untitled-2';
-    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-      textDocument: { uri: yaml, languageId: 'yaml', version: 1, text: manifest },
-    });
+    await client.open(yaml, manifest);
     await client.until(
       () => (client.diagnostics.get(yaml) ?? []).some((d) => d.code === 'manifest-invalid'),
       "the YAML document's diagnostic",
@@ -186,11 +170,7 @@ test('a misbehaving client cannot break the server', async (t) => {
 
 test('a client that never answers workspace/configuration still gets diagnostics, with the default settings', async (t) => {
   const dir = workspace();
-  const client = new TestClient();
-  t.after(async () => {
-    await client.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const client = clientFor(t, dir);
   let asked = 0;
   client.connection.onRequest('workspace/configuration', () => {
     asked++;

@@ -1,19 +1,15 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   CodeLensRefreshRequest,
   CodeLensRequest,
   DidChangeTextDocumentNotification,
-  DidOpenTextDocumentNotification,
   ExecuteCommandRequest,
   type CodeLens,
 } from 'vscode-languageserver-protocol';
-import { FULL_CAPABILITIES, TestClient } from './lspClient';
-
-const ROOT = path.resolve(__dirname, '../..');
+import { clientFor, FULL_CAPABILITIES, repoCopy } from './lspClient';
 
 interface ExplainResult {
   from: string;
@@ -23,13 +19,8 @@ interface ExplainResult {
 }
 
 test('explain through the server: code lens above Service ports, the command, the requests, refresh on edit', async (t) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-explain-lsp-'));
-  cpSync(path.join(ROOT, 'examples/gitlab'), dir, { recursive: true });
-  const client = new TestClient();
-  t.after(async () => {
-    await client.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = repoCopy('examples/gitlab');
+  const client = clientFor(t, dir);
   let refreshes = 0;
   let refreshed: () => void = () => undefined;
   client.connection.onRequest(CodeLensRefreshRequest.method, () => {
@@ -100,9 +91,7 @@ test('explain through the server: code lens above Service ports, the command, th
   await t.test('an edit to the policy asks the client to refresh, and the lens turns to allowed', async () => {
     const before = refreshes;
     const asked = new Promise<void>((resolve) => (refreshed = resolve));
-    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-      textDocument: { uri: np, languageId: 'yaml', version: 1, text: npText },
-    });
+    await client.open(np, npText);
     await client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
       textDocument: { uri: np, version: 2 },
       contentChanges: [{ text: npText.replace('port: 10022', 'port: 22') }],

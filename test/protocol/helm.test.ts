@@ -1,27 +1,21 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
-  CodeActionRequest,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
   HoverRequest,
-  type CodeAction,
   type TextDocumentEdit,
   type TextEdit,
 } from 'vscode-languageserver-protocol';
 import { HELM } from '../helpers';
-import { TestClient } from './lspClient';
+import { clientFor, repoCopy, slowProgram } from './lspClient';
 
 const ROOT = path.resolve(__dirname, '../..');
 
-function workspace(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-lsp-helm-'));
-  cpSync(path.join(ROOT, 'test/fixtures/charts/gitlab-ssh'), path.join(dir, 'gitlab-ssh'), { recursive: true });
-  return dir;
-}
+const workspace = () => repoCopy('test/fixtures/charts/gitlab-ssh', 'gitlab-ssh');
 
 /** A helm that records that it ran, then runs the real one. */
 function spyHelm(dir: string): { helm: string; ran: () => boolean; args: () => string[] } {
@@ -37,13 +31,8 @@ function setUp(t: { after: (fn: () => Promise<void>) => void }) {
   const dir = workspace();
   const bin = mkdtempSync(path.join(tmpdir(), 'port-lens-spy-'));
   const spy = spyHelm(bin);
-  const client = new TestClient();
+  const client = clientFor(t, dir, bin);
   client.settings = { helm: { path: spy.helm } };
-  t.after(async () => {
-    await client.stop();
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(bin, { recursive: true, force: true });
-  });
   return { dir, spy, client };
 }
 
@@ -67,11 +56,7 @@ test('Helm through the server: template diagnostics, fixes into values.yaml, hov
 
   await t.test('the fix of a value read once edits values.yaml', async () => {
     const diagnostic = problems()[1];
-    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
-      textDocument: { uri: np },
-      range: diagnostic.range,
-      context: { diagnostics: [diagnostic] },
-    })) as CodeAction[];
+    const actions = await client.codeActions(np, diagnostic);
     const [change] = actions.find((a) => a.isPreferred)!.edit!.documentChanges as TextDocumentEdit[];
     assert.equal(change.textDocument.uri, values);
     assert.deepEqual(
@@ -82,8 +67,7 @@ test('Helm through the server: template diagnostics, fixes into values.yaml, hov
 
   await t.test('hover on a shared value shows the rendered chain and the value to change', async () => {
     const diagnostic = problems()[2];
-    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: np }, position: diagnostic.range.start });
-    const value = (hover!.contents as { value: string }).value;
+    const value = (await client.hoverText(np, diagnostic.range.start))!;
     assert.match(value, /10022\/TCP → targetPort "ssh" → \[Deployment default\/release-gitlab\]/);
     assert.match(value, /change `service\.sshPort` in the values/);
   });
@@ -92,9 +76,7 @@ test('Helm through the server: template diagnostics, fixes into values.yaml, hov
     const out = `file://${dir}/rendered.yaml`;
     const text =
       '---\n# Source: gitlab-ssh/templates/networkpolicy.yaml\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: p\nspec:\n  podSelector: {}\n  ingress:\n    - ports:\n        - port: 80\n';
-    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-      textDocument: { uri: out, languageId: 'yaml', version: 1, text },
-    });
+    await client.open(out, text);
     const hover = await client.connection.sendRequest(HoverRequest.type, {
       textDocument: { uri: out },
       position: { line: 10, character: 17 },
@@ -106,9 +88,7 @@ test('Helm through the server: template diagnostics, fixes into values.yaml, hov
   });
 
   await t.test('an unsaved edit of the template is rendered and published', async () => {
-    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-      textDocument: { uri: np, languageId: 'helm', version: 1, text: npText },
-    });
+    await client.open(np, npText, 'helm');
     await client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
       textDocument: { uri: np, version: 2 },
       contentChanges: [{ text: npText.replace('- port: 10022', '- port: 22') }],
@@ -135,7 +115,7 @@ test('an untrusted workspace never runs helm', async (t) => {
     contentChanges: [{ text: '# edited\n' }],
   });
   // A request is answered after every notification before it: by then any render would have started.
-  await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: np }, position: { line: 0, character: 0 } });
+  await client.flush(np);
   await new Promise((resolve) => setTimeout(resolve, 600)); // longer than the chart debounce
   assert.equal(spy.ran(), false);
   assert.ok(client.logs.some((l) => /1 Helm chart not rendered \(the workspace is not trusted\)/.test(l)));
@@ -145,33 +125,21 @@ test('an untrusted workspace never runs helm', async (t) => {
 test('an edit made while the charts of the first scan render is what gets published', async (t) => {
   const dir = workspace();
   cpSync(path.join(ROOT, 'examples/gitlab'), path.join(dir, 'gitlab'), { recursive: true });
-  const bin = mkdtempSync(path.join(tmpdir(), 'port-lens-slow-'));
-  const started = path.join(bin, 'started');
-  const helm = path.join(bin, 'slow-helm');
-  writeFileSync(helm, `#!/bin/sh\ntouch ${started}\nsleep 2\nexec ${HELM} "$@"\n`);
-  chmodSync(helm, 0o755);
-  const client = new TestClient();
+  const { dir: bin, path: helm, started } = slowProgram(HELM);
+  const client = clientFor(t, dir, bin);
   client.settings = { helm: { path: helm } };
-  t.after(async () => {
-    await client.stop();
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(bin, { recursive: true, force: true });
-  });
   const np = `file://${dir}/gitlab/networkpolicies.yaml`;
   const text = readFileSync(path.join(dir, 'gitlab/networkpolicies.yaml'), 'utf8');
   const ready = client.initialize(dir, undefined, { trusted: true });
   for (let i = 0; i < 200 && !existsSync(started); i++) await new Promise((resolve) => setTimeout(resolve, 25));
   assert.ok(existsSync(started), 'the chart render started');
-  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-    textDocument: { uri: np, languageId: 'yaml', version: 1, text },
-  });
+  await client.open(np, text);
   await client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
     textDocument: { uri: np, version: 2 },
     contentChanges: [{ text: text.replace('port: 10022', 'port: 22') }],
   });
   await ready;
-  const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: np }, position: { line: 0, character: 0 } }); // flushes
-  void hover;
+  await client.flush(np);
   assert.deepEqual(
     (client.diagnostics.get(np) ?? []).filter((d) => d.severity! <= 2),
     [],

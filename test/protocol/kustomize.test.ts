@@ -1,38 +1,22 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import {
-  CodeActionRequest,
-  DidChangeTextDocumentNotification,
-  DidOpenTextDocumentNotification,
-  HoverRequest,
-  type CodeAction,
-  type TextDocumentEdit,
-  type TextEdit,
-} from 'vscode-languageserver-protocol';
+import { DidChangeTextDocumentNotification, type TextDocumentEdit, type TextEdit } from 'vscode-languageserver-protocol';
 import { KUBECTL } from '../helpers';
-import { TestClient } from './lspClient';
-
-const ROOT = path.resolve(__dirname, '../..');
+import { clientFor, repoCopy } from './lspClient';
 
 /** examples/gitlab-kustomize, a kubectl that records that it ran, and a server using it; all removed after the test. */
 function setUp(t: { after: (fn: () => Promise<void>) => void }) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-lsp-kustomize-'));
-  cpSync(path.join(ROOT, 'examples/gitlab-kustomize'), dir, { recursive: true });
+  const dir = repoCopy('examples/gitlab-kustomize');
   const bin = mkdtempSync(path.join(tmpdir(), 'port-lens-spy-'));
   const marker = path.join(bin, 'kubectl-ran');
   const kubectl = path.join(bin, 'kubectl');
   writeFileSync(kubectl, `#!/bin/sh\ntouch ${marker}\nexec ${KUBECTL} "$@"\n`);
   chmodSync(kubectl, 0o755);
-  const client = new TestClient();
+  const client = clientFor(t, dir, bin);
   client.settings = { kustomize: { path: kubectl } };
-  t.after(async () => {
-    await client.stop();
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(bin, { recursive: true, force: true });
-  });
   return { dir, client, ran: () => existsSync(marker) };
 }
 
@@ -56,11 +40,7 @@ test('Kustomize through the server: the prod patch line, hover with the chain, t
   );
 
   await t.test('the fix edits the patch', async () => {
-    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
-      textDocument: { uri: patch },
-      range: diagnostic.range,
-      context: { diagnostics: [diagnostic] },
-    })) as CodeAction[];
+    const actions = await client.codeActions(patch, diagnostic);
     const [change] = actions.find((a) => a.isPreferred)!.edit!.documentChanges as TextDocumentEdit[];
     assert.equal(change.textDocument.uri, patch);
     assert.deepEqual(
@@ -70,20 +50,14 @@ test('Kustomize through the server: the prod patch line, hover with the chain, t
   });
 
   await t.test('hover on the patch line shows the root, where the value came from, and the chain', async () => {
-    const hover = await client.connection.sendRequest(HoverRequest.type, {
-      textDocument: { uri: patch },
-      position: diagnostic.range.start,
-    });
-    const value = (hover!.contents as { value: string }).value;
+    const value = (await client.hoverText(patch, diagnostic.range.start))!;
     assert.match(value, /Kustomize root `overlays\/prod`\*\*: written by patch overlays\/prod\/allow-ssh\.yaml/);
     assert.match(value, /10022\/TCP → targetPort 22 → \[Deployment gitlab\/gitlab\]\(file:\/\/[^)]*\/base\/gitlab\.yaml#L5\)/);
   });
 
   await t.test("an unsaved edit of the base updates the overlay's diagnostics", async () => {
     const text = readFileSync(path.join(dir, 'base/gitlab.yaml'), 'utf8');
-    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-      textDocument: { uri: base, languageId: 'yaml', version: 1, text },
-    });
+    await client.open(base, text);
     // The pods now listen on 10022 too: the prod patch becomes right.
     const edited = text.replace(
       '            - name: http\n',
@@ -103,14 +77,12 @@ test('an untrusted workspace builds nothing', async (t) => {
   const { dir, client, ran } = setUp(t);
   await client.initialize(dir, undefined, { trusted: false });
   const base = `file://${dir}/base/gitlab.yaml`;
-  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-    textDocument: { uri: base, languageId: 'yaml', version: 1, text: readFileSync(path.join(dir, 'base/gitlab.yaml'), 'utf8') },
-  });
+  await client.open(base, readFileSync(path.join(dir, 'base/gitlab.yaml'), 'utf8'));
   await client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
     textDocument: { uri: base, version: 2 },
     contentChanges: [{ text: '# edited\n' }],
   });
-  await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: base }, position: { line: 0, character: 0 } });
+  await client.flush(base);
   await new Promise((resolve) => setTimeout(resolve, 600)); // longer than the build debounce
   assert.equal(ran(), false);
   assert.ok(client.logs.some((l) => /2 Kustomize roots not built \(the workspace is not trusted\)/.test(l)));

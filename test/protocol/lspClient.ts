@@ -1,19 +1,53 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import {
+  CodeActionRequest,
   createProtocolConnection,
+  DidOpenTextDocumentNotification,
+  HoverRequest,
   InitializeRequest,
   InitializedNotification,
   PublishDiagnosticsNotification,
   type ClientCapabilities,
+  type CodeAction,
   type Diagnostic,
+  type Position,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol';
 
-const SERVER = path.resolve(__dirname, '../../dist/server.js');
+const ROOT = path.resolve(__dirname, '../..');
+const SERVER = path.resolve(ROOT, 'dist/server.js');
+
+/** A temporary copy of a folder of the repository (`examples/gitlab`), or of it at `into` inside the copy. */
+export function repoCopy(source: string, into = ''): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-lsp-'));
+  cpSync(path.join(ROOT, source), path.join(dir, into), { recursive: true });
+  return dir;
+}
+
+/** A client that is stopped when the test ends, and then `dirs` removed. */
+export function clientFor(t: { after: (fn: () => Promise<void>) => void }, ...dirs: string[]): TestClient {
+  const client = new TestClient();
+  t.after(async () => {
+    await client.stop();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+  return client;
+}
+
+/** A program in the temporary folder `dir` that touches `started`, sleeps 2 s, then runs `real`. */
+export function slowProgram(real: string): { dir: string; path: string; started: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-slow-'));
+  const started = path.join(dir, 'started');
+  const program = path.join(dir, 'slow');
+  writeFileSync(program, `#!/bin/sh\ntouch ${started}\nsleep 2\nexec ${real} "$@"\n`);
+  chmodSync(program, 0o755);
+  return { dir, path: program, started };
+}
 
 /** A real JSON-RPC client talking to `node dist/server.js --stdio`. */
 export class TestClient {
@@ -87,6 +121,31 @@ export class TestClient {
       };
       this.waiters.push(test);
     });
+  }
+
+  async open(uri: string, text: string, languageId = 'yaml', version = 1): Promise<void> {
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version, text } });
+  }
+
+  /** The code actions for a diagnostic, on its range; `only` as the client asks for kinds. */
+  async codeActions(uri: string, diagnostic: Diagnostic, only?: string[]): Promise<CodeAction[]> {
+    const context = only ? { diagnostics: [diagnostic], only } : { diagnostics: [diagnostic] };
+    return (await this.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: diagnostic.range,
+      context,
+    })) as CodeAction[];
+  }
+
+  /** The hover's Markdown at a position (undefined when there is no hover). */
+  async hoverText(uri: string, position: Position): Promise<string | undefined> {
+    const hover = await this.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+    return (hover?.contents as { value: string } | undefined)?.value;
+  }
+
+  /** Answered after every notification sent before it: what those published has arrived. */
+  async flush(uri: string): Promise<void> {
+    await this.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 0 } });
   }
 
   get ready(): boolean {

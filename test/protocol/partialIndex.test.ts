@@ -1,13 +1,9 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DidOpenTextDocumentNotification, HoverRequest } from 'vscode-languageserver-protocol';
 import { HELM } from '../helpers';
-import { TestClient } from './lspClient';
-
-const ROOT = path.resolve(__dirname, '../..');
+import { clientFor, repoCopy, slowProgram } from './lspClient';
 
 // Admits port 22 to the pods of the chart: right once the chart is rendered, "selects nothing" before.
 const POLICY = `apiVersion: networking.k8s.io/v1
@@ -25,33 +21,21 @@ spec:
 `;
 
 test('a policy opened before the first scan ends gets only diagnostics of the complete index (SPEC §1)', async (t) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-partial-'));
-  cpSync(path.join(ROOT, 'test/fixtures/charts/gitlab-ssh'), path.join(dir, 'gitlab-ssh'), { recursive: true });
+  const dir = repoCopy('test/fixtures/charts/gitlab-ssh', 'gitlab-ssh');
   writeFileSync(path.join(dir, 'policy.yaml'), POLICY);
-  const bin = mkdtempSync(path.join(tmpdir(), 'port-lens-slow-'));
-  const started = path.join(bin, 'started');
-  const helm = path.join(bin, 'slow-helm');
-  writeFileSync(helm, `#!/bin/sh\ntouch ${started}\nsleep 2\nexec ${HELM} "$@"\n`);
-  chmodSync(helm, 0o755);
-  const client = new TestClient();
+  const { dir: bin, path: helm, started } = slowProgram(HELM);
+  const client = clientFor(t, dir, bin);
   client.settings = { helm: { path: helm } };
-  t.after(async () => {
-    await client.stop();
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(bin, { recursive: true, force: true });
-  });
   const uri = `file://${dir}/policy.yaml`;
   const ready = client.initialize(dir, undefined, { trusted: true });
-  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-    textDocument: { uri, languageId: 'yaml', version: 1, text: POLICY },
-  });
+  await client.open(uri, POLICY);
   // A request is answered after the notifications before it, so the open document was analysed.
-  await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 0 } });
+  await client.flush(uri);
   for (let i = 0; i < 200 && !existsSync(started); i++) await new Promise((resolve) => setTimeout(resolve, 25));
   assert.ok(existsSync(started), 'the chart render started');
   assert.equal(client.published.length, 0, 'nothing is published while the chart renders');
   await ready;
-  await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 0 } });
+  await client.flush(uri);
   const codes = client.published.filter((p) => p.uri === uri).flatMap((p) => p.diagnostics.map((d) => d.code));
   assert.deepEqual(codes, [], 'the policy selects the rendered pods and admits their port');
   assert.ok(

@@ -10,7 +10,6 @@ import {
   DidChangeTextDocumentNotification,
   DidChangeWatchedFilesNotification,
   DidCloseTextDocumentNotification,
-  DidOpenTextDocumentNotification,
   FileChangeType,
   HoverRequest,
   type CodeAction,
@@ -18,29 +17,21 @@ import {
   type TextDocumentEdit,
   type TextEdit,
 } from 'vscode-languageserver-protocol';
-import { TestClient } from './lspClient';
+import { clientFor, repoCopy } from './lspClient';
 
 const ROOT = path.resolve(__dirname, '../..');
 
-function workspace(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-lsp-'));
-  cpSync(path.join(ROOT, 'examples/gitlab'), dir, { recursive: true });
-  return dir;
-}
+const workspace = () => repoCopy('examples/gitlab');
 
 test('the language server over stdio: diagnostics, hover, fixes, edits, files and settings', async (t) => {
   const dir = workspace();
-  const client = new TestClient();
+  const client = clientFor(t, dir);
   const np = `file://${dir}/networkpolicies.yaml`;
   const deploy = `file://${dir}/gitlab.yaml`;
   const npText = readFileSync(path.join(dir, 'networkpolicies.yaml'), 'utf8');
   const deployText = readFileSync(path.join(dir, 'gitlab.yaml'), 'utf8');
   const line10022 = npText.split('\n').findIndex((l) => l.includes('port: 10022'));
   const problems = (uri: string) => (client.diagnostics.get(uri) ?? []).filter((d) => d.severity! <= 2);
-  t.after(async () => {
-    await client.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   await client.initialize(dir);
 
@@ -61,11 +52,7 @@ test('the language server over stdio: diagnostics, hover, fixes, edits, files an
   });
 
   await t.test('hover shows the Service → Pod chain', async () => {
-    const hover = await client.connection.sendRequest(HoverRequest.type, {
-      textDocument: { uri: np },
-      position: { line: line10022, character: 14 },
-    });
-    const value = (hover!.contents as { value: string }).value;
+    const value = (await client.hoverText(np, { line: line10022, character: 14 }))!;
     assert.match(value, /gitlab-ssh/);
     assert.match(value, /10022\/TCP → targetPort 22 → \[Deployment gitlab\/gitlab\]/);
   });
@@ -83,11 +70,7 @@ test('the language server over stdio: diagnostics, hover, fixes, edits, files an
   });
 
   await t.test('the preferred quick-fix rewrites 10022 to 22', async () => {
-    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
-      textDocument: { uri: np },
-      range: warning.range,
-      context: { diagnostics: [warning], only: ['quickfix'] },
-    })) as CodeAction[];
+    const actions = await client.codeActions(np, warning, ['quickfix']);
     const preferred = actions.filter((a) => a.isPreferred);
     assert.equal(preferred.length, 1);
     assert.equal(preferred[0].title, 'Change port 10022 to 22 (Service gitlab/gitlab-ssh forwards 10022 → 22)');
@@ -103,9 +86,7 @@ test('the language server over stdio: diagnostics, hover, fixes, edits, files an
   });
 
   await t.test('source.fixAll.portLens fixes the whole open file, with its version', async () => {
-    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-      textDocument: { uri: np, languageId: 'yaml', version: 1, text: npText },
-    });
+    await client.open(np, npText);
     const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
       textDocument: { uri: np },
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
@@ -137,9 +118,7 @@ test('the language server over stdio: diagnostics, hover, fixes, edits, files an
   });
 
   await t.test("a containerPort edit in another file changes the policy's diagnostic", async () => {
-    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-      textDocument: { uri: deploy, languageId: 'yaml', version: 1, text: deployText },
-    });
+    await client.open(deploy, deployText);
     await client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
       textDocument: { uri: deploy, version: 2 },
       contentChanges: [{ text: deployText.replace('containerPort: 22', 'containerPort: 10022') }],
@@ -178,20 +157,12 @@ test('the language server over stdio: diagnostics, hover, fixes, edits, files an
 
 test('a client that supports nothing optional still gets diagnostics and plain edits', async (t) => {
   const dir = workspace();
-  const client = new TestClient();
-  t.after(async () => {
-    await client.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const client = clientFor(t, dir);
   await client.initialize(dir, {});
   const np = `file://${dir}/networkpolicies.yaml`;
   await client.until(() => (client.diagnostics.get(np) ?? []).length === 1, 'the diagnostic');
   const [warning] = client.diagnostics.get(np)!;
-  const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
-    textDocument: { uri: np },
-    range: warning.range,
-    context: { diagnostics: [warning] },
-  })) as CodeAction[];
+  const actions = await client.codeActions(np, warning);
   const preferred = actions.find((a) => a.isPreferred)!;
   assert.deepEqual(
     preferred.edit!.changes![np].map((e) => e.newText),
@@ -201,18 +172,12 @@ test('a client that supports nothing optional still gets diagnostics and plain e
 
 test('structure slips through the server: diagnostic, hover with the effective meaning, the fix', async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-lsp-'));
-  const client = new TestClient();
-  t.after(async () => {
-    await client.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const client = clientFor(t, dir);
   await client.initialize(dir);
   const uri = `file://${dir}/backend.yaml`;
   const text =
     'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: backend}\nspec:\n  podSelector: {}\n  egress:\n    - ports:\n        - port: 6379\n          to:\n            - podSelector: {matchLabels: {app: redis}}\n';
-  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-    textDocument: { uri, languageId: 'yaml', version: 1, text },
-  });
+  await client.open(uri, text);
   await client.until(
     () => (client.diagnostics.get(uri) ?? []).some((d) => d.code === 'netpol-misplaced-field'),
     'the misplaced-field warning',
@@ -225,11 +190,7 @@ test('structure slips through the server: diagnostic, hover with the effective m
     /admits 6379\/TCP to every destination/,
     'the diagnostic is not repeated',
   );
-  const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
-    textDocument: { uri },
-    range: diagnostic.range,
-    context: { diagnostics: [diagnostic] },
-  })) as CodeAction[];
+  const actions = await client.codeActions(uri, diagnostic);
   const [change] = actions.find((a) => a.isPreferred)!.edit!.documentChanges as TextDocumentEdit[];
   assert.equal(change.edits.length, 2);
   assert.ok(change.edits.every((e) => (e as TextEdit).newText === '' && e.range.start.character === 0 && e.range.end.character === 4));

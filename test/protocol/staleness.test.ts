@@ -1,18 +1,17 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
   CodeActionRequest,
   CodeLensRefreshRequest,
   DidChangeTextDocumentNotification,
-  DidOpenTextDocumentNotification,
   HoverRequest,
   type CodeAction,
 } from 'vscode-languageserver-protocol';
 import { deployment, policy, service } from '../helpers';
-import { FULL_CAPABILITIES, TestClient } from './lspClient';
+import { clientFor, FULL_CAPABILITIES } from './lspClient';
 
 const APP = [
   deployment('web', '{app: web}', '[{containerPort: 22}]'),
@@ -24,11 +23,7 @@ function setUp(t: { after: (fn: () => unknown) => void }) {
   const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-stale-'));
   writeFileSync(path.join(dir, 'app.yaml'), APP);
   writeFileSync(path.join(dir, 'policy.yaml'), POLICY);
-  const client = new TestClient();
-  t.after(async () => {
-    await client.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const client = clientFor(t, dir);
   return { dir, client };
 }
 
@@ -38,9 +33,7 @@ test("a quick fix is offered only for a diagnostic the document's current text s
   const uri = `file://${dir}/policy.yaml`;
   const [diagnostic] = client.diagnostics.get(uri)!;
   assert.equal(diagnostic.code, 'netpol-port-unmatched');
-  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-    textDocument: { uri, languageId: 'yaml', version: 1, text: POLICY },
-  });
+  await client.open(uri, POLICY);
   const ask = () =>
     client.connection.sendRequest(CodeActionRequest.type, {
       textDocument: { uri },
@@ -75,9 +68,7 @@ test('the client is asked to refresh code lenses only when a lens of an open doc
   const capabilities = { ...FULL_CAPABILITIES, workspace: { ...FULL_CAPABILITIES.workspace, codeLens: { refreshSupport: true } } };
   await client.initialize(dir, capabilities);
   const uri = `file://${dir}/app.yaml`;
-  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-    textDocument: { uri, languageId: 'yaml', version: 1, text: APP },
-  });
+  await client.open(uri, APP);
   const flush = () => client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 0 } });
   await flush();
   const opened = refreshes;

@@ -1,43 +1,22 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import {
-  CodeActionRequest,
-  DidChangeTextDocumentNotification,
-  DidOpenTextDocumentNotification,
-  type CodeAction,
-  type TextDocumentEdit,
-  type TextEdit,
-} from 'vscode-languageserver-protocol';
-import { TestClient } from './lspClient';
-
-const ROOT = path.resolve(__dirname, '../..');
+import { DidChangeTextDocumentNotification, type TextDocumentEdit, type TextEdit } from 'vscode-languageserver-protocol';
+import { clientFor, repoCopy } from './lspClient';
 
 test('"Ignore netpol-port-unmatched on this line" writes the comment, and the warning is no longer published', async (t) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-lsp-'));
-  cpSync(path.join(ROOT, 'examples/gitlab'), dir, { recursive: true });
-  const client = new TestClient();
-  t.after(async () => {
-    await client.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = repoCopy('examples/gitlab');
+  const client = clientFor(t, dir);
   await client.initialize(dir);
   const np = `file://${dir}/networkpolicies.yaml`;
   const text = readFileSync(path.join(dir, 'networkpolicies.yaml'), 'utf8');
-  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-    textDocument: { uri: np, languageId: 'yaml', version: 1, text },
-  });
+  await client.open(np, text);
   const diagnostics = () => client.diagnostics.get(np) ?? [];
   await client.until(() => diagnostics().length === 1, 'the 10022 warning');
   const [warning] = diagnostics();
-  const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
-    textDocument: { uri: np },
-    range: warning.range,
-    context: { diagnostics: [warning], only: ['quickfix'] },
-  })) as CodeAction[];
+  const actions = await client.codeActions(np, warning, ['quickfix']);
   const ignore = actions.find((a) => a.title === 'Ignore netpol-port-unmatched on this line');
   assert.ok(ignore, actions.map((a) => a.title).join(', '));
   assert.notEqual(ignore.isPreferred, true);
