@@ -90,14 +90,9 @@ test('an untrusted workspace builds nothing', async (t) => {
 });
 
 test("hover on an Ingress backend, a ServiceMonitor endpoint and a probe written by a root's patch: the root, the patch, the chain", async (t) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-lsp-kustomize-refs-'));
-  cpSync(path.join(ROOT, 'test/fixtures/kustomize/references'), dir, { recursive: true });
-  const client = new TestClient();
+  const dir = repoCopy('test/fixtures/kustomize/references');
+  const client = clientFor(t, dir);
   client.settings = { kustomize: { path: KUBECTL } };
-  t.after(async () => {
-    await client.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
   const uri = (file: string) => `file://${dir}/${file}`;
   await client.initialize(dir, undefined, { trusted: true });
   await client.until(() => (client.diagnostics.get(uri('overlays/prod/route.yaml')) ?? []).length > 0, 'the prod warnings');
@@ -106,9 +101,9 @@ test("hover on an Ingress backend, a ServiceMonitor endpoint and a probe written
     const line = lines.findIndex((l) => l.trimEnd().endsWith(text));
     assert.ok(line >= 0, `${text} in ${file}`);
     const position = { line, character: lines[line].trimEnd().length - 1 }; // on the value
-    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: uri(file) }, position });
-    assert.ok(hover, `a hover on ${text} in ${file}`);
-    return (hover.contents as { value: string }).value;
+    const value = await client.hoverText(uri(file), position);
+    assert.ok(value, `a hover on ${text} in ${file}`);
+    return value;
   };
   const ingress = await hoverOn('overlays/prod/ingress.yaml', 'number: 8080');
   assert.match(ingress, /Kustomize root `overlays\/prod`\*\*: written by patch overlays\/prod\/ingress\.yaml/);
