@@ -165,6 +165,33 @@ test("Kustomize roots over LSP: portLens/mapRoots lists them; a map of a root's 
     assert.deepEqual(await lensesOf('overlays/prod/allow-ssh.yaml'), [[4, ...prod]]);
   });
 
+  await t.test("the explain lens above a Service port of the base: one per root, judged and explained in that root's world", async () => {
+    const lenses = (
+      (await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: `file://${dir}/base/gitlab.yaml` } })) ?? []
+    ).filter((l) => l.command?.command === 'portLens.explain');
+    const lines = readFileSync(path.join(dir, 'base/gitlab.yaml'), 'utf8').split('\n');
+    const ssh = lenses.filter((l) => lines[l.range.start.line].trim() === '- name: ssh'); // above the port entry, as in plain files
+    assert.deepEqual(
+      ssh.map((l) => [l.command!.title, l.command!.arguments]),
+      [
+        [
+          'reachable from: external ✗ (allow-from-all admits 80, 10022 — not 22) (overlays/prod)',
+          [{ from: 'external', to: 'gitlab/gitlab-ssh:10022', root: 'overlays/prod' }],
+        ],
+        [
+          'reachable from: external ✓ (staging-allow-from-all ingress rule 1) (overlays/staging)',
+          [{ from: 'external', to: 'gitlab-staging/staging-gitlab-ssh:10022', root: 'overlays/staging' }],
+        ],
+      ],
+    );
+    const answer = (await client.connection.sendRequest('workspace/executeCommand', {
+      command: ssh[0].command!.command,
+      arguments: ssh[0].command!.arguments,
+    })) as { verdict: string; markdown: string };
+    assert.equal(answer.verdict, 'denied');
+    assert.match(answer.markdown, /overlays\/prod\/allow-ssh\.yaml#L13\)/, 'the fix on the prod patch line');
+  });
+
   await t.test("an edge clicked in a root's panel is explained in that root's world, links on the base and patch lines", async () => {
     type Answer = { verdict: string; markdown: string };
     const explainIn = (root?: string, to = edge.explain.to) =>

@@ -1,5 +1,6 @@
 import { URI } from 'vscode-uri';
 import { PortLens } from '../analysis/portLens';
+import { servicePortSummaries, type PortSummary } from '../analysis/explain/summary';
 import type { HoverResult } from '../analysis/features/hover';
 import type { Finding, Fix, RelatedLocation, TextEdit } from '../analysis/rules/findings';
 import type { FileModel } from '../model/manifest';
@@ -16,6 +17,15 @@ interface World {
   reverse: Map<string, Array<{ source: Range; built: Range }>> | undefined;
   /** Source URI → the Namespaces and policies whose names it writes, for the port map lenses (computed when first asked). */
   mapTargets: Map<string, MapTarget[]> | undefined;
+  /** Source URI → the explain lenses of the built Service ports written there (dropped with the findings). */
+  portSummaries: Map<string, RootPortSummary[]> | undefined;
+}
+
+/** A Service port of a root's world, where it is written, and what its explain lens says. */
+export interface RootPortSummary {
+  root: string;
+  range: Range;
+  summary: PortSummary;
 }
 
 /** A Namespace or policy of a root's world, where its name is written: a port map of that namespace can open there. */
@@ -59,7 +69,7 @@ export class KustomizeWorlds {
     this.failures.delete(dir);
     const lens = new PortLens();
     lens.load([...this.plainModels(), built.model]);
-    this.worlds.set(dir, { built, lens, findings: undefined, reverse: undefined, mapTargets: undefined });
+    this.worlds.set(dir, { built, lens, findings: undefined, reverse: undefined, mapTargets: undefined, portSummaries: undefined });
   }
 
   /** `firstLine`: the kustomization file's first line, which the finding underlines. */
@@ -90,6 +100,7 @@ export class KustomizeWorlds {
     for (const world of this.worlds.values()) {
       world.lens.setModel(model);
       world.findings = undefined;
+      world.portSummaries = undefined;
     }
   }
 
@@ -97,6 +108,7 @@ export class KustomizeWorlds {
     for (const world of this.worlds.values()) {
       world.lens.removeFile(uri);
       world.findings = undefined;
+      world.portSummaries = undefined;
     }
   }
 
@@ -117,7 +129,10 @@ export class KustomizeWorlds {
           changed = true;
         }
       }
-      if (changed) world.findings = undefined;
+      if (changed) {
+        world.findings = undefined;
+        world.portSummaries = undefined;
+      }
     }
   }
 
@@ -177,6 +192,25 @@ export class KustomizeWorlds {
       targets.push(...(world.mapTargets.get(uri) ?? []));
     }
     return targets;
+  }
+
+  /** The explain lenses of every root's Service ports written in `uri` (a base or a patch): each root judges its own copy. */
+  portSummariesIn(uri: string): RootPortSummary[] {
+    const result: RootPortSummary[] = [];
+    for (const world of this.worlds.values()) {
+      if (!world.portSummaries) {
+        world.portSummaries = new Map();
+        for (const { port, summary } of servicePortSummaries(world.lens.index, world.built.uri)) {
+          const spot = world.built.locate(port.range);
+          if (!spot) continue;
+          const list = world.portSummaries.get(spot.uri) ?? [];
+          list.push({ root: world.built.name, range: spot.range, summary });
+          world.portSummaries.set(spot.uri, list);
+        }
+      }
+      result.push(...(world.portSummaries.get(uri) ?? []));
+    }
+    return result;
   }
 
   private plainModels(): FileModel[] {

@@ -1,6 +1,7 @@
 import { ErrorCodes, ResponseError, type CodeLens } from 'vscode-languageserver';
 import { explain, type FindingsOf } from '../analysis/explain/explain';
-import { servicePortSummaries } from '../analysis/explain/summary';
+import { servicePortSummaries, type PortSummary } from '../analysis/explain/summary';
+import type { KustomizeWorlds } from '../kustomize/kustomizeWorlds';
 import { EndpointError, destinationCandidates, parseDestination, parseSource, sourceCandidates } from '../analysis/explain/endpoints';
 import { relocateFixes, type Relocate } from '../analysis/explain/relocate';
 import { renderMarkdown } from '../analysis/explain/render';
@@ -40,17 +41,21 @@ export function endpoints(index: WorkspaceIndex): EndpointsResult {
   return { sources: sourceCandidates(index), destinations: destinationCandidates(index) };
 }
 
-/** One lens above each Service port: whether its usual source gets through, a click explains it. */
-export function codeLenses(index: WorkspaceIndex, uri: string): CodeLens[] {
-  return servicePortSummaries(index, uri).map(({ port, summary }) => ({
-    range: {
-      start: { line: port.range.start.line, character: port.range.start.character },
-      end: { line: port.range.start.line, character: port.range.start.character },
-    },
+/**
+ * One lens above each Service port: whether its usual source gets through, a click explains it.
+ * In a Kustomize base or patch, one per root that builds the port, judged and explained in that root's world.
+ */
+export function codeLenses(index: WorkspaceIndex, uri: string, kustomize?: KustomizeWorlds): CodeLens[] {
+  const lens = (at: Range, summary: PortSummary, root?: string): CodeLens => ({
+    range: { start: at.start, end: at.start },
     command: {
-      title: summary.title,
+      title: root ? `${summary.title} (${root})` : summary.title,
       command: EXPLAIN_COMMAND,
-      arguments: [{ from: summary.from, to: summary.to } satisfies ExplainParams],
+      arguments: [{ from: summary.from, to: summary.to, ...(root ? { root } : {}) } satisfies ExplainParams],
     },
-  }));
+  });
+  const roots = (kustomize?.portSummariesIn(uri) ?? [])
+    .sort((a, b) => a.range.start.line - b.range.start.line || a.root.localeCompare(b.root))
+    .map(({ range, summary, root }) => lens(range, summary, root));
+  return [...servicePortSummaries(index, uri).map(({ port, summary }) => lens(port.range, summary)), ...roots];
 }

@@ -407,8 +407,9 @@ export class PortLensServer {
 
   private codeLenses(uri: string) {
     if (!this.settingsFor(uri).enable) return [];
-    const lenses = codeLenses(this.session.lens.index, uri);
-    return this.portMapLenses ? [...lenses, ...mapCodeLenses(this.session.lens.index, uri, worldsOf(this.session.sources))] : lenses;
+    const worlds = worldsOf(this.session.sources);
+    const lenses = codeLenses(this.session.lens.index, uri, worlds);
+    return this.portMapLenses ? [...lenses, ...mapCodeLenses(this.session.lens.index, uri, worlds)] : lenses;
   }
 
   /** What is published for a file: fixes retargeted to templates or values, suppressions marked, severities as its folder says. */
