@@ -13,6 +13,7 @@ import {
   KUBE_DNS_PEER,
   prng,
   storefrontApp,
+  storefrontReferences,
   TEAMS,
   WORDS,
   WORKLOAD_KINDS,
@@ -25,6 +26,7 @@ import {
   writeEnvoySidecar,
   writeNamespace,
   writeStorefrontPolicy,
+  writeStorefrontService,
   writeWidePortApp,
   type AppBase,
   type GeneratedWorkspace,
@@ -32,7 +34,7 @@ import {
   type PortSpec,
 } from './writers';
 
-export type { Dependency, GeneratedWorkspace, Planted } from './writers';
+export type { Dependency, GeneratedWorkspace, Planted, Position } from './writers';
 
 export type Profile = 'current' | 'port-heavy';
 export const PROFILES: Profile[] = ['current', 'port-heavy'];
@@ -107,12 +109,15 @@ export function generateWorkspace(root: string, fileCount: number, seed = 202606
   const depFile = dir(depNamespace, 'storefront', 'deployment.yaml');
   add(depFile, depWriter);
   const dependents: string[] = [];
-  {
-    const w = new Writer();
-    writeService(w, depApp, 'ClusterIP', [{ port: 443, target: 'web' }]);
-    const file = dir(depNamespace, 'storefront', 'service.yaml');
-    add(file, w);
-    dependents.push(file);
+  const serviceFile = dir(depNamespace, 'storefront', 'service.yaml');
+  const serviceWriter = new Writer();
+  const servicePort = writeStorefrontService(serviceWriter, depNamespace);
+  add(serviceFile, serviceWriter);
+  dependents.push(serviceFile);
+  const serviceDependents: string[] = [];
+  for (const { file, writer } of storefrontReferences(depNamespace)) {
+    add(dir(depNamespace, 'storefront', file), writer);
+    serviceDependents.push(dir(depNamespace, 'storefront', file));
   }
   for (let i = 0; i < 5; i++) {
     const w = new Writer();
@@ -257,10 +262,15 @@ export function generateWorkspace(root: string, fileCount: number, seed = 202606
     planted: planted.map((p) => ({ ...p, file: path.join(root, p.file) })),
     dependency: {
       file: path.join(root, depFile),
-      ...depPosition!,
-      name: 'web',
+      start: depPosition!,
+      text: 'web',
       renamed: 'web2',
       dependents: dependents.map((d) => path.join(root, d)),
+    },
+    serviceDependency: {
+      file: path.join(root, serviceFile),
+      ...servicePort,
+      dependents: serviceDependents.map((d) => path.join(root, d)),
     },
     lens: { file: path.join(root, lensFile), ports: lensPorts },
   };

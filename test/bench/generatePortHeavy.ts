@@ -15,6 +15,7 @@ import {
   KUBE_DNS_PEER,
   prng,
   storefrontApp,
+  storefrontReferences,
   TEAMS,
   WORDS,
   WORKLOAD_KINDS,
@@ -25,10 +26,15 @@ import {
   writeContainerPorts,
   writeEnv,
   writeEnvoySidecar,
+  writeHttpRoute,
+  writeIngress,
+  writeMonitor,
   writeNamespace,
   writeStorefrontPolicy,
+  writeStorefrontService,
   writeWidePortApp,
   type AppBase,
+  type Dependency,
   type GeneratedWorkspace,
   type Planted,
   type PortSpec,
@@ -78,8 +84,9 @@ const FILES_PER_NAMESPACE = 20;
 
 export function generatePortHeavyWorkspace(root: string, fileCount: number, seed = 20260602): GeneratedWorkspace {
   const random = prng(seed);
-  // The Cilium and Calico policies draw from their own sequence.
+  // The Cilium and Calico policies draw from their own sequence, and so do the Ingresses, routes, monitors and probes.
   const dialectRandom = prng(seed + 1);
+  const referenceRandom = prng(seed + 2);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const chance = (p: number) => random() < p;
 
@@ -112,9 +119,10 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
 
   const planted: Planted[] = [];
   const output = new WorkspaceOutput(root);
-  const write = (file: string, w: Writer, plants: Array<Omit<Planted, 'file'>> = []) => {
+  const write = (file: string, w: Writer, plants: Array<Omit<Planted, 'file'>> = []): string => {
     const full = output.write(file, w);
     for (const p of plants) planted.push({ file: full, ...p });
+    return full;
   };
 
   // kube-system's DNS, which every namespace's egress to DNS resolves to.
@@ -130,20 +138,20 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
   const depFile = dir(depNs, 'storefront', 'deployment.yaml');
   write(depFile, depWriter);
   const dependents: string[] = [];
+  const serviceFile = dir(depNs, 'storefront', 'service.yaml');
+  let servicePort: Pick<Dependency, 'start' | 'text' | 'renamed'>;
   {
     const w = new Writer();
-    writeService(w, dep, 'ClusterIP', '', [{ name: 'https', port: 443, target: 'web' }]);
-    const file = dir(depNs, 'storefront', 'service.yaml');
-    write(file, w);
-    dependents.push(path.join(root, file));
+    servicePort = writeStorefrontService(w, depNs);
+    dependents.push(write(serviceFile, w));
     for (let i = 0; i < 5; i++) {
       const p = new Writer();
       writeStorefrontPolicy(p, depNs, TEAMS[i]);
       const policyFile = dir(depNs, 'storefront', 'policies', `from-${TEAMS[i]}.yaml`);
-      write(policyFile, p);
-      dependents.push(path.join(root, policyFile));
+      dependents.push(write(policyFile, p));
     }
   }
+  const serviceDependents = storefrontReferences(depNs).map(({ file, writer }) => write(dir(depNs, 'storefront', file), writer));
   const lens = new Writer();
   const lensPorts = writeWidePortApp(lens, depNs);
   const lensFile = dir(depNs, 'edge-proxy', 'edge-proxy.yaml');
@@ -238,11 +246,13 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
       const w = new Writer();
       const plants: Array<Omit<Planted, 'file'>> = [];
       writeConfigMap(w, app);
-      writeWorkload(w, app);
       const first = app.ports[0];
+      // The seed mistake inside the pod: a readiness probe on the Service port.
+      const probePlant = forwardsElsewhere(app) && referenceRandom() < 0.01;
+      writeWorkload(w, app, undefined, probePlant ? plants : undefined);
       const type =
         app.labels.role === 'gateway' ? 'LoadBalancer' : pick(['ClusterIP', 'ClusterIP', 'ClusterIP', 'NodePort', 'LoadBalancer']);
-      const typo = first.name !== undefined && !first.protocol && chance(0.008);
+      const typo = first.name !== undefined && !first.protocol && chance(0.008) && !probePlant;
       const target = first.name && (typo || chance(0.5)) ? first.name : String(first.number);
       const mark = writeService(
         w,
@@ -272,6 +282,7 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
       const plant = chance(0.035) ? pick(['classic', 'name', 'protocol'] as const) : undefined;
       const p = writeAppPolicy(w, app, nsApps, plant);
       if (p) plants.push(p);
+      writeReferences(w, app, !typo, plants);
       write(dir(ns, app.name, `${app.kind.toLowerCase()}.yaml`), w, plants);
       fileNumber++;
     }
@@ -299,7 +310,8 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
     bytes: output.bytes,
     readBytes: output.readBytes,
     planted,
-    dependency: { file: path.join(root, depFile), ...depPosition!, name: 'web', renamed: 'web2', dependents },
+    dependency: { file: path.join(root, depFile), start: depPosition!, text: 'web', renamed: 'web2', dependents },
+    serviceDependency: { file: path.join(root, serviceFile), ...servicePort, dependents: serviceDependents },
     lens: { file: path.join(root, lensFile), ports: lensPorts },
   };
 
@@ -319,7 +331,12 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
     w.push('  application.yaml: |', '    server:', `      port: ${app.ports[0].number}`, '    logging:', '      level: info');
   }
 
-  function writeWorkload(w: Writer, app: App, markPort?: string): { line: number; character: number } | undefined {
+  function writeWorkload(
+    w: Writer,
+    app: App,
+    markPort?: string,
+    probePlant?: Array<Omit<Planted, 'file'>>,
+  ): { line: number; character: number } | undefined {
     w.push('---');
     w.beginRead();
     const kind = app.kind;
@@ -442,14 +459,14 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
       `${s}      initialDelaySeconds: 10`,
       `${s}      periodSeconds: 20`,
     );
-    w.push(
-      `${s}    readinessProbe:`,
-      `${s}      httpGet:`,
-      `${s}        path: /ready`,
-      `${s}        port: ${probePort}`,
-      `${s}      periodSeconds: 10`,
-      `${s}      failureThreshold: 3`,
-    );
+    w.push(`${s}    readinessProbe:`, `${s}      httpGet:`, `${s}        path: /ready`);
+    if (probePlant) {
+      w.push(`${s}        port: ${app.servicePort}`);
+      const at = w.last(String(app.servicePort));
+      probePlant.push({ ...at, code: 'probe-port-unmatched', wrong: String(app.servicePort), right: String(app.ports[0].number) });
+    } else w.push(`${s}        port: ${probePort}`);
+    w.push(`${s}      periodSeconds: 10`, `${s}      failureThreshold: 3`);
+    if (app.ports[0].name === 'grpc') w.push(`${s}    startupProbe:`, `${s}      grpc:`, `${s}        port: ${app.ports[0].number}`);
     w.push(
       `${s}    securityContext:`,
       `${s}      allowPrivilegeEscalation: false`,
@@ -637,6 +654,45 @@ export function generatePortHeavyWorkspace(root: string, fileCount: number, seed
     for (const p of other.ports) w.push(`        - port: ${p.number}`, ...(p.protocol ? [`          protocol: ${p.protocol}`] : []));
     w.endRead();
     return result;
+  }
+
+  /** The app's main Service forwards its first port, TCP, from a port no container of the pod declares. */
+  function forwardsElsewhere(app: App): boolean {
+    const declared = [...app.ports.map((p) => p.number), 2020, 15000];
+    return !app.ports[0].protocol && !declared.includes(app.servicePort);
+  }
+
+  /**
+   * What names the app's ports from outside: an Ingress to the gateway, an HTTPRoute or Ingress to a
+   * frontend, a ServiceMonitor on a metrics port, a PodMonitor on the log shipper's. Mistakes are planted
+   * only where the main Service really forwards (`forwarding`).
+   */
+  function writeReferences(w: Writer, app: App, forwarding: boolean, plants: Array<Omit<Planted, 'file'>>): void {
+    const first = app.ports[0];
+    const host = `${app.name}.${app.namespace}.example.com`;
+    const canPlant = forwarding && forwardsElsewhere(app);
+    if (app.labels.role === 'gateway') {
+      if (canPlant && referenceRandom() < 0.05) {
+        const at = writeIngress(w, app.namespace, app.name, host, app.name, { number: first.number });
+        plants.push({ ...at, code: 'backend-port-unmatched', wrong: String(first.number), right: String(app.servicePort) });
+      } else writeIngress(w, app.namespace, app.name, host, app.name, { name: 'main' });
+    } else if (app.labels.tier === 'frontend') {
+      const plant = canPlant && referenceRandom() < 0.015;
+      const port = plant ? first.number : app.servicePort;
+      const at =
+        referenceRandom() < 0.5
+          ? writeHttpRoute(w, app.namespace, app.name, host, app.name, port)
+          : writeIngress(w, app.namespace, app.name, host, app.name, { number: port });
+      if (plant) plants.push({ ...at, code: 'backend-port-unmatched', wrong: String(port), right: String(app.servicePort) });
+    }
+    const metrics = app.ports.find((p, i) => i > 0 && p.name?.endsWith('metrics'));
+    if (metrics) {
+      // The classic monitoring slip: the container port's name where the Service calls its port "main".
+      if (forwarding && first.name && app.kind !== 'StatefulSet' && referenceRandom() < 0.02) {
+        const at = writeMonitor(w, 'ServiceMonitor', app.namespace, app.name, first.name);
+        plants.push({ ...at, code: 'monitor-port-unmatched', wrong: first.name, right: 'main' });
+      } else writeMonitor(w, 'ServiceMonitor', app.namespace, app.name, metrics.name!);
+    } else if (referenceRandom() < 0.3) writeMonitor(w, 'PodMonitor', app.namespace, app.name, 'fluent-metrics');
   }
 
   /** The classic mistake may be planted on an app whose main Service forwards its first (TCP) port elsewhere. */

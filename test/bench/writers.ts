@@ -18,11 +18,17 @@ export interface Planted {
 }
 
 /** A Deployment whose named port several policies in other files use. */
-export interface Dependency {
-  file: string;
+export interface Position {
   line: number;
   character: number;
-  name: string;
+}
+
+/** A port that objects in other files name: the edit that renames it, and the files it re-publishes. */
+export interface Dependency {
+  file: string;
+  /** Where `text` starts in `file`; the edit replaces it with `renamed` (and back). */
+  start: Position;
+  text: string;
   renamed: string;
   /** The files whose findings change when the port is renamed. */
   dependents: string[];
@@ -35,7 +41,10 @@ export interface GeneratedWorkspace {
   /** Bytes in documents of kinds the analysis reads. */
   readBytes: number;
   planted: Planted[];
+  /** A Deployment's port name that five policies and a Service use. */
   dependency: Dependency;
+  /** A Service port (name and number) that an Ingress, an HTTPRoute and a ServiceMonitor in other files name. */
+  serviceDependency: Dependency;
   /** A file with a Service of 20 ports (code lens and hover are measured on it): its `port:` values. */
   lens: { file: string; ports: Array<{ line: number; character: number }> };
 }
@@ -346,4 +355,144 @@ export class WorkspaceOutput {
     this.files.push(full);
     return full;
   }
+}
+
+/**
+ * The storefront's Service: port "https" 443 forwards to the pods' "web". Returns the edit that renames and
+ * renumbers that port (the Ingress names it, the HTTPRoute numbers it, the ServiceMonitor scrapes it by name).
+ */
+export function writeStorefrontService(w: Writer, namespace: string): Pick<Dependency, 'start' | 'text' | 'renamed'> {
+  w.push('---');
+  w.beginRead();
+  w.push(
+    'apiVersion: v1',
+    'kind: Service',
+    'metadata:',
+    '  name: storefront',
+    `  namespace: ${namespace}`,
+    '  labels:',
+    '    app: storefront',
+    'spec:',
+    '  type: ClusterIP',
+    '  selector:',
+    '    app: storefront',
+    '  ports:',
+    '    - name: https',
+  );
+  const start = w.last('https');
+  w.push('      port: 443', '      targetPort: web', '      protocol: TCP');
+  w.endRead();
+  return { start, text: 'https\n      port: 443', renamed: 'tls\n      port: 8443' };
+}
+
+/** An Ingress routing to a Service port by name or number. */
+export function writeIngress(
+  w: Writer,
+  namespace: string,
+  name: string,
+  host: string,
+  service: string,
+  port: { name: string } | { number: number },
+): Position {
+  w.push('---');
+  w.beginRead();
+  w.push(
+    'apiVersion: networking.k8s.io/v1',
+    'kind: Ingress',
+    'metadata:',
+    `  name: ${name}`,
+    `  namespace: ${namespace}`,
+    '  annotations:',
+    '    cert-manager.io/cluster-issuer: letsencrypt',
+    'spec:',
+    '  ingressClassName: nginx',
+    '  tls:',
+    '    - hosts:',
+    `        - ${host}`,
+    `      secretName: ${name}-tls`,
+    '  rules:',
+    `    - host: ${host}`,
+    '      http:',
+    '        paths:',
+    '          - path: /',
+    '            pathType: Prefix',
+    '            backend:',
+    '              service:',
+    `                name: ${service}`,
+    '                port:',
+    'name' in port ? `                  name: ${port.name}` : `                  number: ${port.number}`,
+  );
+  const position = w.last('name' in port ? port.name : String(port.number));
+  w.endRead();
+  return position;
+}
+
+/** A Gateway API HTTPRoute from a shared Gateway to a Service port. */
+export function writeHttpRoute(w: Writer, namespace: string, name: string, host: string, service: string, port: number): Position {
+  w.push('---');
+  w.beginRead();
+  w.push(
+    'apiVersion: gateway.networking.k8s.io/v1',
+    'kind: HTTPRoute',
+    'metadata:',
+    `  name: ${name}`,
+    `  namespace: ${namespace}`,
+    'spec:',
+    '  parentRefs:',
+    '    - name: public',
+    '      namespace: gateway-system',
+    '  hostnames:',
+    `    - ${host}`,
+    '  rules:',
+    '    - matches:',
+    '        - path:',
+    '            type: PathPrefix',
+    '            value: /',
+    '      backendRefs:',
+    `        - name: ${service}`,
+    `          port: ${port}`,
+  );
+  const position = w.last(String(port));
+  w.endRead();
+  return position;
+}
+
+/** A ServiceMonitor (Services labelled `app`) or PodMonitor (pods labelled `app`) scraping a named port. */
+export function writeMonitor(w: Writer, kind: 'ServiceMonitor' | 'PodMonitor', namespace: string, app: string, port: string): Position {
+  w.push('---');
+  w.beginRead();
+  w.push(
+    'apiVersion: monitoring.coreos.com/v1',
+    `kind: ${kind}`,
+    'metadata:',
+    `  name: ${app}`,
+    `  namespace: ${namespace}`,
+    '  labels:',
+    '    release: prometheus',
+    'spec:',
+    '  selector:',
+    '    matchLabels:',
+    `      app: ${app}`,
+    kind === 'ServiceMonitor' ? '  endpoints:' : '  podMetricsEndpoints:',
+    `    - port: ${port}`,
+  );
+  const position = w.last(port);
+  w.push('      path: /metrics', '      interval: 30s');
+  w.endRead();
+  return position;
+}
+
+/** The Ingress, HTTPRoute and ServiceMonitor that name the storefront's Service port, a file each. */
+export function storefrontReferences(namespace: string): Array<{ file: string; writer: Writer }> {
+  const ingress = new Writer();
+  writeIngress(ingress, namespace, 'storefront', 'shop.example.com', 'storefront', { name: 'https' });
+  const route = new Writer();
+  writeHttpRoute(route, namespace, 'storefront', 'www.shop.example.com', 'storefront', 443);
+  const monitor = new Writer();
+  writeMonitor(monitor, 'ServiceMonitor', namespace, 'storefront', 'https');
+  return [
+    { file: 'ingress.yaml', writer: ingress },
+    { file: 'httproute.yaml', writer: route },
+    { file: 'servicemonitor.yaml', writer: monitor },
+  ];
 }
