@@ -449,6 +449,33 @@ test('values the readers never look at are blanked before parsing, with the resu
   assert.equal(model('a CronJob and a Pod').pods.length, 2);
 });
 
+/**
+ * Seeded random numbers, and random edits of a text: one to three times, a line (not the last one when
+ * `lastLine` is false) is doubled, removed, indented, outdented, loses a character or gets one of `inserts`.
+ */
+function seededEdits(seed: number) {
+  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
+  const edit = (text: string, inserts: readonly string[], { lastLine = true } = {}) => {
+    for (let edits = 1 + Math.floor(random() * 3); edits > 0; edits--) {
+      const lines = text.split('\n');
+      const at = Math.floor(random() * (lastLine ? lines.length : lines.length - 1));
+      const line = lines[at];
+      const column = Math.floor(random() * (line.length + 1));
+      const r = random();
+      if (r < 0.15) lines.splice(at, 0, line);
+      else if (r < 0.25) lines.splice(at, 1);
+      else if (r < 0.35) lines[at] = ' ' + line;
+      else if (r < 0.45) lines[at] = line.replace(/^ /, '');
+      else if (r < 0.6) lines[at] = line.slice(0, column) + line.slice(column + 1);
+      else lines[at] = line.slice(0, column) + pick(inserts) + line.slice(column);
+      text = lines.join('\n');
+    }
+    return text;
+  };
+  return { random, pick, edit };
+}
+
 test('seeded random edits of generated manifests read the same with and without the fast paths', (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-edits-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -456,9 +483,8 @@ test('seeded random edits of generated manifests read the same with and without 
   const texts = ws.files
     .map((file) => readFileSync(file, 'utf8'))
     .filter((text) => /kind: (Deployment|StatefulSet|CronJob|Pod|Service|NetworkPolicy)/.test(text));
-  let seed = 5;
-  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
-  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
+  const seeded = seededEdits(5);
+  const { random, pick } = seeded;
   const inserts = [
     '\t',
     ' ',
@@ -491,20 +517,7 @@ test('seeded random edits of generated manifests read the same with and without 
   for (let i = 0; i < 400; i++) {
     let text = pick(texts);
     if (random() < 0.2) text = text.replace(/\n/g, '\r\n');
-    for (let edits = 1 + Math.floor(random() * 3); edits > 0; edits--) {
-      const lines = text.split('\n');
-      const at = Math.floor(random() * lines.length);
-      const line = lines[at];
-      const column = Math.floor(random() * (line.length + 1));
-      const r = random();
-      if (r < 0.15) lines.splice(at, 0, line);
-      else if (r < 0.25) lines.splice(at, 1);
-      else if (r < 0.35) lines[at] = ' ' + line;
-      else if (r < 0.45) lines[at] = line.replace(/^ /, '');
-      else if (r < 0.6) lines[at] = line.slice(0, column) + line.slice(column + 1);
-      else lines[at] = line.slice(0, column) + pick(inserts) + line.slice(column);
-      text = lines.join('\n');
-    }
+    text = seeded.edit(text, inserts);
     const expected = full('file:///e.yaml', text);
     if (expected.errors.length > 0) broken++;
     assert.deepEqual(parseManifests('file:///e.yaml', text), expected, JSON.stringify(text));
@@ -716,9 +729,8 @@ for (const profile of PROFILES) {
     for (const name of readdirSync(corpus).filter((n) => n.endsWith('.yaml'))) {
       for (const documentText of readSlices(readFileSync(path.join(corpus, name), 'utf8'))) assertBlockReaderAgrees(documentText, name);
     }
-    let seed = profile === 'port-heavy' ? 23 : 29;
-    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
-    const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
+    const seeded = seededEdits(profile === 'port-heavy' ? 23 : 29);
+    const { pick } = seeded;
     const inserts = [
       ' ',
       ': ',
@@ -761,20 +773,7 @@ for (const profile of PROFILES) {
     let mutantsAccepted = 0;
     for (let i = 0; i < 600; i++) {
       let text = pick(documentTexts);
-      for (let edits = 1 + Math.floor(random() * 3); edits > 0; edits--) {
-        const lines = text.split('\n');
-        const at = Math.floor(random() * (lines.length - 1));
-        const line = lines[at];
-        const column = Math.floor(random() * (line.length + 1));
-        const r = random();
-        if (r < 0.15) lines.splice(at, 0, line);
-        else if (r < 0.25) lines.splice(at, 1);
-        else if (r < 0.35) lines[at] = ' ' + line;
-        else if (r < 0.45) lines[at] = line.replace(/^ /, '');
-        else if (r < 0.6) lines[at] = line.slice(0, column) + line.slice(column + 1);
-        else lines[at] = line.slice(0, column) + pick(inserts) + line.slice(column);
-        text = lines.join('\n');
-      }
+      text = seeded.edit(text, inserts, { lastLine: false });
       if (assertBlockReaderAgrees(text, JSON.stringify(text))) mutantsAccepted++;
       assert.deepEqual(parseManifests('file:///m.yaml', text), full('file:///m.yaml', text), JSON.stringify(text));
     }

@@ -40,6 +40,21 @@ test('removing the Service turns the warning into the softer "undeclared number"
   assert.deepEqual(lens.findings(uriOf('svc.yaml')), []);
 });
 
+/** Applies each step (a file's new text, or undefined to remove it) to `lens`; after each, its findings are a fresh lens's. */
+function assertStepsMatchFresh(lens: PortLens, files: Record<string, string>, steps: Array<[string, string | undefined]>): void {
+  const current = { ...files };
+  for (const [name, text] of steps) {
+    if (text === undefined) {
+      lens.removeFile(uriOf(name));
+      delete current[name];
+    } else {
+      lens.setFile(uriOf(name), text);
+      current[name] = text;
+    }
+    assert.deepEqual(lens.allFindings(), lensOf(current).allFindings(), `after editing ${name}`);
+  }
+}
+
 test('incremental results equal a fresh analysis after any sequence of edits', () => {
   const lens = lensOf(files);
   const steps: Array<[string, string | undefined]> = [
@@ -49,18 +64,7 @@ test('incremental results equal a fresh analysis after any sequence of edits', (
     ['deploy.yaml', files['deploy.yaml']],
     ['svc.yaml', files['svc.yaml'].replace('targetPort: 22', 'targetPort: ssh')],
   ];
-  const current: Record<string, string> = { ...files };
-  for (const [name, text] of steps) {
-    if (text === undefined) {
-      lens.removeFile(uriOf(name));
-      delete current[name];
-    } else {
-      lens.setFile(uriOf(name), text);
-      current[name] = text;
-    }
-    const fresh = lensOf(current);
-    assert.deepEqual(lens.allFindings(), fresh.allFindings());
-  }
+  assertStepsMatchFresh(lens, files, steps);
 });
 
 /** Seeded edits of the values the checks read in generated workspaces; after each, the incremental state equals a fresh load. */
@@ -163,7 +167,6 @@ spec:
 `,
   };
   const lens = lensOf(dialectFiles);
-  const current = { ...dialectFiles };
   const steps: Array<[string, string | undefined]> = [
     ['redis.yaml', dialectFiles['redis.yaml'].replace('6379', '16379')],
     ['ns.yaml', dialectFiles['ns.yaml'].replace('team: data', 'team: other')],
@@ -175,16 +178,7 @@ spec:
     ['ccnp.yaml', dialectFiles['ccnp.yaml'].replace('"10022"', '"22"')],
     ['deploy.yaml', dialectFiles['deploy.yaml']],
   ];
-  for (const [name, text] of steps) {
-    if (text === undefined) {
-      lens.removeFile(uriOf(name));
-      delete current[name];
-    } else {
-      lens.setFile(uriOf(name), text);
-      current[name] = text;
-    }
-    assert.deepEqual(lens.allFindings(), lensOf(current).allFindings(), `after editing ${name}`);
-  }
+  assertStepsMatchFresh(lens, dialectFiles, steps);
   assert.ok(
     lensOf(dialectFiles)
       .allFindings()
