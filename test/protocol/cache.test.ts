@@ -31,6 +31,8 @@ test('the server publishes the same diagnostics from its cache as from parsing',
   assert.ok(existsSync(cacheFolder) && readdirSync(cacheFolder).some((f) => f.endsWith('.bin')));
 
   const warm = await session(ws.root, cacheFolder);
-  assert.match(warm.indexed, /indexed 80 files .*\(80 files from the cache\)/);
+  // Only the files yaml had to parse are kept in the cache (their anchors, flow style and comments).
+  const fromCache = Number(/indexed 80 files .*\((\d+) files from the cache\)/.exec(warm.indexed)?.[1]);
+  assert.ok(fromCache > 0 && fromCache < 80, warm.indexed);
   assert.deepEqual(warm.diagnostics, cold.diagnostics);
 });

@@ -52,19 +52,45 @@ test('on a generated workspace, the prefilter, the bulk load and the cache (miss
   const missing = await ModelCache.open(folder, [dir]);
   assert.deepEqual(loadedFindings(files.map(([uri, text]) => missing.model(uri, text))), plain);
   assert.equal(missing.hits, 0);
+  // Only the files `yaml` had to parse are kept; the rest are read again, as fast as from the cache.
+  const costly = files.filter(([uri, text]) => {
+    const cost = { yaml: false };
+    parseManifests(uri, text, { cost });
+    return cost.yaml;
+  });
+  assert.ok(costly.length > 0 && costly.length < files.length, `${costly.length} of ${files.length} files took yaml`);
+  assert.equal(missing.misses, costly.length);
   await missing.save();
 
   const cached = await ModelCache.open(folder, [dir]);
   assert.deepEqual(loadedFindings(files.map(([uri, text]) => cached.model(uri, text))), plain);
   assert.equal(cached.misses, 0);
-  assert.equal(cached.hits, files.length);
+  assert.equal(cached.hits, costly.length);
+});
+
+test('the cache keeps the model of a file yaml parsed (an anchor), not of one the block reader read alone', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-cache-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const block = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n';
+  const anchored = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: &name b\n';
+  const first = await ModelCache.open(dir, ['/ws']);
+  assert.deepEqual(first.model('file:///ws/a.yaml', block), full('file:///ws/a.yaml', block));
+  assert.deepEqual(first.model('file:///ws/b.yaml', anchored), full('file:///ws/b.yaml', anchored));
+  assert.equal(first.misses, 1);
+  await first.save();
+  const cache = await ModelCache.open(dir, ['/ws']);
+  assert.deepEqual(cache.model('file:///ws/a.yaml', block), full('file:///ws/a.yaml', block));
+  assert.deepEqual(cache.model('file:///ws/b.yaml', anchored), full('file:///ws/b.yaml', anchored));
+  assert.equal(cache.hits, 1);
+  assert.equal(cache.misses, 0);
 });
 
 test('two files with the same content get models of their own from the cache', async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-cache-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // An anchor: yaml parses it, so the cache keeps its model.
   const text =
-    'apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: a}\nspec: {selector: {app: x}, ports: [{port: 80, targetPort: 8080}]}\n';
+    'apiVersion: v1\nkind: Service\nmetadata: {name: &name s, namespace: a}\nspec: {selector: {app: x}, ports: [{port: 80, targetPort: 8080}]}\n';
   const first = await ModelCache.open(dir, ['/ws']);
   first.model('file:///ws/a.yaml', text);
   await first.save();
@@ -83,13 +109,13 @@ test('a cache written by another format, or unreadable, is ignored', async (t) =
   const dir = mkdtempSync(path.join(tmpdir(), 'port-lens-cache-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const first = await ModelCache.open(dir, ['/ws']);
-  first.model('file:///ws/a.yaml', 'kind: Namespace\napiVersion: v1\nmetadata: {name: a}\n');
+  first.model('file:///ws/a.yaml', 'kind: Namespace\napiVersion: v1\nmetadata: {name: &name a}\n');
   await first.save();
   const [pack] = readdirSync(dir);
   const { writeFileSync } = await import('node:fs');
   writeFileSync(path.join(dir, pack), 'not a pack');
   const cache = await ModelCache.open(dir, ['/ws']);
-  assert.equal(cache.model('file:///ws/a.yaml', 'kind: Namespace\napiVersion: v1\nmetadata: {name: a}\n').namespaces.length, 1);
+  assert.equal(cache.model('file:///ws/a.yaml', 'kind: Namespace\napiVersion: v1\nmetadata: {name: &name a}\n').namespaces.length, 1);
   assert.equal(cache.misses, 1);
 });
 

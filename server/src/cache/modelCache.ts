@@ -38,6 +38,8 @@ function formatOfThisBuild(): string {
 /**
  * File models by content hash, kept in one file per workspace so that an unchanged workspace is
  * read back with a single read. A miss parses the text; a cache that cannot be read is empty.
+ * Only the models of files that took `yaml` to parse are kept: a file the prefilter and the block
+ * reader read alone parses faster than its model is written, read back and deserialized.
  */
 export class ModelCache {
   private readonly previous: Map<string, FileModel>;
@@ -75,17 +77,17 @@ export class ModelCache {
   /** The model of `text` as the content of `uri`: from the cache when the same content was read before. */
   model(uri: string, text: string): FileModel {
     const found = this.lookup(uri, text);
-    return found.model ?? this.store(found.hash, parseManifests(uri, text));
+    if (found.model) return found.model;
+    const cost = { yaml: false };
+    const model = parseManifests(uri, text, { cost });
+    return cost.yaml ? this.store(found.hash, model) : model;
   }
 
   /** The cached model of `text` as the content of `uri`, if any, and the key to store a parsed one under. */
   private lookup(uri: string, text: string): { hash: string; model?: FileModel } {
     const hash = sha1(text);
     let model = this.current.get(hash) ?? this.previous.get(hash);
-    if (!model) {
-      this.misses++;
-      return { hash };
-    }
+    if (!model) return { hash };
     this.hits++;
     this.current.set(hash, model);
     if (this.handedOut.has(model)) model = structuredClone(model);
@@ -95,6 +97,7 @@ export class ModelCache {
 
   /** Keeps a freshly parsed model under the hash `lookup` gave. */
   private store(hash: string, model: FileModel): FileModel {
+    this.misses++;
     this.current.set(hash, model);
     this.handedOut.add(model);
     return model;

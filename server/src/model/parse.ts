@@ -110,6 +110,8 @@ export interface ParseOptions {
   everyDocument?: boolean;
   /** Parse the documents read whole, without blanking the values they never read. */
   keepUnread?: boolean;
+  /** Set to true when any document was parsed by `yaml` (not left unparsed or read by the block reader): a costly file. */
+  cost?: { yaml: boolean };
 }
 
 /**
@@ -123,6 +125,7 @@ export function parseManifests(uri: string, text: string, options: ParseOptions 
   if (suppressions.length > 0) model.suppressions = suppressions;
   const slices = options.everyDocument ? undefined : splitDocuments(text);
   if (!slices) {
+    if (options.cost) options.cost.yaml = true;
     readDocuments(model, new SourceText(uri, text), 0, text.length);
     return model;
   }
@@ -137,12 +140,13 @@ export function parseManifests(uri: string, text: string, options: ParseOptions 
       i = j;
       continue;
     }
+    if (options.cost) options.cost.yaml = true;
     const blanked = options.keepUnread ? undefined : blankedPiece(text, slices, i, j);
     let whole = blanked !== undefined && readDocuments(model, source, slices[i].start, slices[j].end, blanked);
     // An error where values were blanked is read, and reported, from the text as written.
     if (!whole) whole = readDocuments(model, source, slices[i].start, slices[j].end);
     // A broken document may run on into the next ones (an unclosed quote does): read the file whole.
-    if (!whole) return parseManifests(uri, text, { everyDocument: true });
+    if (!whole) return parseManifests(uri, text, { everyDocument: true, cost: options.cost });
     i = j;
   }
   return model;
