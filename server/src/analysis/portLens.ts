@@ -27,6 +27,7 @@ import { namespaceKey, WorkspaceIndex } from './index/workspaceIndex';
 import { EgressReach } from './index/egressReach';
 import type { RuleCode } from './rules/registry';
 import { applySuppressions } from './suppressions/suppress';
+import { DuplicateObjects } from './rules/objectDuplicate';
 
 export type SeverityOverride = Severity | 'off';
 export type SeverityOverrides = Partial<Record<RuleCode, SeverityOverride>>;
@@ -71,6 +72,9 @@ export class PortLens {
   /** Cilium and Calico policies by the namespaces their findings depend on; those that may depend on any apart. */
   private readonly dialectByNamespace = new Map<string, Set<DialectPolicy>>();
   private readonly dialectEverywhere = new Set<DialectPolicy>();
+  private readonly duplicates = new DuplicateObjects();
+  /** Files whose object-duplicate findings changed with the last `put` or `removeFile`. */
+  private duplicatesTouched = new Set<string>();
 
   /** Parses `text` as the new content of `uri`. */
   setFile(uri: string, text: string): Set<string> {
@@ -80,7 +84,9 @@ export class PortLens {
   setModel(model: FileModel): Set<string> {
     const generation = this.index.namespacesGeneration;
     const previous = this.put(model);
-    return this.recheck(model.uri, previous, model, generation !== this.index.namespacesGeneration);
+    const changed = this.recheck(model.uri, previous, model, generation !== this.index.namespacesGeneration);
+    this.duplicatesTouched.forEach((uri) => changed.add(uri));
+    return changed;
   }
 
   /**
@@ -92,6 +98,7 @@ export class PortLens {
     for (const model of models) {
       const previous = this.put(model);
       if (previous) this.recheck(model.uri, previous, undefined).forEach((uri) => changed.add(uri));
+      this.duplicatesTouched.forEach((uri) => changed.add(uri));
       changed.add(model.uri);
     }
     const probed = this.index.allPods().filter((p) => p.probes.length > 0);
@@ -115,11 +122,16 @@ export class PortLens {
     this.fileErrors.delete(uri);
     previous?.policies.forEach((p) => this.crossNamespace.delete(p));
     previous?.dialectPolicies.forEach((p) => this.forgetDialect(p));
-    return previous ? this.recheck(uri, previous, undefined, generation !== this.index.namespacesGeneration) : new Set();
+    if (!previous) return new Set();
+    const changed = this.recheck(uri, previous, undefined, generation !== this.index.namespacesGeneration);
+    this.duplicates.remove(previous).forEach((u) => changed.add(u));
+    return changed;
   }
 
   private put(model: FileModel): FileModel | undefined {
     const previous = this.index.setFile(model);
+    this.duplicatesTouched = previous ? this.duplicates.remove(previous) : new Set();
+    this.duplicates.add(model).forEach((uri) => this.duplicatesTouched.add(uri));
     previous?.policies.forEach((p) => this.crossNamespace.delete(p));
     previous?.dialectPolicies.forEach((p) => this.forgetDialect(p));
     for (const policy of model.dialectPolicies) {
@@ -154,7 +166,7 @@ export class PortLens {
   findings(uri: string): Finding[] {
     const model = this.index.file(uri);
     if (!model) return [];
-    const result = [...(this.fileErrors.get(uri) ?? [])];
+    const result = [...(this.fileErrors.get(uri) ?? []), ...this.duplicates.findings(model)];
     for (const object of checkedOf(model)) result.push(...(this.objectFindings.get(object) ?? []));
     return result.sort(compareFindings);
   }
