@@ -42,7 +42,7 @@ test('explain through the server: code lens above Service ports, the command, th
       found.map((l) => l.command!.title),
       [
         'reachable from: external ✗ (allow-from-all admits 80, 10022 — not 22)',
-        'reachable from: gitlab/* ✓ (allow-from-all ingress rule 1)',
+        'reachable from: anywhere ✓ (allow-from-all ingress rule 1 has no `from`)',
       ],
     );
     sshLens = found[0];

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { DidChangeConfigurationNotification, HoverRequest } from 'vscode-languageserver-protocol';
+import { CodeLensRequest, DidChangeConfigurationNotification, HoverRequest } from 'vscode-languageserver-protocol';
 import { deployment, policy, service } from '../helpers';
 import { TestClient } from './lspClient';
 
@@ -56,4 +56,26 @@ test('one settings change sent twice (client and server registration) scans once
   });
   await new Promise((resolve) => setTimeout(resolve, 500));
   assert.equal(indexed(), 2, client.logs.join('\n'));
+});
+
+test('portLens.codeLens.enable: false hides the lenses of that folder; turning it on brings them back', async (t) => {
+  const { a } = twoFolders(t);
+  const client = new TestClient();
+  t.after(() => client.stop());
+  client.settings = { codeLens: { enable: false } };
+  await client.initialize(a);
+  const uri = `file://${a}/app.yaml`;
+  const lenses = () => client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
+  assert.deepEqual(await lenses(), []);
+  // the diagnostics are not affected
+  assert.deepEqual(codesOf(client, a), ['netpol-port-unmatched:2']);
+  client.settings = {};
+  await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  let found = await lenses();
+  for (let i = 0; i < 100 && (found ?? []).length === 0; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    found = await lenses();
+  }
+  const [lens] = found!;
+  assert.match(lens.command!.title, /^reachable from: /);
 });

@@ -93,11 +93,11 @@ test('the code lens line above each Service port', () => {
     servicePortSummaries(zeroTrust.index, uriOf('svc.yaml')).map((s) => s.summary.title),
     ['reachable from: web ✓ · app/* ✗ (api-in admits 8080 from other sources only)'],
   );
-  // A ClusterIP Service is judged from its own namespace.
+  // A ClusterIP Service is judged from its own namespace; a rule without `from` admits every source: "anywhere".
   const internal = lensOf({ ...gitlab('[{port: 80}]'), 'svc.yaml': service('gitlab', '{name: gitlab}', '[{port: 80}]', 'gitlab') });
   assert.deepEqual(
     servicePortSummaries(internal.index, uriOf('svc.yaml')).map((s) => [s.summary.title, s.summary.from, s.summary.to]),
-    [['reachable from: gitlab/* ✓ (allow-from-all ingress rule 1)', 'gitlab/*', 'gitlab/gitlab:80']],
+    [['reachable from: anywhere ✓ (allow-from-all ingress rule 1 has no `from`)', 'gitlab/*', 'gitlab/gitlab:80']],
   );
 });
 

@@ -1,6 +1,6 @@
 import { ErrorCodes, ResponseError, type CodeLens } from 'vscode-languageserver';
 import { explain, type FindingsOf } from '../analysis/explain/explain';
-import { servicePortSummaries, type PortSummary } from '../analysis/explain/summary';
+import { serviceLenses, type PortSummary } from '../analysis/explain/summary';
 import type { KustomizeWorlds } from '../kustomize/kustomizeWorlds';
 import { EndpointError, destinationCandidates, parseDestination, parseSource, sourceCandidates } from '../analysis/explain/endpoints';
 import { relocateFixes, type Relocate } from '../analysis/explain/relocate';
@@ -42,7 +42,8 @@ export function endpoints(index: WorkspaceIndex): EndpointsResult {
 }
 
 /**
- * One lens above each Service port: whether its usual source gets through, a click explains it.
+ * A lens above each Service port, or one above the first port of a Service whose ports share the
+ * verdict: whether its usual source gets through; a click explains it.
  * In a Kustomize base or patch, one per root that builds the port, judged and explained in that root's world.
  */
 export function codeLenses(index: WorkspaceIndex, uri: string, kustomize?: KustomizeWorlds): CodeLens[] {
@@ -57,5 +58,5 @@ export function codeLenses(index: WorkspaceIndex, uri: string, kustomize?: Kusto
   const roots = (kustomize?.portSummariesIn(uri) ?? [])
     .sort((a, b) => a.range.start.line - b.range.start.line || a.root.localeCompare(b.root))
     .map(({ range, summary, root }) => lens(range, summary, root));
-  return [...servicePortSummaries(index, uri).map(({ port, summary }) => lens(port.range, summary)), ...roots];
+  return [...serviceLenses(index, uri).map(({ port, summary }) => lens(port.range, summary)), ...roots];
 }

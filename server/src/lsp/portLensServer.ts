@@ -406,7 +406,8 @@ export class PortLensServer {
   }
 
   private codeLenses(uri: string) {
-    if (!this.settingsFor(uri).enable) return [];
+    const settings = this.settingsFor(uri);
+    if (!settings.enable || !settings.codeLens.enable) return [];
     const worlds = worldsOf(this.session.sources);
     const lenses = codeLenses(this.session.lens.index, uri, worlds);
     return this.portMapLenses ? [...lenses, ...mapCodeLenses(this.session.lens.index, uri, worlds)] : lenses;

@@ -11,6 +11,8 @@ export interface Settings {
   files: ScanOptions;
   helm: HelmOptions & { enable: boolean };
   kustomize: KustomizeOptions & { enable: boolean };
+  /** `portLens.codeLens.enable`: the reachability and port map lenses. */
+  codeLens: { enable: boolean };
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -19,6 +21,7 @@ export const DEFAULT_SETTINGS: Settings = {
   files: DEFAULT_SCAN_OPTIONS,
   helm: { enable: true, ...DEFAULT_HELM_OPTIONS },
   kustomize: { enable: true, ...DEFAULT_KUSTOMIZE_OPTIONS },
+  codeLens: { enable: true },
 };
 
 const LEVELS: readonly string[] = ['off', 'information', 'warning', 'error'];
@@ -66,5 +69,6 @@ export function toSettings(raw: unknown): Settings {
           : DEFAULT_KUSTOMIZE_OPTIONS.timeoutSeconds,
       enableHelm: kustomize.enableHelm === true,
     },
+    codeLens: { enable: typeof r.codeLens?.enable === 'boolean' ? r.codeLens.enable : true },
   };
 }
