@@ -232,6 +232,56 @@ test('monitor-port-unmatched: a PodMonitor names container ports; the Service po
   assert.deepEqual(preferred(finding), ['metrics']);
 });
 
+test('monitor-port-unmatched: a ServiceMonitor targetPort is a pod port of the pods behind its Services, judged when no port is written', () => {
+  const judged = (endpoints: string, files: Record<string, string> = api) =>
+    only({ ...files, 'sm.yaml': serviceMonitor(endpoints) }, 'monitor-port-unmatched');
+  assert.deepEqual(judged('[{targetPort: metrics}, {targetPort: 9090}, {port: http-metrics, targetPort: 9999}]'), []);
+  // The Service port's name or number, where the pod port belongs: fixed to the container port it forwards to.
+  const [byName, ...none] = judged('[{targetPort: http-metrics}]');
+  assert.deepEqual(none, []);
+  assert.equal(byName.severity, 'warning');
+  assert.match(
+    byName.message,
+    /^"http-metrics" is a Service port's name; a ServiceMonitor's targetPort names the container port: "metrics"\./,
+  );
+  assert.deepEqual(preferred(byName), ['metrics']);
+  const files = { ...api, 'sm.yaml': serviceMonitor('[{targetPort: 80}]') };
+  const [byNumber] = only(files, 'monitor-port-unmatched');
+  assert.equal(byNumber.severity, 'warning');
+  assert.equal(textAt(files['sm.yaml'], byNumber), '80');
+  assert.match(byNumber.message, /^80 is a Service port's number; a ServiceMonitor's targetPort names the container port: 8080\./);
+  assert.deepEqual(preferred(byNumber), ['8080']);
+  assert.ok(applyEdits(files['sm.yaml'], byNumber.fixes[0].edits).includes('endpoints: [{targetPort: 8080}]'));
+  // A number no container declares: Prometheus discovers declared ports only, so nothing is scraped.
+  const [undeclared] = judged('[{targetPort: 9999}]');
+  assert.equal(undeclared.severity, 'warning');
+  assert.match(
+    undeclared.message,
+    /^No container of the pods behind the Services this monitor selects declares port 9999, so nothing is scraped/,
+  );
+  assert.deepEqual(undeclared.fixes, []);
+  // Services whose pods are not in the workspace: not judged.
+  assert.deepEqual(judged('[{targetPort: 9999}]', { 'svc.yaml': api['svc.yaml'] }), []);
+});
+
+test('monitor-port-unmatched: a PodMonitor portNumber (and targetPort) name container ports, judged in the order the operator reads them', () => {
+  const judged = (endpoints: string) => only({ ...api, 'pm.yaml': podMonitor(endpoints) }, 'monitor-port-unmatched');
+  assert.deepEqual(
+    judged('[{portNumber: 9090}, {port: metrics, portNumber: 9999}, {portNumber: 8080, targetPort: nope}, {targetPort: 9090}]'),
+    [],
+  );
+  const [servicePort] = judged('[{portNumber: 80}]');
+  assert.equal(servicePort.severity, 'warning');
+  assert.deepEqual(preferred(servicePort), ['8080']);
+  const [undeclared] = judged('[{portNumber: 9999}]');
+  assert.equal(undeclared.severity, 'warning');
+  assert.match(
+    undeclared.message,
+    /^No container of the pods this monitor selects declares port 9999, so nothing is scraped \(portNumber keeps/,
+  );
+  assert.deepEqual(preferred(judged('[{targetPort: metric}]')[0]), ['metrics']);
+});
+
 const probed = (probes: string, ports = '[{name: http, containerPort: 8080}]', hostNetwork = false) =>
   deployment('api', '{app: api}', ports)
     .replace('          ports:', `${probes}\n          ports:`)
@@ -365,6 +415,16 @@ test('hover and go-to-definition follow each reference to the Service port and o
   assert.match(
     lens.hover(uriOf('sm.yaml'), at('sm.yaml', 'http-metrics'))!.markdown,
     /ServiceMonitor app\/api\]\([^)]*\) → \[Service app\/api\]\([^)]*\) \(ClusterIP\) 9090\/TCP → targetPort "metrics"/,
+  );
+  // a ServiceMonitor's targetPort leads to the container port behind the Service
+  const byTargetPort = serviceMonitor('[{targetPort: 9090}]');
+  const pods = lensOf({ ...files, 'sm.yaml': byTargetPort });
+  const onTargetPort = { line: byTargetPort.split('\n').findIndex((l) => l.includes('9090')), character: 30 };
+  const [container] = pods.definition(uriOf('sm.yaml'), onTargetPort);
+  assert.equal(textAt(files['deploy.yaml'], container), '{name: metrics, containerPort: 9090}');
+  assert.match(
+    pods.hover(uriOf('sm.yaml'), onTargetPort)!.markdown.replace(/\]\([^)]*\)/g, ']'),
+    /targetPort `9090`[\s\S]*- \[ServiceMonitor app\/api\] → \[Deployment app\/api\], container main, 9090\/TCP "metrics"/,
   );
   const [probed] = lens.definition(uriOf('deploy.yaml'), at('deploy.yaml', 'http}}'));
   assert.equal(textAt(files['deploy.yaml'], probed), '{name: http, containerPort: 8080}');

@@ -14,7 +14,7 @@ import { containsPosition, type Range } from '../../model/source';
 import { chainsOf } from '../index/chains';
 import { objectName, qualifiedName } from '../index/describe';
 import { formatKnownPort, formatPortRef, servicesSelecting } from '../index/podPorts';
-import { backendTarget, monitored, monitorTargets, probeTarget, servicePortIs } from '../index/references';
+import { backendTarget, monitored, monitorPortInEffect, monitorTargets, probeTarget, servicePortIs } from '../index/references';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import type { Finding } from '../rules/findings';
 import { probeName } from '../rules/probePortUnmatched';
@@ -75,18 +75,15 @@ export function renderBackend(index: WorkspaceIndex, findings: Finding[], router
 }
 
 export function renderMonitorEndpoint(index: WorkspaceIndex, findings: Finding[], monitor: Monitor, endpoint: MonitorEndpoint): string {
-  const written = endpoint.port
-    ? `port \`"${endpoint.port.value}"\``
-    : endpoint.portNumber
-      ? `portNumber \`${endpoint.portNumber.value}\``
-      : 'targetPort';
+  const inEffect = monitorPortInEffect(monitor, endpoint);
+  const written = inEffect ? `${inEffect.key} \`${formatPortRef(inEffect.written.value)}\`` : 'no port';
   const header = `**${objectName(monitor.ref)}** · ${written}`;
   const { servicePorts, podPorts } = monitorTargets(index, monitor, endpoint);
   const head = refLink(monitor.ref);
-  const lines =
-    monitor.selects === 'services'
-      ? servicePorts.flatMap(({ service, port }) => chainsOf(index, service, port).map((c) => `- ${head} → ${chainText(c)}`))
-      : podPorts.map(({ pod, port }) => `- ${head} → ${refLink(pod.ref)}, container ${port.declared!.container}, ${formatKnownPort(port)}`);
+  const lines = [
+    ...servicePorts.flatMap(({ service, port }) => chainsOf(index, service, port).map((c) => `- ${head} → ${chainText(c)}`)),
+    ...podPorts.map(({ pod, port }) => `- ${head} → ${refLink(pod.ref)}, container ${port.declared!.container}, ${formatKnownPort(port)}`),
+  ];
   const { services, pods } = monitored(index, monitor);
   const selected =
     monitor.selects === 'services'
@@ -94,7 +91,7 @@ export function renderMonitorEndpoint(index: WorkspaceIndex, findings: Finding[]
       : pods.map((p) => `- ${refLink(p.ref)}`);
   return (
     header +
-    verdicts(findings, monitor.ref.uri, [endpoint.port?.range, endpoint.portNumber?.range]) +
+    verdicts(findings, monitor.ref.uri, [endpoint.port?.range, endpoint.portNumber?.range, endpoint.targetPort?.range]) +
     section('Scrapes', lines) +
     section(monitor.selects === 'services' ? 'Services it selects' : 'Pods it selects', selected)
   );

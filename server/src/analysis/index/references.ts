@@ -1,5 +1,6 @@
 import {
   backendNamespace,
+  type Located,
   type Monitor,
   type MonitorEndpoint,
   type PodTemplate,
@@ -60,29 +61,58 @@ export function monitored(index: WorkspaceIndex, monitor: Monitor): { services: 
   return { services: [], pods: namespaces.flatMap((ns) => index.podsSelectedBy(monitor.selector, ns)) };
 }
 
-/** The ports a monitor endpoint names: Service ports (ServiceMonitor) or container ports (PodMonitor). */
+/**
+ * The field the operator keeps an endpoint's targets by, as a port reference: a ServiceMonitor's `port` (a Service
+ * port name), else its `targetPort`; a PodMonitor's `port` (a container port name), else `portNumber`, else
+ * `targetPort`. Every one but a ServiceMonitor's `port` names a container port.
+ */
+export function monitorPortInEffect(
+  monitor: Monitor,
+  endpoint: MonitorEndpoint,
+): { key: 'port' | 'portNumber' | 'targetPort'; written: Located<PortRef> } | undefined {
+  if (endpoint.port) return { key: 'port', written: { ...endpoint.port, value: { kind: 'name', name: endpoint.port.value } } };
+  if (monitor.selects === 'pods' && endpoint.portNumber)
+    return { key: 'portNumber', written: { ...endpoint.portNumber, value: { kind: 'number', number: endpoint.portNumber.value } } };
+  return endpoint.targetPort && { key: 'targetPort', written: endpoint.targetPort };
+}
+
+/** The pod templates behind Services: those their selectors pick. */
+export function podsBehind(index: WorkspaceIndex, services: Service[]): PodTemplate[] {
+  const pods = new Set<PodTemplate>();
+  for (const service of services)
+    if (service.selector) for (const pod of index.podsSelectedByMap(service.selector.value, service.ref.namespace)) pods.add(pod);
+  return [...pods];
+}
+
+/**
+ * The ports a monitor endpoint names: Service ports (a ServiceMonitor's `port`) or the container ports of the
+ * pods it selects, or of the pods behind the Services it selects (`portNumber`, `targetPort`, a PodMonitor's `port`).
+ */
 export function monitorTargets(
   index: WorkspaceIndex,
   monitor: Monitor,
   endpoint: MonitorEndpoint,
 ): { servicePorts: Array<{ service: Service; port: ServicePort }>; podPorts: Array<{ pod: PodTemplate; port: KnownPort }> } {
+  const inEffect = monitorPortInEffect(monitor, endpoint);
+  if (!inEffect) return { servicePorts: [], podPorts: [] };
   const { services, pods } = monitored(index, monitor);
-  const name = endpoint.port?.value;
-  const servicePorts =
-    name === undefined
-      ? []
-      : services.flatMap((service) => service.ports.filter((p) => p.name?.value === name).map((port) => ({ service, port })));
-  const wanted = (p: KnownPort) =>
-    p.declared !== undefined && (name !== undefined ? p.name === name : p.number === endpoint.portNumber?.value);
-  const ports =
-    name === undefined && !endpoint.portNumber
-      ? []
-      : pods.flatMap((pod) =>
-          podPorts(index, pod)
-            .ports.filter(wanted)
-            .map((port) => ({ pod, port })),
-        );
-  return { servicePorts, podPorts: ports };
+  const ref = inEffect.written.value;
+  if (monitor.selects === 'services' && inEffect.key === 'port') {
+    const servicePorts = services.flatMap((service) =>
+      service.ports.filter((p) => servicePortIs(p, ref)).map((port) => ({ service, port })),
+    );
+    return { servicePorts, podPorts: [] };
+  }
+  const wanted = (p: KnownPort) => p.declared !== undefined && (ref.kind === 'name' ? p.name === ref.name : p.number === ref.number);
+  const scraped = monitor.selects === 'services' ? podsBehind(index, services) : pods;
+  return {
+    servicePorts: [],
+    podPorts: scraped.flatMap((pod) =>
+      podPorts(index, pod)
+        .ports.filter(wanted)
+        .map((port) => ({ pod, port })),
+    ),
+  };
 }
 
 /**

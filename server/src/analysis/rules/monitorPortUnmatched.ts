@@ -1,8 +1,8 @@
-import type { Monitor, MonitorEndpoint, PodTemplate, Service } from '../../model/manifest';
+import type { Located, Monitor, MonitorEndpoint, PodTemplate, PortRef, Service } from '../../model/manifest';
 import { joinAnd, objectName, podNames, qualifiedName, servedPorts } from '../index/describe';
 import { changeValue, similarNames } from '../fixes/edits';
 import { podPorts, servicesSelecting } from '../index/podPorts';
-import { forwardedPorts, monitored } from '../index/references';
+import { forwardedPorts, monitored, monitorPortInEffect, podsBehind } from '../index/references';
 import { describeSelector } from '../index/selectors';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import type { Finding, Fix } from './findings';
@@ -32,10 +32,12 @@ export function checkMonitor(index: WorkspaceIndex, monitor: Monitor): Finding[]
   }
   const findings: Finding[] = [];
   for (const endpoint of monitor.endpoints) {
+    const inEffect = monitorPortInEffect(monitor, endpoint);
+    if (!inEffect) continue;
     const finding =
-      monitor.selects === 'services'
+      monitor.selects === 'services' && inEffect.key === 'port'
         ? judgeServiceEndpoint(index, monitor, endpoint, services)
-        : judgePodEndpoint(index, monitor, endpoint, pods);
+        : judgePodPort(index, monitor, inEffect.key, inEffect.written, monitor.selects === 'services' ? podsBehind(index, services) : pods);
     if (finding) findings.push(finding);
   }
   return findings;
@@ -97,47 +99,70 @@ function judgeServiceEndpoint(
   });
 }
 
-function judgePodEndpoint(index: WorkspaceIndex, monitor: Monitor, endpoint: MonitorEndpoint, pods: PodTemplate[]): Finding | undefined {
-  const port = endpoint.port;
-  if (!port || pods.some((pod) => pod.ports.some((p) => p.name?.value === port.value))) return undefined;
+/**
+ * A container port the operator keeps targets by: a PodMonitor's `port` (a name), its `portNumber`, or either
+ * monitor's `targetPort`. Prometheus discovers only the ports containers declare, so a port no pod declares
+ * (by that name, or that number) scrapes nothing.
+ */
+function judgePodPort(
+  index: WorkspaceIndex,
+  monitor: Monitor,
+  key: 'port' | 'portNumber' | 'targetPort',
+  written: Located<PortRef>,
+  pods: PodTemplate[],
+): Finding | undefined {
+  const ref = written.value;
+  const declares = (p: PodTemplate['ports'][number]) =>
+    ref.kind === 'name' ? p.name?.value === ref.name : p.containerPort.value === ref.number;
+  if (pods.length === 0 || pods.some((pod) => pod.ports.some(declares))) return undefined;
   const uri = monitor.ref.uri;
   const known = pods.map((pod) => podPorts(index, pod));
-  // The reverse slip: a Service port name where the container calls the port otherwise.
+  const shown = ref.kind === 'name' ? `"${ref.name}"` : String(ref.number);
+  // The reverse slip: a Service port's name or number, where the container calls the port it forwards to otherwise.
   const viaService = new Set<string>();
   for (const pod of pods) {
     for (const service of servicesSelecting(index, pod)) {
       for (const p of service.ports) {
-        if (p.name?.value !== port.value) continue;
-        for (const f of forwardedPorts(index, service, p))
-          if (f.pod === pod && f.target.declared && f.target.name) viaService.add(f.target.name);
+        if (ref.kind === 'name' ? p.name?.value !== ref.name : p.port.value !== ref.number) continue;
+        for (const f of forwardedPorts(index, service, p)) {
+          if (f.pod !== pod || !f.target.declared) continue;
+          if (ref.kind === 'number') viaService.add(String(f.target.number));
+          else if (f.target.name) viaService.add(f.target.name);
+        }
       }
     }
   }
   const candidates =
     viaService.size > 0
       ? [...viaService].sort()
-      : similarNames(
-          port.value,
-          pods.flatMap((pod) => pod.ports.flatMap((p) => (p.name ? [p.name.value] : []))),
-        );
-  const why = viaService.size > 0 ? ` (the container port Service port "${port.value}" forwards to)` : '';
+      : ref.kind === 'name'
+        ? similarNames(
+            ref.name,
+            pods.flatMap((pod) => pod.ports.flatMap((p) => (p.name ? [p.name.value] : []))),
+          )
+        : [];
+  const quote = (c: string) => (ref.kind === 'name' ? `"${c}"` : c);
+  const field = key === 'port' ? 'a PodMonitor' : `a ${monitor.ref.kind}'s ${key}`;
+  const why = viaService.size > 0 ? ` (the container port Service port ${shown} forwards to)` : '';
+  const whose = monitor.selects === 'services' ? 'behind the Services this monitor selects' : 'this monitor selects';
   const point =
     viaService.size > 0
-      ? `"${port.value}" is a Service port's name; a PodMonitor names the container port: ${joinAnd(candidates.map((c) => `"${c}"`))}.`
-      : `No container of the pods this monitor selects declares a port named "${port.value}", so nothing is scraped.`;
-  return tiered('evidence', {
+      ? `${shown} is a Service port's ${ref.kind}; ${field} names the container port: ${joinAnd(candidates.map(quote))}.`
+      : `No container of the pods ${whose} declares ${ref.kind === 'name' ? `a port named ${shown}` : `port ${shown}`}, ` +
+        `so nothing is scraped${key === 'port' ? '' : ` (${key} keeps only the targets whose container declares that port)`}.`;
+  return tiered(ref.kind === 'number' && viaService.size > 0 ? 'classic' : 'evidence', {
     uri,
-    range: port.range,
+    range: written.range,
     code: CODE,
     message: `${point} The pods (${podNames(known)}) serve ${servedPorts(known)}.`,
     related: podRows(
       pods.map((pod) => pod.ref),
-      'selected pods',
+      monitor.selects === 'services' ? 'pods behind the selected Services' : 'selected pods',
     ),
     fixes: candidates.map((c) => ({
-      title: `Change port "${port.value}" to "${c}"${why}`,
+      title: `Change ${key} ${shown} to ${quote(c)}${why}`,
       isPreferred: candidates.length === 1,
-      edits: [changeValue(uri, port, c)],
+      edits: [changeValue(uri, written, c)],
     })),
   });
 }

@@ -61,7 +61,8 @@ export const RULES = {
     title: 'ServiceMonitor or PodMonitor port matches no port',
     description:
       "A ServiceMonitor endpoint names a port no selected Service has (most often the container port's name instead of the Service " +
-      "port's), or a PodMonitor endpoint one no selected container declares: nothing is scraped. Information when the monitor selects " +
+      "port's), or a PodMonitor endpoint one no selected container declares, or a `targetPort` / `portNumber` (read when no `port` " +
+      'is written) names a container port no pod behind it declares: nothing is scraped. Information when the monitor selects ' +
       'nothing in the workspace.',
     summary:
       "a ServiceMonitor port that is the container port's name, not the Service port's (or a PodMonitor port no container declares): " +
