@@ -8,6 +8,7 @@ import { explainThroughTheUI, lensFollowsThePolicy } from './explainConnection';
 import { portMapThroughTheUI, portsView } from './portMap';
 import {
   IMAGES,
+  applyPreferredFix,
   applyQuickFix,
   focusEditor,
   goToLine,
@@ -137,9 +138,7 @@ test(
 
       // The preferred fix has the focus, so Enter applies it; saved, 22 is on disk.
       await goToLine(page, 55, 14);
-      const fixes = await openQuickFixes(page);
-      assert.match((await fixes.menu.locator('.monaco-list-row.action').first().getAttribute('class')) ?? '', /\bfocused\b/);
-      await applyQuickFix(page, fixes.menu, fixes.titles[0]);
+      await applyPreferredFix(page, 'Change port 10022 to 22 (Service gitlab/gitlab-ssh forwards 10022 → 22)');
       await page.keyboard.press('Control+S');
       await until('22 on disk', () => readFileSync(policyFile, 'utf8').split('\n')[54] === '      port: 22', 30_000);
       assert.doesNotMatch(readFileSync(policyFile, 'utf8'), /port: 10022/);

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ROOT, scratchDir, e2eSkip, CODE_SERVER_NEEDS, until } from './tools';
-import { goToLine, onFailure, openFile, settled, startCodeServer, type Page } from './workbench';
+import { applyPreferredFix, goToLine, onFailure, openFile, startCodeServer, type Page } from './workbench';
 
 /** One dialect's file: where its mistake is, and what the preferred fix writes there. */
 const CASES = [
@@ -61,19 +61,7 @@ test(
 
         // Ctrl+. on 10022: the preferred fix first, focused; Enter applies it, in the dialect's syntax.
         await goToLine(page, c.line, c.column);
-        await page.keyboard.press('Control+.');
-        const menu = page.locator('.action-widget:visible');
-        await menu.waitFor();
-        const actions = menu.locator('.monaco-list-row.action');
-        await actions.first().waitFor();
-        assert.equal(
-          await actions.first().getAttribute('aria-label'),
-          'Change port 10022 to 22 (Service gitlab/gitlab-ssh forwards 10022 → 22)',
-        );
-        assert.match((await actions.first().getAttribute('class')) ?? '', /\bfocused\b/);
-        await settled(menu);
-        await page.keyboard.press('Enter');
-        await menu.waitFor({ state: 'hidden' });
+        await applyPreferredFix(page, 'Change port 10022 to 22 (Service gitlab/gitlab-ssh forwards 10022 → 22)');
         await page.keyboard.press('Control+S');
         await until(`22 on disk in ${c.file}`, () => readFileSync(file, 'utf8').split('\n')[c.line - 1] === c.fixed, 30_000);
         const left = i === CASES.length - 1 ? 'No Problems' : 'Warnings: 1';

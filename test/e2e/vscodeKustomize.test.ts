@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { cpSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ROOT, scratchDir, e2eSkip, CODE_SERVER_NEEDS, until } from './tools';
-import { focusEditor, goToLine, laidOut, onFailure, settled, startCodeServer, type Page } from './workbench';
+import { applyPreferredFix, focusEditor, goToLine, laidOut, onFailure, settled, startCodeServer, type Page } from './workbench';
 import { KUBECTL } from '../helpers';
 
 async function openPath(page: Page, relative: string): Promise<void> {
@@ -79,18 +79,7 @@ test(
       // The fix: Ctrl+. on 10022 in the patch offers 22 first; applied and saved, the patch has 22.
       await openPath(page, 'overlays/prod/allow-ssh.yaml');
       await goToLine(page, 13, 14);
-      await page.keyboard.press('Control+.');
-      const menu = page.locator('.action-widget:visible');
-      await menu.waitFor();
-      const actions = menu.locator('.monaco-list-row.action');
-      await actions.first().waitFor();
-      assert.equal(
-        await actions.first().getAttribute('aria-label'),
-        'Change port 10022 to 22 (Service gitlab/gitlab-ssh forwards 10022 → 22)',
-      );
-      await settled(menu);
-      await page.keyboard.press('Enter');
-      await menu.waitFor({ state: 'hidden' });
+      await applyPreferredFix(page, 'Change port 10022 to 22 (Service gitlab/gitlab-ssh forwards 10022 → 22)');
       await page.keyboard.press('Control+S');
       await until('22 in the patch on disk', () => readFileSync(patchFile, 'utf8').split('\n')[12] === '      port: 22', 30_000);
       await until('the status bar to count no problems', async () => (await problems.getAttribute('aria-label')) === 'No Problems', 60_000);

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ROOT, scratchDir, e2eSkip, CODE_SERVER_NEEDS, until } from './tools';
-import { goToLine, onFailure, openFile, settled, startCodeServer, type Page } from './workbench';
+import { applyPreferredFix, goToLine, onFailure, openFile, settled, startCodeServer, type Page } from './workbench';
 
 test(
   "VS Code (code-server): examples/shop — the Ingress backend's squiggle, hover chain and fix",
@@ -58,16 +58,7 @@ test(
       // Ctrl+. on 8080: the preferred fix first, focused; Enter applies it; saved, 80 is on disk.
       const file = path.join(workspace, 'shop/routing.yaml');
       await goToLine(page, 19, 28);
-      await page.keyboard.press('Control+.');
-      const menu = page.locator('.action-widget:visible');
-      await menu.waitFor();
-      const actions = menu.locator('.monaco-list-row.action');
-      await actions.first().waitFor();
-      assert.equal(await actions.first().getAttribute('aria-label'), 'Change port 8080 to 80 (Service shop/api forwards 80 → 8080)');
-      assert.match((await actions.first().getAttribute('class')) ?? '', /\bfocused\b/);
-      await settled(menu);
-      await page.keyboard.press('Enter');
-      await menu.waitFor({ state: 'hidden' });
+      await applyPreferredFix(page, 'Change port 8080 to 80 (Service shop/api forwards 80 → 8080)');
       await page.keyboard.press('Control+S');
       await until('80 on disk', () => readFileSync(file, 'utf8').split('\n')[18] === '                  number: 80', 30_000);
       await until('the status bar to count 3 warnings', async () => (await problems.getAttribute('aria-label')) === 'Warnings: 3', 30_000);

@@ -303,6 +303,15 @@ export async function openQuickFixes(page: Page): Promise<{ menu: Locator; title
   return { menu, titles };
 }
 
+/** Ctrl+. at the cursor: the preferred fix, `title`, comes first and has the focus, and Enter applies it. */
+export async function applyPreferredFix(page: Page, title: string): Promise<void> {
+  const { menu, titles } = await openQuickFixes(page);
+  assert.equal(titles[0], title);
+  assert.match((await menu.locator('.monaco-list-row.action').first().getAttribute('class')) ?? '', /\bfocused\b/, 'not focused');
+  await page.keyboard.press('Enter');
+  await menu.waitFor({ state: 'hidden' });
+}
+
 /** Applies the action `title` of the open quick fix menu from the keyboard (a click may land on the menu's pointer guard). */
 export async function applyQuickFix(page: Page, menu: Locator, title: string): Promise<void> {
   const focused = menu.locator('.monaco-list-row.action.focused');
