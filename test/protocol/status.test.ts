@@ -22,6 +22,7 @@ test('the status says indexing until the first scan is done, never a count befor
   await client.until(() => client.ready, 'the server to be ready');
   const statuses = client.status as StatusParams[];
   const first = statuses.findIndex((s) => s.state === 'ready');
+  assert.ok(first > 0, 'an indexing status comes first');
   assert.ok(statuses.slice(0, first).every((s) => s.state === 'indexing'));
   assert.deepEqual([statuses[first].files, statuses[first].findings, statuses[first].stale], [5, 1, 0]);
 });

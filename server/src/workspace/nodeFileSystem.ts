@@ -18,6 +18,9 @@ import { isInside } from './paths';
 /** The default size limit of a manifest (2 MiB): `portLens.files.maxFileSize`. */
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
 
+/** How the temporary copies of `overlayCopy` are named: no message may show such a path. */
+export const OVERLAY_COPY_PREFIX = 'port-lens-copy-';
+
 export const nodeFileSystem: FileSystem = {
   readDirectory(dir) {
     const entries = readdirSync(dir, { withFileTypes: true }).map((e) => {
@@ -35,7 +38,7 @@ export const nodeFileSystem: FileSystem = {
   readText: readManifestText,
   readBytes: (file) => fs.readFile(file).catch(() => undefined),
   async overlayCopy(dir, overlays) {
-    const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'port-lens-copy-'));
+    const scratch = await fs.mkdtemp(path.join(os.tmpdir(), OVERLAY_COPY_PREFIX));
     const copy = path.join(scratch, path.basename(dir));
     const dispose = () => fs.rm(scratch, { recursive: true, force: true }).catch(() => undefined);
     try {
