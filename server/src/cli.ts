@@ -40,6 +40,7 @@ least one; 2: usage or I/O error.
   --values FILE              a values file for every chart, after its values.yaml (repeatable)
   --release NAME             the release name (default: release)
   --namespace NS             the release namespace (default: default)
+  --chart-namespace DIR=NS   the release namespace of the chart in DIR alone (repeatable)
   --helm-timeout SECONDS     stop a chart's rendering after this long (default: 10)
   --no-kustomize             do not build Kustomize roots (the files they read are not checked)
   --kubectl PATH             the kubectl (or kustomize) executable (default: kubectl on the PATH)
@@ -73,6 +74,7 @@ const HELM_ARGS = {
   values: { type: 'string', multiple: true, default: [] as string[] },
   release: { type: 'string' },
   namespace: { type: 'string' },
+  'chart-namespace': { type: 'string', multiple: true, default: [] as string[] },
   'helm-timeout': { type: 'string' },
 } as const;
 
@@ -134,6 +136,12 @@ function helmOptionsOf(values: Record<string, unknown>): HelmOptions | undefined
     valuesFiles: (values.values as string[]).map((f) => path.resolve(f)),
     timeoutSeconds: timeout,
   };
+  // --chart-namespace CHART_DIR=NAMESPACE, one per chart: that chart's own release namespace.
+  for (const pair of values['chart-namespace'] as string[]) {
+    const at = pair.lastIndexOf('=');
+    if (at <= 0 || at === pair.length - 1) throw new UsageError(`--chart-namespace wants CHART_DIR=NAMESPACE, not "${pair}"`);
+    helm.charts = { ...helm.charts, [path.resolve(pair.slice(0, at))]: { namespace: pair.slice(at + 1) } };
+  }
   return values['no-helm'] ? undefined : helm;
 }
 

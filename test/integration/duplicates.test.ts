@@ -41,4 +41,20 @@ test('two charts installed with the same release in one namespace: each object r
   }
   // The second chart's own findings stay: both copies are checked.
   assert.ok(check(dir).some((f) => f.code === 'netpol-port-unmatched' && f.file.startsWith('ssh-b/')));
+
+  // Each chart in its own release namespace: two installs, nothing duplicated, each judged in its namespace.
+  const apart = check(dir, '--chart-namespace', 'ssh-b=other');
+  assert.deepEqual(
+    apart.filter((f) => f.code === 'object-duplicate'),
+    [],
+  );
+  const ssh = apart.filter((f) => f.code === 'netpol-port-unmatched' && f.severity === 'warning');
+  assert.ok(ssh.some((f) => f.file.startsWith('ssh-a/') && f.message.includes('default/release-gitlab-ssh')));
+  assert.ok(ssh.some((f) => f.file.startsWith('ssh-b/') && f.message.includes('other/release-gitlab-ssh')));
+});
+
+test('--chart-namespace wants CHART_DIR=NAMESPACE', () => {
+  const result = spawnSync(process.execPath, [CLI, 'check', '.', '--chart-namespace', 'ssh-b'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /--chart-namespace wants CHART_DIR=NAMESPACE/);
 });

@@ -11,6 +11,7 @@ import type { WorkspaceHost } from '../workspace/host';
 import type { BuildOutcome } from '../workspace/inputSource';
 import { nodeHost } from '../workspace/nodeHost';
 import { isInside } from '../workspace/paths';
+import type { ChartRelease } from './chartRelease';
 
 export interface HelmOptions {
   /** The helm executable. */
@@ -20,6 +21,8 @@ export interface HelmOptions {
   /** Extra values files: absolute, or relative to the chart folder (globs allowed). */
   valuesFiles: readonly string[];
   timeoutSeconds: number;
+  /** Per chart folder, the release namespace and name that replace the global ones (see releaseOptions). */
+  charts?: Readonly<Record<string, ChartRelease>>;
 }
 
 export const DEFAULT_HELM_OPTIONS: HelmOptions = {

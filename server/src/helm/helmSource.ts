@@ -7,6 +7,7 @@ import { chartDirOf, chartName } from './chartFolder';
 import type { Chart } from './chartModels';
 import { ChartRenderer, type HelmOptions } from './chartRenderer';
 import { findTemplate, helmSourceAt } from './renderedSource';
+import { releaseOptions } from './chartRelease';
 
 /** Helm charts as an input source of the workspace session: a folder with a Chart.yaml is rendered with `helm template`. */
 export function helmSource(context: SourceContext): InputSource {
@@ -41,7 +42,7 @@ class HelmSource implements InputSource {
     const notRendered = new Map<string, number>();
     for (const [dir, root] of this.charts) {
       if (isOff(root.helm)) notRendered.set(root.helm.off, (notRendered.get(root.helm.off) ?? 0) + 1);
-      else this.renderable.set(dir, root.helm);
+      else this.renderable.set(dir, releaseOptions(dir, root.path, root.helm));
     }
     for (const [reason, count] of notRendered) this.context.log(`${count} Helm chart${count === 1 ? '' : 's'} not rendered (${reason})`);
     return [...this.renderable.keys()];

@@ -2,6 +2,7 @@ import type { SeverityOverride, SeverityOverrides } from '../analysis/portLens';
 import { RULE_CODES } from '../analysis/rules/registry';
 import { DEFAULT_SCAN_OPTIONS, type ScanOptions } from '../files';
 import { DEFAULT_HELM_OPTIONS, type HelmOptions } from '../helm/chartRenderer';
+import type { ChartRelease } from '../helm/chartRelease';
 import { DEFAULT_KUSTOMIZE_OPTIONS, type KustomizeOptions } from '../kustomize/buildRoot';
 
 /** The `portLens.*` settings the server uses. */
@@ -28,6 +29,21 @@ const LEVELS: readonly string[] = ['off', 'information', 'warning', 'error'];
 
 const stringArray = (value: unknown, fallback: readonly string[]) =>
   Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : fallback;
+
+/** `portLens.helm.charts`: chart folder → `{namespace?, releaseName?}`; entries of the wrong shape are left out. */
+function chartReleases(raw: unknown): { charts?: Record<string, ChartRelease> } {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return {};
+  const charts: Record<string, ChartRelease> = {};
+  for (const [dir, value] of Object.entries(raw as Record<string, unknown>)) {
+    if (!value || typeof value !== 'object') continue;
+    const { namespace, releaseName } = value as Record<string, unknown>;
+    const release: ChartRelease = {};
+    if (typeof namespace === 'string' && namespace.trim() !== '') release.namespace = namespace.trim();
+    if (typeof releaseName === 'string' && releaseName.trim() !== '') release.releaseName = releaseName.trim();
+    if (release.namespace || release.releaseName) charts[dir] = release;
+  }
+  return Object.keys(charts).length > 0 ? { charts } : {};
+}
 
 /** Reads what the client sent, keeping the default for anything missing or malformed. */
 export function toSettings(raw: unknown): Settings {
@@ -59,6 +75,7 @@ export function toSettings(raw: unknown): Settings {
       valuesFiles: stringArray(helm.valuesFiles, DEFAULT_HELM_OPTIONS.valuesFiles),
       timeoutSeconds:
         typeof helm.timeoutSeconds === 'number' && helm.timeoutSeconds > 0 ? helm.timeoutSeconds : DEFAULT_HELM_OPTIONS.timeoutSeconds,
+      ...chartReleases(helm.charts),
     },
     kustomize: {
       enable: typeof kustomize.enable === 'boolean' ? kustomize.enable : true,
