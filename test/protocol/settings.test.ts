@@ -79,3 +79,12 @@ test('portLens.codeLens.enable: false hides the lenses of that folder; turning i
   const [lens] = found!;
   assert.match(lens.command!.title, /^reachable from: /);
 });
+
+test('a client that answers null to workspace/configuration gets the default settings (SPEC §7)', async (t) => {
+  const { a } = twoFolders(t);
+  const client = new TestClient();
+  t.after(() => client.stop());
+  client.settings = null;
+  await client.initialize(a);
+  assert.deepEqual(codesOf(client, a), ['netpol-port-unmatched:2']);
+});

@@ -141,6 +141,28 @@ test('backend-port-unmatched: the pod port in an Ingress backend is a warning wh
   assert.deepEqual(only({ ...api, 'ing.yaml': ingress('{name: http-metrics}') }, 'backend-port-unmatched'), []);
 });
 
+test('backend-port-unmatched: an Ingress defaultBackend is judged like a rule backend (SPEC §10)', () => {
+  const withDefault = (port: string) => `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  namespace: app
+spec:
+  defaultBackend:
+    service:
+      name: api
+      port: ${port}
+`;
+  const files = { ...api, 'ing.yaml': withDefault('{number: 8080}') };
+  const [finding, ...rest] = only(files, 'backend-port-unmatched');
+  assert.deepEqual(rest, []);
+  assert.equal(finding.severity, 'warning');
+  assert.equal(textAt(files['ing.yaml'], finding), '8080');
+  assert.deepEqual(preferred(finding), ['80']);
+  assert.deepEqual(only({ ...api, 'ing.yaml': withDefault('{number: 80}') }, 'backend-port-unmatched'), []);
+  assert.deepEqual(preferred(only({ ...api, 'ing.yaml': withDefault('{name: metrics}') }, 'backend-port-unmatched')[0]), ['http-metrics']);
+});
+
 test('backend-port-unmatched: names — the container port name gets the Service port name forwarding to it, a typo its near name', () => {
   const container = only({ ...api, 'ing.yaml': ingress('{name: metrics}') }, 'backend-port-unmatched')[0];
   assert.equal(container.severity, 'warning');

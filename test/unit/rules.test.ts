@@ -189,6 +189,7 @@ test('egress: judged against destination pods only when every peer resolves', ()
     '[{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: db}}}]',
     '[{podSelector: {matchLabels: {app: pg}}}]',
     '[{ipBlock: {cidr: 10.0.0.0/8}}]',
+    '[]',
     '[{namespaceSelector: {matchLabels: {team: unknown}}, podSelector: {}}]',
   ]) {
     assert.deepEqual(
@@ -307,6 +308,21 @@ test('model errors are findings: broken YAML in a manifest, values of the wrong 
       ['bad.yaml', 'yaml-syntax', 'error'],
       ['typed.yaml', 'manifest-invalid', 'error'],
     ],
+  );
+});
+
+test('a policy that selects several kinds of pod is fine when the port matches any one of them (SPEC §2)', () => {
+  const files = {
+    'web.yaml': deployment('web', '{part-of: shop, role: web}', '[{name: http, containerPort: 8080}]'),
+    'worker.yaml': deployment('worker', '{part-of: shop, role: worker}', '[{name: metrics, containerPort: 9090}]'),
+    'np.yaml': policy('shop', '{matchLabels: {part-of: shop}}', '[{ports: [{port: 8080}, {port: metrics}, {port: 9090}]}]'),
+  };
+  assert.deepEqual(findingsOf(files), []);
+  // a port neither declares is judged against both
+  const neither = { ...files, 'np.yaml': policy('shop', '{matchLabels: {part-of: shop}}', '[{ports: [{port: admin}]}]') };
+  assert.deepEqual(
+    findingsOf(neither).map((f) => [f.code, f.severity, textAt(neither['np.yaml'], f)]),
+    [['netpol-port-unmatched', 'warning', 'admin']],
   );
 });
 
