@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -161,6 +161,30 @@ test("a failing root gives one diagnostic with kubectl's message and leaves the 
     missing.map((f) => f.severity),
     ['information', 'information'],
   );
+});
+
+test('a build that hangs is stopped after --kustomize-timeout; a missing kubectl is named with the setting to set (SPEC §9)', (t) => {
+  const bin = mkdtempSync(path.join(tmpdir(), 'port-lens-hang-'));
+  t.after(() => rmSync(bin, { recursive: true, force: true }));
+  const hang = path.join(bin, 'kubectl');
+  writeFileSync(hang, '#!/bin/sh\nsleep 30\n');
+  chmodSync(hang, 0o755);
+  const started = Date.now();
+  const { findings } = check('examples/gitlab-kustomize', '--kubectl', hang, '--kustomize-timeout', '1');
+  assert.ok(Date.now() - started < 20_000, 'the hanging builds were stopped');
+  const failed = findings.filter((f) => f.code === 'kustomize-build-failed');
+  assert.deepEqual(
+    failed.map((f) => [f.file, f.severity]),
+    [
+      ['examples/gitlab-kustomize/overlays/prod/kustomization.yaml', 'warning'],
+      ['examples/gitlab-kustomize/overlays/staging/kustomization.yaml', 'warning'],
+    ],
+  );
+  for (const f of failed) assert.match(f.message, /the build took longer than 1 s and was stopped/);
+  const [missing] = check('examples/gitlab-kustomize', '--kubectl', '/nonexistent/kubectl').findings.filter(
+    (f) => f.code === 'kustomize-build-failed',
+  );
+  assert.match(missing.message, /kubectl was not found \("\/nonexistent\/kubectl"\): install kubectl or set portLens\.kustomize\.path/);
 });
 
 test('explain --root overlays/prod picks the world: denied in prod, allowed in staging', () => {
