@@ -42,10 +42,14 @@ test(
     const page: Page = editor.page;
 
     await onFailure(editor, async () => {
-      // One warning per dialect, nothing else.
+      // One warning per dialect, no error.
       const problems = page.locator('#status\\.problems');
+      // The two copies of GitLab share their objects' names: each is also an object-duplicate (information), not counted here.
+      const counted = async (kind: 'Errors' | 'Warnings') =>
+        Number(((await problems.getAttribute('aria-label')) ?? '').match(new RegExp(`${kind}: (\\d+)`))?.[1] ?? 0);
+      const warnings = async (n: number) => (await counted('Errors')) === 0 && (await counted('Warnings')) === n;
       await openFile(page, CASES[0].file);
-      await until('the status bar to count 2 warnings', async () => (await problems.getAttribute('aria-label')) === 'Warnings: 2', 90_000);
+      await until('the status bar to count 2 warnings', () => warnings(2), 90_000);
 
       for (const [i, c] of CASES.entries()) {
         const file = path.join(workspace, c.folder, c.file);
@@ -64,8 +68,8 @@ test(
         await applyPreferredFix(page, 'Change port 10022 to 22 (Service gitlab/gitlab-ssh forwards 10022 → 22)');
         await page.keyboard.press('Control+S');
         await until(`22 on disk in ${c.file}`, () => readFileSync(file, 'utf8').split('\n')[c.line - 1] === c.fixed, 30_000);
-        const left = i === CASES.length - 1 ? 'No Problems' : 'Warnings: 1';
-        await until(`the status bar to say ${left}`, async () => (await problems.getAttribute('aria-label')) === left, 30_000);
+        const left = CASES.length - 1 - i;
+        await until(`the status bar to count ${left} warnings`, () => warnings(left), 30_000);
       }
     });
   },
