@@ -6,6 +6,7 @@ import type { MapEdge, MapNamespace, PortMap } from '../../server/src/lsp/protoc
 
 type ServiceNode = PortMap['services'][number];
 type PortNode = ServiceNode['ports'][number];
+type PortReference = PortNode['refs'][number];
 
 export type PortsNode =
   | { kind: 'root'; root: string; built: boolean }
@@ -84,7 +85,12 @@ export class PortsTree implements vscode.TreeDataProvider<PortsNode> {
       const scraping = node.map.pods.flatMap((pod) => pod.ports.filter((c) => targets.has(c.id)).flatMap((c) => c.refs));
       return [
         ...forward.map((edge): PortsNode => ({ kind: 'target', map: node.map, edge })),
-        ...[...node.port.refs, ...scraping].map((ref): PortsNode => ({ kind: 'ref', map: node.map, ref, parent: node.port.id })),
+        ...uniqueRefs([...node.port.refs, ...scraping]).map((ref): PortsNode => ({
+          kind: 'ref',
+          map: node.map,
+          ref,
+          parent: node.port.id,
+        })),
         ...policies.map((policy): PortsNode => ({ kind: 'policy', map: node.map, policy, parent: node.port.id })),
       ];
     }
@@ -165,7 +171,7 @@ export class PortsTree implements vscode.TreeDataProvider<PortsNode> {
         const item = new vscode.TreeItem(
           `${ref.kind} ${ref.namespace && ref.namespace !== map.namespace ? `${ref.namespace}/` : ''}${ref.name}`,
         );
-        item.id = `${this.prefix(map)}:${node.parent}:${ref.kind}/${ref.namespace}/${ref.name}/${ref.label}`;
+        item.id = `${this.prefix(map)}:${node.parent}:${refKey(ref)}`;
         // An Ingress or route: the verdict of its path into the port (judged where its controller may run).
         const route = map.edges.find((e) => e.kind === 'route' && e.from === ref.source && e.to === node.parent && e.backend === ref.label);
         item.description = route && route.verdict !== 'allowed' ? `${ref.label} ${route.verdict}: ${route.reason}` : ref.label;
@@ -180,6 +186,19 @@ export class PortsTree implements vscode.TreeDataProvider<PortsNode> {
       }
     }
   }
+}
+
+const refKey = (ref: PortReference) => `${ref.kind}/${ref.namespace}/${ref.name}/${ref.label}`;
+
+/** One row per object and part: a PodMonitor behind two pod templates, or a rule's two backendRefs, would repeat a tree id. */
+function uniqueRefs(refs: PortReference[]): PortReference[] {
+  const seen = new Set<string>();
+  return refs.filter((ref) => {
+    const key = refKey(ref);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** The pod template a node id belongs to: the template itself, or one of its container ports. */
