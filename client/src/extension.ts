@@ -24,7 +24,7 @@ import {
   type ExplainResult,
   type StatusParams,
 } from '../../server/src/lsp/protocol';
-import { linksForPreview } from './previewLinks';
+import { ExplainPanel } from './explainPanel';
 import { PortLensStatus } from './statusBar';
 import { watchForMissingHelm } from './helmMissing';
 import { registerPortMap, type PortMapFeatures } from './portMap';
@@ -34,7 +34,6 @@ const NAME = 'Kubernetes Port Lens';
 const MAX_CRASHES = 5;
 const CRASH_WINDOW_MS = 3 * 60 * 1000;
 const statusNotification = new NotificationType<StatusParams>(STATUS_NOTIFICATION);
-const EXPLAIN_SCHEME = 'port-lens-explain';
 
 /**
  * The library pops up its own notifications, some of them forced, on every start and connection
@@ -51,6 +50,7 @@ let status: PortLensStatus;
 let client: PortLensClient | undefined;
 let lifecycle: Promise<void> = Promise.resolve();
 let portMap: PortMapFeatures;
+let explainPanel: ExplainPanel;
 
 export function activate(context: vscode.ExtensionContext): void {
   output = vscode.window.createOutputChannel(NAME, { log: true });
@@ -62,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('portLens.restartServer', () => restart(context)),
     vscode.commands.registerCommand('portLens.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('portLens.explainConnection', (params?: ExplainParams) => explainConnection(params)),
-    vscode.workspace.registerTextDocumentContentProvider(EXPLAIN_SCHEME, explanations),
+    (explainPanel = new ExplainPanel((params) => askExplain(params))),
     // The server reads trust once, from its initialization options.
     vscode.workspace.onDidGrantWorkspaceTrust(() => restart(context)),
   );
@@ -162,7 +162,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
       // The code lens runs the server's explain command; its answer is shown, not just returned.
       executeCommand: async (command, args, next) => {
         const result = await next(command, args);
-        if (command === EXPLAIN_COMMAND && result) await showExplanation(result as ExplainResult);
+        if (command === EXPLAIN_COMMAND && result) await showExplanation(result as ExplainResult, args[0] as ExplainParams);
         return result;
       },
     },
@@ -256,28 +256,6 @@ function withMachineHelmPath(settings: unknown): unknown {
   return { ...settings, helm, kustomize };
 }
 
-/** The answers shown so far, as read-only Markdown documents for the preview. */
-class Explanations implements vscode.TextDocumentContentProvider {
-  private readonly texts = new Map<string, string>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
-
-  put(result: ExplainResult): vscode.Uri {
-    // A "/" would split the path; the division slash looks the same in the preview's title.
-    const title = `${result.from} → ${result.to}`.replace(/\//g, '\u2215');
-    const uri = vscode.Uri.from({ scheme: EXPLAIN_SCHEME, path: `/${title}.md` });
-    this.texts.set(uri.toString(), linksForPreview(result.markdown, vscode.workspace.workspaceFolders?.[0]?.uri.toString()));
-    this.changed.fire(uri);
-    return uri;
-  }
-
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.texts.get(uri.toString()) ?? '';
-  }
-}
-
-const explanations = new Explanations();
-
 /** Asks for a source and a destination (unless given), then shows the server's answer. */
 async function explainConnection(params?: ExplainParams): Promise<void> {
   const running = client;
@@ -304,13 +282,23 @@ async function explainConnection(params?: ExplainParams): Promise<void> {
     choice = { from: from.label, to: to.label };
   }
   try {
-    await showExplanation(await running.sendRequest<ExplainResult>(EXPLAIN_REQUEST, choice));
+    await showExplanation(await running.sendRequest<ExplainResult>(EXPLAIN_REQUEST, choice), choice);
   } catch (error) {
     void vscode.window.showErrorMessage(`${NAME}: ${(error as Error).message}`);
   }
 }
 
-async function showExplanation(result: ExplainResult): Promise<void> {
-  const uri = explanations.put(result);
-  await vscode.commands.executeCommand('markdown.showPreview', uri);
+/** Shows the answer beside the YAML; a fix applied from it asks again, so the panel shows the new verdict. */
+function showExplanation(result: ExplainResult, params: ExplainParams): Promise<void> {
+  return explainPanel.show(result, params);
+}
+
+async function askExplain(params: ExplainParams): Promise<ExplainResult | undefined> {
+  const running = client;
+  if (!running || running.state !== State.Running) return undefined;
+  try {
+    return await running.sendRequest<ExplainResult>(EXPLAIN_REQUEST, params);
+  } catch {
+    return undefined;
+  }
 }

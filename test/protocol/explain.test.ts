@@ -63,6 +63,15 @@ test('explain through the server: code lens above Service ports, the command, th
     assert.match(result.markdown, /\[NetworkPolicy gitlab\/allow-from-all\]\(file:\/\/.*networkpolicies\.yaml#L\d+\)/);
     assert.match(result.markdown, /not 22\/TCP "ssh"/);
     assert.match(result.markdown, /Change port 10022 to 22/);
+    // the fixes the answer lists, with their edits, for a client that applies them from its view
+    assert.deepEqual(
+      result.fixes!.map((f) => [f.title, f.edits.map((e) => [e.uri, e.newText])]),
+      [
+        ['Change port 10022 to 22 (Service gitlab/gitlab-ssh forwards 10022 → 22)', [[np, '22']]],
+        ['Change port 10022 to the named port "ssh"', [[np, 'ssh']]],
+      ],
+    );
+    for (const fix of result.fixes!) assert.ok(result.markdown.includes(`- ${fix.title}: `), fix.title);
   });
 
   await t.test('portLens/endpoints lists the quick-pick choices; portLens/explain answers one; a bad name is InvalidParams', async () => {

@@ -30,7 +30,12 @@ export function explainRequest(
   try {
     let explanation = explain(index, findingsOf, parseSource(index, from), parseDestination(index, to));
     if (relocate) explanation = { ...explanation, fixes: relocateFixes(explanation.fixes, relocate) };
-    return { from: explanation.from, to: explanation.to, verdict: explanation.verdict, markdown: renderMarkdown(explanation, link) };
+    const fixes = explanation.fixes.map((fix) => ({
+      title: fix.title,
+      edits: fix.edits.map(({ uri, range, newText }) => ({ uri, range, newText })),
+    }));
+    const markdown = renderMarkdown(explanation, link);
+    return { from: explanation.from, to: explanation.to, verdict: explanation.verdict, markdown, fixes };
   } catch (error) {
     if (error instanceof EndpointError) return new ResponseError(ErrorCodes.InvalidParams, error.message);
     throw error;

@@ -46,6 +46,17 @@ export interface ExplainResult {
   verdict: 'allowed' | 'denied' | 'unknown';
   /** The answer as Markdown, every object named a link to its file and line. */
   markdown: string;
+  /** The fixes the answer lists (its "Fixes" lines, in order), with their edits: a client may offer to apply them. */
+  fixes?: ExplainFix[];
+}
+
+export interface ExplainFix {
+  title: string;
+  edits: Array<{
+    uri: string;
+    range: { start: { line: number; character: number }; end: { line: number; character: number } };
+    newText: string;
+  }>;
 }
 
 export interface Endpoint {
