@@ -16,6 +16,7 @@ interface ExplainResult {
   to: string;
   verdict: string;
   markdown: string;
+  fixes?: Array<{ title: string; edits: Array<{ uri: string; newText: string }> }>;
 }
 
 test('explain through the server: code lens above Service ports, the command, the requests, refresh on edit', async (t) => {
