@@ -129,11 +129,15 @@ export function memoryHost(files: Record<string, string> = {}): WorkspaceHost & 
  */
 export class FakeKubectl implements ProcessRunner {
   runs: ProcessRequest[] = [];
+  /** Every run waits for it (then a cancelled run answers as the real runner does). */
+  gate: Promise<void> = Promise.resolve();
 
   constructor(private readonly build: (request: ProcessRequest) => string) {}
 
   async run(request: ProcessRequest): Promise<ProcessResult> {
     this.runs.push(request);
+    await this.gate;
+    if (request.signal?.aborted) return { ok: false, reason: 'cancelled', message: 'cancelled' };
     return { ok: true, stdout: this.build(request) };
   }
 }

@@ -1,6 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_SCAN_OPTIONS } from '../../server/src/files';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_HELM_OPTIONS } from '../../server/src/helm/chartRenderer';
 import { DEFAULT_KUSTOMIZE_OPTIONS } from '../../server/src/kustomize/buildRoot';
@@ -83,6 +84,51 @@ test('a Kustomize root is built by kubectl through the session runner, with no n
   });
   // No HOME, KUBECONFIG or PATH of its own: the runner's empty home and config stay in place.
   assert.deepEqual(summary(session), ['app/policy.yaml:7 netpol-port-unmatched']);
+});
+
+test('an unsaved edit of a file a Kustomize root uses builds the root again; a newer edit cancels the build under way', async () => {
+  const fs = new MemoryFileSystem({
+    '/ws/pods.yaml': SSH_POD,
+    '/ws/service.yaml': SSH_SERVICE,
+    '/ws/app/kustomization.yaml': 'resources:\n  - policy.yaml\n',
+    '/ws/app/policy.yaml': SSH_POLICY,
+  });
+  // kubectl reads the root the wrapping kustomization names: the temporary copy once a document is open.
+  const kubectl = new FakeKubectl((request) => {
+    const wrapper = readFileSync(path.join(request.cwd, 'kustomization.yaml'), 'utf8');
+    const file = path.join(path.resolve(request.cwd, JSON.parse(/- (".*")/.exec(wrapper)![1]) as string), 'policy.yaml');
+    const text = existsSync(file) ? readFileSync(file, 'utf8') : fs.files.get(file)!;
+    const origin = path.relative(request.cwd, file);
+    return text.replace('  name: ssh\n', `  name: ssh\n  annotations:\n    config.kubernetes.io/origin: |\n      path: ${origin}\n`);
+  });
+  const open: OpenDocument[] = [];
+  const changes: Array<Set<string>> = [];
+  const session = new WorkspaceSession({
+    host: { fs, processes: kubectl },
+    documents: { get: (uri) => open.find((d) => d.uri === uri), all: () => open },
+    onDidChange: (uris) => changes.push(uris),
+    rebuildDelayMs: 1,
+  });
+  await session.scan([root({ kustomize: DEFAULT_KUSTOMIZE_OPTIONS })]);
+  assert.deepEqual(summary(session), ['app/policy.yaml:7 netpol-port-unmatched']);
+
+  let release = () => undefined as void;
+  kubectl.gate = new Promise((resolve) => (release = resolve));
+  const uri = 'file:///ws/app/policy.yaml';
+  const waitFor = async (what: () => boolean) => {
+    for (let i = 0; i < 200 && !what(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.ok(what());
+  };
+  open.push({ uri, version: 2, text: SSH_POLICY.replace('port: 10022', 'port: 10023') });
+  assert.equal(session.documentChanged(uri), true, 'the root takes the edit');
+  await waitFor(() => kubectl.runs.length === 2);
+  open[0] = { uri, version: 3, text: SSH_POLICY.replace('port: 10022', 'port: 22') };
+  assert.equal(session.documentChanged(uri), true);
+  await waitFor(() => kubectl.runs.length === 3);
+  assert.equal(kubectl.runs[1].signal?.aborted, true, 'the older build is cancelled');
+  release();
+  await waitFor(() => changes.length > 0);
+  assert.deepEqual(summary(session), [], 'the newest text is what is published');
 });
 
 test('open documents take the place of their files, in plain files and in the chart a tool renders', async () => {
