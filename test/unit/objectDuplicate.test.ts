@@ -107,3 +107,20 @@ test('the corpus opened as one folder: the charts installed twice in namespace d
   );
   assert.ok(found.every((f) => f.uri.endsWith('bitnami-appsmith-egress.yaml')));
 });
+
+test('two installs in one folder: where two objects read the same, messages and related rows name their files', () => {
+  const lens = new PortLens();
+  for (const file of ['bitnami-dremio.yaml', 'bitnami-zookeeper.yaml'])
+    lens.setFile(`file:///corpus/real/${file}`, readFileSync(path.join(REAL, file), 'utf8'));
+  const findings = lens.allFindings().filter((f) => f.code !== 'object-duplicate');
+  assert.ok(findings.length > 0);
+  for (const f of findings) {
+    assert.doesNotMatch(f.message, /StatefulSet demo\/rel-zookeeper and StatefulSet demo\/rel-zookeeper/, f.message);
+    const rows = f.related.map((r) => r.message);
+    assert.equal(new Set(rows).size, rows.length, rows.join('\n'));
+  }
+  assert.ok(
+    findings.some((f) => f.message.includes('StatefulSet demo/rel-zookeeper (in real/bitnami-dremio.yaml)')),
+    findings.map((f) => f.message).join('\n'),
+  );
+});

@@ -17,8 +17,24 @@ export function joinAnd(items: string[]): string {
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
+/** `templates/statefulset.yaml`, `real/bitnami-dremio.yaml`: the last two segments of a file's path. */
+export function shortPath(uri: string): string {
+  const path = uri
+    .replace(/[?#].*$/, '')
+    .split('/')
+    .filter(Boolean);
+  return decodeURIComponent(path.slice(-2).join('/'));
+}
+
+/** The names of these objects, each with its file where two of them would read the same (copies from two installs). */
+export function distinctNames(refs: ObjectRef[]): string[] {
+  const names = refs.map(objectName);
+  const twice = new Set(names.filter((name, i) => names.indexOf(name) !== i));
+  return names.map((name, i) => (twice.has(name) ? `${name} (in ${shortPath(refs[i].uri)})` : name));
+}
+
 export function podNames(pods: Array<PodTemplate | PodPorts>, limit = 4): string {
-  const names = pods.map((p) => objectName('pod' in p ? p.pod.ref : p.ref));
+  const names = distinctNames(pods.map((p) => ('pod' in p ? p.pod.ref : p.ref)));
   return names.length > limit ? `${names.slice(0, limit).join(', ')} and ${names.length - limit} more` : joinAnd(names);
 }
 

@@ -1,5 +1,5 @@
 import { objectsOf, type FileModel, type ObjectRef } from '../../model/manifest';
-import { objectName } from '../index/describe';
+import { objectName, shortPath } from '../index/describe';
 import { namespaceKey } from '../index/workspaceIndex';
 import type { Finding } from './findings';
 
@@ -20,15 +20,6 @@ const nameOf = (ref: ObjectRef) => (CLUSTER_SCOPED.has(ref.kind) ? `${ref.kind} 
 /** Copies in a fixed order (file, then line), so the copy reported does not depend on the order files were read in. */
 function byPlace(a: ObjectRef, b: ObjectRef): number {
   return a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.range.start.line - b.range.start.line;
-}
-
-/** `templates/statefulset.yaml`, `bitnami-dremio.yaml`: the last two segments of a file's path. */
-function shortPath(uri: string): string {
-  const path = uri
-    .replace(/[?#].*$/, '')
-    .split('/')
-    .filter(Boolean);
-  return decodeURIComponent(path.slice(-2).join('/'));
 }
 
 /**

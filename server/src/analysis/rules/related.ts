@@ -1,5 +1,5 @@
 import type { ObjectRef } from '../../model/manifest';
-import { objectName } from '../index/describe';
+import { objectName, shortPath } from '../index/describe';
 import type { RelatedLocation } from './findings';
 
 /**
@@ -16,7 +16,10 @@ export function podRows(refs: ObjectRef[], label: string): RelatedLocation[] {
   }
   return [...byKind].map(([kind, list]) => {
     const more = list.length > 1 ? ` and ${list.length - 1} more ${kind}${list.length > 2 ? 's' : ''}` : '';
-    return { uri: list[0].uri, range: list[0].nameRange, message: `${label}: ${objectName(list[0])}${more}` };
+    // Two copies of one name (two installs in one folder): the row says which file it leads to.
+    const sameName = list.slice(1).some((other) => objectName(other) === objectName(list[0]));
+    const file = sameName ? ` (in ${shortPath(list[0].uri)})` : '';
+    return { uri: list[0].uri, range: list[0].nameRange, message: `${label}: ${objectName(list[0])}${file}${more}` };
   });
 }
 
