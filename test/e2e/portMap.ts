@@ -92,6 +92,9 @@ export async function portMapThroughTheUI(page: Page): Promise<void> {
   );
 
   // Live: 22 typed over 10022 in the policy, unsaved, beside the map, turns the edge green; undone, red.
+  // Quick Open opens in the active group: gitlab.yaml's, not the map's (the click on the box may leave the map's active).
+  await page.locator('.tab', { hasText: 'gitlab.yaml' }).click();
+  await page.locator('.editor-group-container.active .tab.active', { hasText: 'gitlab.yaml' }).waitFor();
   await openFile(page, 'networkpolicies.yaml');
   await goToLine(page, 55, 13);
   await page.keyboard.press('Shift+End');
